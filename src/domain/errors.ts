@@ -1,0 +1,24 @@
+/** Typed domain errors; the API maps each to an application/problem+json status in one place. */
+export class DomainError extends Error {
+  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+/** The named object does not exist (or is not visible to the caller). → 404 */
+export class NotFoundError extends DomainError {
+  override readonly name = 'NotFoundError';
+}
+
+/** The command clashes with current state (duplicate, already deleted, …). → 409 */
+export class ConflictError extends DomainError {
+  override readonly name = 'ConflictError';
+}
+
+/** Input is malformed; `field` names the offending field. → 422 */
+export class ValidationError extends DomainError {
+  override readonly name = 'ValidationError';
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`, { field });
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Stream names: `<category>-<id>`. Categories contain no dash, so the text before the first dash
+ * is always the category.
+ */
+export const streamCategories = ['fax', 'tenant', 'system', 'station'] as const;
+export type StreamCategory = (typeof streamCategories)[number];
+
+export const faxStream = (faxId: string): string => `fax-${faxId}`;
+export const tenantStream = (tenantId: string): string => `tenant-${tenantId}`;
+export const stationStream = (e164: string): string => `station-${e164}`;
+export const systemConfigStream = 'system-config';
+
+export function categoryOf(stream: string): string {
+  const dash = stream.indexOf('-');
+  return dash === -1 ? stream : stream.slice(0, dash);
+}
