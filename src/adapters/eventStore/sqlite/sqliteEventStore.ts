@@ -1,0 +1,179 @@
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../../ports/clock.js';
+import {
+  EventStoreUnavailableError,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+} from '../../../ports/eventStore.js';
+import { startPullSubscription } from '../pullSubscription.js';
+import { createAppendSignal } from './appendSignal.js';
+import { prepareDatabase, type SynchronousMode } from './schema.js';
+import { createWriteQueue } from './writeQueue.js';
+
+export interface SqliteEventStoreOptions {
+  /** Database file; created if missing. */
+  path: string;
+  clock?: Clock;
+  /** `full` (default) survives a power cut; `normal` only a process crash. */
+  synchronous?: SynchronousMode;
+  /** How often a waiting subscription looks for commits made by other processes. */
+  pollIntervalMs?: number;
+}
+
+type EventRow = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string, created: string];
+const COLUMNS = 'position, id, stream, revision, type, data, metadata, created';
+const MAX_PAGE = 100_000;
+
+/** The embedded event store: one SQLite file in WAL mode, group commit, in-process live subscriptions. */
+export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+  let db: Database.Database;
+  try {
+    db = new Database(options.path);
+    prepareDatabase(db, options.synchronous ?? 'full');
+  } catch (error) {
+    throw new EventStoreUnavailableError(`cannot open SQLite event store ${options.path}: ${(error as Error).message}`, { cause: error });
+  }
+
+  const signal = createAppendSignal(db, options.pollIntervalMs ?? 50);
+  const writes = createWriteQueue(db, options.clock ?? systemClock, signal.notify);
+  const subscriptions = new Set<{ stop(): Promise<void> }>();
+  let closed = false;
+
+  const statements = {
+    forwards: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(),
+    backwards: db.prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(),
+    revision: db.prepare<[string], number>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck(),
+    head: db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
+    checkpoint: db.prepare<[string], number>('SELECT position FROM checkpoints WHERE name = ?').pluck(),
+  };
+  const readAllStatements = new Map<number, Database.Statement<unknown[], EventRow>>();
+
+  function readAllStatement(prefixCount: number): Database.Statement<unknown[], EventRow> {
+    let statement = readAllStatements.get(prefixCount);
+    if (!statement) {
+      const filter = Array.from({ length: prefixCount }, () => 'substr(stream, 1, ?) = ?').join(' OR ');
+      statement = db
+        .prepare<unknown[], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ?${prefixCount ? ` AND (${filter})` : ''} ORDER BY position LIMIT ?`)
+        .raw();
+      readAllStatements.set(prefixCount, statement);
+    }
+    return statement;
+  }
+
+  function readAllNow(after: number, maxCount: number, prefixes: readonly string[]): RecordedEvent[] {
+    const args: unknown[] = [after];
+    for (const prefix of prefixes) args.push(prefix.length, prefix);
+    args.push(maxCount);
+    return readAllStatement(prefixes.length).all(...args).map(toRecorded);
+  }
+
+  // One read transaction, so the head and the page come from the same snapshot.
+  const readPageWithHead = db.transaction((after: number, maxCount: number, prefixes: readonly string[]) => ({
+    events: readAllNow(after, maxCount, prefixes),
+    coveredUpTo: statements.head.get() ?? 0,
+  }));
+
+  function ensureOpen(): void {
+    if (closed) throw new EventStoreUnavailableError('the event store is closed');
+  }
+
+  return {
+    async append(stream, events, expected = 'any') {
+      ensureOpen();
+      return writes.append(stream, events, expected);
+    },
+
+    async readStream(stream, readOptions: ReadStreamOptions = {}) {
+      ensureOpen();
+      const maxCount = clampCount(readOptions.maxCount);
+      if (readOptions.direction === 'backwards') {
+        return statements.backwards.all(stream, readOptions.fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount).map(toRecorded);
+      }
+      return statements.forwards.all(stream, readOptions.fromRevision ?? 0, maxCount).map(toRecorded);
+    },
+
+    async streamRevision(stream) {
+      ensureOpen();
+      return statements.revision.get(stream);
+    },
+
+    async readAll(readOptions: ReadAllOptions = {}) {
+      ensureOpen();
+      return readAllNow(readOptions.after ?? 0, clampCount(readOptions.maxCount), readOptions.streamPrefixes ?? []);
+    },
+
+    subscribeToAll(subscribeOptions) {
+      ensureOpen();
+      const prefixes = subscribeOptions.streamPrefixes ?? [];
+      const subscription = startPullSubscription(
+        {
+          readPage: async (after, maxCount) => {
+            ensureOpen();
+            return readPageWithHead(after, maxCount, prefixes);
+          },
+          appendCount: signal.count,
+          waitForAppend: signal.next,
+        },
+        subscribeOptions,
+      );
+      subscriptions.add(subscription);
+      return {
+        get lastPosition() {
+          return subscription.lastPosition;
+        },
+        async stop() {
+          subscriptions.delete(subscription);
+          await subscription.stop();
+        },
+      };
+    },
+
+    checkpoints: {
+      async load(name) {
+        ensureOpen();
+        return statements.checkpoint.get(name);
+      },
+      async save(name, position) {
+        ensureOpen();
+        return writes.saveCheckpoint(name, position);
+      },
+    },
+
+    async ping() {
+      ensureOpen();
+      try {
+        db.prepare('SELECT 1').get();
+      } catch (error) {
+        throw new EventStoreUnavailableError(`SQLite event store unreachable: ${(error as Error).message}`, { cause: error });
+      }
+    },
+
+    async close() {
+      if (closed) return;
+      writes.flush();
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+      closed = true;
+      signal.close();
+      db.close();
+    },
+  };
+}
+
+function clampCount(maxCount: number | undefined): number {
+  return Math.max(0, Math.min(maxCount ?? MAX_PAGE, MAX_PAGE));
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    position: row[0],
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    created: row[7],
+  };
+}

@@ -1,0 +1,45 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import type { EventStore } from '../ports/eventStore.js';
+import { problemFor, problemResponse } from './problem.js';
+import { healthRoutes } from './routes/health.js';
+
+/** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
+export interface AppDeps {
+  eventStore: EventStore;
+  logger: Logger;
+  version: string;
+}
+
+/** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    // zod validation failures name the field, as DESIGN.md asks of every 4xx.
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const field = issue?.path.join('.') || undefined;
+      return problemResponse(c, {
+        type: 'about:blank',
+        title: 'Unprocessable Content',
+        status: 422,
+        detail: issue ? `${field ?? 'body'}: ${issue.message}` : 'invalid request',
+        ...(field ? { field } : {}),
+      });
+    },
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    const problem = problemFor(error);
+    if (problem.status >= 500) deps.logger.error({ err: error, path: c.req.path }, 'request failed');
+    return problemResponse(c, problem);
+  });
+  app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
+
+  app.route('/', healthRoutes(deps));
+
+  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } });
+  return app;
+}

@@ -1,0 +1,37 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../ports/eventStore.js';
+
+/** RFC 9457 problem details. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  /** The offending input field, for validation problems. */
+  field?: string;
+  [extension: string]: unknown;
+}
+
+export function problemResponse(c: Context, problem: Problem): Response {
+  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json',
+  });
+}
+
+/** Maps a thrown error to the problem it stands for; anything unknown is a 500 (a bug). */
+export function problemFor(error: unknown): Problem {
+  if (error instanceof ValidationError) {
+    return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: error.message, field: error.field };
+  }
+  if (error instanceof NotFoundError) return { type: 'about:blank', title: 'Not Found', status: 404, detail: error.message };
+  if (error instanceof ConflictError || error instanceof WrongExpectedRevisionError) {
+    return { type: 'about:blank', title: 'Conflict', status: 409, detail: error.message };
+  }
+  if (error instanceof EventStoreUnavailableError) {
+    return { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'event store unavailable' };
+  }
+  if (error instanceof DomainError) return { type: 'about:blank', title: 'Bad Request', status: 400, detail: error.message };
+  return { type: 'about:blank', title: 'Internal Server Error', status: 500 };
+}

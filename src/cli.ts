@@ -1,0 +1,58 @@
+import { ConfigError } from './config/loadConfig.js';
+import { runServeCommand } from './commands/serveCommand.js';
+import { version } from './version.js';
+
+type Command = { summary: string; run: (argv: string[]) => Promise<number> };
+
+/** Subcommands; each module parses its own options and prints its own --help. */
+const commands: Record<string, Command> = {
+  serve: { summary: 'start the fax server (API, event store, FreeSWITCH connections)', run: runServeCommand },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `Usage: faxengine <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Options:
+  -h, --help     show this help (or \`faxengine <command> --help\`)
+  -v, --version  print the version
+
+faxengine ${version}`;
+}
+
+/** Runs the command line and returns the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '-v' || name === '--version') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`faxengine: unknown command "${name}" — see \`faxengine --help\`\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    // Start-up failures an operator can fix get one clear line, not a stack trace.
+    if (error instanceof ConfigError || isUsageError(error)) {
+      process.stderr.write(`faxengine ${name}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isUsageError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+const hostPortPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
+
+/** `host:port` (IPv6 hosts in brackets); the port must be 0–65535. */
+export const hostPort = z
+  .string()
+  .regex(hostPortPattern, 'expected host:port, e.g. 127.0.0.1:8080')
+  .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65535, 'port must be 0–65535');
+
+/** Comma-separated text (as environment variables give it) or a JSON array. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value.split(',').map((part) => part.trim()).filter((part) => part.length > 0)
+        : value,
+    z.array(item),
+  );
+
+/** `key=value,key=value` text or a JSON object. */
+const labels = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? Object.fromEntries(
+          value
+            .split(',')
+            .filter((pair) => pair.trim().length > 0)
+            .map((pair) => {
+              const eq = pair.indexOf('=');
+              return eq === -1 ? [pair.trim(), ''] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+            }),
+        )
+      : value,
+  z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _'), z.string()),
+);
+
+const eventStoreUrl = z
+  .string()
+  .refine(
+    (value) => /^sqlite:.+/.test(value) || /^(kurrentdb|esdb|kdb)(\+discover)?:\/\/.+/.test(value),
+    'expected sqlite:<path> or a kurrentdb:// (esdb://) connection string',
+  );
+
+/**
+ * Every configuration key. Each key's environment name is derived from its path
+ * (see `envNameFor`): `http.listen` → `FAXENGINE_HTTP_LISTEN`.
+ */
+export const configSchema = z.object({
+  /** Where the embedded stores, spool and documents live. */
+  dataDir: z.string().min(1).default('./data'),
+  http: z
+    .object({
+      listen: hostPort.default('0.0.0.0:8080'),
+    })
+    .prefault({}),
+  /** `sqlite:<path>` or a KurrentDB connection string; empty means `sqlite:<dataDir>/events.sqlite`. */
+  eventStore: eventStoreUrl.optional(),
+  log: z
+    .object({
+      level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      /** Human-readable logs; defaults to on when stdout is a terminal. */
+      pretty: z.stringbool().optional(),
+    })
+    .prefault({}),
+  loki: z
+    .object({
+      url: z.url().optional(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      labels: labels.default({ app: 'faxengine' }),
+    })
+    .prefault({}),
+  freeswitch: z
+    .object({
+      /** FreeSWITCH's inbound event socket (mod_event_socket). */
+      esl: hostPort.default('127.0.0.1:8021'),
+      password: z.string().min(1).default('ClueCon'),
+    })
+    .prefault({}),
+  socket: z
+    .object({
+      /** Where faxengine accepts FreeSWITCH's outbound sockets (`socket host:port async full`). */
+      listen: hostPort.default('127.0.0.1:8084'),
+    })
+    .prefault({}),
+  kafka: z
+    .object({
+      /** Broker list; empty means the in-process bus. */
+      brokers: list(hostPort).default([]),
+      clientId: z.string().min(1).default('faxengine'),
+      topic: z.string().min(1).default('faxengine.fax-events'),
+    })
+    .prefault({}),
+  admin: z
+    .object({
+      /** HTTP Basic password of the admin API; without it the admin API answers 503. */
+      apiKey: z.string().min(16, 'must be at least 16 characters').optional(),
+    })
+    .prefault({}),
+  numbers: z
+    .object({
+      /** ISO 3166 country used to read national-format numbers (e.g. 5551234567). */
+      defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as US').default('US'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Keys whose values never appear in logs. */
+export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey']);
