@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import { EventStoreUnavailableError, type EventStore, type RecordedEvent } from '../../../src/ports/eventStore.js';
 import { makeTempDir } from '../../support/tempDir.js';
+import { tsxLoader } from '../../support/tsxLoader.js';
 import { describeEventStoreConformance, waitFor } from './eventStoreConformance.js';
 
 describeEventStoreConformance('sqlite', () => {
@@ -16,7 +17,7 @@ describeEventStoreConformance('sqlite', () => {
 const childScript = new URL('../../support/appendUntilKilled.ts', import.meta.url).pathname;
 
 function runChild(path: string, mode: 'crash' | 'once') {
-  return spawn(process.execPath, ['--import', 'tsx', childScript, path, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, ['--import', tsxLoader, childScript, path, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 describe('SQLite event store specifics', () => {

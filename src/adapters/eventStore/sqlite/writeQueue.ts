@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from './uuidV7.js';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../../ports/clock.js';
 import {
@@ -44,7 +44,7 @@ export function createWriteQueue(db: Database.Database, clock: Clock, onCommitte
     let position = 0;
     for (const event of request.events) {
       revision += 1;
-      const id = event.id ?? randomUUID();
+      const id = event.id ?? uuidV7();
       try {
         const info = insertEvent.run(id, request.stream, revision, event.type, JSON.stringify(event.data ?? null), JSON.stringify(event.metadata ?? {}), created);
         position = Number(info.lastInsertRowid);
