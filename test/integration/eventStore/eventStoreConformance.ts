@@ -138,8 +138,8 @@ export function describeEventStoreConformance(adapterName: string, makeTarget: (
           await store.checkpoints.save(name, event.position);
         },
       });
-      await waitFor(() => seen.length === 10);
-      expect(caughtUp).toBe(true);
+      await waitFor(() => caughtUp);
+      expect(seen.length).toBe(10);
       await store.append(stream('-live'), events(3));
       await waitFor(() => seen.length === 13);
       await first.stop();
