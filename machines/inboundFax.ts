@@ -1,0 +1,313 @@
+import { assign, emit, fromPromise, setup } from 'xstate';
+import type { EslSignal } from '../src/domain/fax/faxSignals.js';
+import type { CallOffer, InboundFaxEvent, T38Status } from '../src/domain/fax/inboundFaxEvents.js';
+import type { AcceptedCall, RejectedCall, ScreeningDecision } from '../src/domain/fax/inboundScreening.js';
+import { classifyT30Result, t30Text } from '../src/domain/fax/t30Results.js';
+
+export interface InboundFaxInput {
+  faxId: string;
+  offer: CallOffer;
+  offeredAt: string;
+}
+
+interface FaxResult {
+  success: boolean;
+  code: number;
+  text: string;
+  pages: number;
+  at: string;
+}
+
+export interface InboundFaxContext extends InboundFaxInput {
+  call?: AcceptedCall;
+  rejection?: RejectedCall;
+  negotiations: number;
+  pages: number;
+  badRows: number;
+  t38Status: T38Status;
+  transferRate: number;
+  remoteIdent?: string;
+  result?: FaxResult;
+  hangupCause?: string;
+  endedAt?: string;
+  documentId?: string;
+  /** The fax arrived but its document could not be kept (the spool file stays). */
+  storageFailed?: boolean;
+}
+
+/** How long after a hang-up spandsp's result event may still arrive (code 49 comes after CHANNEL_HANGUP). */
+export const RESULT_AFTER_HANGUP_GRACE_MS = 5000;
+const CALL_DROPPED = 49;
+const SCREENING_FAILED: RejectedCall = { kind: 'reject', sipCode: 404, reason: 'unknown_number', detail: 'screening failed' };
+
+const ids = (context: InboundFaxContext) => ({ faxId: context.faxId, callUuid: context.offer.callUuid });
+const dropped = (at: string): FaxResult => ({ success: false, code: CALL_DROPPED, text: t30Text(CALL_DROPPED), pages: 0, at });
+const lost = (at: string) => ({ cause: 'CONNECTION_LOST', at });
+const resultOf = (event: Extract<EslSignal, { type: 'esl.fax.result' }>): FaxResult => ({
+  success: event.success,
+  code: event.code,
+  text: event.text,
+  pages: event.pages,
+  at: event.at,
+});
+
+/**
+ * One inbound fax call: screen the caller and the dialled number before answering (rejecting with
+ * 401/404 without answering), answer with the number's fax settings, follow the spandsp events,
+ * keep the document (partial ones too), and end once the call has hung up. Effects are provided
+ * by the runtime: `screenCall` and `storeDocument` (actors), `respond` and `startReceiving` (actions).
+ */
+export const inboundFaxMachine = setup({
+  types: {
+    context: {} as InboundFaxContext,
+    input: {} as InboundFaxInput,
+    events: {} as EslSignal,
+    emitted: {} as InboundFaxEvent,
+  },
+  actors: {
+    screenCall: fromPromise<ScreeningDecision, CallOffer>(async () => {
+      throw new Error('screenCall not provided');
+    }),
+    storeDocument: fromPromise<{ documentId: string }, { spoolPath: string; faxId: string }>(async () => {
+      throw new Error('storeDocument not provided');
+    }),
+  },
+  actions: {
+    respond: (_, _params: { sipCode: number }) => {},
+    startReceiving: (_, _params: { call: AcceptedCall }) => {},
+    recordHangup: assign({
+      hangupCause: (_, params: { cause: string; at: string }) => params.cause,
+      endedAt: (_, params: { cause: string; at: string }) => params.at,
+    }),
+    emitReceived: emit(({ context }) => {
+      const result = context.result!;
+      return {
+        type: 'FaxReceived' as const,
+        data: {
+          ...ids(context),
+          tenantId: context.call!.tenantId,
+          pages: result.pages,
+          documentId: context.documentId!,
+          resultCode: result.code,
+          resultText: result.text,
+          t38Status: context.t38Status,
+          transferRate: context.transferRate,
+          ...(context.remoteIdent ? { remoteIdent: context.remoteIdent } : {}),
+          receivedAt: result.at,
+        },
+      };
+    }),
+    emitInterrupted: emit(({ context }) => ({
+      type: 'FaxReceiveInterrupted' as const,
+      data: {
+        ...ids(context),
+        tenantId: context.call!.tenantId,
+        reason: 'connection_lost' as const,
+        pagesReceived: context.pages,
+        ...(context.documentId ? { documentId: context.documentId } : {}),
+        interruptedAt: context.endedAt!,
+      },
+    })),
+    emitFailed: emit(({ context }) => {
+      const result = context.result ?? dropped(context.endedAt ?? context.offeredAt);
+      const pagesReceived = Math.max(result.pages, context.pages);
+      return {
+        type: 'FaxReceiveFailed' as const,
+        data: {
+          ...ids(context),
+          tenantId: context.call?.tenantId ?? '',
+          resultCode: result.code,
+          resultText: result.text,
+          reasonClass: context.storageFailed
+            ? ('storage_failed' as const)
+            : classifyT30Result(result.code, { pagesTransferred: pagesReceived, negotiations: context.negotiations }),
+          ...(context.hangupCause ? { hangupCause: context.hangupCause } : {}),
+          pagesReceived,
+          ...(context.documentId ? { documentId: context.documentId } : {}),
+          partial: context.documentId !== undefined,
+          t38Status: context.t38Status,
+          negotiations: context.negotiations,
+          badRows: context.badRows,
+          failedAt: result.at,
+        },
+      };
+    }),
+  },
+  guards: {
+    hungUp: ({ context }) => context.hangupCause !== undefined,
+    gotPages: ({ context }) => Math.max(context.result?.pages ?? 0, context.pages) > 0,
+    succeeded: ({ context }) => context.result?.success === true,
+  },
+  delays: { resultGrace: RESULT_AFTER_HANGUP_GRACE_MS },
+}).createMachine({
+  id: 'inboundFax',
+  context: ({ input }) => ({ ...input, negotiations: 0, pages: 0, badRows: 0, t38Status: 'off', transferRate: 0 }),
+  initial: 'screening',
+  entry: emit(({ context }) => ({
+    type: 'FaxCallOffered' as const,
+    data: { ...context.offer, faxId: context.faxId, direction: 'inbound' as const, offeredAt: context.offeredAt },
+  })),
+  on: {
+    'esl.channel.hangup': { actions: { type: 'recordHangup', params: ({ event }) => event } },
+  },
+  states: {
+    screening: {
+      invoke: {
+        src: 'screenCall',
+        input: ({ context }) => context.offer,
+        onDone: {
+          target: 'deciding',
+          actions: assign(({ event }) => (event.output.kind === 'reject' ? { rejection: event.output } : { call: event.output })),
+        },
+        onError: { target: 'rejected', actions: assign({ rejection: SCREENING_FAILED }) },
+      },
+    },
+    deciding: {
+      always: [{ guard: ({ context }) => context.rejection !== undefined, target: 'rejected' }, { target: 'answering' }],
+    },
+    rejected: {
+      type: 'final',
+      entry: [
+        emit(({ context }) => {
+          const { sipCode, reason, detail } = context.rejection!;
+          return { type: 'FaxCallRejected' as const, data: { ...ids(context), sipCode, reason, detail } };
+        }),
+        { type: 'respond', params: ({ context }) => ({ sipCode: context.rejection!.sipCode }) },
+      ],
+    },
+    answering: {
+      entry: { type: 'startReceiving', params: ({ context }) => ({ call: context.call! }) },
+      on: {
+        'esl.channel.answered': {
+          target: 'receiving',
+          actions: emit(({ context, event }) => {
+            const call = context.call!;
+            return {
+              type: 'FaxCallAnswered' as const,
+              data: {
+                ...ids(context),
+                tenantId: call.tenantId,
+                recipient: call.recipient,
+                sourceGateway: call.sourceGateway,
+                t38Enabled: call.t38Enabled,
+                t38Requested: call.t38Requested,
+                t38Policy: call.t38Policy,
+                ...(call.stationIdent ? { stationIdent: call.stationIdent } : {}),
+                ...(call.pageHeader ? { pageHeader: call.pageHeader } : {}),
+                answeredAt: event.at,
+              },
+            };
+          }),
+        },
+        // The caller gave up before we answered: nothing was received.
+        'esl.channel.hangup': {
+          target: 'finishing',
+          actions: [
+            { type: 'recordHangup', params: ({ event }: { event: { cause: string; at: string } }) => event },
+            assign({ result: ({ event }) => dropped(event.at) }),
+            'emitFailed',
+          ],
+        },
+        'esl.connection.lost': { target: 'interrupted', actions: { type: 'recordHangup', params: ({ event }) => lost(event.at) } },
+      },
+    },
+    receiving: {
+      on: {
+        'esl.fax.negotiated': {
+          actions: [
+            assign({
+              negotiations: ({ context }) => context.negotiations + 1,
+              t38Status: ({ event }) => event.t38Status,
+              transferRate: ({ event }) => event.transferRate,
+              remoteIdent: ({ context, event }) => event.remoteIdent ?? context.remoteIdent,
+            }),
+            emit(({ context, event }) => ({
+              type: 'FaxNegotiated' as const,
+              data: {
+                ...ids(context),
+                negotiation: context.negotiations,
+                transferRate: event.transferRate,
+                ecm: event.ecm,
+                t38Status: event.t38Status,
+                ...(event.remoteIdent ? { remoteIdent: event.remoteIdent } : {}),
+                ...(event.localIdent ? { localIdent: event.localIdent } : {}),
+              },
+            })),
+          ],
+        },
+        'esl.fax.page': {
+          actions: [
+            assign({ pages: ({ event }) => event.page, badRows: ({ context, event }) => context.badRows + event.badRows }),
+            emit(({ context, event }) => ({
+              type: 'FaxPageTransferred' as const,
+              data: {
+                ...ids(context),
+                page: event.page,
+                resolution: event.resolution,
+                badRows: event.badRows,
+                longestBadRowRun: event.longestBadRowRun,
+                encoding: event.encoding,
+                imageBytes: event.imageBytes,
+              },
+            })),
+          ],
+        },
+        'esl.fax.result': {
+          target: 'settling',
+          actions: assign({
+            result: ({ event }) => resultOf(event),
+            t38Status: ({ event }) => event.t38Status,
+            transferRate: ({ context, event }) => event.transferRate || context.transferRate,
+            remoteIdent: ({ context, event }) => event.remoteIdent ?? context.remoteIdent,
+          }),
+        },
+        'esl.channel.hangup': { target: 'awaitingResult', actions: { type: 'recordHangup', params: ({ event }) => event } },
+        'esl.connection.lost': { target: 'interrupted', actions: { type: 'recordHangup', params: ({ event }) => lost(event.at) } },
+      },
+    },
+    awaitingResult: {
+      // spandsp reports a mid-fax drop (code 49) only after CHANNEL_HANGUP; give it a moment.
+      after: { resultGrace: { target: 'settling', actions: assign({ result: ({ context }) => dropped(context.endedAt ?? context.offeredAt) }) } },
+      on: {
+        'esl.fax.result': { target: 'settling', actions: assign({ result: ({ event }) => resultOf(event), t38Status: ({ event }) => event.t38Status }) },
+        'esl.connection.lost': { target: 'interrupted', actions: { type: 'recordHangup', params: ({ event }) => lost(event.at) } },
+      },
+    },
+    settling: {
+      always: [{ guard: 'gotPages', target: 'storing' }, { target: 'finishing', actions: 'emitFailed' }],
+    },
+    storing: {
+      invoke: {
+        src: 'storeDocument',
+        input: ({ context }) => ({ spoolPath: context.call!.spoolPath, faxId: context.faxId }),
+        onDone: [
+          { guard: 'succeeded', target: 'finishing', actions: [assign({ documentId: ({ event }) => event.output.documentId }), 'emitReceived'] },
+          { target: 'finishing', actions: [assign({ documentId: ({ event }) => event.output.documentId }), 'emitFailed'] },
+        ],
+        onError: { target: 'finishing', actions: [assign({ storageFailed: true }), 'emitFailed'] },
+      },
+    },
+    interrupted: {
+      // Keep whatever pages were written; the runtime has checked that the call is gone.
+      invoke: {
+        src: 'storeDocument',
+        input: ({ context }) => ({ spoolPath: context.call!.spoolPath, faxId: context.faxId }),
+        onDone: { target: 'done', actions: [assign({ documentId: ({ event }) => event.output.documentId }), 'emitInterrupted'] },
+        onError: { target: 'done', actions: 'emitInterrupted' },
+      },
+    },
+    finishing: {
+      always: { guard: 'hungUp', target: 'done' },
+      on: {
+        'esl.connection.lost': { target: 'done', actions: { type: 'recordHangup', params: ({ event }) => lost(event.at) } },
+      },
+    },
+    done: {
+      type: 'final',
+      entry: emit(({ context }) => ({
+        type: 'FaxCallEnded' as const,
+        data: { ...ids(context), hangupCause: context.hangupCause!, endedAt: context.endedAt! },
+      })),
+    },
+  },
+});

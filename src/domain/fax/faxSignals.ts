@@ -1,0 +1,46 @@
+import type { T38Status } from './inboundFaxEvents.js';
+
+/**
+ * Signals that drive fax machines, named by source. `src/adapters/esl` translates FreeSWITCH
+ * events into the `esl.*` ones; FreeSWITCH header names never reach the machines. Every signal
+ * carries the time it happened (`at`, ISO-8601), so machines never read a clock.
+ */
+export type EslSignal =
+  | { type: 'esl.channel.answered'; at: string }
+  | {
+      type: 'esl.fax.negotiated';
+      at: string;
+      transferRate: number;
+      ecm: boolean;
+      t38Status: T38Status;
+      remoteIdent?: string;
+      localIdent?: string;
+    }
+  | {
+      type: 'esl.fax.page';
+      at: string;
+      page: number;
+      /** Dots per inch, e.g. `204x196`, converted from spandsp's pixels per metre. */
+      resolution: string;
+      badRows: number;
+      longestBadRowRun: number;
+      encoding: string;
+      imageBytes: number;
+    }
+  | {
+      type: 'esl.fax.result';
+      at: string;
+      success: boolean;
+      code: number;
+      text: string;
+      pages: number;
+      t38Status: T38Status;
+      transferRate: number;
+      badRows: number;
+      remoteIdent?: string;
+    }
+  | { type: 'esl.channel.hangup'; at: string; cause: string }
+  /** The event socket closed before the call ended (FreeSWITCH restart, network). */
+  | { type: 'esl.connection.lost'; at: string };
+
+export type EslSignalType = EslSignal['type'];

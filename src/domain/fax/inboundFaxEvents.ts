@@ -1,0 +1,132 @@
+import type { T30ReasonClass } from './t30Results.js';
+
+/** What FreeSWITCH reported about a call when it reached us, before any decision. */
+export interface CallOffer {
+  callUuid: string;
+  /** Caller number as signalled (Caller-Caller-ID-Number). */
+  callerNumber: string;
+  callerName?: string;
+  /** SIP To user (the dialled number as the carrier sent it). */
+  toUser?: string;
+  /** Raw SIP Diversion header, when the call was forwarded to us. */
+  diversion?: string;
+  /** Where the SIP INVITE came from (sip_network_ip). */
+  sourceIp?: string;
+  /** FreeSWITCH gateway the call arrived on (sip_gateway), if any. */
+  gatewayName?: string;
+}
+
+export type T38Status = 'off' | 'negotiated' | 'requested' | 'refused';
+export type RejectionReason = 'unknown_source' | 'unknown_number' | 'no_recipient';
+
+/** Events of an inbound fax's `fax-<faxId>` stream, in the order they usually happen. */
+export type InboundFaxEvent =
+  | {
+      type: 'FaxCallOffered';
+      data: CallOffer & { faxId: string; direction: 'inbound'; offeredAt: string };
+    }
+  | {
+      type: 'FaxCallRejected';
+      data: { faxId: string; callUuid: string; sipCode: 401 | 404; reason: RejectionReason; detail: string };
+    }
+  | {
+      type: 'FaxCallAnswered';
+      data: {
+        faxId: string;
+        callUuid: string;
+        tenantId: string;
+        /** Dialled number in E.164. */
+        recipient: string;
+        sourceGateway: string;
+        t38Enabled: boolean;
+        t38Requested: boolean;
+        /** Why T.38 is on or off (gateway kind, station fallback, configuration). */
+        t38Policy: string;
+        stationIdent?: string;
+        pageHeader?: string;
+        answeredAt: string;
+      };
+    }
+  | {
+      type: 'FaxNegotiated';
+      data: {
+        faxId: string;
+        callUuid: string;
+        negotiation: number;
+        transferRate: number;
+        ecm: boolean;
+        t38Status: T38Status;
+        remoteIdent?: string;
+        localIdent?: string;
+      };
+    }
+  | {
+      type: 'FaxPageTransferred';
+      data: {
+        faxId: string;
+        callUuid: string;
+        page: number;
+        /** Horizontal × vertical resolution in dots per inch, rounded (204×196 is fine). */
+        resolution: string;
+        badRows: number;
+        longestBadRowRun: number;
+        encoding: string;
+        imageBytes: number;
+      };
+    }
+  | {
+      type: 'FaxReceived';
+      data: {
+        faxId: string;
+        callUuid: string;
+        tenantId: string;
+        pages: number;
+        documentId: string;
+        resultCode: number;
+        resultText: string;
+        t38Status: T38Status;
+        transferRate: number;
+        remoteIdent?: string;
+        receivedAt: string;
+      };
+    }
+  | {
+      type: 'FaxReceiveFailed';
+      data: {
+        faxId: string;
+        callUuid: string;
+        tenantId: string;
+        resultCode: number;
+        resultText: string;
+        reasonClass: T30ReasonClass | 'storage_failed';
+        hangupCause?: string;
+        pagesReceived: number;
+        /** Set when at least one page arrived: the partial document is kept and delivered as partial. */
+        documentId?: string;
+        partial: boolean;
+        t38Status: T38Status;
+        negotiations: number;
+        badRows: number;
+        failedAt: string;
+      };
+    }
+  | {
+      /** The call's fate is unknown to us: the event socket dropped or faxengine restarted mid-fax. */
+      type: 'FaxReceiveInterrupted';
+      data: {
+        faxId: string;
+        callUuid: string;
+        tenantId: string;
+        reason: 'connection_lost' | 'restart';
+        pagesReceived: number;
+        /** Whatever had been written is kept. */
+        documentId?: string;
+        interruptedAt: string;
+      };
+    }
+  | {
+      type: 'FaxCallEnded';
+      data: { faxId: string; callUuid: string; hangupCause: string; endedAt: string };
+    };
+
+export type InboundFaxEventType = InboundFaxEvent['type'];
