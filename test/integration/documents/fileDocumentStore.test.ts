@@ -1,0 +1,59 @@
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileDocumentStore } from '../../../src/adapters/documents/fileDocumentStore.js';
+import { countPdfPages, inspectTiff } from '../../../src/adapters/documents/tiffTools.js';
+import { UnreadableDocumentError } from '../../../src/ports/documentStore.js';
+import { makeFaxTiff } from '../../support/faxFixtures.js';
+import { makeTempDir } from '../../support/tempDir.js';
+
+describe('file document store', () => {
+  const dirs: Array<{ remove(): void }> = [];
+  afterEach(() => dirs.splice(0).forEach((dir) => dir.remove()));
+  function setup() {
+    const dir = makeTempDir('documents');
+    dirs.push(dir);
+    return { dir: dir.path, store: createFileDocumentStore(join(dir.path, 'documents')) };
+  }
+
+  it('stores a fax TIFF by its SHA-256, counts its pages and renders a PDF with the same pages', async () => {
+    const { dir, store } = setup();
+    const spool = join(dir, 'rx.tif');
+    await makeFaxTiff(spool, 3);
+    const stored = await store.putTiff(spool);
+    expect(stored.id).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(stored).toMatchObject({ pages: 3, contentType: 'image/tiff' });
+
+    const tiff = await store.pathOf(stored.id, 'image/tiff');
+    expect(await readFile(tiff)).toEqual(await readFile(spool));
+    expect((await inspectTiff(tiff)).width).toBe(1728);
+    const [pdf, again] = await Promise.all([store.pathOf(stored.id, 'application/pdf'), store.pathOf(stored.id, 'application/pdf')]);
+    expect(pdf).toBe(again);
+    expect((await readFile(pdf)).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await countPdfPages(pdf)).toBe(3);
+    expect(await store.get(stored.id)).toEqual(stored);
+  });
+
+  it('never overwrites: the same bytes give the same id, other bytes a new one', async () => {
+    const { dir, store } = setup();
+    await makeFaxTiff(join(dir, 'a.tif'), 1);
+    await makeFaxTiff(join(dir, 'b.tif'), 2);
+    const first = await store.putTiff(join(dir, 'a.tif'));
+    const repeat = await store.putTiff(join(dir, 'a.tif'));
+    const other = await store.putTiff(join(dir, 'b.tif'));
+    expect(repeat.id).toBe(first.id);
+    expect(other.id).not.toBe(first.id);
+    expect(await store.get('sha256-' + '0'.repeat(64))).toBeUndefined();
+    expect(await store.get('../../etc/passwd')).toBeUndefined();
+  });
+
+  it('refuses missing, empty and non-TIFF files with a clear error', async () => {
+    const { dir, store } = setup();
+    await expect(store.putTiff(join(dir, 'missing.tif'))).rejects.toThrow(/missing\.tif: file not found/);
+    writeFileSync(join(dir, 'empty.tif'), '');
+    await expect(store.putTiff(join(dir, 'empty.tif'))).rejects.toThrow(/file is empty/);
+    writeFileSync(join(dir, 'text.tif'), 'hello, not a tiff');
+    await expect(store.putTiff(join(dir, 'text.tif'))).rejects.toBeInstanceOf(UnreadableDocumentError);
+  });
+});
