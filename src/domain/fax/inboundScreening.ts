@@ -1,4 +1,5 @@
-import type { RejectionReason } from './inboundFaxEvents.js';
+import type { GatewayRole } from '../tenancy/types.js';
+import type { CallOffer, RejectionReason } from './inboundFaxEvents.js';
 
 /** Everything needed to answer and receive a call that passed screening. */
 export interface AcceptedCall {
@@ -28,3 +29,76 @@ export interface RejectedCall {
 }
 
 export type ScreeningDecision = AcceptedCall | RejectedCall;
+
+/** Read-model answers screening needs; the runtime wires them to the routing projection. */
+export interface ScreeningLookups {
+  /** The gateway endpoint whose source IPs include this address. */
+  sourceGateway(ip: string): { gateway: string; role: GatewayRole } | undefined;
+  /** The number's tenant and fax settings, if the number belongs to one. */
+  route(e164: string): { tenantId: string; stationIdent: string | null; pageHeader: string | null } | undefined;
+  /** National or international text → E.164, or undefined when it is no phone number. */
+  toE164(raw: string): string | undefined;
+  /** True when we learned that this station needs audio (G.711 softmodem) instead of T.38. */
+  stationNeedsAudio(e164: string): boolean;
+}
+
+export interface T38Setting {
+  enabled: boolean;
+  request: boolean;
+}
+
+export interface InboundPolicy {
+  /** Where the dialled number comes from: the SIP To user, or the Diversion header of a forwarded call. */
+  recipientFrom: 'to' | 'diversion';
+  ringDelayMs: number;
+  silenceMs: number;
+  /** Carriers usually do T.38; PBXes are usually reached over G.711. */
+  t38: Record<GatewayRole, T38Setting>;
+  spoolDir: string;
+}
+
+/**
+ * Decides, before answering, whether to take a call and how: the source must be a known gateway
+ * (else 401), the dialled number must belong to a tenant (else 404), and T.38 follows the gateway
+ * kind unless the caller's station is known to need audio.
+ */
+export function screenInboundCall(offer: CallOffer, lookups: ScreeningLookups, policy: InboundPolicy, faxId: string): ScreeningDecision {
+  const source = offer.sourceIp ? lookups.sourceGateway(offer.sourceIp) : undefined;
+  if (!source) {
+    return { kind: 'reject', sipCode: 401, reason: 'unknown_source', detail: `source ${offer.sourceIp ?? '(none)'} is not a known gateway` };
+  }
+  const raw = policy.recipientFrom === 'diversion' ? diversionNumber(offer.diversion) : offer.toUser;
+  if (!raw) {
+    return { kind: 'reject', sipCode: 404, reason: 'no_recipient', detail: `no dialled number in the ${policy.recipientFrom === 'diversion' ? 'Diversion header' : 'SIP To user'}` };
+  }
+  const recipient = lookups.toE164(raw);
+  const route = recipient ? lookups.route(recipient) : undefined;
+  if (!recipient || !route) return { kind: 'reject', sipCode: 404, reason: 'unknown_number', detail: `${raw} does not belong to any tenant` };
+
+  const caller = lookups.toE164(offer.callerNumber);
+  const fallback = caller !== undefined && lookups.stationNeedsAudio(caller);
+  const t38 = fallback ? { enabled: false, request: false } : policy.t38[source.role];
+  const t38Policy = fallback
+    ? `station ${caller} needs audio (softmodem fallback)`
+    : `${source.role} gateway ${source.gateway}: T.38 ${t38.enabled ? (t38.request ? 'enabled and requested' : 'enabled') : 'off'}`;
+
+  return {
+    kind: 'accept',
+    tenantId: route.tenantId,
+    recipient,
+    sourceGateway: source.gateway,
+    t38Enabled: t38.enabled,
+    t38Requested: t38.enabled && t38.request,
+    t38Policy,
+    ...(route.stationIdent ? { stationIdent: route.stationIdent } : {}),
+    ...(route.pageHeader ? { pageHeader: route.pageHeader } : {}),
+    ringDelayMs: policy.ringDelayMs,
+    silenceMs: policy.silenceMs,
+    spoolPath: `${policy.spoolDir}/${faxId}.tif`,
+  };
+}
+
+/** `<sip:+15551234567@carrier>;reason=unconditional` → `+15551234567`. */
+export function diversionNumber(header: string | undefined): string | undefined {
+  return header ? /sip:(\+?\d+)@/.exec(header)?.[1] : undefined;
+}
