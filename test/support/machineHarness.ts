@@ -14,8 +14,8 @@ export function runMachine<TMachine extends AnyStateMachine>(machine: TMachine, 
     types: () => emitted.map((event) => event.type),
     last: (type: string) => [...emitted].reverse().find((event) => event.type === type)?.data,
     send: (...events: Array<EventFromLogic<TMachine>>) => events.forEach((event) => actor.send(event)),
-    state: () => actor.getSnapshot().value as string,
-    done: () => actor.getSnapshot().status === 'done',
+    state: () => (actor.getSnapshot() as { value: unknown }).value as string,
+    done: () => (actor.getSnapshot() as { status: string }).status === 'done',
   };
 }
 

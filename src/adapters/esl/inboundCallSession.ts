@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { Connection, Event } from 'modesl';
+import type { EslSignal } from '../../domain/fax/faxSignals.js';
+import type { CallOffer } from '../../domain/fax/inboundFaxEvents.js';
+import { inboundCallEvents, toEslSignal } from './eslSignals.js';
+
+/** One inbound call on its outbound-socket connection, as the runtime sees it. */
+export interface InboundCallSession {
+  readonly offer: CallOffer;
+  /** Signals for this call, in the order FreeSWITCH sent them. */
+  onSignal(listener: (signal: EslSignal) => void): void;
+  /** Queues a dialplan application (sendmsg execute, event-lock); resolves when FreeSWITCH accepted it. */
+  execute(app: string, arg?: string): Promise<void>;
+  /** Ends our side of the socket (FreeSWITCH keeps lingering events until it closes). */
+  close(): void;
+}
+
+/**
+ * Prepares a freshly connected outbound socket (modesl already sent `connect`): `linger`, so the
+ * spandsp result that follows a hang-up still reaches us; a `Unique-ID` filter; and one JSON
+ * subscription with CUSTOM and its subclasses last. Every command goes through `sendRecv`, so
+ * modesl's FIFO reply matching never shifts (its `execute()` sends without queueing a callback).
+ */
+export async function openInboundCallSession(connection: Connection): Promise<InboundCallSession> {
+  const info = connection.getInfo();
+  const header = (name: string) => info.getHeader(name) || undefined;
+  const uuid = header('Unique-ID');
+  if (!uuid) throw new Error('outbound socket connect reply has no Unique-ID');
+
+  const command = (text: string, args?: Record<string, string>) =>
+    new Promise<Event>((resolve, reject) => {
+      if (!connection.socket) return reject(new Error(`socket for ${uuid} is closed`));
+      connection.sendRecv(text, args ?? null, (reply) => {
+        const replyText = reply.getHeader('Reply-Text') ?? '';
+        if (replyText.startsWith('-ERR')) reject(new Error(`${text.split(' ')[0]}: ${replyText}`));
+        else resolve(reply);
+      });
+    });
+
+  const listeners: Array<(signal: EslSignal) => void> = [];
+  const buffered: EslSignal[] = [];
+  let hungUp = false;
+  const deliver = (signal: EslSignal) => {
+    if (signal.type === 'esl.channel.hangup') hungUp = true;
+    if (listeners.length === 0) buffered.push(signal);
+    else for (const listener of listeners) listener(signal);
+  };
+
+  connection.on('esl::event::**', (event: Event, headers?: Record<string, string>) => {
+    if (!headers?.['Content-Type']?.startsWith('text/event-')) return;
+    if (event.getHeader('Unique-ID') !== uuid) return;
+    const signal = toEslSignal((name) => event.getHeader(name));
+    if (signal) deliver(signal);
+  });
+  // 'close' rather than modesl's esl::end: a reset socket closes without ending.
+  connection.socket?.once('close', () => {
+    if (!hungUp) deliver({ type: 'esl.connection.lost', at: new Date().toISOString() });
+  });
+
+  await command('linger');
+  await command(`filter Unique-ID ${uuid}`);
+  await command(`event json ${inboundCallEvents.join(' ')}`);
+
+  return {
+    offer: {
+      callUuid: uuid,
+      callerNumber: header('Caller-Caller-ID-Number') ?? '',
+      ...optional('callerName', header('Caller-Caller-ID-Name')),
+      ...optional('toUser', header('variable_sip_to_user')),
+      ...optional('diversion', header('variable_sip_h_Diversion')),
+      ...optional('sourceIp', header('variable_sip_network_ip')),
+      ...optional('gatewayName', header('variable_sip_gateway') ?? header('variable_sip_gateway_name')),
+    },
+    onSignal(listener) {
+      listeners.push(listener);
+      for (const signal of buffered.splice(0)) listener(signal);
+    },
+    async execute(app, arg = '') {
+      const safeArg = arg.replace(/[\r\n]/g, ' ');
+      await command(`sendmsg ${uuid}`, {
+        'call-command': 'execute',
+        'execute-app-name': app,
+        ...(safeArg ? { 'execute-app-arg': safeArg } : {}),
+        'event-lock': 'true',
+        'Event-UUID': randomUUID(),
+      });
+    },
+    close() {
+      connection.socket?.end();
+    },
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value ? ({ [key]: value } as Record<K, string>) : {};
+}

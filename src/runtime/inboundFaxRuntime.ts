@@ -1,0 +1,115 @@
+import { createActor, fromPromise } from 'xstate';
+import type { Logger } from 'pino';
+import { inboundFaxMachine } from '../../machines/inboundFax.js';
+import type { EslSignal } from '../domain/fax/faxSignals.js';
+import type { CallOffer } from '../domain/fax/inboundFaxEvents.js';
+import type { ScreeningDecision } from '../domain/fax/inboundScreening.js';
+import { faxStream } from '../domain/streams.js';
+import type { Clock } from '../ports/clock.js';
+import type { DocumentStore } from '../ports/documentStore.js';
+import type { EventStore } from '../ports/eventStore.js';
+import { receiveDialplan } from './receiveDialplan.js';
+import { createStreamAppender } from './streamAppender.js';
+
+/** The part of an inbound call's socket the runtime drives (see adapters/esl/inboundCallSession). */
+export interface InboundCall {
+  readonly offer: CallOffer;
+  onSignal(listener: (signal: EslSignal) => void): void;
+  execute(app: string, arg?: string): Promise<void>;
+  close(): void;
+}
+
+export interface InboundFaxRuntimeDeps {
+  eventStore: EventStore;
+  documents: DocumentStore;
+  screen(offer: CallOffer, faxId: string): ScreeningDecision | Promise<ScreeningDecision>;
+  newFaxId(): string;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface InboundFaxRuntime {
+  handleCall(call: InboundCall): string;
+  /** Faxes whose call has not ended yet. */
+  liveFaxIds(): string[];
+  /** Resolves when every live call has ended, or after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Runs one inbound fax actor per call: the actor's emitted events go, in order, to the fax's
+ * stream through its single appender; the call's ESL signals go to the actor; the effects the
+ * machine asks for become dialplan applications on the call's socket.
+ */
+export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFaxRuntime {
+  const live = new Map<string, Promise<void>>();
+
+  function handleCall(call: InboundCall): string {
+    const faxId = deps.newFaxId();
+    const log = deps.logger.child({ faxId, callUuid: call.offer.callUuid });
+    let tenantId: string | undefined;
+    const appender = createStreamAppender(deps.eventStore, faxStream(faxId), {
+      metadata: { correlationId: faxId, callUuid: call.offer.callUuid, actor: 'inboundFax' },
+      onError: (error) => log.error({ err: error }, 'could not store fax events'),
+    });
+    const run = (app: string, arg?: string) =>
+      call.execute(app, arg).catch((error: unknown) => log.warn({ err: error, app }, 'dialplan application not accepted'));
+
+    const machine = inboundFaxMachine.provide({
+      actors: {
+        screenCall: fromPromise(async ({ input }) => deps.screen(input, faxId)),
+        storeDocument: fromPromise(async ({ input }) => ({ documentId: (await deps.documents.putTiff(input.spoolPath)).id })),
+      },
+      actions: {
+        respond: (_, { sipCode }) => void run('respond', String(sipCode)),
+        startReceiving: (_, { call: accepted }) => void runSequentially(receiveDialplan(accepted), run),
+      },
+    });
+    const actor = createActor(machine, { input: { faxId, offer: call.offer, offeredAt: deps.clock.now().toISOString() } });
+    actor.on('*', (event) => {
+      const data = event.data as { tenantId?: string };
+      if (data.tenantId) tenantId = data.tenantId;
+      appender.append({ type: event.type, data: event.data, metadata: tenantId ? { tenantId } : {} });
+      log.debug({ type: event.type, tenantId }, 'fax event');
+    });
+
+    const finished = new Promise<void>((resolve) => {
+      actor.subscribe({
+        complete: () => {
+          void appender.flushed().catch(() => undefined).finally(() => {
+            call.close();
+            live.delete(faxId);
+            resolve();
+          });
+        },
+        error: (error) => {
+          log.error({ err: error }, 'inbound fax actor failed');
+          call.close();
+          live.delete(faxId);
+          resolve();
+        },
+      });
+    });
+    live.set(faxId, finished);
+    call.onSignal((signal) => {
+      if (actor.getSnapshot().status === 'active') actor.send(signal);
+    });
+    actor.start();
+    return faxId;
+  }
+
+  return {
+    handleCall,
+    liveFaxIds: () => [...live.keys()],
+    async drain(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([Promise.all(live.values()), timeout]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function runSequentially(steps: Array<[app: string, arg?: string]>, run: (app: string, arg?: string) => Promise<void>): Promise<void> {
+  for (const [app, arg] of steps) await run(app, arg);
+}
