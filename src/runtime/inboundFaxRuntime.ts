@@ -62,7 +62,8 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       },
       actions: {
         respond: (_, { sipCode }) => void run('respond', String(sipCode)),
-        startReceiving: (_, { call: accepted }) => void runSequentially(receiveDialplan(accepted), run),
+        // Sent back to back: the socket keeps their order and FreeSWITCH queues them (event-lock).
+        startReceiving: (_, { call: accepted }) => receiveDialplan(accepted).forEach(([app, arg]) => void run(app, arg)),
       },
     });
     const actor = createActor(machine, { input: { faxId, offer: call.offer, offeredAt: deps.clock.now().toISOString() } });
@@ -108,8 +109,4 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       clearTimeout(timer);
     },
   };
-}
-
-async function runSequentially(steps: Array<[app: string, arg?: string]>, run: (app: string, arg?: string) => Promise<void>): Promise<void> {
-  for (const [app, arg] of steps) await run(app, arg);
 }

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createFileDocumentStore } from '../../src/adapters/documents/fileDocumentStore.js';
+import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
+import { startOutboundSocketServer } from '../../src/adapters/esl/outboundSocketServer.js';
+import type { CallOffer } from '../../src/domain/fax/inboundFaxEvents.js';
+import type { ScreeningDecision } from '../../src/domain/fax/inboundScreening.js';
+import { systemClock } from '../../src/ports/clock.js';
+import { createInboundFaxRuntime } from '../../src/runtime/inboundFaxRuntime.js';
+import { createSimulator, type SimulatorOptions } from '../../src/sim/simulator.js';
+import { makeTempDir } from './tempDir.js';
+
+/**
+ * faxengine's receive path (outbound-socket server, runtime, SQLite event store, document store)
+ * wired to a simulator over real TCP. `screen` decides each call, as routing would.
+ */
+export async function startInboundHarness(options: {
+  screen: (offer: CallOffer, faxId: string, spoolDir: string) => ScreeningDecision;
+  scenario?: SimulatorOptions['scenario'];
+  timeScale?: number;
+}) {
+  const dir = makeTempDir('inbound');
+  const spoolDir = join(dir.path, 'spool');
+  mkdirSync(spoolDir);
+  const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+  const documents = createFileDocumentStore(join(dir.path, 'documents'));
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const runtime = createInboundFaxRuntime({
+    eventStore,
+    documents,
+    screen: (offer, faxId) => options.screen(offer, faxId, spoolDir),
+    newFaxId: randomUUID,
+    clock: systemClock,
+    logger,
+  });
+  const faxIds: string[] = [];
+  const server = await startOutboundSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    onCall: (call) => void faxIds.push(runtime.handleCall(call)),
+  });
+  const sim = await createSimulator({
+    listen: { host: '127.0.0.1', port: 0 },
+    dial: { host: '127.0.0.1', port: server.address.port },
+    timeScale: options.timeScale ?? 0.002,
+    ...(options.scenario ? { scenario: options.scenario } : {}),
+  });
+  return {
+    sim,
+    runtime,
+    eventStore,
+    documents,
+    faxIds,
+    spoolDir,
+    async eventsOf(faxId: string) {
+      return eventStore.readStream(`fax-${faxId}`);
+    },
+    async close() {
+      await sim.close();
+      await server.stopAccepting();
+      await runtime.drain(2000);
+      await eventStore.close();
+      dir.remove();
+    },
+  };
+}
