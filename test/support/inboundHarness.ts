@@ -8,6 +8,7 @@ import { startOutboundSocketServer } from '../../src/adapters/esl/outboundSocket
 import type { CallOffer } from '../../src/domain/fax/inboundFaxEvents.js';
 import type { ScreeningDecision } from '../../src/domain/fax/inboundScreening.js';
 import { systemClock } from '../../src/ports/clock.js';
+import { startStationKnowledge, type StationKnowledge } from '../../src/reactors/stationLearning.js';
 import { createInboundFaxRuntime } from '../../src/runtime/inboundFaxRuntime.js';
 import { createSimulator, type SimulatorOptions } from '../../src/sim/simulator.js';
 import { makeTempDir } from './tempDir.js';
@@ -17,7 +18,7 @@ import { makeTempDir } from './tempDir.js';
  * wired to a simulator over real TCP. `screen` decides each call, as routing would.
  */
 export async function startInboundHarness(options: {
-  screen: (offer: CallOffer, faxId: string, spoolDir: string) => ScreeningDecision;
+  screen: (offer: CallOffer, faxId: string, spoolDir: string, stations: StationKnowledge) => ScreeningDecision;
   scenario?: SimulatorOptions['scenario'];
   timeScale?: number;
 }) {
@@ -27,10 +28,16 @@ export async function startInboundHarness(options: {
   const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
   const documents = createFileDocumentStore(join(dir.path, 'documents'));
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const stations = await startStationKnowledge({
+    eventStore,
+    policy: { troublesBeforeFallback: 2, cleanAudioFaxesBeforeRetry: 5 },
+    toE164: (raw) => (raw.startsWith('+') ? raw : `+1${raw.replace(/^1(?=\d{10}$)/, '')}`),
+    logger,
+  });
   const runtime = createInboundFaxRuntime({
     eventStore,
     documents,
-    screen: (offer, faxId) => options.screen(offer, faxId, spoolDir),
+    screen: (offer, faxId) => options.screen(offer, faxId, spoolDir, stations),
     newFaxId: randomUUID,
     clock: systemClock,
     logger,
@@ -51,6 +58,7 @@ export async function startInboundHarness(options: {
   return {
     sim,
     runtime,
+    stations,
     eventStore,
     documents,
     faxIds,
@@ -62,6 +70,7 @@ export async function startInboundHarness(options: {
       await sim.close();
       await server.stopAccepting();
       await runtime.drain(2000);
+      await stations.stop();
       await eventStore.close();
       dir.remove();
     },

@@ -1,0 +1,105 @@
+import type { Logger } from 'pino';
+import type { InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
+import {
+  evolveStation,
+  initialStationState,
+  learnFromFax,
+  type StationEvent,
+  type StationPolicy,
+  type StationState,
+} from '../domain/fax/stationKnowledge.js';
+import { stationStream } from '../domain/streams.js';
+import type { EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
+
+const CHECKPOINT = 'station-learning';
+type DataOf<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>['data'];
+
+export interface StationKnowledge {
+  /** True when calls with this station should use audio instead of T.38. */
+  needsAudio(e164: string): boolean;
+  state(e164: string): StationState | undefined;
+  all(): StationState[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Two checkpointed subscriptions: one learns from finished faxes (appending to `station-<e164>`),
+ * one folds the station streams into an in-memory map that screening reads in O(1).
+ * `toE164` normalises the caller number as routing does.
+ */
+export async function startStationKnowledge(deps: {
+  eventStore: EventStore;
+  policy: StationPolicy;
+  toE164: (raw: string) => string | undefined;
+  logger: Logger;
+}): Promise<StationKnowledge> {
+  const { eventStore } = deps;
+  const stations = new Map<string, StationState>();
+
+  const folding = await followUntilCaughtUp(eventStore, {
+    streamPrefixes: ['station-'],
+    handler: (event) => {
+      const station = (event.data as { station: string }).station;
+      stations.set(station, evolveStation(stations.get(station) ?? initialStationState(station), event as unknown as StationEvent));
+    },
+    onError: (error) => deps.logger.error({ err: error }, 'station knowledge stopped folding'),
+  });
+
+  async function learn(event: RecordedEvent): Promise<void> {
+    if (event.type !== 'FaxReceived' && event.type !== 'FaxReceiveFailed') return;
+    const history = await eventStore.readStream(event.stream);
+    const offered = history.find((item) => item.type === 'FaxCallOffered')?.data as DataOf<'FaxCallOffered'> | undefined;
+    const answered = history.find((item) => item.type === 'FaxCallAnswered')?.data as DataOf<'FaxCallAnswered'> | undefined;
+    const station = offered && deps.toE164(offered.callerNumber);
+    if (!station || !answered) return;
+
+    const streamEvents = await eventStore.readStream(stationStream(station));
+    const faxId = (event.data as { faxId: string }).faxId;
+    // Idempotent: a replay after a crash finds its own earlier lesson and stops.
+    if (streamEvents.some((item) => (item.data as { faxId?: string }).faxId === faxId)) return;
+    const state = streamEvents.reduce((current, item) => evolveStation(current, item as unknown as StationEvent), initialStationState(station));
+    const failed = event.type === 'FaxReceiveFailed' ? (event.data as DataOf<'FaxReceiveFailed'>) : undefined;
+    const lessons = learnFromFax(
+      state,
+      {
+        faxId,
+        succeeded: !failed,
+        t38Enabled: answered.t38Enabled,
+        negotiations: failed?.negotiations ?? 1,
+        badRows: failed?.badRows ?? 0,
+        resultCode: failed?.resultCode ?? 0,
+        at: event.created,
+      },
+      deps.policy,
+    );
+    if (lessons.length === 0) return;
+    await eventStore.append(stationStream(station), lessons, streamEvents.at(-1)?.revision ?? 'no_stream');
+    deps.logger.info({ station, faxId, lessons: lessons.map((lesson) => lesson.type) }, 'learned about a fax station');
+  }
+
+  const learning = eventStore.subscribeToAll({
+    after: (await eventStore.checkpoints.load(CHECKPOINT)) ?? 0,
+    streamPrefixes: ['fax-'],
+    handler: async (event) => {
+      await learn(event);
+      await eventStore.checkpoints.save(CHECKPOINT, event.position);
+    },
+    onError: (error) => deps.logger.error({ err: error }, 'station learning stopped'),
+  });
+
+  return {
+    needsAudio: (e164) => stations.get(e164)?.needsAudio ?? false,
+    state: (e164) => stations.get(e164),
+    all: () => [...stations.values()],
+    async stop() {
+      await Promise.all([learning.stop(), folding.stop()]);
+    },
+  };
+}
+
+/** Subscribes and resolves once the subscription has delivered everything that existed. */
+function followUntilCaughtUp(store: EventStore, options: Parameters<EventStore['subscribeToAll']>[0]): Promise<Subscription> {
+  return new Promise((resolve) => {
+    const subscription: Subscription = store.subscribeToAll({ ...options, onCaughtUp: () => resolve(subscription) });
+  });
+}

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallOffer } from '../../../src/domain/fax/inboundFaxEvents.js';
+import type { AcceptedCall } from '../../../src/domain/fax/inboundScreening.js';
+import type { StationKnowledge } from '../../../src/reactors/stationLearning.js';
+import { waitFor } from '../eventStore/eventStoreConformance.js';
+import { startInboundHarness } from '../../support/inboundHarness.js';
+
+/** Carrier calls get T.38 (enabled and requested) unless the station is known to need audio. */
+function carrierScreen(offer: CallOffer, faxId: string, spoolDir: string, stations: StationKnowledge): AcceptedCall {
+  const audio = stations.needsAudio(`+1${offer.callerNumber}`);
+  return {
+    kind: 'accept',
+    tenantId: 't1',
+    recipient: '+15551230000',
+    sourceGateway: 'carrier1',
+    t38Enabled: !audio,
+    t38Requested: !audio,
+    t38Policy: audio ? 'fallback' : 'carrier',
+    ringDelayMs: 0,
+    silenceMs: 0,
+    spoolPath: `${spoolDir}/${faxId}.tif`,
+  };
+}
+
+describe('receive scenarios against the simulator', () => {
+  let harness: Awaited<ReturnType<typeof startInboundHarness>> | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  async function receive(from: string, count = 1) {
+    const before = harness!.faxIds.length;
+    await harness!.sim.startInboundCall({ from, to: '15551230000', gateway: 'carrier1' }).finished;
+    await waitFor(() => harness!.faxIds.length === before + count && harness!.runtime.liveFaxIds().length === 0, 10_000);
+    const events = await harness!.eventsOf(harness!.faxIds.at(-1)!);
+    return { events, data: (type: string) => events.find((event) => event.type === type)?.data as Record<string, unknown> };
+  }
+
+  it('records T.38 negotiated when the carrier accepts our re-INVITE', async () => {
+    harness = await startInboundHarness({ screen: carrierScreen, scenario: { gateways: { carrier1: { ip: '10.0.0.1' } }, stations: { '5550002222': { t38: 'accept' } } } });
+    const { data } = await receive('5550002222');
+    expect(data('FaxCallAnswered')).toMatchObject({ t38Enabled: true, t38Requested: true });
+    expect(data('FaxReceived')).toMatchObject({ t38Status: 'negotiated' });
+  });
+
+  it('continues over audio when the far end refuses T.38 with 488', async () => {
+    harness = await startInboundHarness({ screen: carrierScreen, scenario: { gateways: { carrier1: { ip: '10.0.0.1' } }, stations: { '5550003333': { t38: 'refuse' } } } });
+    const { data } = await receive('5550003333');
+    expect(data('FaxReceived')).toMatchObject({ t38Status: 'refused', resultCode: 0 });
+  });
+
+  it('keeps the pages of a fax whose caller hangs up mid-way, as partial', async () => {
+    harness = await startInboundHarness({
+      screen: carrierScreen,
+      scenario: { gateways: { carrier1: { ip: '10.0.0.1' } }, stations: { '5550004444': { pages: 3, hangupAfterPages: 1 } } },
+    });
+    const { events, data } = await receive('5550004444');
+    const failed = data('FaxReceiveFailed');
+    expect(failed).toMatchObject({ resultCode: 49, reasonClass: 'call_dropped', pagesReceived: 1, partial: true });
+    expect(await harness.documents.get(failed.documentId as string)).toMatchObject({ pages: 1 });
+    expect(events.at(-1)!.type).toBe('FaxCallEnded');
+  });
+
+  it('switches a station to audio after two T.38 training failures: the third call has T.38 off', async () => {
+    harness = await startInboundHarness({
+      screen: carrierScreen,
+      scenario: { gateways: { carrier1: { ip: '10.0.0.1' } }, stations: { '5550005555': { failure: { code: 48, negotiations: 2 } } } },
+    });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { data } = await receive('5550005555');
+      expect(data('FaxReceiveFailed')).toMatchObject({ resultCode: 48 });
+      expect(data('FaxReceiveFailed').negotiations).toBeGreaterThan(1);
+    }
+    await waitFor(() => harness!.stations.needsAudio('+15550005555'));
+    harness.sim.setStation('5550005555', {});
+    const third = await receive('5550005555');
+    expect(third.data('FaxCallAnswered')).toMatchObject({ t38Enabled: false, t38Requested: false });
+    expect(third.data('FaxReceived')).toMatchObject({ t38Status: 'off' });
+    const lessons = (await harness.eventStore.readStream('station-+15550005555')).map((event) => event.type);
+    expect(lessons).toEqual(['StationT38Trouble', 'StationT38Trouble', 'StationFallbackEnabled']);
+  });
+
+  it('ends the fax as interrupted, keeping its pages, when the socket drops mid-fax', async () => {
+    harness = await startInboundHarness({
+      screen: carrierScreen,
+      scenario: { gateways: { carrier1: { ip: '10.0.0.1' } }, stations: { '5550006666': { pages: 3 } } },
+      timeScale: 0.05,
+    });
+    harness.sim.startInboundCall({ from: '5550006666', to: '15551230000', gateway: 'carrier1' });
+    await waitFor(() => harness!.faxIds.length === 1);
+    const faxId = harness.faxIds[0]!;
+    await waitForEvent(faxId, 'FaxPageTransferred');
+    harness.sim.killConnections();
+    await waitFor(() => harness!.runtime.liveFaxIds().length === 0, 10_000);
+    const events = await harness.eventsOf(faxId);
+    const interrupted = events.find((event) => event.type === 'FaxReceiveInterrupted')?.data as Record<string, unknown>;
+    expect(interrupted).toMatchObject({ reason: 'connection_lost' });
+    expect(interrupted.pagesReceived).toBeGreaterThanOrEqual(1);
+    expect(events.at(-1)).toMatchObject({ type: 'FaxCallEnded', data: { hangupCause: 'CONNECTION_LOST' } });
+  });
+
+  async function waitForEvent(faxId: string, type: string) {
+    const deadline = Date.now() + 10_000;
+    while (!(await harness!.eventsOf(faxId)).some((event) => event.type === type)) {
+      if (Date.now() > deadline) throw new Error(`no ${type} in time`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+});
