@@ -1,0 +1,93 @@
+import esl, { type Connection } from 'modesl';
+import type { Logger } from 'pino';
+import { CallControlUnavailableError, type CallControl } from '../../ports/callControl.js';
+import { installSafeUrlDecoding } from './safeUrlDecoding.js';
+
+export interface InboundEslOptions {
+  host: string;
+  port: number;
+  password: string;
+  logger: Logger;
+  /** Per-command deadline. */
+  timeoutMs?: number;
+  /** First reconnect delay; doubles up to `maxBackoffMs`. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * One inbound event-socket connection to FreeSWITCH (mod_event_socket) that reconnects with
+ * exponential backoff. Commands fail fast with CallControlUnavailableError while disconnected,
+ * rather than queueing: their callers decide whether to retry.
+ */
+export function createInboundEslClient(options: InboundEslOptions): CallControl & { connected(): boolean; ready(): Promise<void> } {
+  installSafeUrlDecoding();
+  const timeoutMs = options.timeoutMs ?? 5000;
+  let connection: Connection | undefined;
+  let connected = false;
+  let closed = false;
+  let backoff = options.backoffMs ?? 250;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let readyWaiters: Array<() => void> = [];
+
+  function connect(): void {
+    const attempt = new esl.Connection(options.host, options.port, options.password, () => {
+      connection = attempt;
+      connected = true;
+      backoff = options.backoffMs ?? 250;
+      options.logger.info({ host: options.host, port: options.port }, 'connected to FreeSWITCH event socket');
+      for (const resolve of readyWaiters.splice(0)) resolve();
+    });
+    const lost = (reason: string) => {
+      if (attempt !== connection && connected) return;
+      connected = false;
+      connection = undefined;
+      if (closed || reconnectTimer) return;
+      options.logger.warn({ reason, retryInMs: backoff }, 'FreeSWITCH event socket unavailable; reconnecting');
+      reconnectTimer = setTimeout(() => {
+        reconnectTimer = undefined;
+        connect();
+      }, backoff);
+      backoff = Math.min(backoff * 2, options.maxBackoffMs ?? 10_000);
+    };
+    attempt.on('error', (error: Error) => lost(error.message));
+    attempt.on('esl::end', () => lost('connection closed'));
+    attempt.on('esl::event::auth::fail', () => {
+      options.logger.error('FreeSWITCH refused the event socket password (FAXENGINE_FREESWITCH_PASSWORD)');
+      lost('authentication failed');
+    });
+  }
+
+  function api(command: string): Promise<string> {
+    const current = connection;
+    if (!current || !connected) return Promise.reject(new CallControlUnavailableError(`FreeSWITCH not connected (api ${command.split(' ')[0]})`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CallControlUnavailableError(`FreeSWITCH did not answer api ${command.split(' ')[0]} in ${timeoutMs} ms`)), timeoutMs);
+      const [name = '', ...args] = command.split(' ');
+      current.api(name, args.join(' '), (reply) => {
+        clearTimeout(timer);
+        resolve(reply.getBody() ?? '');
+      });
+    });
+  }
+
+  connect();
+  return {
+    api,
+    connected: () => connected,
+    ready: () => (connected ? Promise.resolve() : new Promise<void>((resolve) => readyWaiters.push(resolve))),
+    async callExists(uuid) {
+      return (await api(`uuid_exists ${uuid}`)).trim() === 'true';
+    },
+    async hangup(uuid, cause = 'NORMAL_CLEARING') {
+      await api(`uuid_kill ${uuid} ${cause}`);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(reconnectTimer);
+      connection?.disconnect();
+      connection = undefined;
+      connected = false;
+    },
+  };
+}
