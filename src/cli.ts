@@ -1,5 +1,6 @@
 import { ConfigError } from './config/loadConfig.js';
 import { runServeCommand } from './commands/serveCommand.js';
+import { runProjectionsCommand } from './commands/projectionsCommand.js';
 import { version } from './version.js';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
@@ -7,6 +8,7 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 /** Subcommands; each module parses its own options and prints its own --help. */
 const commands: Record<string, Command> = {
   serve: { summary: 'start the fax server (API, event store, FreeSWITCH connections)', run: runServeCommand },
+  projections: { summary: 'rebuild the read models from the event store (`projections rebuild`)', run: runProjectionsCommand },
 };
 
 function usage(): string {

@@ -4,12 +4,17 @@ import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore.js';
 import { problemFor, problemResponse } from './problem.js';
 import { healthRoutes } from './routes/health.js';
+import { docsPageRoutes } from './routes/docsPage.js';
+import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
+import { tenancyRoutes } from './routes/tenancyRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
   eventStore: EventStore;
   logger: Logger;
   version: string;
+  /** Tenants, numbers, users and endpoints: the admin and tenant API (see createTenancyApi). */
+  tenancy?: TenancyRouteDeps;
 }
 
 /** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
@@ -31,7 +36,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   });
 
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse();
+    // Hono's own 4xx (e.g. malformed JSON) become problems too, unless they carry a prepared response.
+    if (error instanceof HTTPException) {
+      return error.res ? error.getResponse() : problemResponse(c, { type: 'about:blank', title: 'Bad Request', status: error.status, detail: error.message, field: 'body' });
+    }
     const problem = problemFor(error);
     if (problem.status >= 500) deps.logger.error({ err: error, path: c.req.path }, 'request failed');
     return problemResponse(c, problem);
@@ -39,6 +47,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
 
   app.route('/', healthRoutes(deps));
+  if (deps.tenancy) app.route('/', tenancyRoutes(deps.tenancy));
+  app.route('/', docsPageRoutes());
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } });
   return app;

@@ -1,0 +1,62 @@
+import type { EndpointScope, NumberProfile } from '../src/domain/tenancy/types.js';
+import type { DocumentView } from './documentProjection.js';
+import { globalKey, routingCollections as C, type GatewaySource, type RouteEndpoint, type RoutedNumber, type RoutedTenant } from './routingModel.js';
+
+export interface Route {
+  tenantId: string;
+  numberId: string;
+  number: string;
+  /** The number's settings, with the tenant's defaults where the number sets none. */
+  settings: NumberProfile & { faxHeader: string | null };
+  /** Where a fax to this number goes, lower priority first. */
+  endpoints: readonly RouteEndpoint[];
+  /** Which level the endpoints came from: number endpoints override tenant ones, which override global ones. */
+  endpointScope: EndpointScope | 'none';
+}
+
+const none: readonly RouteEndpoint[] = [];
+
+/** O(1): a handful of map reads. `e164` must already be normalised (see `toE164`). */
+export function lookupRoute(view: DocumentView, e164: string): Route | undefined {
+  const number = view.get<RoutedNumber>(C.numbers, e164);
+  if (!number) return undefined;
+  const tenant = view.get<RoutedTenant>(C.tenants, number.tenantId);
+  const { endpoints, endpointScope } = endpointsFor(view, number);
+  const profile = number.profile;
+  return {
+    tenantId: number.tenantId,
+    numberId: number.numberId,
+    number: number.number,
+    settings: {
+      ...profile,
+      stationIdent: profile.stationIdent ?? tenant?.settings.faxIdent ?? null,
+      callerId: profile.callerId ?? tenant?.settings.callerId ?? null,
+      notifyEmails: profile.notifyEmails.length > 0 ? profile.notifyEmails : (tenant?.settings.notifyEmails ?? []),
+      faxHeader: profile.header ?? tenant?.settings.faxHeader ?? null,
+    },
+    endpoints,
+    endpointScope,
+  };
+}
+
+function endpointsFor(view: DocumentView, number: RoutedNumber): { endpoints: readonly RouteEndpoint[]; endpointScope: Route['endpointScope'] } {
+  const own = view.get<RouteEndpoint[]>(C.numberEndpoints, number.numberId);
+  if (own) return { endpoints: own, endpointScope: 'number' };
+  const tenant = view.get<RouteEndpoint[]>(C.tenantEndpoints, number.tenantId);
+  if (tenant) return { endpoints: tenant, endpointScope: 'tenant' };
+  const global = view.get<RouteEndpoint[]>(C.globalEndpoints, globalKey);
+  if (global) return { endpoints: global, endpointScope: 'global' };
+  return { endpoints: none, endpointScope: 'none' };
+}
+
+/** The global endpoints that deliver, lower priority first: where faxes for unknown numbers go. */
+export function globalEndpoints(view: DocumentView): readonly RouteEndpoint[] {
+  return view.get<RouteEndpoint[]>(C.globalEndpoints, globalKey) ?? none;
+}
+
+/** Exact match on the source address (the original matched substrings: 10.0.0.1 matched 10.0.0.12). */
+export function gatewayForSourceIp(view: DocumentView, ip: string): GatewaySource | undefined {
+  const sources = view.get<GatewaySource[]>(C.gatewaysByIp, ip.toLowerCase());
+  // A carrier (global) entry wins over a tenant PBX that lists the same address.
+  return sources?.find((source) => source.scope === 'global') ?? sources?.[0];
+}

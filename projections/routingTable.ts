@@ -1,0 +1,37 @@
+import type { DocumentView } from './documentProjection.js';
+import type { GatewaySource, RouteEndpoint } from './routingModel.js';
+import { gatewayForSourceIp, globalEndpoints, lookupRoute, type Route } from './routingQueries.js';
+
+/** The routing read model as the call path uses it: one map read per dialled number once warm. */
+export interface RoutingTable {
+  /** `e164` must be normalised. The answer is shared: treat it as read-only. */
+  lookup(e164: string): Route | undefined;
+  gatewayForSourceIp(ip: string): GatewaySource | undefined;
+  globalEndpoints(): readonly RouteEndpoint[];
+  /** Forget resolved routes; call whenever the routing documents change. */
+  invalidate(): void;
+}
+
+/**
+ * Memoises resolved routes (number + tenant defaults + the winning endpoint list) so a lookup does
+ * not rebuild them. Only numbers that exist are remembered, so the memo never outgrows the table
+ * however many unknown numbers are dialled.
+ */
+export function createRoutingTable(view: () => DocumentView): RoutingTable {
+  let routes = new Map<string, Route>();
+  return {
+    lookup(e164) {
+      let route = routes.get(e164);
+      if (route === undefined) {
+        route = lookupRoute(view(), e164);
+        if (route) routes.set(e164, route);
+      }
+      return route;
+    },
+    gatewayForSourceIp: (ip) => gatewayForSourceIp(view(), ip),
+    globalEndpoints: () => globalEndpoints(view()),
+    invalidate() {
+      if (routes.size > 0) routes = new Map();
+    },
+  };
+}

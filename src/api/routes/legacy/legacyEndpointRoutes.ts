@@ -1,0 +1,85 @@
+import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { findEndpoint, findNumber } from '../../../../projections/directoryQueries.js';
+import { NotFoundError, ValidationError } from '../../../domain/errors.js';
+import type { EndpointPatch, EndpointTargetInput } from '../../../domain/tenancy/types.js';
+import type { EndpointPlace } from '../../services/endpointCommands.js';
+import type { AuthEnv } from '../../auth/principal.js';
+import { adminAuth, jsonBody, jsonContent, problemResponses as P, routeModule } from '../openapiHelpers.js';
+import type { TenancyRouteDeps } from '../tenancyApiDeps.js';
+import { legacyId, message, messageSchema, renderEndpoint, splitList, withLegacyFields } from './legacyFormat.js';
+
+const tags = ['Original admin API'];
+/** The original's "never deliver here" priority: the gateway stays an allowed source only. */
+const sendOnlyPriority = 666;
+
+const body = z
+  .object({
+    id: legacyId.optional(),
+    type: z.enum(['tenant', 'number', 'global']),
+    type_id: legacyId.default('0'),
+    endpoint_type: z.enum(['gateway', 'webhook', 'email']),
+    endpoint: z.string().min(1),
+    priority: z.number().int().min(0).max(9999).default(0),
+    bridge: z.boolean().default(false),
+  })
+  .openapi('LegacyEndpoint', { example: { type: 'tenant', type_id: 1, endpoint_type: 'gateway', endpoint: 'pbx_acme', priority: 0 } });
+const response = z
+  .object({ id: z.union([z.number(), z.string()]), type: z.string(), type_id: z.union([z.number(), z.string()]), endpoint_type: z.string(), endpoint: z.string(), priority: z.number(), bridge: z.boolean() })
+  .openapi('LegacyEndpointResponse');
+const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string' }) });
+
+const create = createRoute({ method: 'post', path: '/admin/endpoint', tags, summary: 'Add an endpoint (gateway `name[:ip,…]`, webhook URL, or e-mail addresses)', security: adminAuth, request: jsonBody(body), responses: { 200: jsonContent(response, 'the endpoint'), 401: P[401], 404: P[404], 422: P[422], 503: P[503] } });
+const update = createRoute({ method: 'put', path: '/admin/endpoint/{id}', tags, summary: 'Update an endpoint', security: adminAuth, request: { params: idParam, ...jsonBody(body) }, responses: { 200: jsonContent(response, 'the endpoint'), 401: P[401], 404: P[404], 422: P[422], 503: P[503] } });
+const remove = createRoute({ method: 'delete', path: '/admin/endpoint/{id}', tags, summary: 'Delete an endpoint', security: adminAuth, request: { params: idParam }, responses: { 200: jsonContent(messageSchema, 'deleted'), 401: P[401], 404: P[404], 503: P[503] } });
+
+const fieldNames = { gateway: 'endpoint', sourceIps: 'endpoint', url: 'endpoint', addresses: 'endpoint', priority: 'priority', numberId: 'type_id', tenantId: 'type_id' };
+
+function toTarget(input: z.infer<typeof body>): EndpointTargetInput {
+  if (input.endpoint_type === 'webhook') return { kind: 'webhook', url: input.endpoint, style: 'json' };
+  if (input.endpoint_type === 'email') return { kind: 'email', addresses: splitList(input.endpoint) };
+  const colon = input.endpoint.indexOf(':');
+  const gateway = colon === -1 ? input.endpoint : input.endpoint.slice(0, colon);
+  const sourceIps = colon === -1 ? [] : splitList(input.endpoint.slice(colon + 1));
+  return { kind: 'gateway', gateway, sourceIps, role: input.type === 'global' ? 'upstream' : 'pbx' };
+}
+
+function toPatch(input: z.infer<typeof body>): EndpointPatch {
+  return { target: toTarget(input), priority: input.priority, bridge: input.bridge, deliver: input.priority !== sendOnlyPriority };
+}
+
+/** The original's `/admin/endpoint` routes; `type_id` is the tenant id or the number id. Global endpoints work (they failed in the original). */
+export function legacyEndpointRoutes(deps: TenancyRouteDeps): OpenAPIHono<AuthEnv> {
+  const routes = routeModule();
+  const placeOf = (input: z.infer<typeof body>): EndpointPlace => {
+    if (input.type === 'global') return { tenantId: null };
+    if (input.type === 'tenant') return { tenantId: input.type_id, numberId: null };
+    const number = findNumber(deps.directory(), input.type_id);
+    if (!number) throw new ValidationError('type_id', `no number ${input.type_id}`);
+    return { tenantId: number.tenantId, numberId: number.id };
+  };
+  const existing = (id: string) => {
+    const endpoint = findEndpoint(deps.directory(), id);
+    if (!endpoint) throw new NotFoundError(`endpoint ${id} not found`);
+    return endpoint;
+  };
+
+  routes.openapi(create, async (c) => {
+    const input = c.req.valid('json');
+    const id = await withLegacyFields(fieldNames, () => deps.commands.addEndpoint(placeOf(input), toPatch(input)));
+    return c.json(renderEndpoint(existing(id)), 200);
+  });
+  routes.openapi(update, async (c) => {
+    const current = existing(c.req.valid('param').id);
+    const input = c.req.valid('json');
+    const place = placeOf(input);
+    if (place.tenantId !== current.tenantId) throw new ValidationError('type', 'an endpoint cannot move to another tenant or between tenant and global');
+    await withLegacyFields(fieldNames, () => deps.commands.updateEndpoint(place, current.id, toPatch(input)));
+    return c.json(renderEndpoint(existing(current.id)), 200);
+  });
+  routes.openapi(remove, async (c) => {
+    const current = existing(c.req.valid('param').id);
+    await deps.commands.removeEndpoint({ tenantId: current.tenantId }, current.id);
+    return c.json(message('endpoint deleted successfully'), 200);
+  });
+  return routes;
+}

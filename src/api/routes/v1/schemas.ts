@@ -1,0 +1,123 @@
+import { z } from '@hono/zod-openapi';
+
+const id = z.string().openapi({ example: '1' });
+const time = z.string().openapi({ example: '2025-01-31T12:00:00.000Z' });
+const emails = z.array(z.string()).max(50);
+const nullableText = z.string().nullable();
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).openapi(name);
+
+export const tenantSettings = z.object({
+  callerId: nullableText,
+  faxHeader: nullableText,
+  faxIdent: nullableText,
+  retentionDays: z.number().int().nullable(),
+  notifyEmails: emails,
+  notifyOn: z.enum(['always', 'failure', 'never']),
+});
+
+export const tenantSchema = z
+  .object({ id, name: z.string(), email: nullableText, settings: tenantSettings, createdAt: time, updatedAt: time, deletedAt: time.nullable() })
+  .openapi('Tenant');
+
+export const tenantInput = z
+  .object({ name: z.string().min(1).max(200), email: nullableText.optional(), settings: tenantSettings.partial().optional() })
+  .openapi('TenantInput', { example: { name: 'Acme Corp', email: 'fax-admin@acme.example', settings: { faxIdent: 'ACME', notifyEmails: ['fax@acme.example'] } } });
+
+export const tenantPatch = tenantInput.partial().openapi('TenantPatch');
+
+const numberProfile = {
+  displayName: nullableText,
+  stationIdent: nullableText,
+  header: nullableText,
+  callerId: nullableText,
+  notifyEmails: emails,
+  direction: z.enum(['inbound', 'outbound', 'both']),
+};
+
+export const numberSchema = z
+  .object({ id, tenantId: id, number: z.string().openapi({ example: '+15551234567' }), ...numberProfile, createdAt: time, updatedAt: time })
+  .openapi('Number');
+
+export const numberInput = z
+  .object({ number: z.string().min(1).max(40), ...numberProfile })
+  .partial()
+  .required({ number: true })
+  .openapi('NumberInput', { example: { number: '5551234567', displayName: 'Acme Fax', stationIdent: '+1 555 123 4567' } });
+
+export const numberPatch = numberInput.partial().openapi('NumberPatch');
+
+export const userSchema = z.object({ id, tenantId: id, username: z.string(), disabled: z.boolean(), createdAt: time, updatedAt: time }).openapi('User');
+export const userInput = z.object({ username: z.string(), password: z.string() }).openapi('UserInput', { example: { username: 'acme-fax', password: 'correct horse battery' } });
+export const userPatch = z.object({ password: z.string().optional(), disabled: z.boolean().optional() }).openapi('UserPatch');
+export const passwordChange = z.object({ currentPassword: z.string(), newPassword: z.string() }).openapi('PasswordChange');
+
+export const apiKeySchema = z
+  .object({ id, tenantId: id, userId: id, label: nullableText, prefix: z.string(), createdAt: time, expiresAt: time.nullable(), revokedAt: time.nullable() })
+  .openapi('ApiKey');
+export const apiKeyInput = z
+  .object({ label: z.string().max(100).nullable().optional(), expiresAt: z.iso.datetime({ offset: true }).nullable().optional() })
+  .openapi('ApiKeyInput', { example: { label: 'billing system', expiresAt: null } });
+export const issuedApiKey = apiKeySchema.extend({ key: z.string().openapi({ description: 'The key itself. Shown once; store it now.' }) }).openapi('IssuedApiKey');
+
+const gatewayTarget = z.object({
+  kind: z.literal('gateway'),
+  gateway: z.string().openapi({ description: 'FreeSWITCH gateway name', example: 'pbx_acme' }),
+  sourceIps: z.array(z.string()).max(50).default([]),
+  role: z.enum(['upstream', 'pbx']).optional(),
+});
+const emailTarget = z.object({ kind: z.literal('email'), addresses: z.array(z.string()).min(1).max(50) });
+const webhookTarget = z.object({
+  kind: z.literal('webhook'),
+  url: z.string(),
+  secret: z.string().min(16).max(200).nullable().optional(),
+  style: z.enum(['json', 'form']).default('json'),
+});
+export const endpointTargetInput = z.discriminatedUnion('kind', [gatewayTarget, emailTarget, webhookTarget]).openapi('EndpointTargetInput');
+
+const endpointTargetView = z
+  .discriminatedUnion('kind', [
+    gatewayTarget.extend({ role: z.enum(['upstream', 'pbx']) }),
+    emailTarget,
+    z.object({ kind: z.literal('webhook'), url: z.string(), style: z.enum(['json', 'form']), hasSecret: z.boolean() }),
+  ])
+  .openapi('EndpointTarget');
+
+export const endpointSchema = z
+  .object({
+    id,
+    scope: z.enum(['global', 'tenant', 'number']),
+    tenantId: id.nullable(),
+    numberId: id.nullable(),
+    target: endpointTargetView,
+    priority: z.number().int(),
+    bridge: z.boolean(),
+    deliver: z.boolean(),
+    disabled: z.boolean(),
+    createdAt: time,
+    updatedAt: time,
+  })
+  .openapi('Endpoint');
+
+const endpointCommon = {
+  priority: z.number().int().min(0).max(9999).optional(),
+  bridge: z.boolean().optional(),
+  deliver: z.boolean().optional(),
+};
+export const tenantEndpointInput = z
+  .object({ target: endpointTargetInput, numberId: id.nullable().optional(), ...endpointCommon })
+  .openapi('TenantEndpointInput', { example: { target: { kind: 'gateway', gateway: 'pbx_acme', sourceIps: ['192.0.2.10'] }, priority: 0 } });
+export const tenantEndpointPatch = tenantEndpointInput.partial().openapi('TenantEndpointPatch');
+export const globalEndpointInput = z.object({ target: endpointTargetInput, ...endpointCommon }).openapi('GlobalEndpointInput');
+export const globalEndpointPatch = globalEndpointInput.partial().openapi('GlobalEndpointPatch');
+
+export const tenantIdParam = z.object({ tenantId: id.openapi({ param: { name: 'tenantId', in: 'path' } }) });
+export const problemSchema = z
+  .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional(), field: z.string().optional() })
+  .openapi('Problem');

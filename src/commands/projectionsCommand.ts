@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openEventStore } from '../adapters/eventStore/openEventStore.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { createLogger } from '../logging/createLogger.js';
+import { openTenancyReadModels } from '../reactors/tenancyReadModels.js';
+
+export const projectionsHelp = `Usage: faxengine projections rebuild [--config <file>]
+
+Drops the read store (<dataDir>/readmodels.sqlite) and rebuilds every projection from the event
+store. Run it with the server stopped; the server itself resumes from checkpoints on start-up.
+
+Options:
+  --config <file>   JSON configuration file (default: FAXENGINE_CONFIG, else ./faxengine.json if present)
+  -h, --help        show this help`;
+
+/** `faxengine projections rebuild`: returns 0 when the read store matches the event store again. */
+export async function runProjectionsCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(`${projectionsHelp}\n`);
+    return 0;
+  }
+  if (positionals[0] !== 'rebuild' || positionals.length !== 1) {
+    process.stderr.write(`${projectionsHelp}\n`);
+    return 2;
+  }
+  const { config } = loadConfig({ configPath: values.config });
+  const logger = createLogger(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const eventStore = await openEventStore(config.eventStore!);
+  const started = performance.now();
+  const readModels = openTenancyReadModels({ dataDir: config.dataDir, eventStore, logger, rebuild: true });
+  try {
+    await readModels.runner.catchUp();
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`rebuilt read models up to event position ${readModels.runner.position} in ${seconds.toFixed(2)} s\n`);
+  } finally {
+    await readModels.close();
+    await eventStore.close();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  }
+  return 0;
+}

@@ -1,0 +1,136 @@
+/** Value types of the tenancy model: tenants, their fax numbers, API users and delivery endpoints. */
+
+export type NumberDirection = 'inbound' | 'outbound' | 'both';
+export type NotifyOn = 'always' | 'failure' | 'never';
+
+export interface TenantSettings {
+  /** Default outbound caller ID (E.164) for numbers that set none. */
+  callerId: string | null;
+  /** Default fax page header line. */
+  faxHeader: string | null;
+  /** Default station ident (TSI/CSI), at most 20 printable characters. */
+  faxIdent: string | null;
+  /** Days to keep fax documents; null keeps them until deleted. */
+  retentionDays: number | null;
+  notifyEmails: string[];
+  notifyOn: NotifyOn;
+}
+
+export interface TenantProfile {
+  name: string;
+  /** Contact e-mail. */
+  email: string | null;
+  settings: TenantSettings;
+}
+
+export interface NumberProfile {
+  /** Caller-ID name used when sending from this number. */
+  displayName: string | null;
+  /** TSI/CSI, at most 20 printable characters. */
+  stationIdent: string | null;
+  /** Fax page header. */
+  header: string | null;
+  /** Outbound caller ID (E.164); defaults to the number itself. */
+  callerId: string | null;
+  notifyEmails: string[];
+  direction: NumberDirection;
+}
+
+export type EndpointScope = 'global' | 'tenant' | 'number';
+export type GatewayRole = 'upstream' | 'pbx';
+export type WebhookStyle = 'json' | 'form';
+
+export type EndpointTarget =
+  | { kind: 'gateway'; gateway: string; sourceIps: string[]; role: GatewayRole }
+  | { kind: 'email'; addresses: string[] }
+  | { kind: 'webhook'; url: string; secret: string | null; style: WebhookStyle };
+
+export type EndpointKind = EndpointTarget['kind'];
+
+export interface EndpointSettings {
+  target: EndpointTarget;
+  /** Lower is tried first. */
+  priority: number;
+  /** Bridge the call live (T.38 relay) instead of store-and-forward. */
+  bridge: boolean;
+  /** False for send-only gateways: still an allowed source, never a delivery target. */
+  deliver: boolean;
+}
+
+/** Who an endpoint belongs to; number endpoints override tenant endpoints, which override global ones. */
+export type EndpointOwner =
+  | { scope: 'global'; tenantId: null; numberId: null }
+  | { scope: 'tenant'; tenantId: string; numberId: null }
+  | { scope: 'number'; tenantId: string; numberId: string };
+
+export const defaultTenantSettings: TenantSettings = {
+  callerId: null,
+  faxHeader: null,
+  faxIdent: null,
+  retentionDays: null,
+  notifyEmails: [],
+  notifyOn: 'always',
+};
+
+export const defaultNumberProfile: NumberProfile = {
+  displayName: null,
+  stationIdent: null,
+  header: null,
+  callerId: null,
+  notifyEmails: [],
+  direction: 'both',
+};
+
+/** Picks the profile fields out of an event payload (which carries ids and times beside them). */
+export function numberProfileOf(data: NumberProfile): NumberProfile {
+  const { displayName, stationIdent, header, callerId, notifyEmails, direction } = data;
+  return { displayName, stationIdent, header, callerId, notifyEmails, direction };
+}
+
+export function endpointSettingsOf(data: EndpointSettings): EndpointSettings {
+  const { target, priority, bridge, deliver } = data;
+  return { target, priority, bridge, deliver };
+}
+
+export type TenantProfilePatch = Partial<Omit<TenantProfile, 'settings'>> & { settings?: Partial<TenantSettings> };
+
+/** Partial updates keep what they do not mention (the original's PUT blanked omitted fields). */
+export function mergeTenantProfile(current: TenantProfile, patch: TenantProfilePatch): TenantProfile {
+  return { ...current, ...definedOnly(patch), settings: { ...current.settings, ...definedOnly(patch.settings ?? {}) } };
+}
+
+export function mergeNumberProfile(current: NumberProfile, patch: Partial<NumberProfile>): NumberProfile {
+  return { ...current, ...definedOnly(patch) };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([key, item]) => item !== undefined && key !== 'settings')) as Partial<T>;
+}
+
+/** A target as a client sends it: a webhook's secret may be left out to keep the stored one. */
+export type EndpointTargetInput = Exclude<EndpointTarget, { kind: 'webhook' }> | (Omit<Extract<EndpointTarget, { kind: 'webhook' }>, 'secret'> & { secret?: string | null });
+
+export interface EndpointPatch {
+  target?: EndpointTargetInput;
+  priority?: number;
+  bridge?: boolean;
+  deliver?: boolean;
+}
+
+export function mergeEndpointSettings(current: EndpointSettings | undefined, patch: EndpointPatch): EndpointSettings {
+  const input = patch.target;
+  let target: EndpointTarget | undefined = current?.target;
+  if (input?.kind === 'webhook') {
+    const keptSecret = current?.target.kind === 'webhook' ? current.target.secret : null;
+    target = { ...input, secret: input.secret === undefined ? keptSecret : input.secret };
+  } else if (input) {
+    target = input;
+  }
+  if (!target) throw new Error('an endpoint needs a target');
+  return {
+    target,
+    priority: patch.priority ?? current?.priority ?? 0,
+    bridge: patch.bridge ?? current?.bridge ?? false,
+    deliver: patch.deliver ?? current?.deliver ?? true,
+  };
+}

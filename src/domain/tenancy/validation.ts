@@ -1,0 +1,101 @@
+import { ValidationError } from '../errors.js';
+import { toE164 } from './e164.js';
+import type { EndpointSettings, EndpointTarget, NumberProfile, TenantProfile } from './types.js';
+
+// Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mailer's problem.
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ipv4Pattern = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const ipv6Pattern = /^(?=.*:)[0-9a-fA-F:.]{2,45}$/;
+const gatewayNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+const printable = /^[\x20-\x7E]*$/;
+
+export function checkEmail(field: string, value: string): string {
+  const trimmed = value.trim();
+  if (!emailPattern.test(trimmed) || trimmed.length > 254) throw new ValidationError(field, `"${value}" is not an e-mail address`);
+  return trimmed;
+}
+
+export function checkEmails(field: string, values: readonly string[]): string[] {
+  return values.map((value, index) => checkEmail(`${field}.${index}`, value));
+}
+
+export function checkIp(field: string, value: string): string {
+  if (!ipv4Pattern.test(value) && !ipv6Pattern.test(value)) throw new ValidationError(field, `"${value}" is not an IP address`);
+  return value.toLowerCase();
+}
+
+/** T.30 idents (TSI/CSI) are at most 20 printable characters. */
+export function checkStationIdent(field: string, value: string | null): string | null {
+  if (value === null) return null;
+  if (value.length > 20 || !printable.test(value)) throw new ValidationError(field, 'at most 20 printable ASCII characters');
+  return value;
+}
+
+function checkText(field: string, value: string | null, max: number): string | null {
+  if (value === null) return null;
+  if (value.length > max) throw new ValidationError(field, `at most ${max} characters`);
+  return value;
+}
+
+/** Validates and normalises a tenant profile (numbers to E.164, e-mails trimmed). */
+export function normaliseTenantProfile(profile: TenantProfile, country: string): TenantProfile {
+  const name = profile.name.trim();
+  if (name.length === 0 || name.length > 200) throw new ValidationError('name', 'must be 1–200 characters');
+  const { settings } = profile;
+  if (settings.retentionDays !== null && (!Number.isInteger(settings.retentionDays) || settings.retentionDays < 1)) {
+    throw new ValidationError('settings.retentionDays', 'must be a whole number of days ≥ 1, or null');
+  }
+  return {
+    name,
+    email: profile.email === null ? null : checkEmail('email', profile.email),
+    settings: {
+      callerId: settings.callerId === null ? null : toE164(settings.callerId, country, 'settings.callerId'),
+      faxHeader: checkText('settings.faxHeader', settings.faxHeader, 100),
+      faxIdent: checkStationIdent('settings.faxIdent', settings.faxIdent),
+      retentionDays: settings.retentionDays,
+      notifyEmails: checkEmails('settings.notifyEmails', settings.notifyEmails),
+      notifyOn: settings.notifyOn,
+    },
+  };
+}
+
+export function normaliseNumberProfile(profile: NumberProfile, country: string): NumberProfile {
+  return {
+    displayName: checkText('displayName', profile.displayName, 100),
+    stationIdent: checkStationIdent('stationIdent', profile.stationIdent),
+    header: checkText('header', profile.header, 100),
+    callerId: profile.callerId === null ? null : toE164(profile.callerId, country, 'callerId'),
+    notifyEmails: checkEmails('notifyEmails', profile.notifyEmails),
+    direction: profile.direction,
+  };
+}
+
+export function normaliseEndpointSettings(settings: EndpointSettings): EndpointSettings {
+  if (!Number.isInteger(settings.priority) || settings.priority < 0 || settings.priority > 9999) {
+    throw new ValidationError('priority', 'must be a whole number 0–9999');
+  }
+  return { ...settings, target: normaliseTarget(settings.target) };
+}
+
+function normaliseTarget(target: EndpointTarget): EndpointTarget {
+  switch (target.kind) {
+    case 'gateway':
+      if (!gatewayNamePattern.test(target.gateway)) throw new ValidationError('gateway', 'a FreeSWITCH gateway name: letters, digits, _ . -');
+      return { ...target, sourceIps: target.sourceIps.map((ip, index) => checkIp(`sourceIps.${index}`, ip)) };
+    case 'email':
+      if (target.addresses.length === 0) throw new ValidationError('addresses', 'at least one address');
+      return { ...target, addresses: checkEmails('addresses', target.addresses) };
+    case 'webhook':
+      if (!isHttpUrl(target.url)) throw new ValidationError('url', 'an http(s) URL');
+      return target;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

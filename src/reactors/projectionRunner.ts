@@ -1,0 +1,168 @@
+import type { Logger } from 'pino';
+import { stagedView, type DocumentProjection, type QueryView, type StagedView } from '../../projections/documentProjection.js';
+import type { EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
+import type { ReadStore } from '../ports/readStore.js';
+
+export interface ProjectionRunnerDeps {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  projections: readonly DocumentProjection[];
+  /** Streams the projections read (e.g. `tenant-`); others are never fetched. */
+  streamPrefixes: readonly string[];
+  logger: Logger;
+  /** Events per catch-up page and transaction. */
+  batchSize?: number;
+}
+
+export interface ProjectionRunner {
+  /** Loads the documents, catches up from the checkpoints, then follows new events. Resolves when caught up. */
+  start(): Promise<void>;
+  /** Catches up and returns without following: for `projections rebuild`. */
+  catchUp(): Promise<void>;
+  /** The projection's documents in memory: O(1) reads. */
+  view(projection: string): QueryView;
+  /** Resolves once every projection has applied the event at `position` (read-your-writes for commands). */
+  waitFor(position: number, timeoutMs?: number): Promise<void>;
+  /** Lowest position every projection has applied. */
+  readonly position: number;
+  /** Called after each committed batch with the projections it changed; answers an unsubscribe. */
+  onApplied(listener: (projections: ReadonlySet<string>) => void): () => void;
+  stop(): Promise<void>;
+}
+
+type Collections = Map<string, Map<string, unknown>>;
+
+/**
+ * Applies pure folds to the event store's events, keeping their documents in memory and in the read
+ * store. Each batch's writes and the checkpoints are one read-store transaction, and events at or
+ * below a projection's checkpoint are skipped, so a crash anywhere replays nothing twice.
+ */
+export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
+  const batchSize = deps.batchSize ?? 5000;
+  const memory = new Map<string, Collections>();
+  const checkpoints = new Map<string, number>();
+  const waiters = new Set<{ position: number; resolve: () => void; reject: (error: unknown) => void }>();
+  let subscription: Subscription | undefined;
+  let failure: unknown;
+  let loaded = false;
+  const listeners = new Set<(projections: ReadonlySet<string>) => void>();
+
+  const viewOf = (collections: Collections): QueryView => ({
+    get: <T>(collection: string, key: string) => collections.get(collection)?.get(key) as T | undefined,
+    all: <T>(collection: string) => (collections.get(collection)?.values() ?? []) as Iterable<T>,
+  });
+  const lowestCheckpoint = () => Math.min(...deps.projections.map((projection) => checkpoints.get(projection.name) ?? 0));
+
+  function load(): void {
+    if (loaded) return;
+    for (const projection of deps.projections) {
+      const collections: Collections = new Map();
+      const { checkpoint, documents } = deps.readStore.load(projection.name);
+      const initial = checkpoint === 0 && documents.length === 0 ? projection.init() : documents;
+      for (const { collection, key, doc } of initial) collectionOf(collections, collection).set(key, doc);
+      memory.set(projection.name, collections);
+      checkpoints.set(projection.name, checkpoint);
+    }
+    loaded = true;
+  }
+
+  function applyBatch(events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    const last = events[events.length - 1]!.position;
+    const staged = new Map<string, StagedView>();
+    for (const projection of deps.projections) {
+      const checkpoint = checkpoints.get(projection.name) ?? 0;
+      if (last <= checkpoint) continue;
+      const view = stagedView(viewOf(memory.get(projection.name)!));
+      const handles = new Set(projection.handles);
+      for (const event of events) {
+        if (event.position <= checkpoint || !handles.has(event.type)) continue;
+        for (const write of projection.evolve(view, event)) view.write(write);
+      }
+      staged.set(projection.name, view);
+    }
+    deps.readStore.commit([...staged].map(([projection, view]) => ({ projection, writes: view.writes(), checkpoint: last })));
+    for (const [projection, view] of staged) {
+      const collections = memory.get(projection)!;
+      for (const { collection, key, doc } of view.writes()) {
+        if (doc === null) collections.get(collection)?.delete(key);
+        else collectionOf(collections, collection).set(key, doc);
+      }
+      checkpoints.set(projection, last);
+    }
+    const changed = new Set([...staged].filter(([, view]) => view.writes().length > 0).map(([projection]) => projection));
+    if (changed.size > 0) for (const listener of listeners) listener(changed);
+    settleWaiters();
+  }
+
+  function settleWaiters(): void {
+    const position = lowestCheckpoint();
+    for (const waiter of waiters) {
+      if (failure !== undefined) waiter.reject(failure);
+      else if (waiter.position <= position) waiter.resolve();
+      else continue;
+      waiters.delete(waiter);
+    }
+  }
+
+  async function catchUp(): Promise<void> {
+    load();
+    for (;;) {
+      const events = await deps.eventStore.readAll({ after: lowestCheckpoint(), maxCount: batchSize, streamPrefixes: deps.streamPrefixes });
+      applyBatch(events);
+      if (events.length < batchSize) return;
+    }
+  }
+
+  return {
+    catchUp,
+    async start() {
+      await catchUp();
+      subscription = deps.eventStore.subscribeToAll({
+        after: lowestCheckpoint(),
+        streamPrefixes: deps.streamPrefixes,
+        handler: (event) => applyBatch([event]),
+        onError: (error) => {
+          failure = error;
+          deps.logger.error({ err: error }, 'projection runner stopped: read models no longer follow the event store');
+          settleWaiters();
+        },
+      });
+      deps.logger.info({ position: lowestCheckpoint(), projections: deps.projections.map((p) => p.name) }, 'projections caught up');
+    },
+    view(projection) {
+      const collections = memory.get(projection);
+      if (!collections) throw new Error(`unknown projection ${projection} (or the runner has not started)`);
+      return viewOf(collections);
+    },
+    waitFor(position, timeoutMs = 5000) {
+      if (failure !== undefined) return Promise.reject(failure);
+      if (position <= lowestCheckpoint()) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`read models did not reach position ${position} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const waiter = { position, resolve: () => (clearTimeout(timer), resolve()), reject: (error: unknown) => (clearTimeout(timer), reject(error)) };
+        waiters.add(waiter);
+      });
+    },
+    get position() {
+      return lowestCheckpoint();
+    },
+    onApplied(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async stop() {
+      await subscription?.stop();
+      subscription = undefined;
+    },
+  };
+}
+
+function collectionOf(collections: Collections, name: string): Map<string, unknown> {
+  let collection = collections.get(name);
+  if (!collection) collections.set(name, (collection = new Map()));
+  return collection;
+}

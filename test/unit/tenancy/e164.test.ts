@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/domain/errors.js';
+import { toE164, tryE164 } from '../../../src/domain/tenancy/e164.js';
+
+describe('toE164', () => {
+  it.each([
+    ['5551234567', 'US', '+15551234567'],
+    ['+15551234567', 'US', '+15551234567'],
+    ['15551234567', 'US', '+15551234567'],
+    ['(555) 123-4567', 'US', '+15551234567'],
+    ['+44 20 7946 0958', 'US', '+442079460958'],
+    ['020 7946 0958', 'GB', '+442079460958'],
+    ['030 123456', 'DE', '+4930123456'],
+    ['+49 30 123456', 'US', '+4930123456'],
+  ])('reads %s (default %s) as %s', (input, country, expected) => {
+    expect(toE164(input, country)).toBe(expected);
+  });
+
+  it('never truncates long international numbers to ten digits (the original did)', () => {
+    expect(toE164('+442079460958', 'US')).toHaveLength(13);
+  });
+
+  it.each(['abc', '12', '+1555123456789', '555-CALL-NOW', ''])('rejects %j naming the field', (input) => {
+    expect(() => toE164(input, 'US', 'cid')).toThrow(ValidationError);
+    try {
+      toE164(input, 'US', 'cid');
+    } catch (error) {
+      expect((error as ValidationError).field).toBe('cid');
+    }
+  });
+
+  it('answers undefined from tryE164 for junk', () => {
+    expect(tryE164('junk', 'US')).toBeUndefined();
+    expect(tryE164('5551234567', 'US')).toBe('+15551234567');
+  });
+});
