@@ -71,6 +71,19 @@ describe('SQLite event store specifics', () => {
     await subscription.stop();
   });
 
+  it('lets two processes append to the same file at once', async () => {
+    const { store, path } = tempStore('es-two-writers');
+    const child = runChild(path, 'crash');
+    await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('appending') && resolve()));
+    const ours = await Promise.all(Array.from({ length: 200 }, (_, index) => store.append(`parent-${index % 10}`, [{ type: 'FromParent', data: { index } }])));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    expect(ours).toHaveLength(200);
+    expect((await store.readAll({ streamPrefixes: ['parent-'] })).length).toBe(200);
+    expect((await store.readAll({ streamPrefixes: ['crash-'] })).length).toBeGreaterThan(0);
+  });
+
   it('commits concurrent appends to many streams together and keeps each one atomic', async () => {
     const { store } = tempStore('es-group');
     const results = await Promise.all(

@@ -78,7 +78,9 @@ export function createWriteQueue(db: Database.Database, clock: Clock, onCommitte
     if (group.length === 0) return;
     let outcomes: Outcome[];
     try {
-      outcomes = writeGroup(group, clock.now().toISOString());
+      // IMMEDIATE takes the write lock up front: a deferred transaction that reads first cannot wait
+      // for another process's lock (SQLITE_BUSY without the busy handler) when it upgrades.
+      outcomes = writeGroup.immediate(group, clock.now().toISOString());
     } catch (error) {
       const unavailable = new EventStoreUnavailableError(`event store write failed: ${(error as Error).message}`, { cause: error });
       for (const request of group) request.reject(unavailable);
