@@ -1,8 +1,9 @@
 import { credentialsProjection } from './credentialsProjection.js';
 import { directoryProjection } from './directoryProjection.js';
 import type { DocumentProjection } from './documentProjection.js';
+import { faxProjection } from './faxProjection.js';
 import { routingProjection } from './routingProjection.js';
 
-/** The tenancy read models, and the streams they read. */
-export const tenancyProjections: readonly DocumentProjection[] = [routingProjection, directoryProjection, credentialsProjection];
-export const tenancyStreamPrefixes: readonly string[] = ['tenant-', 'system-config'];
+/** The read models the server keeps (tenancy and faxes), and the streams they read. */
+export const tenancyProjections: readonly DocumentProjection[] = [routingProjection, directoryProjection, credentialsProjection, faxProjection];
+export const tenancyStreamPrefixes: readonly string[] = ['tenant-', 'system-config', 'fax-'];

@@ -6,12 +6,24 @@ import { createApp } from './api/app.js';
 import type { Config } from './config/schema.js';
 import { maskConfig } from './config/maskConfig.js';
 import { openEventStore } from './adapters/eventStore/openEventStore.js';
+import { createInProcessBus } from './adapters/inProcessBus/inProcessBus.js';
+import { createKafkaBus } from './adapters/kafka/kafkaBus.js';
+import { createEventPublisher } from './reactors/eventPublisher.js';
 import type { EventStore } from './ports/eventStore.js';
 import { version } from './version.js';
+import { createTenancyApi } from './api/tenancyApi.js';
+import { systemClock } from './ports/clock.js';
+import { openTenancyReadModels } from './reactors/tenancyReadModels.js';
+import { join } from 'node:path';
+import { createFileDocumentStore } from './adapters/documents/fileDocumentStore.js';
+import { splitHostPort } from './config/hostPort.js';
+import { startReceivePath } from './mainReceive.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
   httpAddress: AddressInfo;
+  /** Where FreeSWITCH's outbound sockets connect. */
+  socketAddress: AddressInfo;
   eventStore: EventStore;
   /** Stops accepting requests, lets in-flight ones finish, closes the stores. */
   close(): Promise<void>;
@@ -22,8 +34,29 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   logger.info({ config: maskConfig(config), version }, 'starting faxengine');
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = await openEventStore(config.eventStore!);
+  const { brokers, clientId, topic, partitions, replicationFactor } = config.kafka;
+  const bus = brokers.length > 0 ? createKafkaBus({ brokers, clientId, logger }) : createInProcessBus();
+  const publisher = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger });
+  await publisher.start();
 
-  const app = createApp({ eventStore, logger, version });
+  // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
+  const readModels = openTenancyReadModels({ dataDir: config.dataDir, eventStore, logger });
+  await readModels.runner.start();
+  const tenancy = createTenancyApi({
+    eventStore,
+    clock: systemClock,
+    adminApiKey: config.admin.apiKey,
+    defaultCountry: config.numbers.defaultCountry,
+    readModel: (projection) => readModels.runner.view(projection),
+    settle: (position) => readModels.runner.waitFor(position),
+  });
+  if (!config.admin.apiKey) logger.warn('admin API disabled: set admin.apiKey (FAXENGINE_ADMIN_API_KEY) to enable it');
+
+  const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
+  const faxes = () => readModels.runner.view('faxes');
+  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, clock: systemClock, logger });
+
+  const app = createApp({ eventStore, logger, version, tenancy, faxes: { faxes, eventStore, documents, auth: tenancy.auth } });
   const { host, port } = splitHostPort(config.http.listen);
   const server = await listen(app.fetch, host, port);
   const httpAddress = server.address() as AddressInfo;
@@ -31,9 +64,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   return {
     httpAddress,
+    socketAddress: receive.socketAddress,
     eventStore,
     async close() {
+      // Calls first: no new ones, and those in progress may finish and store their events.
+      await receive.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await readModels.close();
+      await publisher.stop();
+      await bus.close();
       await eventStore.close();
       logger.info('faxengine stopped');
     },
@@ -47,8 +86,3 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, p
   });
 }
 
-/** `host:port` → parts; IPv6 hosts come in brackets. */
-export function splitHostPort(value: string): { host: string; port: number } {
-  const colon = value.lastIndexOf(':');
-  return { host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(colon + 1)) };
-}

@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health.js';
 import { docsPageRoutes } from './routes/docsPage.js';
 import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
 import { tenancyRoutes } from './routes/tenancyRoutes.js';
+import { faxRoutes, type FaxRouteDeps } from './routes/faxRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -15,6 +16,8 @@ export interface AppDeps {
   version: string;
   /** Tenants, numbers, users and endpoints: the admin and tenant API (see createTenancyApi). */
   tenancy?: TenancyRouteDeps;
+  /** Fax read routes (/v1/faxes…, the original's /fax/status). */
+  faxes?: FaxRouteDeps;
 }
 
 /** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 
   app.route('/', healthRoutes(deps));
   if (deps.tenancy) app.route('/', tenancyRoutes(deps.tenancy));
+  if (deps.faxes) app.route('/', faxRoutes(deps.faxes));
   app.route('/', docsPageRoutes());
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } });

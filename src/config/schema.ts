@@ -35,6 +35,9 @@ const labels = z.preprocess(
   z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _'), z.string()),
 );
 
+/** A JSON boolean, or `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off` text from the environment. */
+const flag = z.union([z.boolean(), z.stringbool()]);
+
 const eventStoreUrl = z
   .string()
   .refine(
@@ -60,7 +63,7 @@ export const configSchema = z.object({
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
       /** Human-readable logs; defaults to on when stdout is a terminal. */
-      pretty: z.stringbool().optional(),
+      pretty: flag.optional(),
     })
     .prefault({}),
   loki: z
@@ -89,7 +92,36 @@ export const configSchema = z.object({
       /** Broker list; empty means the in-process bus. */
       brokers: list(hostPort).default([]),
       clientId: z.string().min(1).default('faxengine'),
+      /** Where every fax event is published (key = fax id); created if missing. */
       topic: z.string().min(1).default('faxengine.fax-events'),
+      /** Used only when faxengine creates the topic. */
+      partitions: z.coerce.number().int().min(1).default(3),
+      /** Used only when faxengine creates the topic; at most the number of brokers. */
+      replicationFactor: z.coerce.number().int().min(1).default(1),
+    })
+    .prefault({}),
+  fax: z
+    .object({
+      /** Where FreeSWITCH's rxfax writes received TIFFs; faxengine must read the same path (same host or a shared mount). Default `<dataDir>/spool`. */
+      spoolDir: z.string().min(1).optional(),
+      /** Take the dialled number from the SIP To user, or from the Diversion header of forwarded calls. */
+      recipientFrom: z.enum(['to', 'diversion']).default('to'),
+      /** `ring_ready` and wait this long before answering (0 = answer at once). */
+      answerDelayMs: z.coerce.number().int().min(0).max(60_000).default(0),
+      /** Silence played after answering, before receiving (0 = none). */
+      silenceMs: z.coerce.number().int().min(0).max(60_000).default(0),
+      t38: z
+        .object({
+          upstream: z.object({ enabled: flag.default(true), request: flag.default(true) }).prefault({}),
+          pbx: z.object({ enabled: flag.default(false), request: flag.default(false) }).prefault({}),
+        })
+        .prefault({}),
+      /** T.38 failures with one station before its calls switch to audio (softmodem). */
+      troublesBeforeFallback: z.coerce.number().int().min(1).default(2),
+      /** Clean audio faxes after which T.38 is tried again with that station (0 = only by an admin). */
+      cleanAudioFaxesBeforeRetry: z.coerce.number().int().min(0).default(5),
+      /** On SIGTERM, how long calls in progress may take to finish. */
+      drainTimeoutMs: z.coerce.number().int().min(0).default(60_000),
     })
     .prefault({}),
   admin: z

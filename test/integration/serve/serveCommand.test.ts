@@ -28,6 +28,7 @@ describe('faxengine serve', () => {
       cwd,
       env: {
         FAXENGINE_HTTP_LISTEN: '127.0.0.1:0',
+        FAXENGINE_SOCKET_LISTEN: '127.0.0.1:0',
         FAXENGINE_FREESWITCH_PASSWORD: 'esl-secret-value',
         FAXENGINE_ADMIN_API_KEY: 'admin-secret-0123456789',
       },
@@ -54,7 +55,7 @@ describe('faxengine serve', () => {
   });
 
   it('stops accepting requests after SIGINT', async () => {
-    const cli = startCli(['serve'], { cwd: tempCwd(), env: { FAXENGINE_HTTP_LISTEN: '127.0.0.1:0' } });
+    const cli = startCli(['serve'], { cwd: tempCwd(), env: { FAXENGINE_HTTP_LISTEN: '127.0.0.1:0', FAXENGINE_SOCKET_LISTEN: '127.0.0.1:0' } });
     running.push(cli);
     const port = await listeningPort(cli);
     cli.child.kill('SIGINT');

@@ -131,3 +131,19 @@ describe('configuration', () => {
     expect(config.freeswitch.password).toBe('eslsecret');
   });
 });
+
+describe('configuration flags and fax settings', () => {
+  it('reads booleans from the file as JSON and from the environment as text', () => {
+    const dir = makeTempDir('config-flags');
+    try {
+      writeFileSync(join(dir.path, 'faxengine.json'), JSON.stringify({ log: { pretty: true }, fax: { t38: { pbx: { enabled: true } } } }));
+      const { config } = loadConfig({ cwd: dir.path, env: { FAXENGINE_FAX_T38_UPSTREAM_REQUEST: 'false', FAXENGINE_FAX_ANSWER_DELAY_MS: '1500' } });
+      expect(config.log.pretty).toBe(true);
+      expect(config.fax.t38).toEqual({ upstream: { enabled: true, request: false }, pbx: { enabled: true, request: false } });
+      expect(config.fax.answerDelayMs).toBe(1500);
+      expect(() => loadConfig({ cwd: dir.path, env: { FAXENGINE_FAX_RECIPIENT_FROM: 'via' } })).toThrow(/fax\.recipientFrom \(FAXENGINE_FAX_RECIPIENT_FROM\)/);
+    } finally {
+      dir.remove();
+    }
+  });
+});

@@ -1,0 +1,107 @@
+import type { InboundFaxEvent } from '../src/domain/fax/inboundFaxEvents.js';
+import { put, type DocumentProjection, type DocumentView, type ProjectedEvent } from './documentProjection.js';
+
+export const faxCollections = { faxes: 'faxes' } as const;
+
+export type FaxStatus = 'offered' | 'rejected' | 'receiving' | 'received' | 'failed' | 'interrupted';
+
+/** One fax as the API shows it. */
+export interface FaxView {
+  faxId: string;
+  direction: 'inbound' | 'outbound';
+  tenantId: string | null;
+  status: FaxStatus;
+  /** The call is over (hung up, rejected, or lost). */
+  ended: boolean;
+  callUuid: string;
+  from: string;
+  /** The dialled number: E.164 once screening resolved it, else as signalled. */
+  to: string;
+  pages: number;
+  documentId: string | null;
+  partial: boolean;
+  result: { code: number; text: string; reasonClass: string } | null;
+  t38Status: string | null;
+  transferRate: number | null;
+  remoteIdent: string | null;
+  negotiations: number;
+  hangupCause: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Data<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>['data'];
+const handlers: { [T in InboundFaxEvent['type']]: (fax: FaxView, data: Data<T>) => Partial<FaxView> } = {
+  FaxCallOffered: () => ({}),
+  FaxCallRejected: (_, data) => ({ status: 'rejected', ended: true, result: { code: data.sipCode, text: data.detail, reasonClass: data.reason } }),
+  FaxCallAnswered: (_, data) => ({ status: 'receiving', tenantId: data.tenantId, to: data.recipient }),
+  FaxNegotiated: (fax, data) => ({
+    negotiations: fax.negotiations + 1,
+    t38Status: data.t38Status,
+    transferRate: data.transferRate,
+    remoteIdent: data.remoteIdent ?? fax.remoteIdent,
+  }),
+  FaxPageTransferred: (_, data) => ({ pages: data.page }),
+  FaxReceived: (_, data) => ({
+    status: 'received',
+    pages: data.pages,
+    documentId: data.documentId,
+    result: { code: data.resultCode, text: data.resultText, reasonClass: 'success' },
+    t38Status: data.t38Status,
+  }),
+  FaxReceiveFailed: (_, data) => ({
+    status: 'failed',
+    pages: data.pagesReceived,
+    documentId: data.documentId ?? null,
+    partial: data.partial,
+    result: { code: data.resultCode, text: data.resultText, reasonClass: data.reasonClass },
+    t38Status: data.t38Status,
+    hangupCause: data.hangupCause ?? null,
+  }),
+  FaxReceiveInterrupted: (_, data) => ({
+    status: 'interrupted',
+    pages: data.pagesReceived,
+    documentId: data.documentId ?? null,
+    partial: data.documentId !== undefined,
+  }),
+  FaxCallEnded: (_, data) => ({ ended: true, hangupCause: data.hangupCause }),
+};
+
+/** The fax read model: one document per fax, folded from its `fax-<id>` stream. */
+export const faxProjection: DocumentProjection = {
+  name: 'faxes',
+  handles: Object.keys(handlers),
+  init: () => [],
+  evolve(view: DocumentView, event: ProjectedEvent) {
+    const data = event.data as { faxId: string };
+    const at = (event as ProjectedEvent & { created?: string }).created ?? '';
+    const current = view.get<FaxView>(faxCollections.faxes, data.faxId) ?? (event.type === 'FaxCallOffered' ? offered(event.data as Data<'FaxCallOffered'>) : undefined);
+    if (!current) return [];
+    const handler = handlers[event.type as InboundFaxEvent['type']] as (fax: FaxView, data: unknown) => Partial<FaxView>;
+    return [put(faxCollections.faxes, data.faxId, { ...current, ...handler(current, event.data), updatedAt: at || current.updatedAt })];
+  },
+};
+
+function offered(data: Data<'FaxCallOffered'>): FaxView {
+  return {
+    faxId: data.faxId,
+    direction: 'inbound',
+    tenantId: null,
+    status: 'offered',
+    ended: false,
+    callUuid: data.callUuid,
+    from: data.callerNumber,
+    to: data.toUser ?? '',
+    pages: 0,
+    documentId: null,
+    partial: false,
+    result: null,
+    t38Status: null,
+    transferRate: null,
+    remoteIdent: null,
+    negotiations: 0,
+    hangupCause: null,
+    createdAt: data.offeredAt,
+    updatedAt: data.offeredAt,
+  };
+}

@@ -1,0 +1,128 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { QueryView } from '../../../projections/documentProjection.js';
+import { findFax, findFaxByCallUuid, listFaxes } from '../../../projections/faxQueries.js';
+import type { FaxView } from '../../../projections/faxProjection.js';
+import { NotFoundError } from '../../domain/errors.js';
+import type { DocumentStore } from '../../ports/documentStore.js';
+import type { EventStore } from '../../ports/eventStore.js';
+import type { Auth } from '../auth/authenticate.js';
+import type { AuthEnv } from '../auth/principal.js';
+import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
+
+export interface FaxRouteDeps {
+  faxes: () => QueryView;
+  eventStore: EventStore;
+  documents: DocumentStore;
+  auth: Auth;
+}
+
+const tags = ['Faxes'];
+const faxSchema = z.object({}).passthrough().openapi('Fax');
+const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+const statuses = ['offered', 'rejected', 'receiving', 'received', 'failed', 'interrupted'] as const;
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/faxes',
+  tags,
+  summary: 'Faxes, newest first (a tenant user sees its tenant only); cursor pagination',
+  security: anyAuth,
+  request: {
+    query: z.object({
+      direction: z.enum(['inbound', 'outbound']).optional(),
+      status: z.enum(statuses).optional(),
+      number: z.string().optional(),
+      since: z.iso.datetime().optional(),
+      until: z.iso.datetime().optional(),
+      tenantId: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().optional(),
+    }),
+  },
+  responses: { 200: jsonContent(z.object({ items: z.array(faxSchema), nextCursor: z.string().nullable() }), 'a page of faxes'), 401: P[401], 422: P[422] },
+});
+const read = createRoute({
+  method: 'get',
+  path: '/v1/faxes/{id}',
+  tags,
+  summary: 'A fax: status, pages, result',
+  security: anyAuth,
+  request: { params: idParam },
+  responses: { 200: jsonContent(faxSchema, 'the fax'), 401: P[401], 404: P[404] },
+});
+const history = createRoute({
+  method: 'get',
+  path: '/v1/faxes/{id}/events',
+  tags,
+  summary: "The fax's full history from the event store (its audit trail)",
+  security: anyAuth,
+  request: { params: idParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(z.object({}).passthrough()) }), 'every event of the fax, oldest first'), 401: P[401], 404: P[404] },
+});
+const documentRoute = createRoute({
+  method: 'get',
+  path: '/v1/faxes/{id}/document',
+  tags,
+  summary: 'The fax document: PDF by default, TIFF with `Accept: image/tiff`',
+  security: anyAuth,
+  request: { params: idParam },
+  responses: { 200: { description: 'application/pdf or image/tiff' }, 401: P[401], 404: P[404] },
+});
+const legacyStatus = createRoute({
+  method: 'get',
+  path: '/fax/status',
+  tags,
+  summary: "The original's status route: by call UUID (or fax id), scoped to the caller's tenant",
+  security: anyAuth,
+  request: { query: z.object({ uuid: z.string().min(1) }) },
+  responses: { 200: jsonContent(faxSchema, 'the fax'), 401: P[401], 404: P[404], 422: P[422] },
+});
+
+/** Read routes over the fax read model, the event store and the document store. */
+export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
+  const routes = routeModule();
+  routes.use('/v1/faxes', deps.auth.any);
+  routes.use('/v1/faxes/*', deps.auth.any);
+  routes.use('/fax/status', deps.auth.any);
+
+  routes.openapi(list, (c) => {
+    const { limit, cursor, tenantId, ...filter } = c.req.valid('query');
+    const principal = c.get('principal');
+    const scope = principal.kind === 'admin' ? tenantId : principal.tenantId;
+    return c.json(listFaxes(deps.faxes(), { ...filter, ...(scope ? { tenantId: scope } : {}) }, limit, cursor), 200);
+  });
+  routes.openapi(read, (c) => c.json(visibleFax(c, deps.faxes(), c.req.valid('param').id), 200));
+  routes.openapi(history, async (c) => {
+    const fax = visibleFax(c, deps.faxes(), c.req.valid('param').id);
+    const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
+    return c.json({ items: events.map(({ id, type, data, revision, created }) => ({ id, type, data, revision, created })) }, 200);
+  });
+  routes.openapi(documentRoute, async (c) => {
+    const fax = visibleFax(c, deps.faxes(), c.req.valid('param').id);
+    if (!fax.documentId) throw new NotFoundError(`fax ${fax.faxId} has no document`);
+    const tiff = (c.req.header('accept') ?? '').includes('image/tiff');
+    const path = await deps.documents.pathOf(fax.documentId, tiff ? 'image/tiff' : 'application/pdf');
+    const body = Readable.toWeb(createReadStream(path)) as ReadableStream;
+    return new Response(body, {
+      headers: { 'content-type': tiff ? 'image/tiff' : 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.${tiff ? 'tif' : 'pdf'}"` },
+    }) as never;
+  });
+  routes.openapi(legacyStatus, (c) => {
+    const { uuid } = c.req.valid('query');
+    const view = deps.faxes();
+    const fax = findFaxByCallUuid(view, uuid) ?? findFax(view, uuid);
+    return c.json(visibleFax(c, view, fax?.faxId ?? uuid), 200);
+  });
+  return routes;
+}
+
+/** Another tenant's fax answers exactly like a missing one (the original forgot this check). */
+function visibleFax(c: Context<AuthEnv>, view: QueryView, faxId: string): FaxView {
+  const fax = findFax(view, faxId);
+  const principal = c.get('principal');
+  if (!fax || (principal.kind !== 'admin' && fax.tenantId !== principal.tenantId)) throw new NotFoundError(`fax ${faxId} not found`);
+  return fax;
+}

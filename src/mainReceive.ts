@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { QueryView } from '../projections/documentProjection.js';
+import { faxCollections, type FaxView } from '../projections/faxProjection.js';
+import type { RoutingTable } from '../projections/routingTable.js';
+import { createInboundEslClient } from './adapters/esl/inboundEslClient.js';
+import { startOutboundSocketServer } from './adapters/esl/outboundSocketServer.js';
+import { splitHostPort } from './config/hostPort.js';
+import type { Config } from './config/schema.js';
+import { screenInboundCall, type InboundPolicy, type ScreeningLookups } from './domain/fax/inboundScreening.js';
+import { tryE164 } from './domain/tenancy/e164.js';
+import type { Clock } from './ports/clock.js';
+import type { DocumentStore } from './ports/documentStore.js';
+import type { EventStore } from './ports/eventStore.js';
+import { startStationKnowledge } from './reactors/stationLearning.js';
+import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
+import { reconcileInboundFaxes } from './runtime/reconcileInboundFaxes.js';
+
+/** Part of the composition root: the receive path (outbound-socket server, actors, station knowledge). */
+export async function startReceivePath(deps: {
+  config: Config;
+  eventStore: EventStore;
+  documents: DocumentStore;
+  routing: RoutingTable;
+  faxes: () => QueryView;
+  clock: Clock;
+  logger: Logger;
+}) {
+  const { config, logger } = deps;
+  const spoolDir = config.fax.spoolDir ?? join(config.dataDir, 'spool');
+  mkdirSync(spoolDir, { recursive: true });
+  const toE164 = (raw: string) => tryE164(raw, config.numbers.defaultCountry);
+
+  const stations = await startStationKnowledge({
+    eventStore: deps.eventStore,
+    policy: { troublesBeforeFallback: config.fax.troublesBeforeFallback, cleanAudioFaxesBeforeRetry: config.fax.cleanAudioFaxesBeforeRetry },
+    toE164,
+    logger,
+  });
+  const lookups: ScreeningLookups = {
+    sourceGateway: (ip) => {
+      const source = deps.routing.gatewayForSourceIp(ip);
+      return source && { gateway: source.gateway, role: source.role };
+    },
+    route: (e164) => {
+      const route = deps.routing.lookup(e164);
+      return route && { tenantId: route.tenantId, stationIdent: route.settings.stationIdent, pageHeader: route.settings.faxHeader };
+    },
+    toE164,
+    stationNeedsAudio: stations.needsAudio,
+  };
+  const policy: InboundPolicy = {
+    recipientFrom: config.fax.recipientFrom,
+    ringDelayMs: config.fax.answerDelayMs,
+    silenceMs: config.fax.silenceMs,
+    t38: config.fax.t38,
+    spoolDir,
+  };
+  const runtime = createInboundFaxRuntime({
+    eventStore: deps.eventStore,
+    documents: deps.documents,
+    screen: (offer, faxId) => screenInboundCall(offer, lookups, policy, faxId),
+    newFaxId: randomUUID,
+    clock: deps.clock,
+    logger,
+  });
+
+  const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
+  const reconciling = reconcileWhenConnected();
+
+  const socketServer = await startOutboundSocketServer({ ...splitHostPort(config.socket.listen), logger, onCall: (call) => void runtime.handleCall(call) });
+  logger.info({ address: `${socketServer.address.address}:${socketServer.address.port}` }, 'accepting FreeSWITCH outbound sockets');
+
+  /** Faxes left open by an earlier process are closed once FreeSWITCH can be asked about their calls. */
+  async function reconcileWhenConnected(): Promise<void> {
+    const live = new Set(runtime.liveFaxIds());
+    const open = [...deps.faxes().all<FaxView>(faxCollections.faxes)]
+      .filter((fax) => fax.direction === 'inbound' && !fax.ended && !live.has(fax.faxId))
+      .map((fax) => ({ faxId: fax.faxId, callUuid: fax.callUuid, tenantId: fax.tenantId, pages: fax.pages, spoolPath: join(spoolDir, `${fax.faxId}.tif`) }));
+    if (open.length === 0) return;
+    await callControl.ready();
+    const closed = await reconcileInboundFaxes({ open, eventStore: deps.eventStore, callControl, documents: deps.documents, clock: deps.clock, logger });
+    logger.info({ closed }, 'reconciled faxes interrupted by a restart');
+  }
+
+  return {
+    socketAddress: socketServer.address,
+    runtime,
+    stations,
+    reconciled: reconciling,
+    /** Stops taking calls, lets calls in progress finish (bounded), then stops the rest. */
+    async close() {
+      await socketServer.stopAccepting();
+      await runtime.drain(config.fax.drainTimeoutMs);
+      await stations.stop();
+      await callControl.close();
+    },
+  };
+}

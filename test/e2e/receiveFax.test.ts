@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { countPdfPages } from '../../src/adapters/documents/tiffTools.js';
+import { basicAuth, startServerWithSimulator } from '../support/serverHarness.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const scenario = {
+  gateways: { carrier1: { ip: '10.1.1.1' }, rogue: { ip: '10.9.9.9' } },
+  stations: { '5550001111': { pages: 3, ident: 'SENDER' } },
+};
+
+describe('faxengine receives faxes end to end (server + simulator)', () => {
+  let env: Awaited<ReturnType<typeof startServerWithSimulator>> | undefined;
+  afterEach(async () => {
+    await env?.close();
+    env = undefined;
+  });
+
+  async function provision() {
+    const json = async (response: Response) => {
+      if (response.status >= 300) throw new Error(`${response.status} ${await response.text()}`);
+      return response.json() as Promise<Record<string, unknown>>;
+    };
+    const acme = await json(await env!.call('POST', '/v1/tenants', { name: 'Acme' }));
+    const other = await json(await env!.call('POST', '/v1/tenants', { name: 'Other' }));
+    await json(await env!.call('POST', `/v1/tenants/${acme.id}/numbers`, { number: '5551230000', stationIdent: 'ACME FAX' }));
+    await json(await env!.call('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' }, priority: 0 }));
+    await json(await env!.call('POST', `/v1/tenants/${acme.id}/users`, { username: 'acme', password: 'acme long password' }));
+    await json(await env!.call('POST', `/v1/tenants/${other.id}/users`, { username: 'other', password: 'other long password' }));
+    return { acme: String(acme.id), other: String(other.id) };
+  }
+
+  it('routes a carrier call to the tenant, stores the fax and serves it to that tenant only', async () => {
+    env = await startServerWithSimulator({ scenario });
+    const { acme } = await provision();
+    await env.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' }).finished;
+
+    const acmeAuth = basicAuth('acme', 'acme long password');
+    let faxes: Array<Record<string, unknown>> = [];
+    for (let tries = 0; tries < 200 && !(faxes.length === 1 && faxes[0]!.ended === true); tries++) {
+      faxes = ((await (await env.call('GET', '/v1/faxes', undefined, acmeAuth)).json()) as { items: Array<Record<string, unknown>> }).items;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(faxes).toHaveLength(1);
+    const fax = faxes[0]!;
+    expect(fax).toMatchObject({ direction: 'inbound', tenantId: acme, status: 'received', to: '+15551230000', from: '5550001111', pages: 3, remoteIdent: 'SENDER' });
+
+    const pdf = await env.call('GET', `/v1/faxes/${fax.faxId}/document`, undefined, acmeAuth);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const path = join(env.dataDir, 'downloaded.pdf');
+    writeFileSync(path, Buffer.from(await pdf.arrayBuffer()));
+    expect(await countPdfPages(path)).toBe(3);
+
+    const history = (await (await env.call('GET', `/v1/faxes/${fax.faxId}/events`, undefined, acmeAuth)).json()) as { items: Array<{ type: string }> };
+    expect(history.items.map((event) => event.type)).toContain('FaxReceived');
+    const legacy = await env.call('GET', `/fax/status?uuid=${fax.callUuid}`, undefined, acmeAuth);
+    expect(((await legacy.json()) as { faxId: string }).faxId).toBe(fax.faxId);
+
+    const otherAuth = basicAuth('other', 'other long password');
+    expect(((await (await env.call('GET', '/v1/faxes', undefined, otherAuth)).json()) as { items: unknown[] }).items).toEqual([]);
+    for (const path of [`/v1/faxes/${fax.faxId}`, `/v1/faxes/${fax.faxId}/events`, `/v1/faxes/${fax.faxId}/document`, `/fax/status?uuid=${fax.callUuid}`]) {
+      expect((await env.call('GET', path, undefined, otherAuth)).status).toBe(404);
+    }
+    expect((await env.call('GET', '/v1/faxes', undefined, null)).status).toBe(401);
+  });
+
+  it('answers an unknown source with 401 and an unknown number with 404, never answering either', async () => {
+    env = await startServerWithSimulator({ scenario });
+    await provision();
+    const rogue = env.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'rogue' });
+    const unknown = env.sim.startInboundCall({ from: '5550001111', to: '15559999999', gateway: 'carrier1' });
+    await Promise.all([rogue.finished, unknown.finished]);
+    const responded = (uuid: string) =>
+      env!.sim.commandLog(uuid).map((entry) => [entry.headers['execute-app-name'], entry.headers['execute-app-arg']]).filter(([app]) => app);
+    expect(responded(rogue.uuid)).toEqual([['respond', '401']]);
+    expect(responded(unknown.uuid)).toEqual([['respond', '404']]);
+  });
+});
