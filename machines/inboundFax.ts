@@ -1,7 +1,7 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { EslSignal } from '../src/domain/fax/faxSignals.js';
 import type { CallOffer, InboundFaxEvent, T38Status } from '../src/domain/fax/inboundFaxEvents.js';
-import type { AcceptedCall, RejectedCall, ScreeningDecision } from '../src/domain/fax/inboundScreening.js';
+import type { AcceptedCall, BridgedCall, RejectedCall, ScreeningDecision } from '../src/domain/fax/inboundScreening.js';
 import { classifyT30Result, t30Text } from '../src/domain/fax/t30Results.js';
 
 export interface InboundFaxInput {
@@ -21,6 +21,8 @@ interface FaxResult {
 export interface InboundFaxContext extends InboundFaxInput {
   call?: AcceptedCall;
   rejection?: RejectedCall;
+  bridge?: BridgedCall;
+  bridgeAnsweredAt?: string;
   negotiations: number;
   pages: number;
   badRows: number;
@@ -75,6 +77,24 @@ export const inboundFaxMachine = setup({
   actions: {
     respond: (_, _params: { sipCode: number }) => {},
     startReceiving: (_, _params: { call: AcceptedCall }) => {},
+    startBridge: (_, _params: { bridge: BridgedCall }) => {},
+    emitBridged: emit(({ context }) => {
+      const bridge = context.bridge!;
+      return {
+        type: 'FaxBridged' as const,
+        data: {
+          ...ids(context),
+          tenantId: bridge.tenantId,
+          recipient: bridge.recipient,
+          gateway: bridge.bridgeGateway,
+          t38Enabled: bridge.t38Enabled,
+          success: context.hangupCause === 'NORMAL_CLEARING' && context.bridgeAnsweredAt !== undefined,
+          hangupCause: context.hangupCause ?? 'CONNECTION_LOST',
+          ...(context.bridgeAnsweredAt ? { answeredAt: context.bridgeAnsweredAt } : {}),
+          endedAt: context.endedAt!,
+        },
+      };
+    }),
     recordHangup: assign({
       hangupCause: (_, params: { cause: string; at: string }) => params.cause,
       endedAt: (_, params: { cause: string; at: string }) => params.at,
@@ -157,13 +177,29 @@ export const inboundFaxMachine = setup({
         input: ({ context }) => context.offer,
         onDone: {
           target: 'deciding',
-          actions: assign(({ event }) => (event.output.kind === 'reject' ? { rejection: event.output } : { call: event.output })),
+          actions: assign(({ event }) => {
+            const decision = event.output;
+            return decision.kind === 'reject' ? { rejection: decision } : decision.kind === 'bridge' ? { bridge: decision } : { call: decision };
+          }),
         },
         onError: { target: 'rejected', actions: assign({ rejection: SCREENING_FAILED }) },
       },
     },
     deciding: {
-      always: [{ guard: ({ context }) => context.rejection !== undefined, target: 'rejected' }, { target: 'answering' }],
+      always: [
+        { guard: ({ context }) => context.rejection !== undefined, target: 'rejected' },
+        { guard: ({ context }) => context.bridge !== undefined, target: 'bridging' },
+        { target: 'answering' },
+      ],
+    },
+    bridging: {
+      // No fax engine of ours runs: FreeSWITCH relays the call to the PBX (t38_gateway on re-INVITE).
+      entry: { type: 'startBridge', params: ({ context }) => ({ bridge: context.bridge! }) },
+      on: {
+        'esl.channel.answered': { actions: assign({ bridgeAnsweredAt: ({ event }) => event.at }) },
+        'esl.channel.hangup': { target: 'done', actions: [{ type: 'recordHangup', params: ({ event }) => event }, 'emitBridged'] },
+        'esl.connection.lost': { target: 'done', actions: [{ type: 'recordHangup', params: ({ event }) => lost(event.at) }, 'emitBridged'] },
+      },
     },
     rejected: {
       type: 'final',

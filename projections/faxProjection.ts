@@ -3,7 +3,7 @@ import { put, type DocumentProjection, type DocumentView, type ProjectedEvent } 
 
 export const faxCollections = { faxes: 'faxes' } as const;
 
-export type FaxStatus = 'offered' | 'rejected' | 'receiving' | 'received' | 'failed' | 'interrupted';
+export type FaxStatus = 'offered' | 'rejected' | 'receiving' | 'bridging' | 'bridged' | 'received' | 'failed' | 'interrupted';
 
 /** One fax as the API shows it. */
 export interface FaxView {
@@ -63,6 +63,13 @@ const handlers: { [T in InboundFaxEvent['type']]: (fax: FaxView, data: Data<T>) 
     pages: data.pagesReceived,
     documentId: data.documentId ?? null,
     partial: data.documentId !== undefined,
+  }),
+  FaxBridged: (_, data) => ({
+    status: data.success ? 'bridged' : 'failed',
+    tenantId: data.tenantId,
+    to: data.recipient,
+    hangupCause: data.hangupCause,
+    result: { code: data.success ? 0 : -1, text: `bridged to ${data.gateway}: ${data.hangupCause}`, reasonClass: data.success ? 'success' : 'bridge_failed' },
   }),
   FaxCallEnded: (_, data) => ({ ended: true, hangupCause: data.hangupCause }),
 };

@@ -46,7 +46,15 @@ export async function startReceivePath(deps: {
     },
     route: (e164) => {
       const route = deps.routing.lookup(e164);
-      return route && { tenantId: route.tenantId, stationIdent: route.settings.stationIdent, pageHeader: route.settings.faxHeader };
+      if (!route) return undefined;
+      // Endpoints come ordered by priority: the first live-bridge gateway wins.
+      const bridge = route.endpoints.find((endpoint) => endpoint.bridge && endpoint.target.kind === 'gateway');
+      return {
+        tenantId: route.tenantId,
+        stationIdent: route.settings.stationIdent,
+        pageHeader: route.settings.faxHeader,
+        ...(bridge?.target.kind === 'gateway' ? { bridgeGateway: bridge.target.gateway } : {}),
+      };
     },
     toE164,
     stationNeedsAudio: stations.needsAudio,

@@ -8,7 +8,7 @@ import { faxStream } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import type { EventStore } from '../ports/eventStore.js';
-import { receiveDialplan } from './receiveDialplan.js';
+import { bridgeDialplan, receiveDialplan } from './receiveDialplan.js';
 import { createStreamAppender } from './streamAppender.js';
 
 /** The part of an inbound call's socket the runtime drives (see adapters/esl/inboundCallSession). */
@@ -64,6 +64,7 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
         respond: (_, { sipCode }) => void run('respond', String(sipCode)),
         // Sent back to back: the socket keeps their order and FreeSWITCH queues them (event-lock).
         startReceiving: (_, { call: accepted }) => receiveDialplan(accepted).forEach(([app, arg]) => void run(app, arg)),
+        startBridge: (_, { bridge }) => bridgeDialplan(bridge).forEach(([app, arg]) => void run(app, arg)),
       },
     });
     const actor = createActor(machine, { input: { faxId, offer: call.offer, offeredAt: deps.clock.now().toISOString() } });

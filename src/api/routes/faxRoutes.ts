@@ -22,7 +22,7 @@ export interface FaxRouteDeps {
 const tags = ['Faxes'];
 const faxSchema = z.object({}).passthrough().openapi('Fax');
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
-const statuses = ['offered', 'rejected', 'receiving', 'received', 'failed', 'interrupted'] as const;
+const statuses = ['offered', 'rejected', 'receiving', 'bridging', 'bridged', 'received', 'failed', 'interrupted'] as const;
 
 const list = createRoute({
   method: 'get',

@@ -125,6 +125,22 @@ export type InboundFaxEvent =
       };
     }
   | {
+      /** A bridged call ended; success is judged by the hangup cause, as the far end's fax result is not ours to see. */
+      type: 'FaxBridged';
+      data: {
+        faxId: string;
+        callUuid: string;
+        tenantId: string;
+        recipient: string;
+        gateway: string;
+        t38Enabled: boolean;
+        success: boolean;
+        hangupCause: string;
+        answeredAt?: string;
+        endedAt: string;
+      };
+    }
+  | {
       type: 'FaxCallEnded';
       data: { faxId: string; callUuid: string; hangupCause: string; endedAt: string };
     };

@@ -28,14 +28,27 @@ export interface RejectedCall {
   detail: string;
 }
 
-export type ScreeningDecision = AcceptedCall | RejectedCall;
+/** The original's bridge mode: relay the call live to the tenant's PBX, T.38 ↔ audio by t38_gateway. */
+export interface BridgedCall {
+  kind: 'bridge';
+  tenantId: string;
+  recipient: string;
+  sourceGateway: string;
+  /** The PBX gateway the call is bridged to. */
+  bridgeGateway: string;
+  t38Enabled: boolean;
+  t38Requested: boolean;
+  t38Policy: string;
+}
+
+export type ScreeningDecision = AcceptedCall | RejectedCall | BridgedCall;
 
 /** Read-model answers screening needs; the runtime wires them to the routing projection. */
 export interface ScreeningLookups {
   /** The gateway endpoint whose source IPs include this address. */
   sourceGateway(ip: string): { gateway: string; role: GatewayRole } | undefined;
   /** The number's tenant and fax settings, if the number belongs to one. */
-  route(e164: string): { tenantId: string; stationIdent: string | null; pageHeader: string | null } | undefined;
+  route(e164: string): { tenantId: string; stationIdent: string | null; pageHeader: string | null; bridgeGateway?: string } | undefined;
   /** National or international text → E.164, or undefined when it is no phone number. */
   toE164(raw: string): string | undefined;
   /** True when we learned that this station needs audio (G.711 softmodem) instead of T.38. */
@@ -82,6 +95,10 @@ export function screenInboundCall(offer: CallOffer, lookups: ScreeningLookups, p
     ? `station ${caller} needs audio (softmodem fallback)`
     : `${source.role} gateway ${source.gateway}: T.38 ${t38.enabled ? (t38.request ? 'enabled and requested' : 'enabled') : 'off'}`;
 
+  // Only carrier calls are bridged to a PBX live; everything else is stored and forwarded.
+  if (route.bridgeGateway && source.role === 'upstream') {
+    return { kind: 'bridge', tenantId: route.tenantId, recipient, sourceGateway: source.gateway, bridgeGateway: route.bridgeGateway, t38Enabled: t38.enabled, t38Requested: t38.enabled && t38.request, t38Policy };
+  }
   return {
     kind: 'accept',
     tenantId: route.tenantId,

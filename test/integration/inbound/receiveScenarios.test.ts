@@ -110,3 +110,39 @@ describe('receive scenarios against the simulator', () => {
     }
   }
 });
+
+describe('bridge mode against the simulator', () => {
+  it('bridges a carrier call live to the PBX gateway with t38_gateway on image, recording FaxBridged', async () => {
+    const harness = await startInboundHarness({
+      screen: () => ({
+        kind: 'bridge',
+        tenantId: 't1',
+        recipient: '+15551230000',
+        sourceGateway: 'carrier1',
+        bridgeGateway: 'pbx-acme',
+        t38Enabled: true,
+        t38Requested: false,
+        t38Policy: 'carrier',
+      }),
+      scenario: { gateways: { carrier1: { ip: '10.0.0.1' }, 'pbx-acme': { ip: '10.0.0.9' } } },
+    });
+    try {
+      const call = harness.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
+      await call.finished;
+      await waitFor(() => harness.faxIds.length === 1 && harness.runtime.liveFaxIds().length === 0, 10_000);
+      const apps = harness.sim.commandLog(call.uuid).map((entry) => [entry.headers['execute-app-name'], entry.headers['execute-app-arg']]).filter(([app]) => app);
+      expect(apps).toEqual([
+        ['set', 'fax_enable_t38=true'],
+        ['set', 'fax_enable_t38_request=false'],
+        ['set', 'sip_execute_on_image=t38_gateway self nocng'],
+        ['bridge', 'sofia/gateway/pbx-acme/+15551230000'],
+        ['hangup', undefined],
+      ]);
+      const events = await harness.eventsOf(harness.faxIds[0]!);
+      expect(events.map((event) => event.type)).toEqual(['FaxCallOffered', 'FaxBridged', 'FaxCallEnded']);
+      expect(events[1]!.data).toMatchObject({ gateway: 'pbx-acme', success: true, hangupCause: 'NORMAL_CLEARING' });
+    } finally {
+      await harness.close();
+    }
+  });
+});

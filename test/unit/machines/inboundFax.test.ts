@@ -172,4 +172,25 @@ describe('inboundFax machine', () => {
     expect(run.last('FaxReceiveFailed')).toMatchObject({ resultCode: 0, reasonClass: 'storage_failed', pagesReceived: 1, partial: false });
     expect(run.done()).toBe(true);
   });
+
+  it('bridges live to a PBX and judges the result by the hang-up cause', async () => {
+    const bridge = { kind: 'bridge' as const, tenantId: 't', recipient: '+15551230000', sourceGateway: 'carrier1', bridgeGateway: 'pbx', t38Enabled: true, t38Requested: false, t38Policy: 'p' };
+    const startBridge = vi.fn();
+    const machine = inboundFaxMachine.provide({
+      actors: { screenCall: fromPromise(async () => bridge) },
+      actions: { startBridge: (_, params) => startBridge(params.bridge) },
+    });
+    const run = runMachine(machine, input);
+    await settle();
+    expect(startBridge).toHaveBeenCalledWith(bridge);
+    run.send({ type: 'esl.channel.answered', at: at(2) }, hangup(40));
+    expect(run.types()).toEqual(['FaxCallOffered', 'FaxBridged', 'FaxCallEnded']);
+    expect(run.last('FaxBridged')).toMatchObject({ gateway: 'pbx', success: true, answeredAt: at(2), endedAt: at(40) });
+
+    const unanswered = runMachine(machine, input);
+    await settle();
+    unanswered.send(hangup(30, 'NO_ANSWER'));
+    expect(unanswered.last('FaxBridged')).toMatchObject({ success: false, hangupCause: 'NO_ANSWER' });
+    expect(unanswered.done()).toBe(true);
+  });
 });
