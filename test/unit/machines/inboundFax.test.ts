@@ -177,7 +177,7 @@ describe('inboundFax machine', () => {
     const bridge = { kind: 'bridge' as const, tenantId: 't', recipient: '+15551230000', sourceGateway: 'carrier1', bridgeGateway: 'pbx', t38Enabled: true, t38Requested: false, t38Policy: 'p' };
     const startBridge = vi.fn();
     const machine = inboundFaxMachine.provide({
-      actors: { screenCall: fromPromise(async () => bridge) },
+      actors: { screenCall: fromPromise(async (): Promise<ScreeningDecision> => bridge) },
       actions: { startBridge: (_, params) => startBridge(params.bridge) },
     });
     const run = runMachine(machine, input);
