@@ -43,18 +43,26 @@ export interface StagedView extends DocumentView {
 }
 
 export function stagedView(view: DocumentView): StagedView {
-  const staged = new Map<string, DocumentWrite>();
-  const keyOf = (collection: string, key: string) => `${collection}\u0000${key}`;
+  // collection → key → index in `order`: catch-up stages every write, so no composite string keys here.
+  const staged = new Map<string, Map<string, number>>();
+  const order: DocumentWrite[] = [];
   return {
     get<T>(collection: string, key: string): T | undefined {
-      const write = staged.get(keyOf(collection, key));
-      if (write) return write.doc === null ? undefined : (write.doc as T);
-      return view.get<T>(collection, key);
+      const at = staged.get(collection)?.get(key);
+      if (at === undefined) return view.get<T>(collection, key);
+      const { doc } = order[at]!;
+      return doc === null ? undefined : (doc as T);
     },
     write(write) {
-      staged.set(keyOf(write.collection, write.key), write);
+      let keys = staged.get(write.collection);
+      if (!keys) staged.set(write.collection, (keys = new Map()));
+      const at = keys.get(write.key);
+      if (at === undefined) {
+        keys.set(write.key, order.length);
+        order.push(write);
+      } else order[at] = write;
     },
-    writes: () => [...staged.values()],
+    writes: () => order.slice(),
   };
 }
 

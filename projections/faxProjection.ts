@@ -26,6 +26,8 @@ export interface FaxView {
   remoteIdent: string | null;
   negotiations: number;
   hangupCause: string | null;
+  /** How many endpoints the document is routed to (null until routed). */
+  deliveries: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -71,6 +73,7 @@ const handlers: { [T in InboundFaxEvent['type']]: (fax: FaxView, data: Data<T>) 
     hangupCause: data.hangupCause,
     result: { code: data.success ? 0 : -1, text: `bridged to ${data.gateway}: ${data.hangupCause}`, reasonClass: data.success ? 'success' : 'bridge_failed' },
   }),
+  FaxRouted: (_, data) => ({ deliveries: data.deliveries.length }),
   FaxCallEnded: (_, data) => ({ ended: true, hangupCause: data.hangupCause }),
 };
 
@@ -108,6 +111,7 @@ function offered(data: Data<'FaxCallOffered'>): FaxView {
     remoteIdent: null,
     negotiations: 0,
     hangupCause: null,
+    deliveries: null,
     createdAt: data.offeredAt,
     updatedAt: data.offeredAt,
   };

@@ -17,6 +17,7 @@ import type { EventStore } from './ports/eventStore.js';
 import { startStationKnowledge } from './reactors/stationLearning.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
 import { reconcileInboundFaxes } from './runtime/reconcileInboundFaxes.js';
+import { planDelivery } from '../projections/deliveryPlanning.js';
 
 /** Part of the composition root: the receive path (outbound-socket server, actors, station knowledge). */
 export async function startReceivePath(deps: {
@@ -70,6 +71,7 @@ export async function startReceivePath(deps: {
     eventStore: deps.eventStore,
     documents: deps.documents,
     screen: (offer, faxId) => screenInboundCall(offer, lookups, policy, faxId),
+    planDelivery: (fax) => planDelivery(fax, deps.routing.lookup(fax.recipient)),
     newFaxId: randomUUID,
     clock: deps.clock,
     logger,

@@ -25,6 +25,13 @@ describe('faxengine receives faxes end to end (server + simulator)', () => {
     const other = await json(await env!.call('POST', '/v1/tenants', { name: 'Other' }));
     await json(await env!.call('POST', `/v1/tenants/${acme.id}/numbers`, { number: '5551230000', stationIdent: 'ACME FAX' }));
     await json(await env!.call('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' }, priority: 0 }));
+    await json(
+      await env!.call('POST', `/v1/tenants/${acme.id}/endpoints`, {
+        target: { kind: 'webhook', url: 'https://hooks.acme.example/fax', secret: 'acme-webhook-secret-0123', style: 'json' },
+        priority: 5,
+      }),
+    );
+    await json(await env!.call('POST', `/v1/tenants/${acme.id}/endpoints`, { target: { kind: 'email', addresses: ['fax@acme.example'] }, priority: 1 }));
     await json(await env!.call('POST', `/v1/tenants/${acme.id}/users`, { username: 'acme', password: 'acme long password' }));
     await json(await env!.call('POST', `/v1/tenants/${other.id}/users`, { username: 'other', password: 'other long password' }));
     return { acme: String(acme.id), other: String(other.id) };
@@ -51,8 +58,15 @@ describe('faxengine receives faxes end to end (server + simulator)', () => {
     writeFileSync(path, Buffer.from(await pdf.arrayBuffer()));
     expect(await countPdfPages(path)).toBe(3);
 
-    const history = (await (await env.call('GET', `/v1/faxes/${fax.faxId}/events`, undefined, acmeAuth)).json()) as { items: Array<{ type: string }> };
-    expect(history.items.map((event) => event.type)).toContain('FaxReceived');
+    const history = (await (await env.call('GET', `/v1/faxes/${fax.faxId}/events`, undefined, acmeAuth)).json()) as { items: Array<{ type: string; data: Record<string, unknown> }> };
+    expect(history.items.map((event) => event.type).slice(-3)).toEqual(['FaxReceived', 'FaxRouted', 'FaxCallEnded']);
+    const routed = history.items.find((event) => event.type === 'FaxRouted')!.data;
+    expect(routed).toMatchObject({ tenantId: acme, recipient: '+15551230000', partial: false, endpointScope: 'tenant' });
+    expect(routed.deliveries).toEqual([
+      expect.objectContaining({ kind: 'email', priority: 1, addresses: ['fax@acme.example'] }),
+      expect.objectContaining({ kind: 'webhook', priority: 5, url: 'https://hooks.acme.example/fax', style: 'json' }),
+    ]);
+    expect(JSON.stringify(routed)).not.toContain('acme-webhook-secret');
     const legacy = await env.call('GET', `/fax/status?uuid=${fax.callUuid}`, undefined, acmeAuth);
     expect(((await legacy.json()) as { faxId: string }).faxId).toBe(fax.faxId);
 

@@ -38,6 +38,7 @@ export async function startInboundHarness(options: {
     eventStore,
     documents,
     screen: (offer, faxId) => options.screen(offer, faxId, spoolDir, stations),
+    planDelivery: (fax) => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
     newFaxId: randomUUID,
     clock: systemClock,
     logger,

@@ -1,3 +1,4 @@
+import type { FaxRoutedData } from './deliveryPlan.js';
 import type { T30ReasonClass } from './t30Results.js';
 
 /** What FreeSWITCH reported about a call when it reached us, before any decision. */
@@ -124,6 +125,7 @@ export type InboundFaxEvent =
         interruptedAt: string;
       };
     }
+  | { type: 'FaxRouted'; data: FaxRoutedData }
   | {
       /** A bridged call ended; success is judged by the hangup cause, as the far end's fax result is not ours to see. */
       type: 'FaxBridged';

@@ -43,6 +43,7 @@ describe('receiving a fax through the outbound socket (simulator over TCP)', () 
       'FaxPageTransferred',
       'FaxPageTransferred',
       'FaxReceived',
+      'FaxRouted',
       'FaxCallEnded',
     ]);
     const offered = events[0]!.data as Record<string, unknown>;
