@@ -56,7 +56,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const faxes = () => readModels.runner.view('faxes');
   const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, clock: systemClock, logger });
 
-  const app = createApp({ eventStore, logger, version, tenancy, faxes: { faxes, eventStore, documents, auth: tenancy.auth } });
+  const app = createApp({
+    eventStore,
+    logger,
+    version,
+    tenancy,
+    faxes: { faxes, eventStore, documents, auth: tenancy.auth },
+    stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
+  });
   const { host, port } = splitHostPort(config.http.listen);
   const server = await listen(app.fetch, host, port);
   const httpAddress = server.address() as AddressInfo;

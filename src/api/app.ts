@@ -8,6 +8,7 @@ import { docsPageRoutes } from './routes/docsPage.js';
 import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
 import { tenancyRoutes } from './routes/tenancyRoutes.js';
 import { faxRoutes, type FaxRouteDeps } from './routes/faxRoutes.js';
+import { stationRoutes, type StationRouteDeps } from './routes/stationRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   tenancy?: TenancyRouteDeps;
   /** Fax read routes (/v1/faxes…, the original's /fax/status). */
   faxes?: FaxRouteDeps;
+  /** Station knowledge admin routes (/v1/stations…, the original's /admin/fallback). */
+  stations?: StationRouteDeps;
 }
 
 /** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.route('/', healthRoutes(deps));
   if (deps.tenancy) app.route('/', tenancyRoutes(deps.tenancy));
   if (deps.faxes) app.route('/', faxRoutes(deps.faxes));
+  if (deps.stations) app.route('/', stationRoutes(deps.stations));
   app.route('/', docsPageRoutes());
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } });

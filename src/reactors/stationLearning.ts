@@ -19,6 +19,8 @@ export interface StationKnowledge {
   needsAudio(e164: string): boolean;
   state(e164: string): StationState | undefined;
   all(): StationState[];
+  /** Resolves once the map shows `needsAudio` for the station (after an append elsewhere). */
+  settled(e164: string, needsAudio: boolean, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,13 @@ export async function startStationKnowledge(deps: {
     needsAudio: (e164) => stations.get(e164)?.needsAudio ?? false,
     state: (e164) => stations.get(e164),
     all: () => [...stations.values()],
+    async settled(e164, needsAudio, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((stations.get(e164)?.needsAudio ?? false) !== needsAudio) {
+        if (Date.now() > deadline) throw new Error(`station ${e164} did not settle`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    },
     async stop() {
       await Promise.all([learning.stop(), folding.stop()]);
     },

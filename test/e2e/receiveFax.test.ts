@@ -89,4 +89,29 @@ describe('faxengine receives faxes end to end (server + simulator)', () => {
     expect(responded(rogue.uuid)).toEqual([['respond', '401']]);
     expect(responded(unknown.uuid)).toEqual([['respond', '404']]);
   });
+
+  it('lets an admin switch a station to audio and back, which the next calls follow', async () => {
+    env = await startServerWithSimulator({ scenario });
+    await provision();
+    const answered = async () => {
+      const call = env!.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
+      await call.finished;
+      return env!.sim.commandLog(call.uuid).map((entry) => entry.headers['execute-app-arg']).filter((arg) => arg?.startsWith('fax_enable_t38='));
+    };
+    expect((await env.call('GET', '/v1/stations/5550001111')).status).toBe(404);
+    const enabled = await env.call('PUT', '/v1/stations/5550001111/fallback', { reason: 'carrier trouble ticket 42' });
+    expect(await enabled.json()).toMatchObject({ station: '+15550001111', needsAudio: true, lastChangeReason: 'carrier trouble ticket 42' });
+    expect(await answered()).toEqual(['fax_enable_t38=false']);
+
+    const cleared = await env.call('DELETE', '/v1/stations/+15550001111/fallback');
+    expect(await cleared.json()).toMatchObject({ needsAudio: false });
+    expect(await answered()).toEqual(['fax_enable_t38=true']);
+
+    const legacy = await env.call('POST', '/admin/fallback', { number: '5550002222' });
+    expect(await legacy.json()).toEqual({ success: true, number: '5550002222' });
+    const list = (await (await env.call('GET', '/v1/stations')).json()) as { items: Array<{ station: string; needsAudio: boolean }> };
+    expect(list.items.map((item) => [item.station, item.needsAudio]).sort()).toEqual([['+15550001111', false], ['+15550002222', true]]);
+    expect((await env.call('PUT', '/v1/stations/not-a-number/fallback', {})).status).toBe(422);
+    expect((await env.call('GET', '/v1/stations', undefined, basicAuth('acme', 'acme long password'))).status).toBe(403);
+  });
 });

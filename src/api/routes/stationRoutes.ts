@@ -1,0 +1,91 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { StationEvent, StationState } from '../../domain/fax/stationKnowledge.js';
+import { stationStream } from '../../domain/streams.js';
+import { tryE164 } from '../../domain/tenancy/e164.js';
+import type { Clock } from '../../ports/clock.js';
+import type { EventStore } from '../../ports/eventStore.js';
+import type { Auth } from '../auth/authenticate.js';
+import type { AuthEnv } from '../auth/principal.js';
+import { adminAuth, jsonBody, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
+
+export interface StationRouteDeps {
+  stations: { state(e164: string): StationState | undefined; all(): StationState[] };
+  /** Resolves once the in-memory station map includes the appended lesson. */
+  settle(e164: string, needsAudio: boolean): Promise<void>;
+  eventStore: EventStore;
+  clock: Clock;
+  defaultCountry: string;
+  auth: Auth;
+}
+
+const tags = ['Stations'];
+const stationSchema = z
+  .object({ station: z.string(), needsAudio: z.boolean(), troubles: z.number(), cleanAudioFaxes: z.number(), lastChangeAt: z.string().optional(), lastChangeReason: z.string().optional() })
+  .openapi('Station');
+const numberParam = z.object({ number: z.string().openapi({ param: { name: 'number', in: 'path' }, example: '+15551234567' }) });
+const reasonBody = z.object({ reason: z.string().max(200).optional() });
+
+const list = createRoute({ method: 'get', path: '/v1/stations', tags, summary: 'Remote stations we learned about (T.38 trouble, audio fallback)', security: adminAuth, responses: { 200: jsonContent(z.object({ items: z.array(stationSchema) }), 'stations'), 401: P[401], 403: P[403] } });
+const read = createRoute({ method: 'get', path: '/v1/stations/{number}', tags, summary: 'One station', security: adminAuth, request: { params: numberParam }, responses: { 200: jsonContent(stationSchema, 'the station'), 401: P[401], 404: P[404], 422: P[422] } });
+const enable = createRoute({
+  method: 'put',
+  path: '/v1/stations/{number}/fallback',
+  tags,
+  summary: 'Use audio (G.711 softmodem) instead of T.38 with this station',
+  security: adminAuth,
+  request: { params: numberParam, ...jsonBody(reasonBody) },
+  responses: { 200: jsonContent(stationSchema, 'the station'), 401: P[401], 422: P[422] },
+});
+const clear = createRoute({ method: 'delete', path: '/v1/stations/{number}/fallback', tags, summary: 'Try T.38 with this station again', security: adminAuth, request: { params: numberParam }, responses: { 200: jsonContent(stationSchema, 'the station'), 401: P[401], 404: P[404], 422: P[422] } });
+const legacy = createRoute({
+  method: 'post',
+  path: '/admin/fallback',
+  tags,
+  summary: "The original's route: put a number on the softmodem fallback list",
+  security: adminAuth,
+  request: jsonBody(z.object({ number: z.string().min(1) })),
+  responses: { 200: jsonContent(z.object({ success: z.literal(true), number: z.string() }), 'added'), 401: P[401], 422: P[422] },
+});
+
+/** Admin routes to list, set and clear what we know about remote fax stations. */
+export function stationRoutes(deps: StationRouteDeps): OpenAPIHono<AuthEnv> {
+  const routes = routeModule();
+  routes.use('/v1/stations', deps.auth.admin);
+  routes.use('/v1/stations/*', deps.auth.admin);
+  routes.use('/admin/fallback', deps.auth.legacyAdmin);
+  const e164 = (raw: string) => {
+    const number = tryE164(raw, deps.defaultCountry);
+    if (!number) throw new ValidationError('number', `${raw} is not a phone number`);
+    return number;
+  };
+  const current = (station: string) => deps.stations.state(station) ?? { station, needsAudio: false, troubles: 0, cleanAudioFaxes: 0 };
+
+  async function change(station: string, type: 'StationFallbackEnabled' | 'StationFallbackCleared', reason: string): Promise<StationState> {
+    if ((type === 'StationFallbackEnabled') !== current(station).needsAudio) {
+      const event: StationEvent = { type, data: { station, reason, by: 'admin', at: deps.clock.now().toISOString() } };
+      await deps.eventStore.append(stationStream(station), [event]);
+      await deps.settle(station, type === 'StationFallbackEnabled');
+    }
+    return current(station);
+  }
+
+  routes.openapi(list, (c) => c.json({ items: deps.stations.all() }, 200));
+  routes.openapi(read, (c) => {
+    const station = deps.stations.state(e164(c.req.valid('param').number));
+    if (!station) throw new NotFoundError(`no knowledge about station ${c.req.valid('param').number}`);
+    return c.json(station, 200);
+  });
+  routes.openapi(enable, async (c) => c.json(await change(e164(c.req.valid('param').number), 'StationFallbackEnabled', c.req.valid('json').reason ?? 'set by an administrator'), 200));
+  routes.openapi(clear, async (c) => {
+    const station = e164(c.req.valid('param').number);
+    if (!deps.stations.state(station)) throw new NotFoundError(`no knowledge about station ${station}`);
+    return c.json(await change(station, 'StationFallbackCleared', 'cleared by an administrator'), 200);
+  });
+  routes.openapi(legacy, async (c) => {
+    const { number } = c.req.valid('json');
+    await change(e164(number), 'StationFallbackEnabled', 'set through /admin/fallback');
+    return c.json({ success: true as const, number }, 200);
+  });
+  return routes;
+}
