@@ -9,7 +9,7 @@ import { makeTempDir } from '../support/tempDir.js';
 const adminKey = 'restart-admin-key-0123456789';
 const admin = `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}`;
 
-describe('faxengine killed mid-fax and restarted', () => {
+describe('faxengine stopping: SIGKILL then restart, and SIGTERM drain', () => {
   const cleanups: Array<() => unknown> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -75,5 +75,40 @@ describe('faxengine killed mid-fax and restarted', () => {
     expect((interrupted?.data as { pagesReceived: number }).pagesReceived).toBeGreaterThanOrEqual(1);
     expect(history.at(-1)).toMatchObject({ type: 'FaxCallEnded', data: { hangupCause: 'FAXENGINE_RESTART' } });
     expect(history.filter((event) => event.type === 'FaxReceived' || event.type === 'FaxReceiveFailed')).toEqual([]);
+  });
+
+  it('on SIGTERM stops taking calls but lets the fax in progress finish, then exits 0', async () => {
+    const dir = makeTempDir('drain');
+    cleanups.push(dir.remove);
+    const scenario = { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { '5550001111': { pages: 3 } } };
+    const probe: Simulator = await createSimulator({ listen: { host: '127.0.0.1', port: 0 }, scenario });
+    const eslPort = probe.eslAddress.port;
+    await probe.close();
+    const running = await serve(dir.path, eslPort);
+    const sim = await createSimulator({ listen: { host: '127.0.0.1', port: eslPort }, dial: { host: '127.0.0.1', port: running.socket }, timeScale: 0.05, scenario });
+    cleanups.push(() => sim.close());
+    const post = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${running.http}${path}`, { method: 'POST', headers: { authorization: admin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const tenant = (await (await post('/v1/tenants', { name: 'Acme' })).json()) as { id: string };
+    await post(`/v1/tenants/${tenant.id}/numbers`, { number: '5551230000' });
+    await post('/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } });
+
+    const reader = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    cleanups.push(() => reader.close());
+    const call = sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
+    for (let tries = 0; tries < 400 && !(await reader.readAll({ streamPrefixes: ['fax-'] })).some((event) => event.type === 'FaxCallAnswered'); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    running.cli.child.kill('SIGTERM');
+    await running.cli.waitForLine((line) => line.includes('"msg":"shutting down"'));
+    const late = sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
+    expect(await running.cli.exited).toBe(0);
+    await call.finished;
+    await late.finished;
+
+    const types = (await reader.readAll({ streamPrefixes: ['fax-'] })).map((event) => event.type);
+    expect(types.filter((type) => type === 'FaxCallOffered')).toHaveLength(1);
+    expect(types).toContain('FaxReceived');
+    expect(types.at(-1)).toBe('FaxCallEnded');
   });
 });
