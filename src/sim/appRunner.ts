@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel } from './channel.js';
+import { fireChannelEvent } from './channelEvents.js';
+import type { SimContext } from './simContext.js';
+
+/** One application to run on a channel, from a sendmsg execute or from the dialplan/originate. */
+export interface AppRequest {
+  app: string;
+  arg?: string;
+  /** sendmsg `Event-UUID`: becomes `Application-UUID` (reference §1.8). */
+  eventUuid?: string;
+  eventUuidName?: string;
+  /** sendmsg executions set `current_loop`/`total_loops` around the run. */
+  fromSendmsg?: boolean;
+}
+
+const queues = new WeakMap<Channel, Promise<void>>();
+
+/**
+ * Queues an application on the channel; applications run one after another, and queued ones are
+ * dropped once the channel hung up (FreeSWITCH stops executing on a dead channel).
+ */
+export function enqueueApp(ctx: SimContext, channel: Channel, request: AppRequest): Promise<void> {
+  const previous = queues.get(channel) ?? Promise.resolve();
+  const next = previous.then(() => (channel.isHungUp ? undefined : executeApp(ctx, channel, request)));
+  queues.set(channel, next.catch(() => undefined));
+  return next;
+}
+
+/** Resolves when the running application and everything queued so far are done. */
+export function appsIdle(channel: Channel): Promise<void> {
+  return queues.get(channel) ?? Promise.resolve();
+}
+
+/**
+ * `switch_core_session_exec` (reference §1.8): sets the bookkeeping variables, fires
+ * CHANNEL_EXECUTE, runs the app and fires CHANNEL_EXECUTE_COMPLETE even if the channel hung up
+ * meanwhile. An unknown application fires nothing, as in FreeSWITCH.
+ */
+export async function executeApp(ctx: SimContext, channel: Channel, request: AppRequest): Promise<void> {
+  const application = ctx.applications.get(request.app);
+  if (!application) return;
+  const appUuid = request.eventUuid ?? randomUUID();
+  if (request.eventUuid) channel.setVar('app_uuid', request.eventUuid);
+  if (request.fromSendmsg) {
+    channel.setVar('current_loop', 1);
+    channel.setVar('total_loops', 1);
+  }
+  const data = channel.expand(request.arg ?? '');
+  channel.setVar('current_application_data', data);
+  channel.setVar('current_application', request.app);
+  channel.setVar('current_application_response', undefined);
+  fireChannelEvent(ctx, channel, 'CHANNEL_EXECUTE', {
+    after: [
+      ['Application', request.app],
+      ['Application-Data', data],
+      ['Application-UUID', appUuid],
+      ['Application-UUID-Name', request.eventUuidName],
+    ],
+  });
+  await application(ctx, channel, data);
+  fireChannelEvent(ctx, channel, 'CHANNEL_EXECUTE_COMPLETE', {
+    after: [
+      ['Application', request.app],
+      ['Application-Data', data],
+      ['Application-Response', channel.getVar('current_application_response') ?? '_none_'],
+      ['Application-UUID', appUuid],
+      ['Application-UUID-Name', request.eventUuidName],
+    ],
+  });
+  if (request.fromSendmsg) {
+    channel.setVar('current_loop', undefined);
+    channel.setVar('total_loops', undefined);
+  }
+}

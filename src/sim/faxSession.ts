@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Channel } from './channel.js';
+import { hangupChannel } from './channelOps.js';
+import { firePhaseB, firePhaseD, firePhaseE, type FaxMode, type Negotiation, type PageStats } from './faxEvents.js';
+import { fallbackRate, lineResolution, pageSeconds, pageStats } from './faxPages.js';
+import type { SimContext } from './simContext.js';
+import { T30 } from './t30Codes.js';
+import { fsUrlDecode } from './urlEncode.js';
+import { writeFaxTiff, type FaxPage } from './tiffWriter.js';
+
+const L16 = { name: 'L16', rate: 8000, bitRate: 128000 };
+
+/** The document side of a fax run: pages to send or expect, or the T.30 code a bad file gives. */
+export interface FaxDocument {
+  pages: FaxPage[];
+  fileError?: number;
+}
+
+/**
+ * One rxfax/txfax run after the early checks (reference §3.4–3.7, §4): start variables, phase B
+ * (repeated on retrain or a T.38 switch), one phase D per page, exactly one phase E. A hangup
+ * mid-fax ends with code 49 after CHANNEL_HANGUP; rxfax writes the pages it got to `file`.
+ */
+export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, file: string, doc: FaxDocument): Promise<void> {
+  const station = channel.station;
+  const useEcm = channel.getVar('fax_use_ecm') === undefined || channel.isTrue('fax_use_ecm');
+  const v17Disabled = channel.isTrue('fax_disable_v17');
+  channel.setVar('fax_v17_disabled', v17Disabled ? 1 : 0);
+  channel.setVar('fax_ecm_requested', useEcm ? 1 : 0);
+  channel.setVar('fax_filename', file);
+  channel.readCodec = L16;
+
+  const sleep = (seconds: number): Promise<boolean> => ctx.clock.sleep(seconds, channel.hungUp);
+  const negotiation: Negotiation = {
+    rate: 14400,
+    ecm: false,
+    t38Status: 'off',
+    localId: fsUrlDecode(channel.getVar('fax_ident') ?? 'SpanDSP Fax Ident'),
+    remoteId: '',
+    totalPages: mode === 'tx' ? doc.pages.length : 0,
+  };
+  const received: FaxPage[] = [];
+  let lastPage: PageStats | undefined;
+  let badRows = 0;
+
+  const negotiate = (): void => {
+    negotiation.remoteId = station.ident;
+    negotiation.ecm = useEcm && station.ecm;
+    firePhaseB(ctx, channel, mode, negotiation);
+  };
+
+  const transfer = async (): Promise<number> => {
+    if (!(await sleep(0.25))) return T30.CALLDROPPED;
+    if (station.line === 'voice') return voiceLine(ctx, channel, mode);
+    if (!(await sleep(2.5))) return T30.CALLDROPPED;
+    if (doc.fileError !== undefined) return doc.fileError;
+    if (mode === 'rx' && !existsSync(dirname(file))) return T30.FILEERROR;
+    const t38Allowed = channel.isTrue('fax_enable_t38') && !channel.isTrue('refuse_t38');
+    if (station.t38 === 'request') negotiation.t38Status = t38Allowed ? 'negotiated' : 'refused';
+    negotiation.rate = Math.min(station.rate, v17Disabled ? 9600 : 14400);
+    negotiate();
+    if (t38Allowed && channel.isTrue('fax_enable_t38_request') && station.t38 !== 'request') {
+      if (!(await sleep(1.5))) return T30.CALLDROPPED;
+      if (station.t38 === 'accept') {
+        negotiation.t38Status = 'negotiated';
+        negotiate();
+      } else {
+        negotiation.t38Status = 'refused';
+      }
+    }
+    const failure = station.failure;
+    for (let n = 1; n < (failure?.negotiations ?? 1); n++) {
+      if (!(await sleep(3))) return T30.CALLDROPPED;
+      negotiation.rate = fallbackRate(negotiation.rate);
+      negotiate();
+    }
+    for (let index = 0; index < doc.pages.length; index++) {
+      const page = doc.pages[index] as FaxPage;
+      if (failure && failure.afterPages === index) return (await sleep(3)) ? failure.code : T30.CALLDROPPED;
+      if (station.hangupAfterPages === index) {
+        if (await sleep(pageSeconds(page, negotiation.rate) / 2)) void hangupChannel(ctx, channel, 'NORMAL_CLEARING');
+        return T30.CALLDROPPED;
+      }
+      if (!(await sleep(pageSeconds(page, negotiation.rate)))) return T30.CALLDROPPED;
+      lastPage = pageStats(page, index, mode === 'tx' ? doc.pages.length : index + 1, negotiation.ecm, station);
+      badRows += lastPage.badRows;
+      received.push(page);
+      firePhaseD(ctx, channel, mode, lastPage);
+    }
+    if (failure && failure.afterPages >= doc.pages.length) return (await sleep(3)) ? failure.code : T30.CALLDROPPED;
+    await sleep(1);
+    return T30.OK;
+  };
+
+  const code = await transfer();
+  if (mode === 'rx' && received.length > 0) await writeFile(file, writeFaxTiff(received)).catch(() => undefined);
+  const firstPage = doc.pages[0];
+  firePhaseE(ctx, channel, mode, {
+    ...negotiation,
+    code,
+    transferred: received.length,
+    totalPages: mode === 'tx' ? doc.pages.length : received.length,
+    resolution: lastPage?.resolution ?? (mode === 'tx' && firstPage && doc.fileError === undefined ? lineResolution(firstPage) : '0x0'),
+    imageSize: lastPage?.imageSize ?? 0,
+    badRows,
+  });
+  if (!channel.isHungUp) {
+    void ctx.clock.sleep(station.hangupDelaySeconds, channel.hungUp).then((elapsed) => {
+      if (elapsed) void hangupChannel(ctx, channel, 'NORMAL_CLEARING');
+    });
+  }
+  if (code === T30.OK && station.t38NoReturn && negotiation.t38Status === 'negotiated') await channel.hungUp;
+  channel.readCodec = channel.writeCodec;
+}
+
+/** A voice line never answers T.30: T0 (60 s, caller) or T1 (35 s, answerer) expires, or it hangs up. */
+async function voiceLine(ctx: SimContext, channel: Channel, mode: FaxMode): Promise<number> {
+  const limit = mode === 'tx' ? 60 : 35;
+  const hangupAfter = channel.station.hangupAfterSeconds;
+  if (hangupAfter !== undefined && hangupAfter < limit) {
+    if (await ctx.clock.sleep(hangupAfter, channel.hungUp)) void hangupChannel(ctx, channel, 'NORMAL_CLEARING');
+    return T30.CALLDROPPED;
+  }
+  if (!(await ctx.clock.sleep(limit, channel.hungUp))) return T30.CALLDROPPED;
+  return mode === 'tx' ? T30.T0_EXPIRED : T30.T1_EXPIRED;
+}

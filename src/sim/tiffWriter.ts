@@ -1,0 +1,137 @@
+/** Geometry of one fax page. */
+export interface FaxPage {
+  width: number;
+  length: number;
+  xDpi: number;
+  yDpi: number;
+}
+
+const SHORT = 3;
+const LONG = 4;
+const RATIONAL = 5;
+const PACKBITS = 32773;
+
+/** Standard fax pages: 1728 px wide, A4 length at fine (196 dpi) or standard (98 dpi) resolution. */
+export const faxPage = (fine: boolean): FaxPage =>
+  fine ? { width: 1728, length: 2292, xDpi: 204, yDpi: 196 } : { width: 1728, length: 1146, xDpi: 204, yDpi: 98 };
+
+/** PackBits-encodes one row (TIFF 6.0 §9: runs never cross rows). */
+function packRow(row: Uint8Array, out: number[]): void {
+  let i = 0;
+  while (i < row.length) {
+    let run = 1;
+    while (i + run < row.length && run < 128 && row[i + run] === row[i]) run++;
+    if (run >= 2) {
+      out.push(257 - run, row[i] as number);
+      i += run;
+      continue;
+    }
+    let literal = 1;
+    while (i + literal < row.length && literal < 128 && row[i + literal] !== row[i + literal - 1]) literal++;
+    if (i + literal < row.length && literal > 1) literal--;
+    out.push(literal - 1, ...row.subarray(i, i + literal));
+    i += literal;
+  }
+}
+
+/** Encoded strips by geometry and page index: every simulated fax reuses them (the hot path of rxfax). */
+const stripCache = new Map<string, Buffer>();
+
+/** A page with a black frame and a bar per page number, so pages differ and are not blank. */
+function pageStrip(page: FaxPage, index: number): Buffer {
+  const key = `${page.width}x${page.length}:${index}`;
+  let strip = stripCache.get(key);
+  if (!strip) {
+    if (stripCache.size > 512) stripCache.clear();
+    stripCache.set(key, (strip = encodeStrip(page, index)));
+  }
+  return strip;
+}
+
+function encodeStrip(page: FaxPage, index: number): Buffer {
+  const rowBytes = Math.ceil(page.width / 8);
+  const frame = new Uint8Array(rowBytes).fill(0xff);
+  const edges = new Uint8Array(rowBytes);
+  edges[0] = 0x80;
+  edges[rowBytes - 1] = 0x01;
+  const bar = new Uint8Array(rowBytes);
+  bar.fill(0xff, 8, 8 + Math.min(rowBytes - 16, 4 * (index + 1)));
+  bar[0] = 0x80;
+  bar[rowBytes - 1] = 0x01;
+  const out: number[] = [];
+  for (let y = 0; y < page.length; y++) {
+    const row = y < 4 || y >= page.length - 4 ? frame : y >= 40 && y < 80 ? bar : edges;
+    packRow(row, out);
+  }
+  return Buffer.from(out);
+}
+
+interface Entry {
+  tag: number;
+  type: number;
+  values: number[];
+}
+
+/** Writes a multi-page bilevel TIFF (PackBits, min-is-white, PageNumber tags) that tiffinfo accepts. */
+export function writeFaxTiff(pages: FaxPage[]): Buffer {
+  const chunks: Buffer[] = [];
+  let offset = 8;
+  const header = Buffer.alloc(8);
+  header.write('II', 0, 'latin1');
+  header.writeUInt16LE(42, 2);
+  chunks.push(header);
+  let patchPrevious: ((ifdOffset: number) => void) = (ifd) => header.writeUInt32LE(ifd, 4);
+  pages.forEach((page, index) => {
+    const strip = pageStrip(page, index);
+    const stripOffset = offset;
+    chunks.push(strip);
+    offset += strip.length + (strip.length % 2);
+    if (strip.length % 2) chunks.push(Buffer.alloc(1));
+    const entries: Entry[] = [
+      { tag: 254, type: LONG, values: [2] },
+      { tag: 256, type: LONG, values: [page.width] },
+      { tag: 257, type: LONG, values: [page.length] },
+      { tag: 258, type: SHORT, values: [1] },
+      { tag: 259, type: SHORT, values: [PACKBITS] },
+      { tag: 262, type: SHORT, values: [0] },
+      { tag: 266, type: SHORT, values: [1] },
+      { tag: 273, type: LONG, values: [stripOffset] },
+      { tag: 274, type: SHORT, values: [1] },
+      { tag: 277, type: SHORT, values: [1] },
+      { tag: 278, type: LONG, values: [page.length] },
+      { tag: 279, type: LONG, values: [strip.length] },
+      { tag: 282, type: RATIONAL, values: [page.xDpi, 1] },
+      { tag: 283, type: RATIONAL, values: [page.yDpi, 1] },
+      { tag: 296, type: SHORT, values: [2] },
+      { tag: 297, type: SHORT, values: [index, pages.length] },
+    ];
+    const ifdOffset = offset;
+    const ifdSize = 2 + entries.length * 12 + 4;
+    const ifd = Buffer.alloc(ifdSize + 16);
+    let extra = ifdOffset + ifdSize;
+    ifd.writeUInt16LE(entries.length, 0);
+    entries.forEach((entry, i) => {
+      const at = 2 + i * 12;
+      ifd.writeUInt16LE(entry.tag, at);
+      ifd.writeUInt16LE(entry.type, at + 2);
+      if (entry.type === RATIONAL) {
+        ifd.writeUInt32LE(1, at + 4);
+        ifd.writeUInt32LE(extra, at + 8);
+        ifd.writeUInt32LE(entry.values[0] ?? 0, extra - ifdOffset);
+        ifd.writeUInt32LE(entry.values[1] ?? 1, extra - ifdOffset + 4);
+        extra += 8;
+      } else {
+        ifd.writeUInt32LE(entry.values.length, at + 4);
+        entry.values.forEach((value, k) =>
+          entry.type === SHORT ? ifd.writeUInt16LE(value, at + 8 + k * 2) : ifd.writeUInt32LE(value, at + 8),
+        );
+      }
+    });
+    patchPrevious(ifdOffset);
+    const nextPointerAt = 2 + entries.length * 12;
+    patchPrevious = (next) => ifd.writeUInt32LE(next, nextPointerAt);
+    chunks.push(ifd);
+    offset += ifd.length;
+  });
+  return Buffer.concat(chunks);
+}
