@@ -1,6 +1,7 @@
 import { ConfigError } from './config/loadConfig.js';
 import { runServeCommand } from './commands/serveCommand.js';
 import { runProjectionsCommand } from './commands/projectionsCommand.js';
+import { runSimCommand } from './sim/simCli.js';
 import { version } from './version.js';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
@@ -8,6 +9,7 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 /** Subcommands; each module parses its own options and prints its own --help. */
 const commands: Record<string, Command> = {
   serve: { summary: 'start the fax server (API, event store, FreeSWITCH connections)', run: runServeCommand },
+  sim: { summary: 'run the FreeSWITCH simulator (inbound ESL, outbound sockets, scripted faxes) for tests and demos', run: runSimCommand },
   projections: { summary: 'rebuild the read models from the event store (`projections rebuild`)', run: runProjectionsCommand },
 };
 
