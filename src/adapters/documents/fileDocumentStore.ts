@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UnreadableDocumentError, type DocumentStore, type Rendition, type StoredDocument } from '../../ports/documentStore.js';
 import { inspectTiff, tiffToPdf } from './tiffTools.js';
@@ -24,9 +24,7 @@ export function createFileDocumentStore(root: string): DocumentStore {
   async function renderPdf(sha256: string): Promise<string> {
     const pdf = `${base(sha256)}.pdf`;
     if (existsSync(pdf)) return pdf;
-    const temporary = `${pdf}.${process.pid}.tmp`;
-    await tiffToPdf(`${base(sha256)}.tif`, temporary);
-    await rename(temporary, pdf);
+    await placeOnce(pdf, (temporary) => tiffToPdf(`${base(sha256)}.tif`, temporary));
     return pdf;
   }
 
@@ -44,10 +42,8 @@ export function createFileDocumentStore(root: string): DocumentStore {
       const target = base(sha256);
       if (existsSync(`${target}.json`)) return document;
       await mkdir(dirname(target), { recursive: true });
-      await copyFile(path, `${target}.tif.tmp`);
-      await rename(`${target}.tif.tmp`, `${target}.tif`);
-      await writeFile(`${target}.json.tmp`, JSON.stringify(document));
-      await rename(`${target}.json.tmp`, `${target}.json`);
+      await placeOnce(`${target}.tif`, (temporary) => copyFile(path, temporary));
+      await placeOnce(`${target}.json`, (temporary) => writeFile(temporary, JSON.stringify(document)));
       return document;
     },
 
@@ -66,6 +62,24 @@ export function createFileDocumentStore(root: string): DocumentStore {
       return pending;
     },
   };
+}
+
+/**
+ * Writes a file under a unique temporary name, then links it to its final name, which fails if the
+ * name exists: concurrent writers of the same content (two identical faxes at once) never clash,
+ * and an existing document is never replaced.
+ */
+async function placeOnce(final: string, write: (temporary: string) => Promise<unknown>): Promise<void> {
+  if (existsSync(final)) return;
+  const temporary = `${final}.${randomUUID()}.tmp`;
+  try {
+    await write(temporary);
+    await link(temporary, final).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
 }
 
 function shaOf(id: string): string | undefined {

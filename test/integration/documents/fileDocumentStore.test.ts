@@ -57,3 +57,21 @@ describe('file document store', () => {
     await expect(store.putTiff(join(dir, 'text.tif'))).rejects.toBeInstanceOf(UnreadableDocumentError);
   });
 });
+
+describe('file document store under concurrency', () => {
+  it('stores the same document from many concurrent calls without a clash', async () => {
+    const dir = makeTempDir('documents-race');
+    try {
+      const store = createFileDocumentStore(join(dir.path, 'documents'));
+      const copies = Array.from({ length: 20 }, (_, index) => join(dir.path, `copy-${index}.tif`));
+      await makeFaxTiff(copies[0]!, 2);
+      for (const copy of copies.slice(1)) writeFileSync(copy, await readFile(copies[0]!));
+      const stored = await Promise.all(copies.map((copy) => store.putTiff(copy)));
+      expect(new Set(stored.map((document) => document.id)).size).toBe(1);
+      const pdfs = await Promise.all(stored.map((document) => store.pathOf(document.id, 'application/pdf')));
+      expect(await countPdfPages(pdfs[0]!)).toBe(2);
+    } finally {
+      dir.remove();
+    }
+  });
+});
