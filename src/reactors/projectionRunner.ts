@@ -10,7 +10,7 @@ export interface ProjectionRunnerDeps {
   /** Streams the projections read (e.g. `tenant-`); others are never fetched. */
   streamPrefixes: readonly string[];
   logger: Logger;
-  /** Events per catch-up page and transaction. */
+  /** Events per catch-up transaction (read in pages of at most `pageSize`). */
   batchSize?: number;
 }
 
@@ -32,15 +32,26 @@ export interface ProjectionRunner {
 
 type Collections = Map<string, Map<string, unknown>>;
 
+/** Events per event-store read: small pages keep the event objects short-lived for the garbage collector. */
+const pageSize = 5000;
+
+/** Writes staged since the last commit, per projection, up to `position`. */
+interface Pending {
+  views: Map<string, StagedView>;
+  position: number;
+}
+
 /**
  * Applies pure folds to the event store's events, keeping their documents in memory and in the read
  * store. Each batch's writes and the checkpoints are one read-store transaction, and events at or
- * below a projection's checkpoint are skipped, so a crash anywhere replays nothing twice.
+ * below a projection's checkpoint are skipped, so a crash anywhere replays nothing twice. Catch-up
+ * stages many pages per transaction: a document changed by many events is then written once.
  */
 export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
-  const batchSize = deps.batchSize ?? 5000;
+  const batchSize = deps.batchSize ?? 50_000;
   const memory = new Map<string, Collections>();
   const checkpoints = new Map<string, number>();
+  const handled = new Map(deps.projections.map((projection) => [projection.name, new Set(projection.handles)]));
   const waiters = new Set<{ position: number; resolve: () => void; reject: (error: unknown) => void }>();
   let subscription: Subscription | undefined;
   let failure: unknown;
@@ -66,33 +77,45 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     loaded = true;
   }
 
-  function applyBatch(events: readonly RecordedEvent[]): void {
+  function stage(pending: Pending, events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.position;
-    const staged = new Map<string, StagedView>();
     for (const projection of deps.projections) {
       const checkpoint = checkpoints.get(projection.name) ?? 0;
       if (last <= checkpoint) continue;
-      const view = stagedView(viewOf(memory.get(projection.name)!));
-      const handles = new Set(projection.handles);
+      let view = pending.views.get(projection.name);
+      if (!view) pending.views.set(projection.name, (view = stagedView(viewOf(memory.get(projection.name)!))));
+      const handles = handled.get(projection.name)!;
       for (const event of events) {
         if (event.position <= checkpoint || !handles.has(event.type)) continue;
         for (const write of projection.evolve(view, event)) view.write(write);
       }
-      staged.set(projection.name, view);
     }
-    deps.readStore.commit([...staged].map(([projection, view]) => ({ projection, writes: view.writes(), checkpoint: last })));
-    for (const [projection, view] of staged) {
+    pending.position = last;
+  }
+
+  function commit(pending: Pending): void {
+    if (pending.views.size === 0) return;
+    const staged = [...pending.views].map(([projection, view]) => ({ projection, writes: view.writes(), checkpoint: pending.position }));
+    deps.readStore.commit(staged);
+    const changed = new Set<string>();
+    for (const { projection, writes } of staged) {
       const collections = memory.get(projection)!;
-      for (const { collection, key, doc } of view.writes()) {
+      for (const { collection, key, doc } of writes) {
         if (doc === null) collections.get(collection)?.delete(key);
         else collectionOf(collections, collection).set(key, doc);
       }
-      checkpoints.set(projection, last);
+      checkpoints.set(projection, pending.position);
+      if (writes.length > 0) changed.add(projection);
     }
-    const changed = new Set([...staged].filter(([, view]) => view.writes().length > 0).map(([projection]) => projection));
     if (changed.size > 0) for (const listener of listeners) listener(changed);
     settleWaiters();
+  }
+
+  function applyBatch(events: readonly RecordedEvent[]): void {
+    const pending: Pending = { views: new Map(), position: 0 };
+    stage(pending, events);
+    commit(pending);
   }
 
   function settleWaiters(): void {
@@ -107,10 +130,22 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
 
   async function catchUp(): Promise<void> {
     load();
+    let pending: Pending = { views: new Map(), position: 0 };
+    let after = lowestCheckpoint();
+    let staged = 0;
+    const page = Math.min(pageSize, batchSize);
     for (;;) {
-      const events = await deps.eventStore.readAll({ after: lowestCheckpoint(), maxCount: batchSize, streamPrefixes: deps.streamPrefixes });
-      applyBatch(events);
-      if (events.length < batchSize) return;
+      const events = await deps.eventStore.readAll({ after, maxCount: page, streamPrefixes: deps.streamPrefixes });
+      stage(pending, events);
+      staged += events.length;
+      const done = events.length < page;
+      if (done || staged >= batchSize) {
+        commit(pending);
+        pending = { views: new Map(), position: 0 };
+        staged = 0;
+      }
+      if (done) return;
+      after = events[events.length - 1]!.position;
     }
   }
 

@@ -1,72 +1,122 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { ProjectionCommit, ReadStore, ReadStoreDump, StoredDocument } from '../../ports/readStore.js';
+import { createChunkedCollection, decodeChunk, type ChunkedCollection } from './chunkedCollection.js';
+
+/**
+ * Bumped when the layout changes. A file of another layout is emptied on open: the read store is
+ * rebuildable, so the runner simply replays the event store into the new layout.
+ */
+const layout = 2;
 
 const schema = `
-CREATE TABLE IF NOT EXISTS documents (
+DROP TABLE IF EXISTS documents;
+DROP TABLE IF EXISTS chunks;
+DROP TABLE IF EXISTS checkpoints;
+CREATE TABLE chunks (
   projection TEXT NOT NULL,
   collection TEXT NOT NULL,
-  key TEXT NOT NULL,
-  doc TEXT NOT NULL,
-  PRIMARY KEY (projection, collection, key)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS checkpoints (
+  chunk INTEGER NOT NULL,
+  docs TEXT NOT NULL,
+  PRIMARY KEY (projection, collection, chunk)
+);
+CREATE TABLE checkpoints (
   projection TEXT PRIMARY KEY,
   position INTEGER NOT NULL
 ) WITHOUT ROWID;
+PRAGMA user_version = ${layout};
 `;
 
-/** The embedded read store: one SQLite file (`<dataDir>/readmodels.sqlite`), documents as JSON text. */
+type ChunkRowOf = [collection: string, chunk: number, docs: string];
+
+/**
+ * The embedded read store: one SQLite file (`<dataDir>/readmodels.sqlite`). Each collection is kept
+ * as chunked JSON rows (see chunkedCollection.ts); a commit rewrites the chunks its writes touch and
+ * moves the checkpoints in the same transaction.
+ */
 export function createSqliteReadStore(options: { path: string }): ReadStore {
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  // The event store is the source of truth: losing the last commits on power loss only means replaying them.
+  // Safe only because the read store is rebuildable from the event store: a power cut may lose the
+  // last commits, never tear one (documents and checkpoint still commit atomically), and replaying them is idempotent.
   db.pragma('synchronous = NORMAL');
-  // A rebuild writes hundreds of thousands of rows; a bigger page cache keeps B-tree inserts in memory.
   db.pragma('cache_size = -65536');
-  db.exec(schema);
+  if (db.pragma('user_version', { simple: true }) !== layout) db.transaction(() => db.exec(schema)).immediate();
 
-  const selectCheckpoint = db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE projection = ?');
-  const selectDocuments = db.prepare<[string], [string, string, string]>('SELECT collection, key, doc FROM documents WHERE projection = ?').raw(true);
-  // Many rows per statement: a rebuild writes hundreds of thousands of documents and per-call overhead dominates.
-  const rowsPerStatement = 64;
-  const upsertMany = db.prepare(`INSERT OR REPLACE INTO documents (projection, collection, key, doc) VALUES ${Array(rowsPerStatement).fill('(?, ?, ?, ?)').join(', ')}`);
-  const upsertOne = db.prepare('INSERT OR REPLACE INTO documents (projection, collection, key, doc) VALUES (?, ?, ?, ?)');
-  const deleteOne = db.prepare('DELETE FROM documents WHERE projection = ? AND collection = ? AND key = ?');
+  const selectCheckpoint = db.prepare<[string], number>('SELECT position FROM checkpoints WHERE projection = ?').pluck();
+  const selectChunks = db.prepare<[string], ChunkRowOf>('SELECT collection, chunk, docs FROM chunks WHERE projection = ?').raw();
+  const selectChunk = db.prepare<[string, string, number], string>('SELECT docs FROM chunks WHERE projection = ? AND collection = ? AND chunk = ?').pluck();
+  const saveChunk = db.prepare('INSERT INTO chunks (projection, collection, chunk, docs) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET docs = excluded.docs');
+  const deleteChunk = db.prepare('DELETE FROM chunks WHERE projection = ? AND collection = ? AND chunk = ?');
   const saveCheckpoint = db.prepare('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT DO UPDATE SET position = excluded.position');
 
+  /** projection → collection → where its documents are stored; built by `load`, kept current by commits. */
+  const layouts = new Map<string, Map<string, ChunkedCollection>>();
+
+  function collectionIn(collections: Map<string, ChunkedCollection>, projection: string, collection: string): ChunkedCollection {
+    let chunked = collections.get(collection);
+    if (!chunked) collections.set(collection, (chunked = createChunkedCollection((chunk) => selectChunk.get(projection, collection, chunk)!)));
+    return chunked;
+  }
+
+  function loadProjection(projection: string): StoredDocument[] {
+    const collections = new Map<string, ChunkedCollection>();
+    const documents: StoredDocument[] = [];
+    // One statement and one JSON.parse per chunk: start-up reads every document once.
+    for (const [collection, chunk, docs] of selectChunks.all(projection)) {
+      const pairs = decodeChunk(docs);
+      const keys: string[] = [];
+      for (let index = 0; index < pairs.length; index += 2) {
+        const key = pairs[index] as string;
+        keys.push(key);
+        documents.push({ collection, key, doc: pairs[index + 1] });
+      }
+      collectionIn(collections, projection, collection).addStored(chunk, docs.length, keys);
+    }
+    layouts.set(projection, collections);
+    return documents;
+  }
+
   const commitAll = db.transaction((commits: readonly ProjectionCommit[]) => {
-    // Each commit holds at most one write per document, so deletes and upserts can go in any order.
     for (const { projection, writes, checkpoint } of commits) {
-      let rows: unknown[] = [];
-      for (const { collection, key, doc } of writes) {
-        if (doc === null) {
-          deleteOne.run(projection, collection, key);
-          continue;
-        }
-        rows.push(projection, collection, key, JSON.stringify(doc));
-        if (rows.length === rowsPerStatement * 4) {
-          upsertMany.run(rows);
-          rows = [];
+      if (!layouts.has(projection)) loadProjection(projection);
+      const collections = layouts.get(projection)!;
+      for (const { collection, key, doc } of writes) collectionIn(collections, projection, collection).write(key, doc);
+      for (const [collection, chunked] of collections) {
+        for (const { chunk, text } of chunked.flush()) {
+          if (text === null) deleteChunk.run(projection, collection, chunk);
+          else saveChunk.run(projection, collection, chunk, text);
         }
       }
-      for (let index = 0; index < rows.length; index += 4) upsertOne.run(rows.slice(index, index + 4));
       saveCheckpoint.run(projection, checkpoint);
     }
   });
 
   return {
     load(projection) {
-      // all() beats iterate() by a wide margin on large tables; start-up reads every document once.
-      const documents: StoredDocument[] = selectDocuments.all(projection).map(([collection, key, doc]) => ({ collection, key, doc: JSON.parse(doc) }));
-      return { checkpoint: selectCheckpoint.get(projection)?.position ?? 0, documents };
+      const documents = loadProjection(projection);
+      return { checkpoint: selectCheckpoint.get(projection) ?? 0, documents };
     },
     commit(commits) {
-      commitAll(commits);
+      try {
+        commitAll.immediate(commits);
+      } catch (error) {
+        // The chunk bookkeeping already counts the rolled-back writes: forget it, the next commit re-reads the file.
+        layouts.clear();
+        throw error;
+      }
     },
     dump(): ReadStoreDump {
+      const documents: ReadStoreDump['documents'] = [];
+      const rows = db.prepare<[], [string, ...ChunkRowOf]>('SELECT projection, collection, chunk, docs FROM chunks').raw().all();
+      for (const [projection, collection, , docs] of rows) {
+        const pairs = decodeChunk(docs);
+        for (let index = 0; index < pairs.length; index += 2) documents.push({ projection, collection, key: pairs[index] as string, doc: JSON.stringify(pairs[index + 1]) });
+      }
+      // Chunking depends on the order documents were first written, so compare documents, not rows.
+      documents.sort((a, b) => compare(a.projection, b.projection) || compare(a.collection, b.collection) || compare(a.key, b.key));
       return {
-        documents: db.prepare('SELECT projection, collection, key, doc FROM documents ORDER BY projection, collection, key').all() as ReadStoreDump['documents'],
+        documents,
         checkpoints: db.prepare('SELECT projection, position FROM checkpoints ORDER BY projection').all() as ReadStoreDump['checkpoints'],
       };
     },
@@ -75,6 +125,8 @@ export function createSqliteReadStore(options: { path: string }): ReadStore {
     },
   };
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Deletes the read store file and its WAL companions, for a rebuild from the event store. */
 export function dropSqliteReadStore(path: string): void {
