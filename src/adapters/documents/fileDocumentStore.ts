@@ -3,7 +3,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UnreadableDocumentError, type DocumentStore, type Rendition, type StoredDocument } from '../../ports/documentStore.js';
-import { inspectTiff, tiffToPdf } from './tiffTools.js';
+import { readTiffStructure } from './tiffStructure.js';
+import { tiffToPdf } from './tiffTools.js';
 
 /**
  * Content-addressed documents on the local disk: `<root>/<2 hex>/<sha256>.tif` plus a JSON sidecar
@@ -32,8 +33,8 @@ export function createFileDocumentStore(root: string): DocumentStore {
     async putTiff(path) {
       const size = await stat(path).then((info) => info.size, () => -1);
       if (size <= 0) throw new UnreadableDocumentError(`${path}: ${size < 0 ? 'file not found' : 'file is empty'}`);
-      const { pages } = await inspectTiff(path).catch((error: Error) => {
-        throw new UnreadableDocumentError(`${path}: not a readable TIFF (${error.message.split('\n')[0]})`);
+      const { pages } = await readTiffStructure(path).catch((error: Error) => {
+        throw new UnreadableDocumentError(`${path}: not a readable TIFF (${error.message})`);
       });
       if (pages === 0) throw new UnreadableDocumentError(`${path}: the TIFF has no pages`);
 
