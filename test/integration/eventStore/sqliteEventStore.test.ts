@@ -36,6 +36,7 @@ describe('SQLite event store specifics', () => {
   it('leaves no partial batch when the writing process is killed with SIGKILL mid-append', async () => {
     const { path } = tempStore('es-crash');
     const child = runChild(path, 'crash');
+    cleanups.push(() => void child.kill('SIGKILL'));
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('appending') && resolve());
       child.once('exit', (code) => reject(new Error(`child exited early with ${code}`)));
@@ -74,6 +75,7 @@ describe('SQLite event store specifics', () => {
   it('lets two processes append to the same file at once', async () => {
     const { store, path } = tempStore('es-two-writers');
     const child = runChild(path, 'crash');
+    cleanups.push(() => void child.kill('SIGKILL'));
     await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('appending') && resolve()));
     const ours = await Promise.all(Array.from({ length: 200 }, (_, index) => store.append(`parent-${index % 10}`, [{ type: 'FromParent', data: { index } }])));
     const exited = new Promise((resolve) => child.once('exit', resolve));
