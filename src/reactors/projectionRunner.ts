@@ -118,6 +118,30 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     commit(pending);
   }
 
+  // Live events are committed once per turn of the event loop, not one by one: a busy server's
+  // events (a page of them per subscription read) then share one read-store transaction. Until
+  // the commit the checkpoint does not move, so a crash in between only replays them.
+  let live: RecordedEvent[] = [];
+  let flushScheduled = false;
+  function flushLive(): void {
+    flushScheduled = false;
+    const events = live;
+    live = [];
+    if (events.length === 0 || failure !== undefined) return;
+    try {
+      applyBatch(events);
+    } catch (error) {
+      stopFollowing(error);
+      void subscription?.stop();
+    }
+  }
+
+  function stopFollowing(error: unknown): void {
+    failure = error;
+    deps.logger.error({ err: error }, 'projection runner stopped: read models no longer follow the event store');
+    settleWaiters();
+  }
+
   function settleWaiters(): void {
     const position = lowestCheckpoint();
     for (const waiter of waiters) {
@@ -156,12 +180,14 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       subscription = deps.eventStore.subscribeToAll({
         after: lowestCheckpoint(),
         streamPrefixes: deps.streamPrefixes,
-        handler: (event) => applyBatch([event]),
-        onError: (error) => {
-          failure = error;
-          deps.logger.error({ err: error }, 'projection runner stopped: read models no longer follow the event store');
-          settleWaiters();
+        handler: (event) => {
+          live.push(event);
+          if (!flushScheduled) {
+            flushScheduled = true;
+            setImmediate(flushLive);
+          }
         },
+        onError: stopFollowing,
       });
       deps.logger.info({ position: lowestCheckpoint(), projections: deps.projections.map((p) => p.name) }, 'projections caught up');
     },
@@ -192,6 +218,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     async stop() {
       await subscription?.stop();
       subscription = undefined;
+      flushLive();
     },
   };
 }

@@ -10,7 +10,7 @@ type Json = Record<string, any>;
  * for real addresses, and the Endpoint example's `//` comments (not JSON) are stripped. The rest
  * is byte-for-byte.
  */
-const readme = readFileSync(new URL('../../../../shared/seed/gofaxserver-README.txt', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../fixtures/gofaxserver-README.txt', import.meta.url), 'utf8');
 function readmeExample(heading: string): string {
   const start = readme.indexOf('{', readme.indexOf(`\n${heading}\n`));
   const end = readme.indexOf('\n}', start) + 2;

@@ -1,0 +1,84 @@
+// Inbound throughput and latency: a simulator (child process) sends 500 concurrent 3-page faxes
+// (timeScale 0.01) to the whole faxengine server running in this process. Latency is measured from
+// the simulator's spandsp result event (its Event-Date-Timestamp, carried as FaxReceived.receivedAt)
+// to FaxReceived being persisted (the event's created time). Run: npx tsx test/bench/inbound.ts
+// Last line: {"faxesPerSec","p50Ms","p99Ms","cpuSecondsPerFax","peakRssMb"} (targets p99 < 50, RSS < 400).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { startServer } from '../../src/main.js';
+import { makeTempDir } from '../support/tempDir.js';
+import { tsxLoader } from '../support/tsxLoader.js';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 500);
+const TIME_SCALE = 0.01;
+const adminKey = 'bench-admin-key-0123456789';
+
+const eslPort = await new Promise<number>((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address() as { port: number };
+    probe.close(() => resolve(port));
+  });
+});
+const dir = makeTempDir('bench-inbound');
+const { config } = loadConfig({
+  cwd: dir.path,
+  env: { FAXENGINE_DATA_DIR: dir.path, FAXENGINE_HTTP_LISTEN: '127.0.0.1:0', FAXENGINE_SOCKET_LISTEN: '127.0.0.1:0', FAXENGINE_FREESWITCH_ESL: `127.0.0.1:${eslPort}`, FAXENGINE_ADMIN_API_KEY: adminKey },
+});
+const server = await startServer(config, pino({ level: 'warn' }));
+const api = (path: string, body: unknown) =>
+  fetch(`http://127.0.0.1:${server.httpAddress.port}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+const tenant = (await (await api('/v1/tenants', { name: 'Bench' })).json()) as { id: string };
+await api(`/v1/tenants/${tenant.id}/numbers`, { number: '5551230000' });
+await api('/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } });
+
+const child = spawn(process.execPath, ['--import', tsxLoader, new URL('./inboundSimChild.ts', import.meta.url).pathname, String(eslPort), String(server.socketAddress.port), String(CALLS), String(TIME_SCALE)], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const lines: string[] = [];
+child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+const waitLine = async (match: (line: string) => boolean) => {
+  while (!lines.some(match)) await new Promise((resolve) => setTimeout(resolve, 10));
+  return lines.find(match)!;
+};
+await waitLine((line) => line === 'ready');
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+const cpuBefore = process.cpuUsage();
+const started = performance.now();
+child.stdin.end('go\n');
+const childReport = JSON.parse(await waitLine((line) => line.startsWith('{'))) as { simSeconds: number };
+await server.close().catch(() => undefined);
+const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+clearInterval(sampler);
+
+// Read the results after the server closed its store (a fresh reader sees everything committed).
+const { createSqliteEventStore } = await import('../../src/adapters/eventStore/sqlite/sqliteEventStore.js');
+const store = createSqliteEventStore({ path: config.eventStore!.slice('sqlite:'.length) });
+const received = (await store.readAll({ streamPrefixes: ['fax-'] })).filter((event) => event.type === 'FaxReceived');
+await store.close();
+const latencies = received.map((event) => Date.parse(event.created) - Date.parse((event.data as { receivedAt: string }).receivedAt)).sort((a, b) => a - b);
+const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+dir.remove();
+
+console.log(`received ${received.length} of ${CALLS} faxes in ${seconds.toFixed(1)} s (simulator busy ${childReport.simSeconds.toFixed(1)} s)`);
+child.kill();
+if (received.length !== CALLS) process.exitCode = 1;
+console.log(
+  JSON.stringify({
+    faxesPerSec: Math.round((received.length / seconds) * 10) / 10,
+    p50Ms: percentile(50),
+    p99Ms: percentile(99),
+    cpuSecondsPerFax: Math.round(((cpu.user + cpu.system) / 1e6 / CALLS) * 10000) / 10000,
+    peakRssMb: Math.round(peakRss / 1024 / 1024),
+  }),
+);
+// Lingering reconnect timers or sockets must not keep a finished benchmark alive.
+process.exit();
