@@ -1,57 +1,30 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { EslSignal } from '../src/domain/fax/faxSignals.js';
-import type { CallOffer, InboundFaxEvent, T38Status } from '../src/domain/fax/inboundFaxEvents.js';
+import {
+  answeredEvent,
+  bridgedEvent,
+  droppedResult as dropped,
+  endedEvent,
+  failedEvent,
+  interruptedEvent,
+  negotiatedEvent,
+  offeredEvent,
+  pageEvent,
+  receivedEvent,
+  rejectedEvent,
+  resultOf,
+  type InboundFaxContext,
+  type InboundFaxInput,
+} from '../src/domain/fax/inboundFaxContext.js';
+import type { CallOffer, InboundFaxEvent } from '../src/domain/fax/inboundFaxEvents.js';
 import type { AcceptedCall, BridgedCall, RejectedCall, ScreeningDecision } from '../src/domain/fax/inboundScreening.js';
-import { classifyT30Result, t30Text } from '../src/domain/fax/t30Results.js';
 
-export interface InboundFaxInput {
-  faxId: string;
-  offer: CallOffer;
-  offeredAt: string;
-}
-
-interface FaxResult {
-  success: boolean;
-  code: number;
-  text: string;
-  pages: number;
-  at: string;
-}
-
-export interface InboundFaxContext extends InboundFaxInput {
-  call?: AcceptedCall;
-  rejection?: RejectedCall;
-  bridge?: BridgedCall;
-  bridgeAnsweredAt?: string;
-  negotiations: number;
-  pages: number;
-  badRows: number;
-  t38Status: T38Status;
-  transferRate: number;
-  remoteIdent?: string;
-  result?: FaxResult;
-  hangupCause?: string;
-  endedAt?: string;
-  documentId?: string;
-  /** The fax arrived but its document could not be kept (the spool file stays). */
-  storageFailed?: boolean;
-}
+export type { InboundFaxContext, InboundFaxInput };
 
 /** How long after a hang-up spandsp's result event may still arrive (code 49 comes after CHANNEL_HANGUP). */
 export const RESULT_AFTER_HANGUP_GRACE_MS = 5000;
-const CALL_DROPPED = 49;
 const SCREENING_FAILED: RejectedCall = { kind: 'reject', sipCode: 404, reason: 'unknown_number', detail: 'screening failed' };
-
-const ids = (context: InboundFaxContext) => ({ faxId: context.faxId, callUuid: context.offer.callUuid });
-const dropped = (at: string): FaxResult => ({ success: false, code: CALL_DROPPED, text: t30Text(CALL_DROPPED), pages: 0, at });
 const lost = (at: string) => ({ cause: 'CONNECTION_LOST', at });
-const resultOf = (event: Extract<EslSignal, { type: 'esl.fax.result' }>): FaxResult => ({
-  success: event.success,
-  code: event.code,
-  text: event.text,
-  pages: event.pages,
-  at: event.at,
-});
 
 /**
  * One inbound fax call: screen the caller and the dialled number before answering (rejecting with
@@ -78,80 +51,14 @@ export const inboundFaxMachine = setup({
     respond: (_, _params: { sipCode: number }) => {},
     startReceiving: (_, _params: { call: AcceptedCall }) => {},
     startBridge: (_, _params: { bridge: BridgedCall }) => {},
-    emitBridged: emit(({ context }) => {
-      const bridge = context.bridge!;
-      return {
-        type: 'FaxBridged' as const,
-        data: {
-          ...ids(context),
-          tenantId: bridge.tenantId,
-          recipient: bridge.recipient,
-          gateway: bridge.bridgeGateway,
-          t38Enabled: bridge.t38Enabled,
-          success: context.hangupCause === 'NORMAL_CLEARING' && context.bridgeAnsweredAt !== undefined,
-          hangupCause: context.hangupCause ?? 'CONNECTION_LOST',
-          ...(context.bridgeAnsweredAt ? { answeredAt: context.bridgeAnsweredAt } : {}),
-          endedAt: context.endedAt!,
-        },
-      };
-    }),
+    emitBridged: emit(({ context }) => bridgedEvent(context)),
     recordHangup: assign({
       hangupCause: (_, params: { cause: string; at: string }) => params.cause,
       endedAt: (_, params: { cause: string; at: string }) => params.at,
     }),
-    emitReceived: emit(({ context }) => {
-      const result = context.result!;
-      return {
-        type: 'FaxReceived' as const,
-        data: {
-          ...ids(context),
-          tenantId: context.call!.tenantId,
-          pages: result.pages,
-          documentId: context.documentId!,
-          resultCode: result.code,
-          resultText: result.text,
-          t38Status: context.t38Status,
-          transferRate: context.transferRate,
-          ...(context.remoteIdent ? { remoteIdent: context.remoteIdent } : {}),
-          receivedAt: result.at,
-        },
-      };
-    }),
-    emitInterrupted: emit(({ context }) => ({
-      type: 'FaxReceiveInterrupted' as const,
-      data: {
-        ...ids(context),
-        tenantId: context.call!.tenantId,
-        reason: 'connection_lost' as const,
-        pagesReceived: context.pages,
-        ...(context.documentId ? { documentId: context.documentId } : {}),
-        interruptedAt: context.endedAt!,
-      },
-    })),
-    emitFailed: emit(({ context }) => {
-      const result = context.result ?? dropped(context.endedAt ?? context.offeredAt);
-      const pagesReceived = Math.max(result.pages, context.pages);
-      return {
-        type: 'FaxReceiveFailed' as const,
-        data: {
-          ...ids(context),
-          tenantId: context.call?.tenantId ?? '',
-          resultCode: result.code,
-          resultText: result.text,
-          reasonClass: context.storageFailed
-            ? ('storage_failed' as const)
-            : classifyT30Result(result.code, { pagesTransferred: pagesReceived, negotiations: context.negotiations }),
-          ...(context.hangupCause ? { hangupCause: context.hangupCause } : {}),
-          pagesReceived,
-          ...(context.documentId ? { documentId: context.documentId } : {}),
-          partial: context.documentId !== undefined,
-          t38Status: context.t38Status,
-          negotiations: context.negotiations,
-          badRows: context.badRows,
-          failedAt: result.at,
-        },
-      };
-    }),
+    emitReceived: emit(({ context }) => receivedEvent(context)),
+    emitInterrupted: emit(({ context }) => interruptedEvent(context)),
+    emitFailed: emit(({ context }) => failedEvent(context)),
   },
   guards: {
     hungUp: ({ context }) => context.hangupCause !== undefined,
@@ -163,10 +70,7 @@ export const inboundFaxMachine = setup({
   id: 'inboundFax',
   context: ({ input }) => ({ ...input, negotiations: 0, pages: 0, badRows: 0, t38Status: 'off', transferRate: 0 }),
   initial: 'screening',
-  entry: emit(({ context }) => ({
-    type: 'FaxCallOffered' as const,
-    data: { ...context.offer, faxId: context.faxId, direction: 'inbound' as const, offeredAt: context.offeredAt },
-  })),
+  entry: emit(({ context }) => offeredEvent(context)),
   on: {
     'esl.channel.hangup': { actions: { type: 'recordHangup', params: ({ event }) => event } },
   },
@@ -204,10 +108,7 @@ export const inboundFaxMachine = setup({
     rejected: {
       type: 'final',
       entry: [
-        emit(({ context }) => {
-          const { sipCode, reason, detail } = context.rejection!;
-          return { type: 'FaxCallRejected' as const, data: { ...ids(context), sipCode, reason, detail } };
-        }),
+        emit(({ context }) => rejectedEvent(context)),
         { type: 'respond', params: ({ context }) => ({ sipCode: context.rejection!.sipCode }) },
       ],
     },
@@ -216,24 +117,7 @@ export const inboundFaxMachine = setup({
       on: {
         'esl.channel.answered': {
           target: 'receiving',
-          actions: emit(({ context, event }) => {
-            const call = context.call!;
-            return {
-              type: 'FaxCallAnswered' as const,
-              data: {
-                ...ids(context),
-                tenantId: call.tenantId,
-                recipient: call.recipient,
-                sourceGateway: call.sourceGateway,
-                t38Enabled: call.t38Enabled,
-                t38Requested: call.t38Requested,
-                t38Policy: call.t38Policy,
-                ...(call.stationIdent ? { stationIdent: call.stationIdent } : {}),
-                ...(call.pageHeader ? { pageHeader: call.pageHeader } : {}),
-                answeredAt: event.at,
-              },
-            };
-          }),
+          actions: emit(({ context, event }) => answeredEvent(context, event)),
         },
         // The caller gave up before we answered: nothing was received.
         'esl.channel.hangup': {
@@ -257,35 +141,13 @@ export const inboundFaxMachine = setup({
               transferRate: ({ event }) => event.transferRate,
               remoteIdent: ({ context, event }) => event.remoteIdent ?? context.remoteIdent,
             }),
-            emit(({ context, event }) => ({
-              type: 'FaxNegotiated' as const,
-              data: {
-                ...ids(context),
-                negotiation: context.negotiations,
-                transferRate: event.transferRate,
-                ecm: event.ecm,
-                t38Status: event.t38Status,
-                ...(event.remoteIdent ? { remoteIdent: event.remoteIdent } : {}),
-                ...(event.localIdent ? { localIdent: event.localIdent } : {}),
-              },
-            })),
+            emit(({ context, event }) => negotiatedEvent(context, event)),
           ],
         },
         'esl.fax.page': {
           actions: [
             assign({ pages: ({ event }) => event.page, badRows: ({ context, event }) => context.badRows + event.badRows }),
-            emit(({ context, event }) => ({
-              type: 'FaxPageTransferred' as const,
-              data: {
-                ...ids(context),
-                page: event.page,
-                resolution: event.resolution,
-                badRows: event.badRows,
-                longestBadRowRun: event.longestBadRowRun,
-                encoding: event.encoding,
-                imageBytes: event.imageBytes,
-              },
-            })),
+            emit(({ context, event }) => pageEvent(context, event)),
           ],
         },
         'esl.fax.result': {
@@ -340,10 +202,7 @@ export const inboundFaxMachine = setup({
     },
     done: {
       type: 'final',
-      entry: emit(({ context }) => ({
-        type: 'FaxCallEnded' as const,
-        data: { ...ids(context), hangupCause: context.hangupCause!, endedAt: context.endedAt! },
-      })),
+      entry: emit(({ context }) => endedEvent(context)),
     },
   },
 });
