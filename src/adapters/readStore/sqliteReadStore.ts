@@ -41,6 +41,8 @@ export function createSqliteReadStore(options: { path: string }): ReadStore {
   // last commits, never tear one (documents and checkpoint still commit atomically), and replaying them is idempotent.
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
+  // A rebuild commits tens of MB at once: checkpoint the WAL into the file less often than every 4 MB.
+  db.pragma('wal_autocheckpoint = 16384');
   if (db.pragma('user_version', { simple: true }) !== layout) db.transaction(() => db.exec(schema)).immediate();
 
   const selectCheckpoint = db.prepare<[string], number>('SELECT position FROM checkpoints WHERE projection = ?').pluck();
