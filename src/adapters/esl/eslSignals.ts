@@ -83,8 +83,6 @@ export function eventTime(header: EslHeaders): string {
 export const inboundCallEvents = [
   'CHANNEL_ANSWER',
   'CHANNEL_HANGUP',
-  'CHANNEL_EXECUTE_COMPLETE',
-  'BACKGROUND_JOB',
   'CUSTOM',
   'spandsp::rxfaxnegociateresult',
   'spandsp::rxfaxpageresult',

@@ -60,6 +60,9 @@ export async function openInboundCallSession(connection: Connection): Promise<In
   await command('linger');
   await command(`filter Unique-ID ${uuid}`);
   await command(`event json ${inboundCallEvents.join(' ')}`);
+  // modesl subscribed CHANNEL_EXECUTE_COMPLETE for its execute() callbacks, which we never use:
+  // one per dialplan app, it would double the events each call parses.
+  await command('nixevent CHANNEL_EXECUTE_COMPLETE');
 
   return {
     offer: {

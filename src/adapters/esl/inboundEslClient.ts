@@ -1,6 +1,7 @@
 import esl, { type Connection } from 'modesl';
 import type { Logger } from 'pino';
 import { CallControlUnavailableError, type CallControl } from '../../ports/callControl.js';
+import { installFastHeaderLookup } from './fastHeaderLookup.js';
 import { installSafeUrlDecoding } from './safeUrlDecoding.js';
 
 export interface InboundEslOptions {
@@ -22,6 +23,7 @@ export interface InboundEslOptions {
  */
 export function createInboundEslClient(options: InboundEslOptions): CallControl & { connected(): boolean; ready(): Promise<void> } {
   installSafeUrlDecoding();
+  installFastHeaderLookup();
   const timeoutMs = options.timeoutMs ?? 5000;
   let connection: Connection | undefined;
   let connected = false;

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import esl, { type Connection } from 'modesl';
 import type { Logger } from 'pino';
 import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';
+import { installFastHeaderLookup } from './fastHeaderLookup.js';
 import { installSafeUrlDecoding } from './safeUrlDecoding.js';
 
 export interface OutboundSocketServer {
@@ -22,6 +23,7 @@ export async function startOutboundSocketServer(options: {
   onCall: (session: InboundCallSession) => void;
 }): Promise<OutboundSocketServer> {
   installSafeUrlDecoding();
+  installFastHeaderLookup();
   const sockets = new Set<Socket>();
   let accepting = true;
   const server = createServer();
