@@ -78,7 +78,8 @@ export async function startReceivePath(deps: {
   });
 
   const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
-  const reconciling = reconcileWhenConnected();
+  let closing = false;
+  void reconcileWhenConnected();
 
   const socketServer = await startOutboundSocketServer({ ...splitHostPort(config.socket.listen), logger, onCall: (call) => void runtime.handleCall(call) });
   logger.info({ address: `${socketServer.address.address}:${socketServer.address.port}` }, 'accepting FreeSWITCH outbound sockets');
@@ -89,19 +90,27 @@ export async function startReceivePath(deps: {
     const open = [...deps.faxes().all<FaxView>(faxCollections.faxes)]
       .filter((fax) => fax.direction === 'inbound' && !fax.ended && !live.has(fax.faxId))
       .map((fax) => ({ faxId: fax.faxId, callUuid: fax.callUuid, tenantId: fax.tenantId, pages: fax.pages, spoolPath: join(spoolDir, `${fax.faxId}.tif`) }));
-    if (open.length === 0) return;
-    await callControl.ready();
-    const closed = await reconcileInboundFaxes({ open, eventStore: deps.eventStore, callControl, documents: deps.documents, clock: deps.clock, logger });
-    logger.info({ closed }, 'reconciled faxes interrupted by a restart');
+    // FreeSWITCH may drop between `ready` and a command: try again until it worked or we stop.
+    for (let attempt = 1; open.length > 0 && !closing; attempt++) {
+      try {
+        await callControl.ready();
+        const closed = await reconcileInboundFaxes({ open, eventStore: deps.eventStore, callControl, documents: deps.documents, clock: deps.clock, logger });
+        logger.info({ closed }, 'reconciled faxes interrupted by a restart');
+        return;
+      } catch (error) {
+        logger.warn({ err: error, attempt }, 'could not reconcile interrupted faxes yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 30_000)).unref());
+      }
+    }
   }
 
   return {
     socketAddress: socketServer.address,
     runtime,
     stations,
-    reconciled: reconciling,
     /** Stops taking calls, lets calls in progress finish (bounded), then stops the rest. */
     async close() {
+      closing = true;
       await socketServer.stopAccepting();
       await runtime.drain(config.fax.drainTimeoutMs);
       await stations.stop();

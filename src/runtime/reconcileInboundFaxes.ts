@@ -18,8 +18,9 @@ export interface OpenInboundFax {
  * After a restart no socket is left for calls that were in progress, so their faxes would stay
  * "receiving" forever. For each: ask FreeSWITCH whether the call still exists (and hang it up if
  * so: nobody is listening any more), keep whatever the spool file holds, and close the fax with
- * FaxReceiveInterrupted + FaxCallEnded. Appends expect the stream's current revision, so a fax that
- * ended meanwhile is left alone.
+ * FaxReceiveInterrupted + FaxCallEnded. A fax whose stream already ends with FaxCallEnded is left
+ * alone (so a retry after a partial run closes nothing twice), and the append expects the revision
+ * that check read, so a fax that ends meanwhile fails the append instead of being closed twice.
  */
 export async function reconcileInboundFaxes(deps: {
   open: readonly OpenInboundFax[];
@@ -32,12 +33,12 @@ export async function reconcileInboundFaxes(deps: {
   let closed = 0;
   for (const fax of deps.open) {
     const log = deps.logger.child({ faxId: fax.faxId, callUuid: fax.callUuid });
+    const [last] = await deps.eventStore.readStream(`fax-${fax.faxId}`, { direction: 'backwards', maxCount: 1 });
+    if (!last || last.type === 'FaxCallEnded') continue;
     if (await deps.callControl.callExists(fax.callUuid)) {
       await deps.callControl.hangup(fax.callUuid, 'NORMAL_TEMPORARY_FAILURE');
     }
     const documentId = fax.pages > 0 && existsSync(fax.spoolPath) ? await storeQuietly(deps.documents, fax.spoolPath, log) : undefined;
-    const revision = await deps.eventStore.streamRevision(`fax-${fax.faxId}`);
-    if (revision === undefined) continue;
     const at = deps.clock.now().toISOString();
     await deps.eventStore.append(
       `fax-${fax.faxId}`,
@@ -48,7 +49,7 @@ export async function reconcileInboundFaxes(deps: {
         },
         { type: 'FaxCallEnded', data: { faxId: fax.faxId, callUuid: fax.callUuid, hangupCause: 'FAXENGINE_RESTART', endedAt: at } },
       ].map((event) => ({ ...event, metadata: { correlationId: fax.faxId, callUuid: fax.callUuid, actor: 'reconciliation', ...(fax.tenantId ? { tenantId: fax.tenantId } : {}) } })),
-      revision,
+      last.revision,
     );
     log.warn({ pages: fax.pages, kept: Boolean(documentId) }, 'closed a fax interrupted by a restart');
     closed += 1;
