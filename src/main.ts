@@ -13,7 +13,7 @@ import type { EventStore } from './ports/eventStore.js';
 import { version } from './version.js';
 import { createTenancyApi } from './api/tenancyApi.js';
 import { systemClock } from './ports/clock.js';
-import { openTenancyReadModels } from './reactors/tenancyReadModels.js';
+import { openReadModels } from './reactors/readModels.js';
 import { join } from 'node:path';
 import { createFileDocumentStore } from './adapters/documents/fileDocumentStore.js';
 import { splitHostPort } from './config/hostPort.js';
@@ -40,7 +40,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await publisher.start();
 
   // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
-  const readModels = openTenancyReadModels({ dataDir: config.dataDir, eventStore, logger });
+  const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger });
   await readModels.runner.start();
   const tenancy = createTenancyApi({
     eventStore,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { openEventStore } from '../adapters/eventStore/openEventStore.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { createLogger } from '../logging/createLogger.js';
-import { openTenancyReadModels } from '../reactors/tenancyReadModels.js';
+import { openReadModels } from '../reactors/readModels.js';
 
 export const projectionsHelp = `Usage: faxengine projections rebuild [--config <file>]
 
@@ -30,7 +30,7 @@ export async function runProjectionsCommand(argv: string[]): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = await openEventStore(config.eventStore!);
   const started = performance.now();
-  const readModels = openTenancyReadModels({ dataDir: config.dataDir, eventStore, logger, rebuild: true });
+  const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger, rebuild: true });
   try {
     await readModels.runner.catchUp();
     const seconds = (performance.now() - started) / 1000;

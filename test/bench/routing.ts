@@ -13,7 +13,7 @@ import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sql
 import type { TenancyEvent } from '../../src/domain/tenancy/events.js';
 import { defaultNumberProfile, defaultTenantSettings } from '../../src/domain/tenancy/types.js';
 import { tenantStream, systemConfigStream } from '../../src/domain/streams.js';
-import { openTenancyReadModels } from '../../src/reactors/tenancyReadModels.js';
+import { openReadModels } from '../../src/reactors/readModels.js';
 
 const tenants = 1_000;
 const numbersPerTenant = 100;
@@ -62,14 +62,14 @@ async function main(): Promise<void> {
   log(`loaded ${eventCount} events (${tenants * numbersPerTenant} numbers) in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 
   started = performance.now();
-  const rebuild = openTenancyReadModels({ dataDir: dir, eventStore, logger, rebuild: true });
+  const rebuild = openReadModels({ dataDir: dir, eventStore, logger, rebuild: true });
   await rebuild.runner.catchUp();
   const rebuildSeconds = (performance.now() - started) / 1000;
   await rebuild.close();
   log(`rebuilt read store in ${rebuildSeconds.toFixed(2)} s`);
 
   started = performance.now();
-  const resumed = openTenancyReadModels({ dataDir: dir, eventStore, logger });
+  const resumed = openReadModels({ dataDir: dir, eventStore, logger });
   await resumed.runner.start();
   const startupSeconds = (performance.now() - started) / 1000;
   log(`started from the persisted read store in ${startupSeconds.toFixed(2)} s`);

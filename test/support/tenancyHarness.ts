@@ -8,7 +8,7 @@ import { hashPassword } from '../../src/api/auth/passwords.js';
 import { createTenancyApi } from '../../src/api/tenancyApi.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { EventStore } from '../../src/ports/eventStore.js';
-import { openTenancyReadModels, type TenancyReadModels } from '../../src/reactors/tenancyReadModels.js';
+import { openReadModels, type ReadModels } from '../../src/reactors/readModels.js';
 
 export const adminKey = 'test-admin-key-0123456789';
 /** Cheap scrypt parameters: tests create many users and only need the format, not the cost. */
@@ -20,7 +20,7 @@ export const adminAuth = basic('admin', adminKey);
 export interface TenancyHarness {
   dir: string;
   eventStore: EventStore;
-  readModels: TenancyReadModels;
+  readModels: ReadModels;
   app: ReturnType<typeof createApp>;
   /** JSON request helper: `call('POST', '/v1/tenants', body, auth)`. */
   call(method: string, path: string, body?: unknown, authorization?: string | null): Promise<Response>;
@@ -32,7 +32,7 @@ export async function startTenancyHarness(options: { adminApiKey?: string | null
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'faxengine-tenancy-'));
   const logger = pino({ level: 'silent' });
   const eventStore = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-  const readModels = openTenancyReadModels({ dataDir: dir, eventStore, logger });
+  const readModels = openReadModels({ dataDir: dir, eventStore, logger });
   await readModels.runner.start();
   const clock = options.clock ?? { now: () => new Date() };
   const tenancy = createTenancyApi({

@@ -5,5 +5,5 @@ import { faxProjection } from './faxProjection.js';
 import { routingProjection } from './routingProjection.js';
 
 /** The read models the server keeps (tenancy and faxes), and the streams they read. */
-export const tenancyProjections: readonly DocumentProjection[] = [routingProjection, directoryProjection, credentialsProjection, faxProjection];
-export const tenancyStreamPrefixes: readonly string[] = ['tenant-', 'system-config', 'fax-'];
+export const readModelProjections: readonly DocumentProjection[] = [routingProjection, directoryProjection, credentialsProjection, faxProjection];
+export const readModelStreamPrefixes: readonly string[] = ['tenant-', 'system-config', 'fax-'];

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { tenancyProjections, tenancyStreamPrefixes } from '../../projections/tenancyProjections.js';
+import { readModelProjections, readModelStreamPrefixes } from '../../projections/readModelProjections.js';
 import { routingProjection } from '../../projections/routingProjection.js';
 import { createRoutingTable, type RoutingTable } from '../../projections/routingTable.js';
 import { createSqliteReadStore, dropSqliteReadStore } from '../adapters/readStore/sqliteReadStore.js';
@@ -10,7 +10,7 @@ import { createProjectionRunner, type ProjectionRunner } from './projectionRunne
 
 export const readStoreFileName = 'readmodels.sqlite';
 
-export interface TenancyReadModels {
+export interface ReadModels {
   runner: ProjectionRunner;
   /** Dialled number → route, source IP → gateway; kept current as the routing projection changes. */
   routing: RoutingTable;
@@ -18,16 +18,16 @@ export interface TenancyReadModels {
   close(): Promise<void>;
 }
 
-/** Opens `<dataDir>/readmodels.sqlite` and the runner of the tenancy projections (not started). */
-export function openTenancyReadModels(options: { dataDir: string; eventStore: EventStore; logger: Logger; rebuild?: boolean }): TenancyReadModels {
+/** Opens `<dataDir>/readmodels.sqlite` and the runner of every read-model projection (tenancy and faxes; not started). */
+export function openReadModels(options: { dataDir: string; eventStore: EventStore; logger: Logger; rebuild?: boolean }): ReadModels {
   const path = join(options.dataDir, readStoreFileName);
   if (options.rebuild) dropSqliteReadStore(path);
   const readStore = createSqliteReadStore({ path });
   const runner = createProjectionRunner({
     eventStore: options.eventStore,
     readStore,
-    projections: tenancyProjections,
-    streamPrefixes: tenancyStreamPrefixes,
+    projections: readModelProjections,
+    streamPrefixes: readModelStreamPrefixes,
     logger: options.logger,
   });
   const routing = createRoutingTable(() => runner.view(routingProjection.name));
