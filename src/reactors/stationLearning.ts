@@ -37,12 +37,15 @@ export async function startStationKnowledge(deps: {
 }): Promise<StationKnowledge> {
   const { eventStore } = deps;
   const stations = new Map<string, StationState>();
+  // Admin routes wait for their own change to be folded before answering (read-your-writes).
+  const waiters = new Set<() => void>();
 
   const folding = await followUntilCaughtUp(eventStore, {
     streamPrefixes: ['station-'],
     handler: (event) => {
       const station = (event.data as { station: string }).station;
       stations.set(station, evolveStation(stations.get(station) ?? initialStationState(station), event as unknown as StationEvent));
+      for (const wake of waiters) wake();
     },
     onError: (error) => deps.logger.error({ err: error }, 'station knowledge stopped folding'),
   });
@@ -93,12 +96,22 @@ export async function startStationKnowledge(deps: {
     needsAudio: (e164) => stations.get(e164)?.needsAudio ?? false,
     state: (e164) => stations.get(e164),
     all: () => [...stations.values()],
-    async settled(e164, needsAudio, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      while ((stations.get(e164)?.needsAudio ?? false) !== needsAudio) {
-        if (Date.now() > deadline) throw new Error(`station ${e164} did not settle`);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
+    settled(e164, needsAudio, timeoutMs = 5000) {
+      const done = () => (stations.get(e164)?.needsAudio ?? false) === needsAudio;
+      if (done()) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`station ${e164} did not settle in ${timeoutMs} ms`));
+        }, timeoutMs);
+        const check = () => {
+          if (!done()) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+      });
     },
     async stop() {
       await Promise.all([learning.stop(), folding.stop()]);
