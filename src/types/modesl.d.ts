@@ -49,6 +49,9 @@ declare module 'modesl' {
 }
 
 declare module 'modesl/lib/esl/Parser.js' {
-  const Parser: { prototype: { _parseHeaderText(text: string): Record<string, string | number> } };
+  const Parser: {
+    new (socket: import('node:events').EventEmitter): import('node:events').EventEmitter;
+    prototype: { _parseHeaderText(text: string): Record<string, string | number> };
+  };
   export default Parser;
 }

@@ -1,8 +1,7 @@
 import esl, { type Connection } from 'modesl';
 import type { Logger } from 'pino';
 import { CallControlUnavailableError, type CallControl } from '../../ports/callControl.js';
-import { installFastHeaderLookup } from './fastHeaderLookup.js';
-import { installSafeUrlDecoding } from './safeUrlDecoding.js';
+import { installModeslPatches } from './modeslPatches.js';
 
 export interface InboundEslOptions {
   host: string;
@@ -22,8 +21,7 @@ export interface InboundEslOptions {
  * rather than queueing: their callers decide whether to retry.
  */
 export function createInboundEslClient(options: InboundEslOptions): CallControl & { connected(): boolean; ready(): Promise<void> } {
-  installSafeUrlDecoding();
-  installFastHeaderLookup();
+  installModeslPatches();
   const timeoutMs = options.timeoutMs ?? 5000;
   let connection: Connection | undefined;
   let connected = false;

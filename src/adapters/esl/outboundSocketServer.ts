@@ -2,8 +2,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import esl, { type Connection } from 'modesl';
 import type { Logger } from 'pino';
 import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';
-import { installFastHeaderLookup } from './fastHeaderLookup.js';
-import { installSafeUrlDecoding } from './safeUrlDecoding.js';
+import { installModeslPatches } from './modeslPatches.js';
 
 export interface OutboundSocketServer {
   address: AddressInfo;
@@ -22,8 +21,7 @@ export async function startOutboundSocketServer(options: {
   logger: Logger;
   onCall: (session: InboundCallSession) => void;
 }): Promise<OutboundSocketServer> {
-  installSafeUrlDecoding();
-  installFastHeaderLookup();
+  installModeslPatches();
   const sockets = new Set<Socket>();
   let accepting = true;
   const server = createServer();

@@ -10,8 +10,9 @@ export function installSafeUrlDecoding(): void {
   Parser.prototype._parseHeaderText = function parseHeaderText(text: string) {
     const headers: Record<string, string | number> = {};
     for (const line of text.split('\n')) {
-      const [key = '', ...rest] = line.split(': ');
-      const value = lenientDecode(rest.join(': '));
+      const colon = line.indexOf(': ');
+      const key = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : lenientDecode(line.slice(colon + 2));
       headers[key] = key === 'Content-Length' ? Number.parseInt(value, 10) : value;
     }
     return headers;

@@ -1,0 +1,79 @@
+import { EventEmitter } from 'node:events';
+import type { Event } from 'modesl';
+import Parser from 'modesl/lib/esl/Parser.js';
+import { describe, expect, it } from 'vitest';
+import { installFastEventParsing } from '../../../src/adapters/esl/fastEventParsing.js';
+
+const json = JSON.stringify({
+  'Event-Name': 'CUSTOM',
+  'Event-Subclass': 'spandsp::rxfaxresult',
+  'Unique-ID': 'u-1',
+  'fax-result-code': '0',
+  'Caller-Caller-ID-Name': 'Zoë Faxé',
+  'Content-Length': '5',
+  _body: 'hello',
+});
+const plainBody = 'Event-Name: CHANNEL_HANGUP\nUnique-ID: u-1\nHangup-Cause: NORMAL_CLEARING\n\n';
+const frames = [
+  'Content-Type: command/reply\nReply-Text: +OK accepted\n\n',
+  `Content-Length: ${Buffer.byteLength(json)}\nContent-Type: text/event-json\n\n${json}`,
+  `Content-Length: ${Buffer.byteLength(plainBody)}\nContent-Type: text/event-plain\n\n${plainBody}`,
+  'Content-Type: command/reply\nReply-Text: -ERR invalid\n\n',
+  `Content-Length: ${Buffer.byteLength(json)}\nContent-Type: text/event-json\n\n${json}`,
+];
+const wire = Buffer.from(frames.join(''));
+
+interface Seen {
+  contentType: unknown;
+  type: unknown;
+  headers: Array<{ name: string; value: unknown }>;
+  body: string;
+  uniqueId: unknown;
+  okReply: unknown;
+  errReply: unknown;
+}
+
+/** Feeds the wire to a parser in the given chunk sizes and records every event as modesl exposes it. */
+function parse(chunkSizes: (index: number) => number): Seen[] {
+  const socket = new EventEmitter();
+  const parser = new Parser(socket as never);
+  const seen: Seen[] = [];
+  parser.on('esl::event', (event: Event, headers: Record<string, unknown>) =>
+    seen.push({
+      contentType: headers['Content-Type'],
+      type: (event as unknown as { type: unknown }).type,
+      headers: event.headers.map((header) => ({ name: header.name, value: header.value })),
+      body: event.getBody(),
+      uniqueId: event.getHeader('Unique-ID'),
+      okReply: event.getHeader('Modesl-Reply-OK'),
+      errReply: event.getHeader('Modesl-Reply-ERR'),
+    }),
+  );
+  for (let offset = 0, index = 0; offset < wire.length; index++) {
+    const size = Math.max(1, chunkSizes(index));
+    socket.emit('data', wire.subarray(offset, offset + size));
+    offset += size;
+  }
+  return seen;
+}
+
+describe("modesl's parser with the fast event parsing installed", () => {
+  const original = parse(() => wire.length);
+
+  it('yields exactly the events modesl itself yields, however the bytes are chunked', () => {
+    expect(original).toHaveLength(5);
+    installFastEventParsing();
+    for (const chunking of [() => wire.length, () => 1, () => 7, (i: number) => (i % 3) * 50 + 13, () => 4096]) {
+      expect(parse(chunking)).toEqual(original);
+    }
+  });
+
+  it('reads JSON events straight from their object, and the header list on demand', () => {
+    installFastEventParsing();
+    const [, event] = parse(() => 100);
+    expect(event!.uniqueId).toBe('u-1');
+    expect(event!.body).toBe('hello');
+    expect(event!.headers.find((header) => header.name === 'Caller-Caller-ID-Name')?.value).toBe('Zoë Faxé');
+    expect(event!.headers.some((header) => header.name === '_body')).toBe(false);
+  });
+});
