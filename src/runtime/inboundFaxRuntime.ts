@@ -46,6 +46,25 @@ export interface InboundFaxRuntime {
  */
 export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFaxRuntime {
   const live = new Map<string, Promise<void>>();
+  /** Each live call's socket, by fax id, for the machine's effects. */
+  const calls = new Map<string, { faxId: string; run(app: string, arg?: string): void }>();
+  const callOf = (faxId: string) => calls.get(faxId);
+  const faxIdsByCall = new Map<string, string>();
+
+  // Provided once, not per call: building a machine is the costliest part of starting an actor.
+  const machine = inboundFaxMachine.provide({
+    actors: {
+      screenCall: fromPromise(async ({ input }) => deps.screen(input, faxIdsByCall.get(input.callUuid)!)),
+      storeDocument: fromPromise(async ({ input }) => ({ documentId: (await deps.documents.putTiff(input.spoolPath)).id })),
+    },
+    actions: {
+      respond: ({ context }, { sipCode }) => callOf(context.faxId)?.run('respond', String(sipCode)),
+      // Sent back to back: the socket keeps their order and FreeSWITCH queues them (event-lock).
+      startReceiving: ({ context }, { call: accepted }) =>
+        receiveDialplan(accepted).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
+      startBridge: ({ context }, { bridge }) => bridgeDialplan(bridge).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
+    },
+  });
 
   function handleCall(call: InboundCall): string {
     const faxId = deps.newFaxId();
@@ -56,20 +75,15 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       onError: (error) => log.error({ err: error }, 'could not store fax events'),
     });
     const run = (app: string, arg?: string) =>
-      call.execute(app, arg).catch((error: unknown) => log.warn({ err: error, app }, 'dialplan application not accepted'));
+      void call.execute(app, arg).catch((error: unknown) => log.warn({ err: error, app }, 'dialplan application not accepted'));
+    calls.set(faxId, { faxId, run });
+    faxIdsByCall.set(call.offer.callUuid, faxId);
+    const forget = () => {
+      calls.delete(faxId);
+      faxIdsByCall.delete(call.offer.callUuid);
+      live.delete(faxId);
+    };
 
-    const machine = inboundFaxMachine.provide({
-      actors: {
-        screenCall: fromPromise(async ({ input }) => deps.screen(input, faxId)),
-        storeDocument: fromPromise(async ({ input }) => ({ documentId: (await deps.documents.putTiff(input.spoolPath)).id })),
-      },
-      actions: {
-        respond: (_, { sipCode }) => void run('respond', String(sipCode)),
-        // Sent back to back: the socket keeps their order and FreeSWITCH queues them (event-lock).
-        startReceiving: (_, { call: accepted }) => receiveDialplan(accepted).forEach(([app, arg]) => void run(app, arg)),
-        startBridge: (_, { bridge }) => bridgeDialplan(bridge).forEach(([app, arg]) => void run(app, arg)),
-      },
-    });
     const actor = createActor(machine, { input: { faxId, offer: call.offer, offeredAt: deps.clock.now().toISOString() } });
     let recipient: string | undefined;
     const record = (type: string, data: unknown) => {
@@ -93,14 +107,14 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
         complete: () => {
           void appender.flushed().catch(() => undefined).finally(() => {
             call.close();
-            live.delete(faxId);
+            forget();
             resolve();
           });
         },
         error: (error) => {
           log.error({ err: error }, 'inbound fax actor failed');
           call.close();
-          live.delete(faxId);
+          forget();
           resolve();
         },
       });
