@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UnreadableDocumentError, type DocumentStore, type Rendition, type StoredDocument } from '../../ports/documentStore.js';
-import { readTiffStructure } from './tiffStructure.js';
+import { tiffStructureOf } from './tiffStructure.js';
 import { tiffToPdf } from './tiffTools.js';
 
 /**
@@ -25,26 +25,44 @@ export function createFileDocumentStore(root: string): DocumentStore {
   async function renderPdf(sha256: string): Promise<string> {
     const pdf = `${base(sha256)}.pdf`;
     if (existsSync(pdf)) return pdf;
-    await placeOnce(pdf, (temporary) => tiffToPdf(`${base(sha256)}.tif`, temporary));
+    const temporary = `${pdf}.${randomUUID()}.tmp`;
+    try {
+      await tiffToPdf(`${base(sha256)}.tif`, temporary);
+      linkUnlessExists(temporary, pdf);
+    } finally {
+      rmSync(temporary, { force: true });
+    }
     return pdf;
   }
 
   return {
     async putTiff(path) {
-      const size = await stat(path).then((info) => info.size, () => -1);
-      if (size <= 0) throw new UnreadableDocumentError(`${path}: ${size < 0 ? 'file not found' : 'file is empty'}`);
-      const { pages } = await readTiffStructure(path).catch((error: Error) => {
-        throw new UnreadableDocumentError(`${path}: not a readable TIFF (${error.message})`);
-      });
+      // Synchronous on purpose: fax TIFFs are small (~50 KB a page) and this sits between a fax's
+      // last page and its FaxReceived event. Under load every asynchronous file step waits a
+      // whole event-loop turn behind other calls' traffic; a dozen of them added seconds.
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new UnreadableDocumentError(`${path}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+      }
+      if (bytes.length === 0) throw new UnreadableDocumentError(`${path}: file is empty`);
+      let pages: number;
+      try {
+        pages = tiffStructureOf(bytes).pages;
+      } catch (error) {
+        throw new UnreadableDocumentError(`${path}: not a readable TIFF (${(error as Error).message})`);
+      }
       if (pages === 0) throw new UnreadableDocumentError(`${path}: the TIFF has no pages`);
 
-      const sha256 = await hashFile(path);
-      const document: StoredDocument = { id: `sha256-${sha256}`, sha256, bytes: size, contentType: 'image/tiff', pages };
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const document: StoredDocument = { id: `sha256-${sha256}`, sha256, bytes: bytes.length, contentType: 'image/tiff', pages };
       const target = base(sha256);
       if (existsSync(`${target}.json`)) return document;
-      await mkdir(dirname(target), { recursive: true });
-      await placeOnce(`${target}.tif`, (temporary) => copyFile(path, temporary));
-      await placeOnce(`${target}.json`, (temporary) => writeFile(temporary, JSON.stringify(document)));
+      mkdirSync(dirname(target), { recursive: true });
+      placeOnceSync(`${target}.tif`, bytes);
+      placeOnceSync(`${target}.json`, JSON.stringify(document));
       return document;
     },
 
@@ -70,29 +88,25 @@ export function createFileDocumentStore(root: string): DocumentStore {
  * name exists: concurrent writers of the same content (two identical faxes at once) never clash,
  * and an existing document is never replaced.
  */
-async function placeOnce(final: string, write: (temporary: string) => Promise<unknown>): Promise<void> {
+function placeOnceSync(final: string, content: Buffer | string): void {
   if (existsSync(final)) return;
   const temporary = `${final}.${randomUUID()}.tmp`;
   try {
-    await write(temporary);
-    await link(temporary, final).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    writeFileSync(temporary, content);
+    linkUnlessExists(temporary, final);
   } finally {
-    await unlink(temporary).catch(() => undefined);
+    rmSync(temporary, { force: true });
+  }
+}
+
+function linkUnlessExists(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 
 function shaOf(id: string): string | undefined {
   return /^sha256-([0-9a-f]{64})$/.exec(id)?.[1];
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
