@@ -81,7 +81,12 @@ export async function startReceivePath(deps: {
   let closing = false;
   void reconcileWhenConnected();
 
-  const socketServer = await startOutboundSocketServer({ ...splitHostPort(config.socket.listen), logger, onCall: (call) => void runtime.handleCall(call) });
+  const socketServer = await startOutboundSocketServer({
+    ...splitHostPort(config.socket.listen),
+    setupConcurrency: config.socket.setupConcurrency,
+    logger,
+    onCall: (call) => void runtime.handleCall(call),
+  });
   logger.info({ address: `${socketServer.address.address}:${socketServer.address.port}` }, 'accepting FreeSWITCH outbound sockets');
 
   /** Faxes left open by an earlier process are closed once FreeSWITCH can be asked about their calls. */

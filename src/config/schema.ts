@@ -85,6 +85,8 @@ export const configSchema = z.object({
     .object({
       /** Where faxengine accepts FreeSWITCH's outbound sockets (`socket host:port async full`). */
       listen: hostPort.default('127.0.0.1:8084'),
+      /** New call sockets set up at once; more wait, so a burst of calls cannot starve faxes under way. */
+      setupConcurrency: z.coerce.number().int().min(1).max(10_000).default(8),
     })
     .prefault({}),
   kafka: z
