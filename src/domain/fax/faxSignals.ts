@@ -40,6 +40,8 @@ export type EslSignal =
       remoteIdent?: string;
     }
   | { type: 'esl.channel.hangup'; at: string; cause: string }
+  /** `bgapi originate` ended without a call (BACKGROUND_JOB `-ERR <cause>`). */
+  | { type: 'esl.originate.failed'; at: string; cause: string }
   /** The event socket closed before the call ended (FreeSWITCH restart, network). */
   | { type: 'esl.connection.lost'; at: string };
 
