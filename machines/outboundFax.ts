@@ -1,0 +1,266 @@
+import { assign, emit, setup } from 'xstate';
+import type { EslSignal } from '../src/domain/fax/faxSignals.js';
+import {
+  answeredEvent,
+  attemptFailedEvent,
+  attemptStartedEvent,
+  attemptVariables,
+  cancelledEvent,
+  classifyCall,
+  currentGateway,
+  failedEvent,
+  interruptedAttemptEvent,
+  interruptedFailedEvent,
+  negotiatedEvent,
+  outcomeText,
+  pageEvent,
+  retryScheduledEvent,
+  sentEvent,
+  type CallProgress,
+  type OutboundFaxContext,
+  type OutboundFaxEmitted,
+  type OutboundFaxInput,
+} from '../src/domain/outbound/outboundFaxContext.js';
+import type { Submitter } from '../src/domain/outbound/outboundFaxEvents.js';
+import { decideNextStep, type NextStep } from '../src/domain/outbound/retryDecision.js';
+import { nextAttemptState } from '../src/domain/outbound/sendState.js';
+
+export type { OutboundFaxContext, OutboundFaxEmitted, OutboundFaxInput };
+
+/** Signals the runtime sends besides FreeSWITCH's: channel grants, reconciliation, cancel. */
+export type OutboundFaxSignal =
+  | EslSignal
+  | { type: 'channel.granted'; at: string; callUuid: string }
+  /** The originate could not be sent (FreeSWITCH unreachable): nothing was dialled. */
+  | { type: 'dial.failed'; at: string; error: string }
+  /** After a lost connection or a restart: FreeSWITCH still has the call (its events follow again)… */
+  | { type: 'call.alive'; at: string }
+  /** …or does not: how the call ended is unknown. */
+  | { type: 'call.gone'; at: string }
+  | { type: 'fax.cancel'; at: string; by: Submitter };
+
+/** How long after a hang-up spandsp's result may still arrive (code 49 follows CHANNEL_HANGUP). */
+export const RESULT_AFTER_HANGUP_GRACE_MS = 5000;
+/** spandsp's txfax may not return after a T.38 result until the call ends (reference §3.5): we end it. */
+export const HANGUP_AFTER_RESULT_GRACE_MS = 30_000;
+
+const call = (context: OutboundFaxContext): CallProgress => context.call!;
+const hangupCause = { type: 'updateCall', params: ({ event }: { event: { cause: string } }) => ({ hangupCause: event.cause }) } as const;
+const fax = (build: (args: { context: OutboundFaxContext }) => OutboundFaxEmitted) => ({ type: 'emitEvent', params: build }) as const;
+
+/**
+ * One outbound fax: wait for a channel, dial through a gateway, follow txfax's events, and after
+ * each attempt let the send policy decide (done, retry later, next gateway now, degrade, give up).
+ * Effects are provided by the runtime: `requestChannel`, `releaseChannel`, `originate`,
+ * `hangupCall`. Deadlines are absolute times carried in events, so a restored actor re-arms the
+ * same ones. Every signal carries its time (`at`), so the machine never reads a clock.
+ */
+export const outboundFaxMachine = setup({
+  types: {
+    context: {} as OutboundFaxContext,
+    input: {} as OutboundFaxInput,
+    events: {} as OutboundFaxSignal,
+    emitted: {} as OutboundFaxEmitted,
+  },
+  actions: {
+    requestChannel: (_, _params: { gateway: string }) => {},
+    releaseChannel: () => {},
+    originate: (_, _params: { callUuid: string; gateway: string; variables: Record<string, string> }) => {},
+    /** Ends the current attempt's call (cancel, or a txfax that does not return). */
+    hangupCall: () => {},
+    emitEvent: emit((_, event: OutboundFaxEmitted) => event),
+    recordTime: assign({ now: ({ event }) => Date.parse(event.at) }),
+    startAttempt: assign(({ context }, params: { callUuid: string; at: string }) => ({
+      call: {
+        callUuid: params.callUuid,
+        gateway: currentGateway(context),
+        startedAt: params.at,
+        answered: false,
+        negotiations: 0,
+        pagesSent: 0,
+        badRows: 0,
+        t38Status: 'off' as const,
+        cancelRequested: false,
+      },
+    })),
+    updateCall: assign(({ context }, patch: Partial<CallProgress>) => ({ call: { ...call(context), ...patch } })),
+    markCancelRequested: assign(({ context, event }) => ({
+      call: { ...call(context), cancelRequested: true },
+      cancelledBy: event.type === 'fax.cancel' ? event.by : context.cancelledBy,
+    })),
+    decide: assign(({ context }) => {
+      const outcome = classifyCall(context);
+      const decision = decideNextStep(context.send, outcome, context.policy, context.now);
+      const record = { attempt: context.send.attempts, gateway: call(context).gateway, outcome: outcomeText(outcome) };
+      return { outcome, decision, attemptLog: [...context.attemptLog, record] };
+    }),
+    advance: assign(({ context }) => {
+      const decision = context.decision as Extract<NextStep, { kind: 'retryLater' | 'nextGatewayNow' }>;
+      return {
+        send: nextAttemptState(context.send, context.outcome!.outcomeClass, decision),
+        retryAt: decision.kind === 'retryLater' ? decision.at : undefined,
+        call: undefined,
+      };
+    }),
+  },
+  guards: {
+    decided: ({ context }, kind: NextStep['kind']) => context.decision?.kind === kind,
+    cancelled: ({ context }) => context.decision?.kind === 'giveUp' && context.decision.outcomeClass === 'cancelled',
+    answered: ({ context }) => context.call?.answered === true,
+    retryPending: ({ context }) => context.retryAt !== undefined,
+  },
+  delays: {
+    untilRetry: ({ context }) => Math.max(0, (context.retryAt ?? context.now) - context.now),
+    resultGrace: RESULT_AFTER_HANGUP_GRACE_MS,
+    hangupGrace: HANGUP_AFTER_RESULT_GRACE_MS,
+  },
+}).createMachine({
+  id: 'outboundFax',
+  context: ({ input }) => ({ ...input, send: input.next }),
+  initial: 'starting',
+  // Any signal moves the actor's notion of "now" forward (it only ever learns time from signals).
+  on: { '*': { actions: 'recordTime' } },
+  states: {
+    starting: {
+      always: [{ guard: 'retryPending', target: 'waitingToRetry' }, { target: 'waitingForChannel' }],
+    },
+    waitingToRetry: {
+      after: { untilRetry: 'waitingForChannel' },
+      on: {
+        'fax.cancel': {
+          target: 'cancelled',
+          actions: ['recordTime', { type: 'emitEvent', params: ({ context, event }) => cancelledEvent(context, 'waiting', event.by) }],
+        },
+      },
+    },
+    waitingForChannel: {
+      entry: { type: 'requestChannel', params: ({ context }) => ({ gateway: currentGateway(context) }) },
+      on: {
+        'channel.granted': {
+          target: 'dialing',
+          actions: [
+            'recordTime',
+            { type: 'startAttempt', params: ({ event }) => event },
+            fax(({ context }) => attemptStartedEvent(context)),
+            {
+              type: 'originate',
+              params: ({ context }) => ({ callUuid: call(context).callUuid, gateway: call(context).gateway, variables: attemptVariables(context) }),
+            },
+          ],
+        },
+        'fax.cancel': {
+          target: 'cancelled',
+          actions: ['recordTime', 'releaseChannel', { type: 'emitEvent', params: ({ context, event }) => cancelledEvent(context, 'queued', event.by) }],
+        },
+      },
+    },
+    dialing: {
+      on: {
+        'esl.channel.answered': {
+          target: 'sending',
+          actions: [
+            'recordTime',
+            { type: 'updateCall', params: { answered: true } },
+            { type: 'emitEvent', params: ({ context, event }) => answeredEvent(context, event.at) },
+          ],
+        },
+        'esl.originate.failed': { target: 'attemptOver', actions: ['recordTime', hangupCause] },
+        'esl.channel.hangup': { target: 'attemptOver', actions: ['recordTime', hangupCause] },
+        'dial.failed': { target: 'attemptOver', actions: ['recordTime', { type: 'updateCall', params: { hangupCause: 'FREESWITCH_UNREACHABLE' } }] },
+        'esl.connection.lost': 'detached',
+        'fax.cancel': { actions: ['recordTime', 'markCancelRequested', 'hangupCall'] },
+      },
+    },
+    sending: {
+      on: {
+        'esl.fax.negotiated': {
+          actions: [
+            'recordTime',
+            {
+              type: 'updateCall',
+              params: ({ context, event }) => ({
+                negotiations: call(context).negotiations + 1,
+                t38Status: event.t38Status,
+                ecmUsed: event.ecm,
+                transferRate: event.transferRate,
+                ...(event.remoteIdent ? { remoteIdent: event.remoteIdent } : {}),
+              }),
+            },
+            { type: 'emitEvent', params: ({ context, event }) => negotiatedEvent(context, event) },
+          ],
+        },
+        'esl.fax.page': {
+          actions: [
+            'recordTime',
+            { type: 'updateCall', params: ({ context, event }) => ({ pagesSent: event.page, badRows: call(context).badRows + event.badRows }) },
+            { type: 'emitEvent', params: ({ context, event }) => pageEvent(context, event) },
+          ],
+        },
+        'esl.fax.result': {
+          target: 'endingCall',
+          actions: [
+            'recordTime',
+            {
+              type: 'updateCall',
+              params: ({ event }) => ({
+                result: { success: event.success, code: event.code, text: event.text, pages: event.pages },
+                t38Status: event.t38Status,
+                ...(event.remoteIdent ? { remoteIdent: event.remoteIdent } : {}),
+              }),
+            },
+          ],
+        },
+        'esl.channel.hangup': { target: 'awaitingResult', actions: ['recordTime', hangupCause] },
+        'esl.connection.lost': 'detached',
+        'fax.cancel': { actions: ['recordTime', 'markCancelRequested', 'hangupCall'] },
+      },
+    },
+    /** The result is in; the attempt ends (and its channel is released) once the call has hung up. */
+    endingCall: {
+      after: { hangupGrace: { target: 'attemptOver', actions: 'hangupCall' } },
+      on: {
+        'esl.channel.hangup': { target: 'attemptOver', actions: ['recordTime', hangupCause] },
+        'esl.connection.lost': 'attemptOver',
+      },
+    },
+    /** Hung up mid-fax: spandsp's result (code 49) normally follows. */
+    awaitingResult: {
+      after: { resultGrace: 'attemptOver' },
+      on: {
+        'esl.fax.result': {
+          target: 'attemptOver',
+          actions: ['recordTime', { type: 'updateCall', params: ({ event }) => ({ result: { success: event.success, code: event.code, text: event.text, pages: event.pages } }) }],
+        },
+      },
+    },
+    /** The event socket was lost mid-call: the runtime asks FreeSWITCH whether the call still exists. */
+    detached: {
+      on: {
+        'call.alive': [{ guard: 'answered', target: 'sending' }, { target: 'dialing' }],
+        'call.gone': [
+          // Answered and gone without a result: it may have arrived. Never silently send twice.
+          {
+            guard: 'answered',
+            target: 'failed',
+            actions: ['recordTime', 'releaseChannel', fax(({ context }) => interruptedAttemptEvent(context)), fax(({ context }) => interruptedFailedEvent(context))],
+          },
+          { target: 'attemptOver', actions: ['recordTime', { type: 'updateCall', params: { hangupCause: 'LOST_BEFORE_ANSWER' } }] },
+        ],
+        'fax.cancel': { actions: ['recordTime', 'markCancelRequested', 'hangupCall'] },
+      },
+    },
+    attemptOver: {
+      entry: ['decide', 'releaseChannel'],
+      always: [
+        { guard: { type: 'decided', params: 'done' }, target: 'sent', actions: fax(({ context }) => sentEvent(context)) },
+        { guard: 'cancelled', target: 'cancelled', actions: fax(({ context }) => cancelledEvent(context, 'call', context.cancelledBy)) },
+        { guard: { type: 'decided', params: 'giveUp' }, target: 'failed', actions: [fax(({ context }) => attemptFailedEvent(context)), fax(({ context }) => failedEvent(context))] },
+        { guard: { type: 'decided', params: 'nextGatewayNow' }, target: 'waitingForChannel', actions: [fax(({ context }) => attemptFailedEvent(context)), 'advance'] },
+        { target: 'waitingToRetry', actions: [fax(({ context }) => attemptFailedEvent(context)), 'advance', fax(({ context }) => retryScheduledEvent(context))] },
+      ],
+    },
+    sent: { type: 'final' },
+    failed: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+});

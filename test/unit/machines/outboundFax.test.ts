@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { outboundFaxMachine, type OutboundFaxInput, type OutboundFaxSignal } from '../../../machines/outboundFax.js';
+import { defaultSendPolicy } from '../../../src/domain/outbound/sendPolicy.js';
+import { firstAttemptState } from '../../../src/domain/outbound/sendState.js';
+import { runMachine } from '../../support/machineHarness.js';
+
+const T0 = Date.parse('2026-11-28T10:00:00.000Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+function input(gateways = ['gwA', 'gwB'], overrides: Partial<OutboundFaxInput> = {}): OutboundFaxInput {
+  return {
+    faxId: 'fax-1',
+    tenantId: 'tenant-1',
+    to: '+15557654321',
+    from: '+15551230000',
+    tiffPath: '/spool/doc.tif',
+    pages: 2,
+    baseVariables: { fax_ident: '+15551230000' },
+    policy: defaultSendPolicy,
+    next: firstAttemptState(gateways, { ecm: true, v17: true, t38: true }),
+    attemptLog: [],
+    now: T0,
+    ...overrides,
+  };
+}
+
+/** Runs the machine with its effects recorded. */
+function start(machineInput = input()) {
+  const effects: Array<{ effect: string; params?: unknown }> = [];
+  const machine = outboundFaxMachine.provide({
+    actions: {
+      requestChannel: (_, params) => void effects.push({ effect: 'requestChannel', params }),
+      releaseChannel: () => void effects.push({ effect: 'releaseChannel' }),
+      originate: (_, params) => void effects.push({ effect: 'originate', params }),
+      hangupCall: () => void effects.push({ effect: 'hangupCall' }),
+    },
+  });
+  const run = runMachine(machine, machineInput);
+  const send = (...signals: OutboundFaxSignal[]) => run.send(...signals);
+  return { ...run, send, effects };
+}
+
+const negotiated = (s: number, t38Status: 'off' | 'negotiated' = 'off'): OutboundFaxSignal => ({ type: 'esl.fax.negotiated', at: at(s), transferRate: 14400, ecm: true, t38Status });
+const page = (s: number, n: number): OutboundFaxSignal => ({ type: 'esl.fax.page', at: at(s), page: n, resolution: '204x196', badRows: 0, longestBadRowRun: 0, encoding: 'T.6', imageBytes: 1000 });
+const result = (s: number, code: number, pages: number, t38Status: 'off' | 'negotiated' = 'off'): OutboundFaxSignal => ({
+  type: 'esl.fax.result', at: at(s), success: code === 0, code, text: code === 0 ? 'OK' : 'failed', pages, t38Status, transferRate: 14400, badRows: 0,
+});
+
+describe('outbound fax machine', () => {
+  it('sends a fax: channel, originate with fresh uuid and fax variables, pages, FaxSent, channel released', () => {
+    const fax = start();
+    expect(fax.effects[0]).toEqual({ effect: 'requestChannel', params: { gateway: 'gwA' } });
+    fax.send({ type: 'channel.granted', at: at(0), callUuid: 'call-1' });
+    const originate = fax.effects.find((e) => e.effect === 'originate')!.params as { callUuid: string; gateway: string; variables: Record<string, string> };
+    expect(originate).toMatchObject({ callUuid: 'call-1', gateway: 'gwA' });
+    expect(originate.variables).toMatchObject({ fax_ident: '+15551230000', fax_enable_t38: 'true', fax_use_ecm: 'true', fax_disable_v17: 'false' });
+    fax.send({ type: 'esl.channel.answered', at: at(5) }, negotiated(8), page(20, 1), page(35, 2), result(36, 0, 2), { type: 'esl.channel.hangup', at: at(37), cause: 'NORMAL_CLEARING' });
+    expect(fax.types()).toEqual(['FaxSendAttemptStarted', 'FaxCallAnswered', 'FaxNegotiated', 'FaxPageTransferred', 'FaxPageTransferred', 'FaxSent']);
+    expect(fax.last('FaxSent')).toMatchObject({ attempts: 1, gateway: 'gwA', pages: 2 });
+    expect(fax.effects.at(-1)).toEqual({ effect: 'releaseChannel' });
+    expect(fax.done()).toBe(true);
+  });
+
+  it('busy: schedules the retry at an absolute time on the same gateway and dials again when it is due', () => {
+    const fax = start();
+    fax.send({ type: 'channel.granted', at: at(0), callUuid: 'call-1' }, { type: 'esl.originate.failed', at: at(3), cause: 'USER_BUSY' });
+    expect(fax.last('FaxSendAttemptFailed')).toMatchObject({ outcomeClass: 'busy', hangupCause: 'USER_BUSY' });
+    expect(fax.last('FaxRetryScheduled')).toMatchObject({ retryAt: at(3 + 180), gateway: 'gwA', nextAttempt: 2 });
+    expect(fax.state()).toBe('waitingToRetry');
+    fax.clock.increment(179_000);
+    expect(fax.state()).toBe('waitingToRetry');
+    fax.clock.increment(1_000);
+    expect(fax.state()).toBe('waitingForChannel');
+    fax.send({ type: 'channel.granted', at: at(183), callUuid: 'call-2' });
+    expect(fax.last('FaxSendAttemptStarted')).toMatchObject({ attempt: 2, callUuid: 'call-2', gateway: 'gwA' });
+  });
+
+  it('gateway failure: tries the next gateway by priority at once', () => {
+    const fax = start();
+    fax.send({ type: 'channel.granted', at: at(0), callUuid: 'call-1' }, { type: 'esl.channel.hangup', at: at(1), cause: 'GATEWAY_DOWN' });
+    expect(fax.types()).not.toContain('FaxRetryScheduled');
+    expect(fax.effects.filter((e) => e.effect === 'requestChannel').map((e) => e.params)).toEqual([{ gateway: 'gwA' }, { gateway: 'gwB' }]);
+  });
+
+  it('gives up after the attempts run out, listing every attempt', () => {
+    const fax = start(input(['gwA'], { policy: { ...defaultSendPolicy, maxAttempts: 2 } }));
+    fax.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.originate.failed', at: at(1), cause: 'NO_ANSWER' });
+    fax.clock.increment(300_000);
+    fax.send({ type: 'channel.granted', at: at(301), callUuid: 'c2' }, { type: 'esl.originate.failed', at: at(302), cause: 'USER_BUSY' });
+    expect(fax.state()).toBe('failed');
+    const failed = fax.last('FaxFailed') as { reason: string; attemptLog: unknown[] };
+    expect(failed.reason).toMatch(/failed after 2 attempts: busy/);
+    expect(failed.attemptLog).toHaveLength(2);
+  });
+
+  it('T.38 trouble: the next attempt goes with T.38 off and the station is flagged', () => {
+    const fax = start();
+    fax.send(
+      { type: 'channel.granted', at: at(0), callUuid: 'c1' },
+      { type: 'esl.channel.answered', at: at(2) },
+      negotiated(3),
+      negotiated(6, 'negotiated'),
+      result(40, 48, 0, 'negotiated'),
+      { type: 'esl.channel.hangup', at: at(41), cause: 'NORMAL_CLEARING' },
+    );
+    expect(fax.last('FaxSendAttemptFailed')).toMatchObject({ t38Trouble: true, recordStationT38Trouble: true });
+    expect(fax.last('FaxRetryScheduled')).toMatchObject({ transport: { t38: false, ecm: true, v17: true } });
+  });
+
+  it('cancel while queued ends the fax without dialling; cancel in a call hangs up and ends cancelled', () => {
+    const queued = start();
+    queued.send({ type: 'fax.cancel', at: at(1), by: { kind: 'admin' } });
+    expect(queued.types()).toEqual(['FaxCancelled']);
+    expect(queued.effects.map((e) => e.effect)).toEqual(['requestChannel', 'releaseChannel']);
+
+    const inCall = start();
+    inCall.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.channel.answered', at: at(2) }, { type: 'fax.cancel', at: at(3), by: { kind: 'admin' } });
+    expect(inCall.effects.map((e) => e.effect)).toContain('hangupCall');
+    inCall.send({ type: 'esl.channel.hangup', at: at(4), cause: 'ORIGINATOR_CANCEL' });
+    inCall.clock.increment(5_000);
+    expect(inCall.state()).toBe('cancelled');
+    expect(inCall.last('FaxCancelled')).toMatchObject({ during: 'call', by: { kind: 'admin' } });
+  });
+
+  it('a call lost after it was answered is never retried: FaxSendAttemptInterrupted and FaxFailed maybeSent', () => {
+    const fax = start();
+    fax.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.channel.answered', at: at(2) }, page(20, 1), { type: 'esl.connection.lost', at: at(21) });
+    expect(fax.state()).toBe('detached');
+    fax.send({ type: 'call.gone', at: at(30) });
+    expect(fax.types().slice(-2)).toEqual(['FaxSendAttemptInterrupted', 'FaxFailed']);
+    expect(fax.last('FaxFailed')).toMatchObject({ maybeSent: true, outcomeClass: 'interrupted' });
+  });
+
+  it('a call lost before answer is retried normally, and a live call is followed again', () => {
+    const lost = start();
+    lost.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.connection.lost', at: at(1) }, { type: 'call.gone', at: at(2) });
+    expect(lost.types()).toContain('FaxRetryScheduled');
+
+    const alive = start();
+    alive.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.channel.answered', at: at(1) }, { type: 'esl.connection.lost', at: at(2) }, { type: 'call.alive', at: at(3) });
+    expect(alive.state()).toBe('sending');
+  });
+
+  it('a restored fax waiting to retry re-arms its absolute deadline', () => {
+    const fax = start(input(['gwA'], { retryAt: T0 + 60_000, now: T0 + 50_000 }));
+    expect(fax.state()).toBe('waitingToRetry');
+    fax.clock.increment(9_999);
+    expect(fax.state()).toBe('waitingToRetry');
+    fax.clock.increment(1);
+    expect(fax.state()).toBe('waitingForChannel');
+  });
+});
