@@ -108,6 +108,7 @@ export const outboundFaxMachine = setup({
     cancelled: ({ context }) => context.decision?.kind === 'giveUp' && context.decision.outcomeClass === 'cancelled',
     answered: ({ context }) => context.call?.answered === true,
     retryPending: ({ context }) => context.retryAt !== undefined,
+    inCall: ({ context }) => context.call !== undefined,
   },
   delays: {
     untilRetry: ({ context }) => Math.max(0, (context.retryAt ?? context.now) - context.now),
@@ -116,13 +117,13 @@ export const outboundFaxMachine = setup({
   },
 }).createMachine({
   id: 'outboundFax',
-  context: ({ input }) => ({ ...input, send: input.next }),
+  context: ({ input }) => ({ ...input, send: input.next, ...(input.inCall ? { call: input.inCall } : {}) }),
   initial: 'starting',
   // Any signal moves the actor's notion of "now" forward (it only ever learns time from signals).
   on: { '*': { actions: 'recordTime' } },
   states: {
     starting: {
-      always: [{ guard: 'retryPending', target: 'waitingToRetry' }, { target: 'waitingForChannel' }],
+      always: [{ guard: 'inCall', target: 'detached' }, { guard: 'retryPending', target: 'waitingToRetry' }, { target: 'waitingForChannel' }],
     },
     waitingToRetry: {
       after: { untilRetry: 'waitingForChannel' },
@@ -233,19 +234,18 @@ export const outboundFaxMachine = setup({
         },
       },
     },
-    /** The event socket was lost mid-call: the runtime asks FreeSWITCH whether the call still exists. */
+    /**
+     * The event socket was lost mid-call, or faxengine restarted during one: the runtime asks
+     * FreeSWITCH whether the call still exists and follows it again if so.
+     */
     detached: {
       on: {
         'call.alive': [{ guard: 'answered', target: 'sending' }, { target: 'dialing' }],
-        'call.gone': [
-          // Answered and gone without a result: it may have arrived. Never silently send twice.
-          {
-            guard: 'answered',
-            target: 'failed',
-            actions: ['recordTime', 'releaseChannel', fax(({ context }) => interruptedAttemptEvent(context)), fax(({ context }) => interruptedFailedEvent(context))],
-          },
-          { target: 'attemptOver', actions: ['recordTime', { type: 'updateCall', params: { hangupCause: 'LOST_BEFORE_ANSWER' } }] },
-        ],
+        // Gone while we were not listening: it may have been answered and sent. Never send twice silently.
+        'call.gone': {
+          target: 'failed',
+          actions: ['recordTime', 'releaseChannel', fax(({ context }) => interruptedAttemptEvent(context)), fax(({ context }) => interruptedFailedEvent(context))],
+        },
         'fax.cancel': { actions: ['recordTime', 'markCancelRequested', 'hangupCall'] },
       },
     },

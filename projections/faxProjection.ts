@@ -1,9 +1,30 @@
 import type { InboundFaxEvent } from '../src/domain/fax/inboundFaxEvents.js';
+import type { FaxQueuedData } from '../src/domain/outbound/outboundFaxEvents.js';
 import { put, type DocumentProjection, type DocumentView, type ProjectedEvent } from './documentProjection.js';
+import { outboundHandlers, queuedView, type OutboundProgress } from './outboundFaxView.js';
 
 export const faxCollections = { faxes: 'faxes' } as const;
 
-export type FaxStatus = 'offered' | 'rejected' | 'receiving' | 'bridging' | 'bridged' | 'received' | 'failed' | 'interrupted';
+export const faxStatuses = [
+  // inbound
+  'offered',
+  'rejected',
+  'receiving',
+  'bridging',
+  'bridged',
+  'received',
+  'interrupted',
+  // outbound
+  'queued',
+  'dialing',
+  'sending',
+  'retrying',
+  'sent',
+  'cancelled',
+  // both
+  'failed',
+] as const;
+export type FaxStatus = (typeof faxStatuses)[number];
 
 /** One fax as the API shows it. */
 export interface FaxView {
@@ -30,6 +51,8 @@ export interface FaxView {
   deliveries: number | null;
   createdAt: string;
   updatedAt: string;
+  /** Attempts and their outcomes (outbound faxes only). */
+  outbound?: OutboundProgress;
 }
 
 type Data<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>['data'];
@@ -80,15 +103,21 @@ const handlers: { [T in InboundFaxEvent['type']]: (fax: FaxView, data: Data<T>) 
 /** The fax read model: one document per fax, folded from its `fax-<id>` stream. */
 export const faxProjection: DocumentProjection = {
   name: 'faxes',
-  handles: Object.keys(handlers),
+  handles: [...new Set([...Object.keys(handlers), ...Object.keys(outboundHandlers), 'FaxQueued'])],
   init: () => [],
   evolve(view: DocumentView, event: ProjectedEvent) {
     const data = event.data as { faxId: string };
     const at = (event as ProjectedEvent & { created?: string }).created ?? '';
-    const current = view.get<FaxView>(faxCollections.faxes, data.faxId) ?? (event.type === 'FaxCallOffered' ? offered(event.data as Data<'FaxCallOffered'>) : undefined);
+    const current =
+      view.get<FaxView>(faxCollections.faxes, data.faxId) ??
+      (event.type === 'FaxCallOffered' ? offered(event.data as Data<'FaxCallOffered'>) : undefined) ??
+      (event.type === 'FaxQueued' ? queuedView(event.data as FaxQueuedData, at) : undefined);
     if (!current) return [];
-    const handler = handlers[event.type as InboundFaxEvent['type']] as (fax: FaxView, data: unknown) => Partial<FaxView>;
-    return [put(faxCollections.faxes, data.faxId, { ...current, ...handler(current, event.data), updatedAt: at || current.updatedAt })];
+    const handler =
+      current.direction === 'outbound'
+        ? (outboundHandlers[event.type] ?? (() => ({})))
+        : ((handlers[event.type as InboundFaxEvent['type']] ?? (() => ({}))) as (fax: FaxView, data: unknown) => Partial<FaxView>);
+    return [put(faxCollections.faxes, data.faxId, { ...current, ...handler(current, event.data as Record<string, unknown>), updatedAt: at || current.updatedAt })];
   },
 };
 

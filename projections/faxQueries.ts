@@ -47,3 +47,10 @@ export function findFaxByCallUuid(view: QueryView, callUuid: string): FaxView | 
 }
 
 const sortKey = (fax: FaxView) => `${fax.createdAt}|${fax.faxId}`;
+
+/** Outbound faxes not yet sent, failed or cancelled: the send queue to restore after a restart. */
+export function unfinishedOutboundFaxIds(view: QueryView): string[] {
+  const ids: string[] = [];
+  for (const fax of view.all<FaxView>(faxCollections.faxes)) if (fax.direction === 'outbound' && !fax.ended) ids.push(fax.faxId);
+  return ids;
+}

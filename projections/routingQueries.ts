@@ -1,6 +1,6 @@
 import type { EndpointScope, NumberProfile } from '../src/domain/tenancy/types.js';
-import type { DocumentView } from './documentProjection.js';
-import { globalKey, routingCollections as C, type GatewaySource, type RouteEndpoint, type RoutedNumber, type RoutedTenant } from './routingModel.js';
+import type { DocumentView, QueryView } from './documentProjection.js';
+import { compareEndpoints, globalKey, routingCollections as C, type GatewaySource, type RouteEndpoint, type RoutedNumber, type RoutedTenant } from './routingModel.js';
 
 export interface Route {
   tenantId: string;
@@ -59,4 +59,22 @@ export function gatewayForSourceIp(view: DocumentView, ip: string): GatewaySourc
   const sources = view.get<GatewaySource[]>(C.gatewaysByIp, ip.toLowerCase());
   // A carrier (global) entry wins over a tenant PBX that lists the same address.
   return sources?.find((source) => source.scope === 'global') ?? sources?.[0];
+}
+
+const scopeRank: Record<EndpointScope, number> = { number: 0, tenant: 1, global: 2 };
+
+/**
+ * Gateways a tenant's faxes go out through: enabled upstream (carrier) gateway endpoints of the
+ * sending number, the tenant, and global, in that precedence and then by priority. Scans the
+ * endpoint list (a few dozen entries), once per fax.
+ */
+export function outboundGateways(view: QueryView, tenantId: string, numberId: string | undefined): string[] {
+  const candidates = [...view.all<RouteEndpoint>(C.endpoints)].filter(
+    (endpoint) =>
+      endpoint.target.kind === 'gateway' &&
+      endpoint.target.role === 'upstream' &&
+      (endpoint.scope === 'global' || (endpoint.scope === 'tenant' && endpoint.tenantId === tenantId) || (endpoint.scope === 'number' && endpoint.numberId === numberId)),
+  );
+  candidates.sort((a, b) => scopeRank[a.scope] - scopeRank[b.scope] || compareEndpoints(a, b));
+  return [...new Set(candidates.map((endpoint) => (endpoint.target as { gateway: string }).gateway))];
 }

@@ -1,6 +1,6 @@
-import type { DocumentView } from './documentProjection.js';
+import type { QueryView } from './documentProjection.js';
 import type { GatewaySource, RouteEndpoint } from './routingModel.js';
-import { gatewayForSourceIp, globalEndpoints, lookupRoute, type Route } from './routingQueries.js';
+import { gatewayForSourceIp, globalEndpoints, lookupRoute, outboundGateways, type Route } from './routingQueries.js';
 
 /** The routing read model as the call path uses it: one map read per dialled number once warm. */
 export interface RoutingTable {
@@ -8,6 +8,8 @@ export interface RoutingTable {
   lookup(e164: string): Route | undefined;
   gatewayForSourceIp(ip: string): GatewaySource | undefined;
   globalEndpoints(): readonly RouteEndpoint[];
+  /** Upstream gateways for a tenant's outbound faxes (sending number's, tenant's, global), in order. */
+  outboundGateways(tenantId: string, numberId?: string): string[];
   /** Forget resolved routes; call whenever the routing documents change. */
   invalidate(): void;
 }
@@ -17,7 +19,7 @@ export interface RoutingTable {
  * not rebuild them. Only numbers that exist are remembered, so the memo never outgrows the table
  * however many unknown numbers are dialled.
  */
-export function createRoutingTable(view: () => DocumentView): RoutingTable {
+export function createRoutingTable(view: () => QueryView): RoutingTable {
   let routes = new Map<string, Route>();
   return {
     lookup(e164) {
@@ -30,6 +32,7 @@ export function createRoutingTable(view: () => DocumentView): RoutingTable {
     },
     gatewayForSourceIp: (ip) => gatewayForSourceIp(view(), ip),
     globalEndpoints: () => globalEndpoints(view()),
+    outboundGateways: (tenantId, numberId) => outboundGateways(view(), tenantId, numberId),
     invalidate() {
       if (routes.size > 0) routes = new Map();
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultSendPolicy } from '../domain/outbound/sendPolicy.js';
 
 const hostPortPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
 
@@ -138,9 +139,46 @@ export const configSchema = z.object({
       defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 code such as US').default('US'),
     })
     .prefault({}),
+  /** Limits and options of fax submission (`POST /v1/faxes`, the original's `POST /fax/send`). */
+  submission: z
+    .object({
+      maxFiles: z.coerce.number().int().min(1).max(1000).default(20),
+      maxFileBytes: byteSize.default(20 * 1024 ** 2),
+      maxTotalBytes: byteSize.default(50 * 1024 ** 2),
+      maxPages: z.coerce.number().int().min(1).max(10_000).default(200),
+      /** The only directory the original's `file_name` may name a file in; unset disables `file_name`. */
+      dropDir: z.string().min(1).optional(),
+      /** Most time one conversion step (one ghostscript or libtiff run) may take. */
+      conversionTimeoutMs: duration.default(60_000),
+      /** Conversion processes at once across all submissions; default the CPU count. */
+      conversionConcurrency: z.coerce.number().int().min(1).max(256).optional(),
+      /** Page size when a submission names none; unset = Letter for +1 destinations, A4 elsewhere. */
+      defaultPageSize: z.enum(['a4', 'letter']).optional(),
+    })
+    .prefault({}),
+  send: z
+    .object({
+      /** Concurrent outbound fax calls in total (queued faxes wait their turn, tenants take turns). */
+      channels: z.coerce.number().int().min(1).max(10_000).default(30),
+      /** Concurrent outbound fax calls per gateway (0 = only the total applies). */
+      channelsPerGateway: z.coerce.number().int().min(0).max(10_000).default(0),
+      /** Inbound event-socket connections that place and follow outbound calls. */
+      dialerConnections: z.coerce.number().int().min(1).max(16).default(2),
+      /** Apply FreeSWITCH mod_db `override-<number>` variables to calls to that number (as the original did). */
+      modDbOverrides: flag.default(true),
+      /** The global send policy; tenants and single faxes may override it. */
+      maxAttempts: z.coerce.number().int().min(1).max(20).default(defaultSendPolicy.maxAttempts),
+      busyRetryDelayMs: z.coerce.number().int().min(1000).default(defaultSendPolicy.busyRetryDelayMs),
+      noAnswerRetryDelayMs: z.coerce.number().int().min(1000).default(defaultSendPolicy.noAnswerRetryDelayMs),
+      failureRetryDelayMs: z.coerce.number().int().min(1000).default(defaultSendPolicy.failureRetryDelayMs),
+      disableEcmAfterAttempts: z.coerce.number().int().min(0).max(20).default(defaultSendPolicy.disableEcmAfterAttempts),
+      disableV17AfterAttempts: z.coerce.number().int().min(0).max(20).default(defaultSendPolicy.disableV17AfterAttempts),
+      gatewayCooldownMs: z.coerce.number().int().min(1000).default(defaultSendPolicy.gatewayCooldownMs),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Keys whose values never appear in logs. */
-export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey']);
+export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey', 'smtp.password', 'notifications.linkSigningKey']);

@@ -4,6 +4,7 @@ import {
   evolveStation,
   initialStationState,
   learnFromFax,
+  type FaxOutcomeForStation,
   type StationEvent,
   type StationPolicy,
   type StationState,
@@ -13,6 +14,19 @@ import type { EventStore, RecordedEvent, Subscription } from '../ports/eventStor
 
 const CHECKPOINT = 'station-learning';
 type DataOf<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>['data'];
+
+/** The fields of FaxSendAttemptFailed / FaxSent the station lessons read. */
+interface OutboundAttemptData {
+  faxId: string;
+  to?: string;
+  attempt?: number;
+  attempts?: number;
+  t38Enabled?: boolean;
+  t38Status?: string;
+  negotiations?: number;
+  badRows?: number;
+  t30Code?: number;
+}
 
 export interface StationKnowledge {
   /** True when calls with this station should use audio instead of T.38. */
@@ -50,24 +64,38 @@ export async function startStationKnowledge(deps: {
     onError: (error) => deps.logger.error({ err: error }, 'station knowledge stopped folding'),
   });
 
-  async function learn(event: RecordedEvent): Promise<void> {
-    if (event.type !== 'FaxReceived' && event.type !== 'FaxReceiveFailed') return;
+  /** The far station and what a finished inbound fax, or an outbound attempt, tells about it. */
+  async function outcomeOf(event: RecordedEvent): Promise<{ station: string; outcome: FaxOutcomeForStation } | undefined> {
+    if (event.type === 'FaxSendAttemptFailed' || event.type === 'FaxSent') {
+      const data = event.data as OutboundAttemptData;
+      const station = data.to && deps.toE164(data.to);
+      if (!station) return undefined;
+      const failed = event.type === 'FaxSendAttemptFailed';
+      return {
+        station,
+        outcome: {
+          // One lesson per attempt: a fax can fail with T.38 and then succeed in audio.
+          faxId: `${data.faxId}/attempt-${data.attempt ?? data.attempts ?? 1}`,
+          succeeded: !failed,
+          t38Enabled: data.t38Enabled ?? data.t38Status === 'negotiated',
+          negotiations: data.negotiations ?? 1,
+          badRows: data.badRows ?? 0,
+          resultCode: data.t30Code ?? 0,
+          at: event.created,
+        },
+      };
+    }
+    if (event.type !== 'FaxReceived' && event.type !== 'FaxReceiveFailed') return undefined;
     const history = await eventStore.readStream(event.stream);
     const offered = history.find((item) => item.type === 'FaxCallOffered')?.data as DataOf<'FaxCallOffered'> | undefined;
     const answered = history.find((item) => item.type === 'FaxCallAnswered')?.data as DataOf<'FaxCallAnswered'> | undefined;
     const station = offered && deps.toE164(offered.callerNumber);
-    if (!station || !answered) return;
-
-    const streamEvents = await eventStore.readStream(stationStream(station));
-    const faxId = (event.data as { faxId: string }).faxId;
-    // Idempotent: a replay after a crash finds its own earlier lesson and stops.
-    if (streamEvents.some((item) => (item.data as { faxId?: string }).faxId === faxId)) return;
-    const state = streamEvents.reduce((current, item) => evolveStation(current, item as unknown as StationEvent), initialStationState(station));
+    if (!station || !answered) return undefined;
     const failed = event.type === 'FaxReceiveFailed' ? (event.data as DataOf<'FaxReceiveFailed'>) : undefined;
-    const lessons = learnFromFax(
-      state,
-      {
-        faxId,
+    return {
+      station,
+      outcome: {
+        faxId: (event.data as { faxId: string }).faxId,
         succeeded: !failed,
         t38Enabled: answered.t38Enabled,
         negotiations: failed?.negotiations ?? 1,
@@ -75,8 +103,19 @@ export async function startStationKnowledge(deps: {
         resultCode: failed?.resultCode ?? 0,
         at: event.created,
       },
-      deps.policy,
-    );
+    };
+  }
+
+  async function learn(event: RecordedEvent): Promise<void> {
+    const learned = await outcomeOf(event);
+    if (!learned) return;
+    const { station, outcome } = learned;
+    const faxId = outcome.faxId;
+    const streamEvents = await eventStore.readStream(stationStream(station));
+    // Idempotent: a replay after a crash finds its own earlier lesson and stops.
+    if (streamEvents.some((item) => (item.data as { faxId?: string }).faxId === faxId)) return;
+    const state = streamEvents.reduce((current, item) => evolveStation(current, item as unknown as StationEvent), initialStationState(station));
+    const lessons = learnFromFax(state, outcome, deps.policy);
     if (lessons.length === 0) return;
     await eventStore.append(stationStream(station), lessons, streamEvents.at(-1)?.revision ?? 'no_stream');
     deps.logger.info({ station, faxId, lessons: lessons.map((lesson) => lesson.type) }, 'learned about a fax station');

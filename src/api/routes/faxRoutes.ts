@@ -4,7 +4,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { QueryView } from '../../../projections/documentProjection.js';
 import { findFax, findFaxByCallUuid, listFaxes } from '../../../projections/faxQueries.js';
-import type { FaxView } from '../../../projections/faxProjection.js';
+import { faxStatuses, type FaxView } from '../../../projections/faxProjection.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
@@ -22,7 +22,7 @@ export interface FaxRouteDeps {
 const tags = ['Faxes'];
 const faxSchema = z.object({}).passthrough().openapi('Fax');
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
-const statuses = ['offered', 'rejected', 'receiving', 'bridging', 'bridged', 'received', 'failed', 'interrupted'] as const;
+const statuses = faxStatuses;
 
 const list = createRoute({
   method: 'get',

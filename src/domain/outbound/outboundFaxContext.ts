@@ -21,6 +21,8 @@ export interface OutboundFaxInput {
   next: SendState;
   /** Set when a restored fax was waiting to retry: absolute epoch ms. */
   retryAt?: number;
+  /** Set when a restored fax was in a call when faxengine stopped: it starts detached from it. */
+  inCall?: CallProgress;
   /** Attempt outcomes so far (for a restored fax), oldest first. */
   attemptLog: AttemptRecord[];
   /** Epoch ms when the actor starts. */
@@ -185,7 +187,11 @@ export function attemptFailedEvent(context: OutboundFaxContext): OutboundFaxEmit
       pagesSent: Math.max(call.pagesSent, call.result?.pages ?? 0),
       ...(call.hangupCause ? { hangupCause: call.hangupCause } : {}),
       ...(call.result ? { t30Code: call.result.code, t30Text: call.result.text } : {}),
+      to: context.to,
+      t38Enabled: context.send.transport.t38,
       t38Status: call.t38Status,
+      negotiations: call.negotiations,
+      badRows: call.badRows,
       t38Trouble: outcome.t38Trouble,
       recordStationT38Trouble: 'recordStationT38Trouble' in decision && decision.recordStationT38Trouble,
     },
@@ -222,7 +228,9 @@ export function sentEvent(context: OutboundFaxContext): OutboundFaxEmitted {
       gateway: call.gateway,
       callUuid: call.callUuid,
       transferRate: call.transferRate ?? 0,
+      t38Enabled: context.send.transport.t38,
       t38Status: call.t38Status,
+      negotiations: call.negotiations,
       ...(call.remoteIdent ? { remoteIdent: call.remoteIdent } : {}),
       sentAt: iso(context.now),
     },
@@ -248,7 +256,7 @@ export function failedEvent(context: OutboundFaxContext): OutboundFaxEmitted {
   };
 }
 
-/** The attempt was answered and then lost without an outcome. */
+/** The attempt's call was lost without an outcome (socket lost, faxengine restarted). */
 export function interruptedAttemptEvent(context: OutboundFaxContext): OutboundFaxEmitted {
   const call = progress(context);
   return {
@@ -259,12 +267,12 @@ export function interruptedAttemptEvent(context: OutboundFaxContext): OutboundFa
         gateway: call.gateway,
         callUuid: call.callUuid,
         pagesSent: call.pagesSent,
-        reason: 'faxengine lost the call after it was answered; the fax may or may not have arrived',
+        reason: `faxengine lost track of the call (${call.answered ? 'answered' : 'not yet answered'}, ${call.pagesSent} page(s) confirmed); the fax may or may not have arrived`,
       },
   };
 }
 
-/** Ends a fax whose answered attempt was lost: it may have arrived, so it is never retried silently. */
+/** Ends a fax whose call was lost: it may have arrived, so it is never retried silently. */
 export function interruptedFailedEvent(context: OutboundFaxContext): OutboundFaxEmitted {
   const call = progress(context);
   const attempts = context.send.attempts;
@@ -279,7 +287,7 @@ export function interruptedFailedEvent(context: OutboundFaxContext): OutboundFax
         attempts,
         outcomeClass: 'interrupted',
         maybeSent: true,
-        reason: `outcome unknown after ${attempts} attempt(s): the call was answered and then lost; not retried so that the fax is never sent twice — check with the recipient`,
+        reason: `outcome unknown after ${attempts} attempt(s): faxengine lost track of the call; not retried so that the fax is never sent twice — check with the recipient`,
         attemptLog: [...context.attemptLog, { attempt: attempts, gateway: call.gateway, outcome: 'interrupted (maybe sent)' }],
       },
   };

@@ -122,7 +122,7 @@ describe('outbound fax machine', () => {
     expect(inCall.last('FaxCancelled')).toMatchObject({ during: 'call', by: { kind: 'admin' } });
   });
 
-  it('a call lost after it was answered is never retried: FaxSendAttemptInterrupted and FaxFailed maybeSent', () => {
+  it('a call lost and gone is never retried (it may have arrived): FaxSendAttemptInterrupted and FaxFailed maybeSent', () => {
     const fax = start();
     fax.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.channel.answered', at: at(2) }, page(20, 1), { type: 'esl.connection.lost', at: at(21) });
     expect(fax.state()).toBe('detached');
@@ -131,14 +131,23 @@ describe('outbound fax machine', () => {
     expect(fax.last('FaxFailed')).toMatchObject({ maybeSent: true, outcomeClass: 'interrupted' });
   });
 
-  it('a call lost before answer is retried normally, and a live call is followed again', () => {
+  it('a call lost before answer is not retried either (it may have been answered meanwhile); a live call is followed again', () => {
     const lost = start();
     lost.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.connection.lost', at: at(1) }, { type: 'call.gone', at: at(2) });
-    expect(lost.types()).toContain('FaxRetryScheduled');
+    expect(lost.types()).not.toContain('FaxRetryScheduled');
+    expect(lost.last('FaxFailed')).toMatchObject({ maybeSent: true });
 
     const alive = start();
     alive.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.channel.answered', at: at(1) }, { type: 'esl.connection.lost', at: at(2) }, { type: 'call.alive', at: at(3) });
     expect(alive.state()).toBe('sending');
+  });
+
+  it('a fax restored in a call starts detached and continues when FreeSWITCH still has the call', () => {
+    const inCall = { callUuid: 'c9', gateway: 'gwA', startedAt: at(0), answered: true, negotiations: 1, pagesSent: 1, badRows: 0, t38Status: 'off' as const, cancelRequested: false };
+    const fax = start(input(['gwA'], { inCall }));
+    expect(fax.state()).toBe('detached');
+    fax.send({ type: 'call.alive', at: at(5) }, page(6, 2), result(7, 0, 2), { type: 'esl.channel.hangup', at: at(8), cause: 'NORMAL_CLEARING' });
+    expect(fax.last('FaxSent')).toMatchObject({ callUuid: 'c9', pages: 2 });
   });
 
   it('a restored fax waiting to retry re-arms its absolute deadline', () => {

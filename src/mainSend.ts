@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { QueryView } from '../projections/documentProjection.js';
+import { unfinishedOutboundFaxIds } from '../projections/faxQueries.js';
+import type { RoutingTable } from '../projections/routingTable.js';
+import { createFaxDialerPool } from './adapters/esl/faxDialerPool.js';
+import { splitHostPort } from './config/hostPort.js';
+import type { Config } from './config/schema.js';
+import { mergeSendPolicy, parseSendPolicyOverride, type SendPolicy } from './domain/outbound/sendPolicy.js';
+import type { Clock } from './ports/clock.js';
+import type { DocumentStore } from './ports/documentStore.js';
+import type { EventStore } from './ports/eventStore.js';
+import { createChannelScheduler } from './runtime/channelScheduler.js';
+import { createOutboundFaxRuntime, type OutboundFaxRuntime } from './runtime/outboundFaxRuntime.js';
+
+/**
+ * The send path: a dialer pool on FreeSWITCH's inbound event socket, the channel scheduler, and
+ * the outbound fax runtime, restored from the event store (the queue is the event store).
+ */
+export async function startSendPath(deps: {
+  config: Config;
+  eventStore: EventStore;
+  documents: DocumentStore;
+  routing: RoutingTable;
+  faxes: () => QueryView;
+  stationNeedsAudio: (e164: string) => boolean;
+  clock: Clock;
+  logger: Logger;
+}): Promise<{ runtime: OutboundFaxRuntime; close(): Promise<void> }> {
+  const { config, logger } = deps;
+  const send = config.send;
+  const dialer = createFaxDialerPool({
+    ...splitHostPort(config.freeswitch.esl),
+    password: config.freeswitch.password,
+    size: send.dialerConnections,
+    logger: logger.child({ component: 'dialer' }),
+  });
+  const scheduler = createChannelScheduler({
+    maxChannels: send.channels,
+    ...(send.channelsPerGateway > 0 ? { maxPerGateway: () => send.channelsPerGateway } : {}),
+  });
+  const globalPolicy: SendPolicy = {
+    maxAttempts: send.maxAttempts,
+    busyRetryDelayMs: send.busyRetryDelayMs,
+    noAnswerRetryDelayMs: send.noAnswerRetryDelayMs,
+    failureRetryDelayMs: send.failureRetryDelayMs,
+    disableEcmAfterAttempts: send.disableEcmAfterAttempts,
+    disableV17AfterAttempts: send.disableV17AfterAttempts,
+    gatewayCooldownMs: send.gatewayCooldownMs,
+  };
+
+  const runtime = createOutboundFaxRuntime({
+    eventStore: deps.eventStore,
+    dialer,
+    scheduler,
+    tiffPathOf: (documentId) => deps.documents.pathOf(documentId, 'image/tiff'),
+    gatewaysFor: (fax) => fax.queued.gateways ?? deps.routing.outboundGateways(fax.queued.tenantId, deps.routing.lookup(fax.queued.from)?.numberId),
+    policyFor: (fax) => {
+      try {
+        return mergeSendPolicy(globalPolicy, undefined, fax.queued.policy === undefined ? undefined : parseSendPolicyOverride(fax.queued.policy, 'policy'));
+      } catch (error) {
+        // Validated at submission; a policy that no longer parses falls back to the global one.
+        logger.warn({ err: error, faxId: fax.queued.faxId }, 'fax send policy ignored');
+        return globalPolicy;
+      }
+    },
+    transportFor: (fax) => ({ ecm: true, v17: true, t38: config.fax.t38.upstream.enabled && !deps.stationNeedsAudio(fax.queued.to) }),
+    unfinishedFaxIds: () => unfinishedOutboundFaxIds(deps.faxes()),
+    useModDbOverrides: send.modDbOverrides,
+    clock: deps.clock,
+    logger: logger.child({ component: 'outbound' }),
+  });
+  await runtime.start();
+
+  return {
+    runtime,
+    async close() {
+      await runtime.drain(config.fax.drainTimeoutMs);
+      await runtime.stop();
+      await dialer.close();
+    },
+  };
+}

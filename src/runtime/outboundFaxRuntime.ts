@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { createActor, type ActorRefFrom } from 'xstate';
+import { outboundFaxMachine, type OutboundFaxInput, type OutboundFaxSignal } from '../../machines/outboundFax.js';
+import type { Submitter } from '../domain/outbound/outboundFaxEvents.js';
+import type { SendPolicy } from '../domain/outbound/sendPolicy.js';
+import { firstAttemptState, type TransportSettings } from '../domain/outbound/sendState.js';
+import { faxStream } from '../domain/streams.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventStore } from '../ports/eventStore.js';
+import type { FaxDialer } from '../ports/faxDialer.js';
+import type { ChannelScheduler } from './channelScheduler.js';
+import { foldOutboundFax, restoredSendState, type OutboundFaxRecord } from './restoreOutboundFax.js';
+import { createStreamAppender, type StreamAppender } from './streamAppender.js';
+
+export interface OutboundFaxRuntimeDeps {
+  eventStore: EventStore;
+  dialer: FaxDialer;
+  scheduler: ChannelScheduler;
+  /** The prepared TIFF's path as FreeSWITCH reads it. */
+  tiffPathOf(documentId: string): Promise<string>;
+  /** Gateways for a fax, most preferred first (the tenant's and global upstream gateways). */
+  gatewaysFor(fax: OutboundFaxRecord): string[];
+  policyFor(fax: OutboundFaxRecord): SendPolicy;
+  /** What the first attempt may use (T.38 off for stations known to need audio). */
+  transportFor(fax: OutboundFaxRecord): TransportSettings;
+  /** Outbound faxes the read model shows as not finished (restored on start). */
+  unfinishedFaxIds(): string[];
+  /** Apply FreeSWITCH's mod_db `override-<number>` variables (the original's per-destination overrides). */
+  useModDbOverrides: boolean;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface OutboundFaxRuntime {
+  /** Restores every unfinished outbound fax (after a restart), reconciling those that were in a call. */
+  start(): Promise<void>;
+  /** A fax was just queued (FaxQueued + FaxDocumentPrepared stored): start sending it. */
+  queued(faxId: string): void;
+  cancel(faxId: string, by: Submitter): Promise<'cancelled' | 'finished' | 'notFound'>;
+  /** Faxes with a live actor. */
+  activeFaxIds(): string[];
+  /** Resolves when every fax that is in a call has finished it, or after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type FaxActor = ActorRefFrom<typeof outboundFaxMachine>;
+
+/**
+ * Runs one outbound fax actor per unfinished fax: the actor's events go to the fax's stream through
+ * its single appender, the dialer's signals for its calls go to the actor, and its effects become
+ * channel requests, originates and hang-ups.
+ */
+export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): OutboundFaxRuntime {
+  const actors = new Map<string, { actor: FaxActor; appender: StreamAppender; done: Promise<void> }>();
+  const now = () => deps.clock.now().toISOString();
+  const signal = (faxId: string, event: OutboundFaxSignal) => {
+    const entry = actors.get(faxId);
+    if (entry && entry.actor.getSnapshot().status === 'active') entry.actor.send(event);
+  };
+
+  const machine = outboundFaxMachine.provide({
+    actions: {
+      requestChannel: ({ context }, { gateway }) =>
+        deps.scheduler.request({
+          faxId: context.faxId,
+          tenantId: context.tenantId,
+          gateway,
+          destination: context.to,
+          // Granted from inside the actor's own transition: deliver on the next microtask.
+          grant: () => queueMicrotask(() => signal(context.faxId, { type: 'channel.granted', at: now(), callUuid: randomUUID() })),
+        }),
+      releaseChannel: ({ context }) => {
+        deps.scheduler.release(context.faxId);
+        if (context.call) deps.dialer.release(context.call.callUuid);
+      },
+      originate: ({ context }, { callUuid, gateway, variables }) => {
+        void dial(context.faxId, { callUuid, gateway, destination: context.to, variables, tiffPath: context.tiffPath });
+      },
+      hangupCall: ({ context }) => {
+        if (!context.call) return;
+        deps.dialer.hangup(context.call.callUuid, 'ORIGINATOR_CANCEL').catch((error: unknown) => deps.logger.warn({ err: error, faxId: context.faxId }, 'could not hang up'));
+      },
+    },
+  });
+
+  async function dial(faxId: string, request: Parameters<FaxDialer['originate']>[0]): Promise<void> {
+    try {
+      const overrides = deps.useModDbOverrides ? await deps.dialer.overridesFor(request.destination).catch(() => ({})) : {};
+      await deps.dialer.originate({ ...request, variables: { ...request.variables, ...overrides } }, (event) => signal(faxId, event));
+    } catch (error) {
+      deps.logger.warn({ err: error, faxId }, 'originate not sent');
+      signal(faxId, { type: 'dial.failed', at: now(), error: (error as Error).message });
+    }
+  }
+
+  async function run(record: OutboundFaxRecord): Promise<void> {
+    const faxId = record.queued.faxId;
+    if (actors.has(faxId) || record.finished || !record.document) return;
+    const log = deps.logger.child({ faxId });
+    const gateways = deps.gatewaysFor(record);
+    const transport = deps.transportFor(record);
+    const input: OutboundFaxInput = {
+      faxId,
+      tenantId: record.queued.tenantId,
+      to: record.queued.to,
+      from: record.queued.from,
+      tiffPath: await deps.tiffPathOf(record.document.documentId),
+      pages: record.document.pages,
+      baseVariables: baseVariables(record),
+      policy: deps.policyFor(record),
+      next: record.attempts === 0 ? firstAttemptState(gateways, transport) : restoredSendState(record, gateways, transport),
+      attemptLog: record.attemptLog,
+      now: deps.clock.now().getTime(),
+      ...(record.retryAt !== undefined && !record.inCall ? { retryAt: record.retryAt } : {}),
+      ...(record.inCall ? { inCall: record.inCall } : {}),
+    };
+    if (actors.has(faxId)) return;
+    const appender = createStreamAppender(deps.eventStore, faxStream(faxId), {
+      expected: record.revision,
+      metadata: { correlationId: faxId, tenantId: record.queued.tenantId, actor: 'outboundFax' },
+      onError: (error) => log.error({ err: error }, 'could not store fax events'),
+    });
+    const actor = createActor(machine, { input });
+    actor.on('*', (event) => appender.append({ type: event.type, data: event.data }));
+    const done = new Promise<void>((resolve) => {
+      actor.subscribe({
+        complete: () => void appender.flushed().catch(() => undefined).finally(() => {
+          actors.delete(faxId);
+          resolve();
+        }),
+        error: (error) => {
+          log.error({ err: error }, 'outbound fax actor failed');
+          deps.scheduler.release(faxId);
+          actors.delete(faxId);
+          resolve();
+        },
+      });
+    });
+    actors.set(faxId, { actor, appender, done });
+    actor.start();
+    if (record.inCall) void reconcile(faxId, record.inCall.callUuid);
+  }
+
+  /** A fax that was in a call when we lost track: follow the call again if it is still up. */
+  async function reconcile(faxId: string, callUuid: string): Promise<void> {
+    try {
+      await deps.dialer.ready();
+      if (await deps.dialer.callExists(callUuid)) {
+        await deps.dialer.follow(callUuid, (event) => signal(faxId, event));
+        signal(faxId, { type: 'call.alive', at: now() });
+      } else {
+        signal(faxId, { type: 'call.gone', at: now() });
+      }
+    } catch (error) {
+      deps.logger.warn({ err: error, faxId }, 'could not reconcile the call yet; retrying');
+      setTimeout(() => void reconcile(faxId, callUuid), 1000).unref();
+    }
+  }
+
+  async function load(faxId: string): Promise<OutboundFaxRecord | undefined> {
+    return foldOutboundFax(await deps.eventStore.readStream(faxStream(faxId)));
+  }
+
+  return {
+    async start() {
+      for (const faxId of deps.unfinishedFaxIds()) {
+        const record = await load(faxId);
+        if (record && !record.finished) await run(record);
+      }
+    },
+    queued(faxId) {
+      void load(faxId).then(
+        (record) => (record ? run(record) : deps.logger.error({ faxId }, 'queued fax has no FaxQueued event')),
+        (error: unknown) => deps.logger.error({ err: error, faxId }, 'could not start a queued fax'),
+      );
+    },
+    async cancel(faxId, by) {
+      const entry = actors.get(faxId);
+      if (entry) {
+        signal(faxId, { type: 'fax.cancel', at: now(), by });
+        return 'cancelled';
+      }
+      const record = await load(faxId);
+      if (!record) return 'notFound';
+      return 'finished';
+    },
+    activeFaxIds: () => [...actors.keys()],
+    async drain(timeoutMs) {
+      const inCall = [...actors.values()].filter(({ actor }) => ['dialing', 'sending', 'endingCall', 'awaitingResult'].some((state) => actor.getSnapshot().matches(state as never)));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(inCall.map((entry) => entry.done)), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    },
+    async stop() {
+      for (const { actor } of actors.values()) actor.stop();
+      await Promise.all([...actors.values()].map((entry) => entry.appender.flushed().catch(() => undefined)));
+      actors.clear();
+    },
+  };
+}
+
+/** Channel variables every attempt of the fax gets. */
+function baseVariables(record: OutboundFaxRecord): Record<string, string> {
+  const fax = record.queued;
+  return {
+    fax_ident: fax.stationIdent ?? fax.from,
+    ...(fax.headerText ? { fax_header: fax.headerText } : {}),
+    origination_caller_id_number: fax.from.replace(/^\+/, ''),
+    origination_caller_id_name: fax.callerIdName ?? fax.from,
+    faxengine_fax_id: fax.faxId,
+  };
+}

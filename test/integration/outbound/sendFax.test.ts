@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOutboundHarness } from '../../support/outboundHarness.js';
+
+type Harness = Awaited<ReturnType<typeof startOutboundHarness>>;
+
+describe('sending faxes against the simulator', () => {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  it('sends a clean fax: one originate with a fresh uuid and the fax variables, pages, FaxSent', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} }, defaultStation: { t38: 'accept' } } });
+    const faxId = await harness.queue({ to: '+15557654321', headerText: 'Acme, Inc.', stationIdent: '+1 555 123 0000' }, 3);
+    const events = await harness.finished(faxId);
+    expect(events.map((event) => event.type)).toEqual([
+      'FaxQueued',
+      'FaxDocumentPrepared',
+      'FaxSendAttemptStarted',
+      'FaxCallAnswered',
+      ...events.filter((event) => event.type === 'FaxNegotiated').map(() => 'FaxNegotiated'),
+      'FaxPageTransferred',
+      'FaxPageTransferred',
+      'FaxPageTransferred',
+      'FaxSent',
+    ]);
+    const [originate] = harness.originates();
+    const started = events.find((event) => event.type === 'FaxSendAttemptStarted')!.data as { callUuid: string };
+    expect(originate!.command).toContain(`origination_uuid=${started.callUuid}`);
+    expect(originate!.command).toContain("fax_header='Acme, Inc.'");
+    expect(originate!.command).toContain('sofia/gateway/gw1/+15557654321 &txfax(');
+    expect(events.at(-1)!.data).toMatchObject({ pages: 3, attempts: 1, gateway: 'gw1' });
+  });
+
+  it('no answer on gateway A → gateway B at once, by priority', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gwA: { state: 'down' }, gwB: {} } }, gateways: ['gwA', 'gwB'] });
+    const faxId = await harness.queue({ to: '+15557654321' });
+    const events = await harness.finished(faxId);
+    const attempts = events.filter((event) => event.type === 'FaxSendAttemptStarted').map((event) => (event.data as { gateway: string }).gateway);
+    expect(attempts).toEqual(['gwA', 'gwB']);
+    expect(events.find((event) => event.type === 'FaxSendAttemptFailed')!.data).toMatchObject({ gateway: 'gwA', outcomeClass: 'gatewayFailure' });
+    expect(events.at(-1)!.type).toBe('FaxSent');
+  });
+
+  it('busy, then success after the (1 s) busy delay on the same gateway', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} }, stations: { '+15550000001': { outcome: 'USER_BUSY', ringSeconds: 0 } } }, policy: { busyRetryDelayMs: 1000 } });
+    const faxId = await harness.queue({ to: '+15550000001' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await harness.types(faxId)).toContain('FaxRetryScheduled');
+    harness.sim.setStation('+15550000001', { outcome: 'answer' });
+    const events = await harness.finished(faxId);
+    const scheduled = events.find((event) => event.type === 'FaxRetryScheduled')!;
+    const second = events.filter((event) => event.type === 'FaxSendAttemptStarted')[1]!;
+    expect(Date.parse(second.created) - Date.parse((scheduled.data as { retryAt: string }).retryAt)).toBeGreaterThanOrEqual(-5);
+    expect(events.at(-1)!.type).toBe('FaxSent');
+  });
+
+  it('all attempts failing → FaxFailed with every attempt’s reason', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} }, stations: { '+15550000002': { outcome: 'USER_BUSY', ringSeconds: 0 } } }, policy: { maxAttempts: 2, busyRetryDelayMs: 1000 } });
+    const faxId = await harness.queue({ to: '+15550000002' });
+    const events = await harness.finished(faxId);
+    const failed = events.at(-1)!;
+    expect(failed.type).toBe('FaxFailed');
+    expect(failed.data).toMatchObject({ attempts: 2, reason: expect.stringMatching(/failed after 2 attempts: busy \(USER_BUSY\)/) });
+    expect((failed.data as { attemptLog: unknown[] }).attemptLog).toHaveLength(2);
+  });
+
+  it('training failure → the next attempt goes with V.17 disabled', async () => {
+    harness = await startOutboundHarness({
+      scenario: { gateways: { gw1: {} }, stations: { '+15550000003': { t38: 'none', failure: { code: 48, negotiations: 1 } } } },
+      policy: { failureRetryDelayMs: 1000 },
+    });
+    const faxId = await harness.queue({ to: '+15550000003' });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    harness.sim.setStation('+15550000003', { t38: 'none' });
+    const events = await harness.finished(faxId);
+    expect(events.find((event) => event.type === 'FaxSendAttemptFailed')!.data).toMatchObject({ outcomeClass: 'negotiationFailure' });
+    const originates = harness.originates();
+    expect(originates).toHaveLength(2);
+    expect(originates[0]!.command).toContain('fax_disable_v17=false');
+    expect(originates[1]!.command).toContain('fax_disable_v17=true');
+    expect(events.at(-1)!.type).toBe('FaxSent');
+  });
+
+  it('cancel while queued never dials; cancel in a call hangs it up with uuid_kill', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} }, defaultStation: { ringSeconds: 100 } }, channels: 1, timeScale: 0.05 });
+    const inCall = await harness.queue({ to: '+15550000004' });
+    const waiting = await harness.queue({ to: '+15550000005' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await harness.runtime.cancel(waiting, { kind: 'admin' })).toBe('cancelled');
+    expect(await harness.runtime.cancel(inCall, { kind: 'admin' })).toBe('cancelled');
+    const waitingEvents = await harness.finished(waiting);
+    const callEvents = await harness.finished(inCall);
+    expect(waitingEvents.at(-1)!.data).toMatchObject({ during: 'queued' });
+    expect(callEvents.at(-1)!).toMatchObject({ type: 'FaxCancelled', data: { during: 'call' } });
+    expect(harness.originates()).toHaveLength(1);
+    const api = harness.sim.connections().flatMap((connection) => harness!.sim.commandLog(connection.id)).map((entry) => entry.command);
+    expect(api.some((command) => command.startsWith('api uuid_kill'))).toBe(true);
+  });
+
+  it('applies the original’s mod_db override-<number> variables to calls to that number', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} } } });
+    await harness.dialer.ready();
+    harness.sim.context.db.api('insert/override-+15550000006/fax_enable_t38/false');
+    const faxId = await harness.queue({ to: '+15550000006' });
+    await harness.finished(faxId);
+    expect(harness.originates()[0]!.command).toContain('fax_enable_t38=false');
+  });
+});
