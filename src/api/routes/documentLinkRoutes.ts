@@ -1,0 +1,47 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { QueryView } from '../../../projections/documentProjection.js';
+import { findFax } from '../../../projections/faxQueries.js';
+import { NotFoundError } from '../../domain/errors.js';
+import type { Clock } from '../../ports/clock.js';
+import type { DocumentStore } from '../../ports/documentStore.js';
+import { ForbiddenError } from '../auth/forbidden.js';
+import type { AuthEnv } from '../auth/principal.js';
+import { problemResponses as P, routeModule } from './openapiHelpers.js';
+
+export interface DocumentLinkRouteDeps {
+  /** Whether the signature signs this fax and expiry, and the link has not expired. */
+  verify(faxId: string, expires: string, signature: string, now: Date): boolean;
+  faxes: () => QueryView;
+  documents: DocumentStore;
+  clock: Clock;
+}
+
+const download = createRoute({
+  method: 'get',
+  path: '/v1/documents/{faxId}',
+  tags: ['Faxes'],
+  summary: "A fax's PDF through a signed, expiring link (as sent in webhooks); needs no credentials",
+  request: {
+    params: z.object({ faxId: z.string().openapi({ param: { name: 'faxId', in: 'path' } }) }),
+    query: z.object({ expires: z.string(), signature: z.string() }),
+  },
+  responses: { 200: { description: 'application/pdf' }, 403: P[403], 404: P[404], 422: P[422] },
+});
+
+/** Serves documents to webhook receivers that hold a link signed by the notifier. */
+export function documentLinkRoutes(deps: DocumentLinkRouteDeps): OpenAPIHono<AuthEnv> {
+  const routes = routeModule();
+  routes.openapi(download, async (c) => {
+    const { faxId } = c.req.valid('param');
+    const { expires, signature } = c.req.valid('query');
+    if (!deps.verify(faxId, expires, signature, deps.clock.now())) throw new ForbiddenError('the link is invalid or has expired');
+    const fax = findFax(deps.faxes(), faxId);
+    if (!fax?.documentId) throw new NotFoundError(`fax ${faxId} has no document`);
+    const path = await deps.documents.pathOf(fax.documentId, 'application/pdf');
+    const body = Readable.toWeb(createReadStream(path)) as ReadableStream;
+    return new Response(body, { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.pdf"` } }) as never;
+  });
+  return routes;
+}

@@ -1,0 +1,126 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { QueryView } from '../../../projections/documentProjection.js';
+import { findFax } from '../../../projections/faxQueries.js';
+import { listNotifications } from '../../../projections/notificationQueries.js';
+import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import type { NotificationEvent, NotificationRef } from '../../domain/notifications/notificationEvents.js';
+import { notificationStates } from '../../domain/notifications/notificationState.js';
+import { faxStream } from '../../domain/streams.js';
+import type { Clock } from '../../ports/clock.js';
+import type { EventStore } from '../../ports/eventStore.js';
+import type { Auth } from '../auth/authenticate.js';
+import type { AuthEnv } from '../auth/principal.js';
+import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
+
+export interface NotificationRouteDeps {
+  notifications: () => QueryView;
+  faxes: () => QueryView;
+  eventStore: EventStore;
+  clock: Clock;
+  auth: Auth;
+}
+
+const tags = ['Notifications'];
+const statuses = ['pending', 'retrying', 'sent', 'dead'] as const;
+const notificationSchema = z.object({}).passthrough().openapi('Notification');
+const page = jsonContent(z.object({ items: z.array(notificationSchema) }), 'notifications, most recently changed first');
+const faxParam = z.string().openapi({ param: { name: 'id', in: 'path' } });
+const notificationParam = z.string().openapi({ param: { name: 'notificationId', in: 'path' } });
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/notifications',
+  tags,
+  summary: 'E-mail and webhook notifications by status (`status=dead`: the dead letters); a tenant user sees its tenant only',
+  security: anyAuth,
+  request: {
+    query: z.object({
+      status: z.enum(statuses).optional(),
+      tenantId: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+  },
+  responses: { 200: page, 401: P[401], 422: P[422] },
+});
+const ofFax = createRoute({
+  method: 'get',
+  path: '/v1/faxes/{id}/notifications',
+  tags,
+  summary: "A fax's notifications and where each stands",
+  security: anyAuth,
+  request: { params: z.object({ id: faxParam }) },
+  responses: { 200: page, 401: P[401], 404: P[404] },
+});
+const redeliver = createRoute({
+  method: 'post',
+  path: '/v1/faxes/{id}/notifications/{notificationId}/redeliver',
+  tags,
+  summary: 'Try a dead-lettered notification again (a new round of the retry schedule, same webhook-id)',
+  security: anyAuth,
+  request: { params: z.object({ id: faxParam, notificationId: notificationParam }) },
+  responses: { 202: jsonContent(z.object({ notificationId: z.string(), status: z.literal('pending') }), 'redelivery requested'), 401: P[401], 404: P[404], 409: P[409] },
+});
+
+/** Notification state from the read model, and the manual redelivery of dead letters. */
+export function notificationRoutes(deps: NotificationRouteDeps): OpenAPIHono<AuthEnv> {
+  const routes = routeModule();
+  routes.use('/v1/notifications', deps.auth.any);
+  routes.use('/v1/faxes/:id/notifications', deps.auth.any);
+  routes.use('/v1/faxes/:id/notifications/*', deps.auth.any);
+
+  routes.openapi(list, (c) => {
+    const { limit, tenantId, status } = c.req.valid('query');
+    const principal = c.get('principal');
+    const scope = principal.kind === 'admin' ? tenantId : principal.tenantId;
+    return c.json({ items: listNotifications(deps.notifications(), { ...(scope ? { tenantId: scope } : {}), ...(status ? { status } : {}) }, limit) }, 200);
+  });
+  routes.openapi(ofFax, (c) => {
+    const faxId = visibleFaxId(c, deps.faxes(), c.req.valid('param').id);
+    return c.json({ items: listNotifications(deps.notifications(), { faxId }, 500) }, 200);
+  });
+  routes.openapi(redeliver, async (c) => {
+    const { id, notificationId } = c.req.valid('param');
+    const faxId = visibleFaxId(c, deps.faxes(), id);
+    const events = await deps.eventStore.readStream(faxStream(faxId));
+    const ref = lastRefOf(events, notificationId);
+    const state = notificationStates(events).get(notificationId);
+    if (!ref || !state) throw new NotFoundError(`notification ${notificationId} of fax ${faxId} not found`);
+    if (state.status !== 'dead') throw new ConflictError(`notification ${notificationId} is ${state.status}; only dead-lettered notifications can be redelivered`);
+    const principal = c.get('principal');
+    const requested: NotificationEvent = {
+      type: 'NotificationRedeliveryRequested',
+      data: { ...ref, requestedAt: deps.clock.now().toISOString(), requestedBy: principal.kind === 'admin' ? 'admin' : `user:${principal.username}` },
+    };
+    // The exact revision: two requests at once cannot both revive it (the second gets 409).
+    await deps.eventStore.append(
+      faxStream(faxId),
+      [{ ...requested, metadata: { correlationId: faxId, causationId: ref.sourceEventId, actor: 'api', ...(ref.tenantId ? { tenantId: ref.tenantId } : {}) } }],
+      events.at(-1)!.revision,
+    );
+    c.header('Location', `/v1/faxes/${encodeURIComponent(faxId)}/notifications`);
+    return c.json({ notificationId, status: 'pending' as const }, 202);
+  });
+  return routes;
+}
+
+function lastRefOf(events: ReadonlyArray<{ type: string; data: unknown }>, notificationId: string): NotificationRef | undefined {
+  for (let index = events.length - 1; index >= 0; index--) {
+    const event = events[index]!;
+    if (!event.type.startsWith('Notification')) continue;
+    const data = event.data as NotificationRef;
+    if (data.notificationId === notificationId) {
+      const { faxId, tenantId, sourceEventId, sourceType, endpointId, target } = data;
+      return { notificationId, faxId, tenantId, sourceEventId, sourceType, endpointId, target };
+    }
+  }
+  return undefined;
+}
+
+/** Another tenant's fax answers exactly like a missing one. */
+function visibleFaxId(c: Context<AuthEnv>, faxes: QueryView, faxId: string): string {
+  const fax = findFax(faxes, faxId);
+  const principal = c.get('principal');
+  if (!fax || (principal.kind !== 'admin' && fax.tenantId !== principal.tenantId)) throw new NotFoundError(`fax ${faxId} not found`);
+  return fax.faxId;
+}

@@ -1,0 +1,96 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { notificationProjection } from '../projections/notificationProjection.js';
+import { waitingNotifications } from '../projections/notificationQueries.js';
+import type { QueryView } from '../projections/documentProjection.js';
+import { routingCollections, type RouteEndpoint } from '../projections/routingModel.js';
+import { routingProjection } from '../projections/routingProjection.js';
+import { createSmtpMailer, smtpConfigured } from './adapters/smtp/smtpMailer.js';
+import { createHttpWebhookTransport } from './adapters/webhook/httpWebhookTransport.js';
+import type { Config } from './config/schema.js';
+import type { Bus } from './ports/bus.js';
+import type { Clock } from './ports/clock.js';
+import type { DocumentStore } from './ports/documentStore.js';
+import type { EventStore } from './ports/eventStore.js';
+import { startBusTrigger } from './notifiers/busTrigger.js';
+import { createDocumentLinks, loadLinkSigningKey, type DocumentLinks } from './notifiers/documentLinks.js';
+import { domainOf, sendEmailNotification } from './notifiers/emailNotification.js';
+import { startEventStoreTrigger } from './notifiers/eventStoreTrigger.js';
+import { createNotifier } from './notifiers/notifier.js';
+import { createRetryScheduler } from './notifiers/retryScheduler.js';
+import { createTemplates } from './notifiers/templates.js';
+import { sendWebhookNotification } from './notifiers/webhookNotification.js';
+import { version } from './version.js';
+
+/**
+ * Part of the composition root: the e-mail and webhook notifiers. With Kafka they consume the
+ * topic in group `faxengine-notifiers`; embedded, they follow the event store through a
+ * checkpointed subscription of their own, because the in-process bus forgets on a crash.
+ */
+export async function startNotifiers(deps: {
+  config: Config;
+  eventStore: EventStore;
+  bus: Bus;
+  documents: DocumentStore;
+  view: (projection: string) => QueryView;
+  clock: Clock;
+  logger: Logger;
+  /** Where receivers reach the API (for document links); known once the HTTP server listens. */
+  publicBaseUrl: () => string;
+}): Promise<{ links: DocumentLinks; close(): Promise<void> }> {
+  const { config, clock } = deps;
+  const logger = deps.logger.child({ component: 'notifiers' });
+  const settings = config.notifications;
+  const links = createDocumentLinks({ key: loadLinkSigningKey(settings.linkSigningKey, config.dataDir), baseUrl: deps.publicBaseUrl, ttlMs: settings.documentLinkTtl });
+  const mailer = smtpConfigured(config.smtp) ? createSmtpMailer(config.smtp) : undefined;
+  if (!mailer) logger.warn('no SMTP server configured (smtp.host / smtp.url): e-mail notifications will be dead-lettered as not_configured');
+  const templates = createTemplates(settings.templatesDir);
+  const transport = createHttpWebhookTransport();
+  const email = { mailer, templates, documents: deps.documents, messageIdDomain: domainOf(config.smtp.from) };
+  const webhook = {
+    transport,
+    secretOf: (endpointId: string) => {
+      const endpoint = deps.view(routingProjection.name).get<RouteEndpoint>(routingCollections.endpoints, endpointId);
+      return endpoint?.target.kind === 'webhook' ? endpoint.target.secret : undefined;
+    },
+    documents: deps.documents,
+    links,
+    timeoutMs: settings.webhookTimeoutMs,
+    clock,
+    userAgent: `faxengine/${version} (${hostname()})`,
+  };
+
+  let scheduler: ReturnType<typeof createRetryScheduler> | undefined;
+  const notifier = createNotifier({
+    eventStore: deps.eventStore,
+    clock,
+    logger,
+    retrySchedule: settings.retrySchedule,
+    attempt: (notification) => (notification.ref.target.channel === 'email' ? sendEmailNotification(email, notification) : sendWebhookNotification(webhook, notification)),
+    onRetryDue: (faxId, at) => scheduler?.arm(faxId, at),
+  });
+  scheduler = createRetryScheduler({
+    process: notifier.process,
+    waiting: () => waitingNotifications(deps.view(notificationProjection.name)).map((item) => ({ faxId: item.faxId, at: item.nextAttemptAt })),
+    clock,
+    logger,
+    // Past the longest an attempt elsewhere can take, a waiting retry is taken to have lost its owner.
+    takeoverAfterMs: Math.max(settings.webhookTimeoutMs, config.smtp.timeoutMs) + 1_000,
+  });
+  scheduler.start();
+
+  const kafka = config.kafka.brokers.length > 0;
+  const trigger = kafka
+    ? await startBusTrigger({ bus: deps.bus, topic: config.kafka.topic, process: notifier.process, logger })
+    : await startEventStoreTrigger({ eventStore: deps.eventStore, process: notifier.process, logger });
+  logger.info({ driver: kafka ? 'kafka' : 'event store', smtp: Boolean(mailer) }, 'notifiers started');
+
+  return {
+    links,
+    async close() {
+      await trigger.stop();
+      await scheduler.stop();
+      mailer?.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { Logger } from 'pino';
+import type { NotificationEvent } from '../domain/notifications/notificationEvents.js';
+import { faxStreamClosed, planNotifications, type PlannedNotification } from '../domain/notifications/notificationPlan.js';
+import { isDue, newNotificationState, nextAttemptAt, notificationStates } from '../domain/notifications/notificationState.js';
+import { faxStream } from '../domain/streams.js';
+import type { Clock } from '../ports/clock.js';
+import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../ports/eventStore.js';
+import type { AttemptOutcome } from './attemptOutcome.js';
+import { createKeyedLock } from './keyedLock.js';
+
+export interface NotifierDeps {
+  eventStore: EventStore;
+  clock: Clock;
+  logger: Logger;
+  /** Waits after the 1st, 2nd, … failed attempt of a round; after the last, dead-lettered. */
+  retrySchedule: readonly number[];
+  /** Makes one attempt; never throws (a thrown error counts as a passing failure). */
+  attempt(notification: PlannedNotification, attempt: number): Promise<AttemptOutcome>;
+  /** Told when a notification of the fax waits for a retry at `at` (ISO), to arm a timer. */
+  onRetryDue?(faxId: string, at: string): void;
+  random?: () => number;
+}
+
+export interface Notifier {
+  /**
+   * Makes every notification of the fax that is due now (never tried, redelivery requested, or its
+   * retry time passed) and appends the outcomes to the fax's stream; resolves once they are stored.
+   * Safe to call any number of times: the stream says what was done already.
+   */
+  process(faxId: string): Promise<void>;
+}
+
+/** How often an append that lost a race with another writer is re-checked and tried again. */
+const appendRaces = 5;
+
+/**
+ * The notifiers' core: the fax stream is the idempotency record. A notification's outcome is
+ * appended with the revision that was read before the attempt; when another writer (another
+ * instance) got there first, the stream is read again and only outcomes for attempts nobody else
+ * recorded are kept. Attempts of one fax run side by side; faxes are serialised one by one.
+ */
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const lock = createKeyedLock();
+  const random = deps.random ?? Math.random;
+  const logger = deps.logger.child({ component: 'notifier' });
+
+  async function processNow(faxId: string): Promise<void> {
+    const stream = faxStream(faxId);
+    let events = await deps.eventStore.readStream(stream);
+    if (!faxStreamClosed(events)) return;
+    const now = deps.clock.now();
+    const states = notificationStates(events);
+    const planned = planNotifications(events, faxId);
+    const due = planned.filter((notification) => isDue(states.get(notification.ref.notificationId) ?? newNotificationState(), now));
+    armWaiting(faxId, planned, states, now);
+    if (due.length === 0) return;
+
+    const outcomes = await Promise.all(
+      due.map(async (notification) => {
+        const state = states.get(notification.ref.notificationId) ?? newNotificationState();
+        const outcome = await deps.attempt(notification, state.attempts + 1).catch(
+          (error: unknown): AttemptOutcome => ({ ok: false, error: { kind: 'network', message: (error as Error).message ?? String(error) }, permanent: false }),
+        );
+        return { notification, state, outcome };
+      }),
+    );
+
+    let pending = outcomes;
+    for (let race = 0; pending.length > 0; race++) {
+      const at = deps.clock.now();
+      const records = pending.flatMap(({ notification, state, outcome }) => outcomeEvents(notification, state.attempts + 1, state.roundAttempts + 1, outcome, at));
+      try {
+        await deps.eventStore.append(stream, records.map((event) => withMetadata(event, faxId)), events.at(-1)!.revision);
+        break;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || race >= appendRaces) throw error;
+        events = await deps.eventStore.readStream(stream);
+        const fresh = notificationStates(events);
+        // Someone else recorded an attempt of this notification meanwhile: theirs stands, ours is dropped.
+        pending = pending.filter(({ notification, state }) => (fresh.get(notification.ref.notificationId)?.attempts ?? 0) === state.attempts);
+      }
+    }
+    for (const { notification, outcome } of pending) {
+      const log = logger.child({ faxId, notificationId: notification.ref.notificationId, channel: notification.ref.target.channel });
+      if (outcome.ok) log.info('notification sent');
+      else log.warn({ error: outcome.error, permanent: outcome.permanent }, 'notification attempt failed');
+    }
+    const after = notificationStates(await deps.eventStore.readStream(stream));
+    armWaiting(faxId, planned, after, deps.clock.now());
+  }
+
+  function outcomeEvents(notification: PlannedNotification, attempt: number, roundAttempt: number, outcome: AttemptOutcome, at: Date): NotificationEvent[] {
+    const ref = notification.ref;
+    if (outcome.ok) return [{ type: 'NotificationSent', data: { ...ref, attempt, sentAt: at.toISOString(), detail: outcome.detail } }];
+    const next = outcome.permanent ? null : nextAttemptAt(roundAttempt, deps.retrySchedule, at, random());
+    const failure: NotificationEvent = {
+      type: 'NotificationAttemptFailed',
+      data: { ...ref, attempt, failedAt: at.toISOString(), error: outcome.error, permanent: outcome.permanent, nextAttemptAt: next },
+    };
+    if (next !== null) return [failure];
+    return [failure, { type: 'NotificationDeadLettered', data: { ...ref, attempts: attempt, deadLetteredAt: at.toISOString(), reason: outcome.error } }];
+  }
+
+  function armWaiting(faxId: string, planned: readonly PlannedNotification[], states: ReturnType<typeof notificationStates>, now: Date): void {
+    if (!deps.onRetryDue) return;
+    const waiting = planned
+      .map((notification) => states.get(notification.ref.notificationId))
+      .filter((state) => state?.status === 'retrying' && state.nextAttemptAt !== null && Date.parse(state.nextAttemptAt) > now.getTime())
+      .map((state) => state!.nextAttemptAt!)
+      .sort();
+    if (waiting[0]) deps.onRetryDue(faxId, waiting[0]);
+  }
+
+  return {
+    process: (faxId) => lock.run(faxId, () => processNow(faxId)),
+  };
+}
+
+function withMetadata(event: NotificationEvent, faxId: string): NewEvent {
+  const { tenantId, sourceEventId } = event.data;
+  return { type: event.type, data: event.data, metadata: { correlationId: faxId, causationId: sourceEventId, actor: 'notifier', ...(tenantId ? { tenantId } : {}) } };
+}
+
