@@ -1,0 +1,107 @@
+import type { Route } from '../../../projections/routingQueries.js';
+import { NotPermittedError, ValidationError } from '../../domain/errors.js';
+import type { PageSize, Resolution, ResultNotifyMode } from '../../domain/outbound/outboundFaxEvents.js';
+import { parseSendPolicyOverride, type SendPolicyOverride } from '../../domain/outbound/sendPolicy.js';
+import { toE164 } from '../../domain/tenancy/e164.js';
+import { checkEmails, checkStationIdent } from '../../domain/tenancy/validation.js';
+
+/** What a sender asks for, besides the documents; field names are the API's. */
+export interface SubmissionFields {
+  /** The tenant to send for; left out (admin only), the tenant that owns `from`. */
+  tenantId?: string;
+  to: string;
+  from: string;
+  callerIdName?: string;
+  headerText?: string;
+  stationIdent?: string;
+  resolution?: Resolution;
+  pageSize?: PageSize;
+  /** Send policy overrides for this fax (`maxAttempts`, `busyRetryDelayMs`, …). */
+  policy?: unknown;
+  notifyEmails?: string[];
+  notifyMode?: ResultNotifyMode;
+}
+
+/** The request as validated: what the sender said (normalised), and the fax settings with defaults filled in. */
+export interface PreparedFields {
+  tenantId: string;
+  /** The sender's own values only, so a change of a number's settings never makes a retry "a different request". */
+  asked: Omit<SubmissionFields, 'policy'> & { tenantId: string; policy?: SendPolicyOverride };
+  to: string;
+  from: string;
+  callerIdName?: string;
+  headerText?: string;
+  stationIdent?: string;
+  resolution: Resolution;
+  pageSize: PageSize;
+  policy?: SendPolicyOverride;
+  notify?: { emails: string[]; mode: ResultNotifyMode };
+}
+
+export interface FieldContext {
+  defaultCountry: string;
+  /** Page size when none is asked for; undefined = Letter for +1 destinations, A4 elsewhere. */
+  defaultPageSize?: PageSize;
+  lookup: (e164: string) => Route | undefined;
+}
+
+/** Validates a submission's fields; throws 422 (`ValidationError`) or 403 (`NotPermittedError`) naming the field. */
+export function prepareFields(fields: SubmissionFields, context: FieldContext): PreparedFields {
+  const to = toE164(fields.to, context.defaultCountry, 'to');
+  const from = toE164(fields.from, context.defaultCountry, 'from');
+  const route = context.lookup(from);
+  // An unknown number and another tenant's answer alike, so the answer tells nothing about other tenants.
+  if (!route || (fields.tenantId !== undefined && route.tenantId !== fields.tenantId)) {
+    throw new NotPermittedError('from', `${from} is not a number of ${fields.tenantId === undefined ? 'any tenant' : `tenant ${fields.tenantId}`}`);
+  }
+  if (route.settings.direction === 'inbound') throw new ValidationError('from', `${from} is an inbound-only number; it cannot send`);
+
+  const callerIdName = text('callerIdName', fields.callerIdName, 100);
+  const headerText = text('headerText', fields.headerText, 100);
+  const stationIdent = fields.stationIdent === undefined ? undefined : (checkStationIdent('stationIdent', fields.stationIdent) ?? undefined);
+  const policy = fields.policy === undefined ? undefined : parseSendPolicyOverride(fields.policy, 'policy');
+  const notifyEmails = fields.notifyEmails === undefined ? undefined : checkEmails('notifyEmails', fields.notifyEmails);
+  const notify = notifyOf(notifyEmails, fields.notifyMode);
+
+  const asked = {
+    ...definedOnly({ callerIdName, headerText, stationIdent, resolution: fields.resolution, pageSize: fields.pageSize, policy, notifyEmails, notifyMode: fields.notifyMode }),
+    tenantId: route.tenantId,
+    to,
+    from,
+  };
+  return {
+    tenantId: route.tenantId,
+    asked,
+    to,
+    from,
+    ...definedOnly({
+      callerIdName: callerIdName ?? route.settings.displayName ?? undefined,
+      headerText: headerText ?? route.settings.faxHeader ?? undefined,
+      stationIdent: stationIdent ?? route.settings.stationIdent ?? undefined,
+      policy: policy && Object.keys(policy).length > 0 ? policy : undefined,
+      notify,
+    }),
+    resolution: fields.resolution ?? 'fine',
+    pageSize: fields.pageSize ?? context.defaultPageSize ?? (to.startsWith('+1') ? 'letter' : 'a4'),
+  };
+}
+
+function notifyOf(emails: string[] | undefined, mode: ResultNotifyMode | undefined): PreparedFields['notify'] {
+  if (emails === undefined && mode === undefined) return undefined;
+  const chosen = mode ?? 'report';
+  if (chosen !== 'none' && (emails ?? []).length === 0) throw new ValidationError('notifyEmails', `at least one address is needed for notifyMode ${chosen}`);
+  return { emails: chosen === 'none' ? [] : emails!, mode: chosen };
+}
+
+/** Free text that ends up in SIP headers and on the page: no control characters, bounded. */
+function text(field: string, value: string | undefined, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed.length > max) throw new ValidationError(field, `at most ${max} characters`);
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new ValidationError(field, 'must not contain control characters');
+  return trimmed.length > 0 ? trimmed : undefined;
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

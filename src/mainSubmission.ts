@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { RoutingTable } from '../projections/routingTable.js';
+import { createDocumentConverter } from './adapters/documents/faxConversion.js';
+import type { SubmissionRouteDeps } from './api/routes/submissionAccess.js';
+import { createFaxSubmission, type OutboundFaxControl } from './api/services/faxSubmission.js';
+import type { Config } from './config/schema.js';
+import type { Clock } from './ports/clock.js';
+import type { DocumentStore } from './ports/documentStore.js';
+import type { EventStore } from './ports/eventStore.js';
+
+export interface SubmissionWiring {
+  config: Config;
+  eventStore: EventStore;
+  documents: DocumentStore;
+  routing: RoutingTable;
+  control: OutboundFaxControl;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The submission service on the ghostscript converter, with the configured limits; the routes add `auth`. */
+export function createSubmissionApi(wiring: SubmissionWiring): Omit<SubmissionRouteDeps, 'auth'> {
+  const { submission } = wiring.config;
+  const tempDir = join(wiring.config.dataDir, 'tmp');
+  const converter = createDocumentConverter({
+    tempDir: join(tempDir, 'conversion'),
+    timeoutMs: submission.conversionTimeoutMs,
+    concurrency: submission.conversionConcurrency,
+  });
+  const service = createFaxSubmission({
+    eventStore: wiring.eventStore,
+    documents: wiring.documents,
+    converter,
+    lookupNumber: (e164) => wiring.routing.lookup(e164),
+    control: wiring.control,
+    clock: wiring.clock,
+    defaultCountry: wiring.config.numbers.defaultCountry,
+    defaultPageSize: submission.defaultPageSize,
+    limits: submission,
+    tempDir: join(tempDir, 'submissions'),
+    logger: wiring.logger.child({ component: 'submission' }),
+  });
+  return { service, maxTotalBytes: submission.maxTotalBytes, dropDir: submission.dropDir };
+}
