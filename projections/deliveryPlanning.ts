@@ -23,6 +23,6 @@ function toTarget(endpoint: RouteEndpoint): DeliveryTarget {
     case 'email':
       return { endpointId, kind: 'email', priority, addresses: [...target.addresses] };
     case 'webhook':
-      return { endpointId, kind: 'webhook', priority, url: target.url, style: target.style };
+      return { endpointId, kind: 'webhook', priority, url: target.url, style: target.style, ...(target.document ? { document: target.document } : {}) };
   }
 }

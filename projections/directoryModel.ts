@@ -1,4 +1,4 @@
-import type { EndpointScope, GatewayRole, NumberProfile, TenantSettings, WebhookStyle } from '../src/domain/tenancy/types.js';
+import type { EndpointScope, GatewayRole, NumberProfile, TenantSettings, WebhookDocument, WebhookStyle } from '../src/domain/tenancy/types.js';
 
 /** Documents of the directory projection: what the API lists and reads. No secrets. */
 export const directoryCollections = {
@@ -51,7 +51,7 @@ export interface ApiKeyView {
 export type EndpointTargetView =
   | { kind: 'gateway'; gateway: string; sourceIps: string[]; role: GatewayRole }
   | { kind: 'email'; addresses: string[] }
-  | { kind: 'webhook'; url: string; style: WebhookStyle; hasSecret: boolean };
+  | { kind: 'webhook'; url: string; style: WebhookStyle; document?: WebhookDocument; hasSecret: boolean };
 
 export interface EndpointView {
   id: string;

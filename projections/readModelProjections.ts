@@ -2,8 +2,9 @@ import { credentialsProjection } from './credentialsProjection.js';
 import { directoryProjection } from './directoryProjection.js';
 import type { DocumentProjection } from './documentProjection.js';
 import { faxProjection } from './faxProjection.js';
+import { notificationProjection } from './notificationProjection.js';
 import { routingProjection } from './routingProjection.js';
 
 /** The read models the server keeps (tenancy and faxes), and the streams they read. */
-export const readModelProjections: readonly DocumentProjection[] = [routingProjection, directoryProjection, credentialsProjection, faxProjection];
+export const readModelProjections: readonly DocumentProjection[] = [routingProjection, directoryProjection, credentialsProjection, faxProjection, notificationProjection];
 export const readModelStreamPrefixes: readonly string[] = ['tenant-', 'system-config', 'fax-'];

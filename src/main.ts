@@ -18,6 +18,11 @@ import { join } from 'node:path';
 import { createFileDocumentStore } from './adapters/documents/fileDocumentStore.js';
 import { splitHostPort } from './config/hostPort.js';
 import { startReceivePath } from './mainReceive.js';
+import { createSubmissionApi } from './mainSubmission.js';
+import { startSendPath } from './mainSend.js';
+import { startFaxRelay } from './reactors/faxRelay.js';
+import { startNotifiers } from './mainNotify.js';
+import { hostname } from 'node:os';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -55,6 +60,30 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
   const faxes = () => readModels.runner.view('faxes');
   const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, clock: systemClock, logger });
+  let listening: AddressInfo | undefined;
+  const notifiers = await startNotifiers({
+    config,
+    eventStore,
+    bus,
+    documents,
+    view: (projection) => readModels.runner.view(projection),
+    clock: systemClock,
+    logger,
+    publicBaseUrl: () => config.notifications.publicUrl ?? localBaseUrl(listening),
+  });
+
+  const sendPath = await startSendPath({
+    config,
+    eventStore,
+    documents,
+    routing: readModels.routing,
+    faxes,
+    stationNeedsAudio: receive.stations.needsAudio,
+    clock: systemClock,
+    logger,
+  });
+  const relay = await startFaxRelay({ eventStore, documents, queued: (faxId) => sendPath.runtime.queued(faxId), clock: systemClock, logger });
+  const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger });
 
   const app = createApp({
     eventStore,
@@ -63,10 +92,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     tenancy,
     faxes: { faxes, eventStore, documents, auth: tenancy.auth },
     stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
+    notifications: { notifications: () => readModels.runner.view('notifications'), faxes, eventStore, clock: systemClock, auth: tenancy.auth },
+    documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
+    submission: { ...submission, auth: tenancy.auth },
   });
   const { host, port } = splitHostPort(config.http.listen);
   const server = await listen(app.fetch, host, port);
   const httpAddress = server.address() as AddressInfo;
+  listening = httpAddress;
   logger.info({ address: `${httpAddress.address}:${httpAddress.port}` }, 'HTTP API listening');
 
   return {
@@ -76,7 +109,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     async close() {
       // Calls first: no new ones, and those in progress may finish and store their events.
       await receive.close();
+      await relay.stop();
+      await sendPath.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await notifiers.close();
       await readModels.close();
       await publisher.stop();
       await bus.close();
@@ -84,6 +120,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       logger.info('faxengine stopped');
     },
   };
+}
+
+/** Where this server's API is reached when `notifications.publicUrl` is not set: fine on one host, wrong behind a proxy. */
+function localBaseUrl(address: AddressInfo | undefined): string {
+  if (!address) return 'http://localhost';
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? hostname() : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {

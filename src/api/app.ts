@@ -9,6 +9,10 @@ import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
 import { tenancyRoutes } from './routes/tenancyRoutes.js';
 import { faxRoutes, type FaxRouteDeps } from './routes/faxRoutes.js';
 import { stationRoutes, type StationRouteDeps } from './routes/stationRoutes.js';
+import { faxSubmissionRoutes } from './routes/faxSubmissionRoutes.js';
+import type { SubmissionRouteDeps } from './routes/submissionAccess.js';
+import { notificationRoutes, type NotificationRouteDeps } from './routes/notificationRoutes.js';
+import { documentLinkRoutes, type DocumentLinkRouteDeps } from './routes/documentLinkRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -21,6 +25,12 @@ export interface AppDeps {
   faxes?: FaxRouteDeps;
   /** Station knowledge admin routes (/v1/stations…, the original's /admin/fallback). */
   stations?: StationRouteDeps;
+  /** Sending: POST /v1/faxes, DELETE /v1/faxes/{id}, the original's POST /fax/send. */
+  submission?: SubmissionRouteDeps;
+  /** Notification state, dead letters and redelivery (/v1/notifications, /v1/faxes/{id}/notifications…). */
+  notifications?: NotificationRouteDeps;
+  /** Signed document links for webhook receivers (/v1/documents/{faxId}). */
+  documentLinks?: DocumentLinkRouteDeps;
 }
 
 /** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
@@ -55,7 +65,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.route('/', healthRoutes(deps));
   if (deps.tenancy) app.route('/', tenancyRoutes(deps.tenancy));
   if (deps.faxes) app.route('/', faxRoutes(deps.faxes));
+  if (deps.submission) app.route('/', faxSubmissionRoutes(deps.submission));
   if (deps.stations) app.route('/', stationRoutes(deps.stations));
+  if (deps.notifications) app.route('/', notificationRoutes(deps.notifications));
+  if (deps.documentLinks) app.route('/', documentLinkRoutes(deps.documentLinks));
   app.route('/', docsPageRoutes());
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } });

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, DomainError, NotFoundError, NotPermittedError, TooLargeError, ValidationError } from '../domain/errors.js';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../ports/eventStore.js';
 
 /** RFC 9457 problem details. */
@@ -23,7 +23,11 @@ export function problemResponse(c: Context, problem: Problem): Response {
 /** Maps a thrown error to the problem it stands for; anything unknown is a 500 (a bug). */
 export function problemFor(error: unknown): Problem {
   if (error instanceof ValidationError) {
-    return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: error.message, field: error.field };
+    return { ...error.details, type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: error.message, field: error.field };
+  }
+  if (error instanceof NotPermittedError) return { type: 'about:blank', title: 'Forbidden', status: 403, detail: error.message, field: error.field };
+  if (error instanceof TooLargeError) {
+    return { ...error.details, type: 'about:blank', title: 'Content Too Large', status: 413, detail: error.message, field: error.field };
   }
   if (error instanceof NotFoundError) return { type: 'about:blank', title: 'Not Found', status: 404, detail: error.message };
   if (error instanceof ConflictError || error instanceof WrongExpectedRevisionError) {

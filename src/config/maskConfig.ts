@@ -11,6 +11,8 @@ export function maskConfig(config: Config): Record<string, unknown> {
     if (node && node[leaf] !== undefined) node[leaf] = MASK;
   }
   if (typeof masked.eventStore === 'string') masked.eventStore = maskUrlPassword(masked.eventStore);
+  const smtp = masked.smtp as { url?: string } | undefined;
+  if (smtp?.url) smtp.url = maskUrlPassword(smtp.url);
   return masked;
 }
 

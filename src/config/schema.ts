@@ -46,6 +46,24 @@ const eventStoreUrl = z
     'expected sqlite:<path> or a kurrentdb:// (esdb://) connection string',
   );
 
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds as a number, or text like `500ms`, `5s`, `2m`, `1h`, `7d` (a bare number is milliseconds). */
+const duration = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
+  return match ? Math.round(Number(match[1]) * durationUnits[match[2] ?? 'ms']!) : value;
+}, z.number({ error: 'expected a duration such as 500ms, 5s, 2m, 1h or 7d' }).int().min(0));
+
+const byteUnits: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Bytes as a number, or text like `512KB`, `20MB`, `1GB` (binary units; a bare number is bytes). */
+const byteSize = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
+  return match ? Math.round(Number(match[1]) * byteUnits[(match[2] ?? 'b').toLowerCase()]!) : value;
+}, z.number({ error: 'expected a size such as 500KB, 20MB or a number of bytes' }).int().min(1));
+
 /**
  * Every configuration key. Each key's environment name is derived from its path
  * (see `envNameFor`): `http.listen` → `FAXENGINE_HTTP_LISTEN`.
@@ -125,6 +143,40 @@ export const configSchema = z.object({
       cleanAudioFaxesBeforeRetry: z.coerce.number().int().min(0).default(5),
       /** On SIGTERM, how long calls in progress may take to finish. */
       drainTimeoutMs: z.coerce.number().int().min(0).default(60_000),
+    })
+    .prefault({}),
+  smtp: z
+    .object({
+      /** `smtp://user:password@host:587` or `smtps://…:465`; the other keys fill in what it leaves out. */
+      url: z.string().regex(/^smtps?:\/\/.+/, 'expected smtp://… or smtps://…').optional(),
+      /** Mail server; e-mail notifications are dead-lettered as `not_configured` while neither this nor `url` is set. */
+      host: z.string().min(1).optional(),
+      port: z.coerce.number().int().min(1).max(65535).default(587),
+      /** TLS from the first byte (port 465); otherwise STARTTLS is used when the server offers it. */
+      secure: flag.default(false),
+      /** Refuse to send unless STARTTLS succeeds. */
+      requireTls: flag.default(false),
+      user: z.string().min(1).optional(),
+      password: z.string().optional(),
+      from: z.string().min(3).default('faxengine <faxengine@localhost>'),
+      /** Connection, greeting and socket timeouts. */
+      timeoutMs: z.coerce.number().int().min(100).default(30_000),
+    })
+    .prefault({}),
+  notifications: z
+    .object({
+      /** Waits between attempts of a webhook or e-mail that failed for a passing reason; after the last, dead-lettered. */
+      retrySchedule: list(duration).default([5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000]),
+      /** How long a webhook receiver may take to answer. */
+      webhookTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+      /** Directory with operator templates (`received.subject.txt`, `received.body.txt`, `sent.…`, `failed.…`); built-in defaults otherwise. */
+      templatesDir: z.string().min(1).optional(),
+      /** Base URL webhook receivers reach faxengine's API at, for signed document links; default `http://<http.listen>`. */
+      publicUrl: z.url().optional(),
+      /** Key of the HMAC that signs document links; generated once into `<dataDir>/document-link.key` when not set. */
+      linkSigningKey: z.string().min(32, 'must be at least 32 characters').optional(),
+      /** How long a signed document link stays valid. */
+      documentLinkTtl: duration.default(7 * 86_400_000),
     })
     .prefault({}),
   admin: z

@@ -15,10 +15,26 @@ export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
 }
 
-/** Input is malformed; `field` names the offending field. → 422 */
+/** Input is malformed; `field` names the offending field; `details` add problem members (e.g. `fileName`). → 422 */
 export class ValidationError extends DomainError {
   override readonly name = 'ValidationError';
+  constructor(readonly field: string, message: string, details: Record<string, unknown> = {}) {
+    super(`${field}: ${message}`, { ...details, field });
+  }
+}
+
+/** The caller may not use what `field` names (e.g. another tenant's number as sender). → 403 */
+export class NotPermittedError extends DomainError {
+  override readonly name = 'NotPermittedError';
   constructor(readonly field: string, message: string) {
     super(`${field}: ${message}`, { field });
+  }
+}
+
+/** The input is bigger than a configured limit; `field` names it. → 413 */
+export class TooLargeError extends DomainError {
+  override readonly name = 'TooLargeError';
+  constructor(readonly field: string, message: string, details: Record<string, unknown> = {}) {
+    super(`${field}: ${message}`, { ...details, field });
   }
 }

@@ -3,7 +3,7 @@ export type DeliveryTarget =
   | { endpointId: string; kind: 'gateway'; priority: number; gateway: string }
   | { endpointId: string; kind: 'email'; priority: number; addresses: string[] }
   /** The webhook's secret stays in the routing read model: events never carry secrets. */
-  | { endpointId: string; kind: 'webhook'; priority: number; url: string; style: 'json' | 'form' };
+  | { endpointId: string; kind: 'webhook'; priority: number; url: string; style: 'json' | 'form'; document?: 'url' | 'inline' };
 
 export interface FaxRoutedData {
   faxId: string;

@@ -39,11 +39,13 @@ export interface NumberProfile {
 export type EndpointScope = 'global' | 'tenant' | 'number';
 export type GatewayRole = 'upstream' | 'pbx';
 export type WebhookStyle = 'json' | 'form';
+/** How a webhook carries the fax: a signed download link (default) or the PDF inline as base64. */
+export type WebhookDocument = 'url' | 'inline';
 
 export type EndpointTarget =
   | { kind: 'gateway'; gateway: string; sourceIps: string[]; role: GatewayRole }
   | { kind: 'email'; addresses: string[] }
-  | { kind: 'webhook'; url: string; secret: string | null; style: WebhookStyle };
+  | { kind: 'webhook'; url: string; secret: string | null; style: WebhookStyle; document?: WebhookDocument };
 
 export type EndpointKind = EndpointTarget['kind'];
 

@@ -78,6 +78,7 @@ const webhookTarget = z.object({
   url: z.string(),
   secret: z.string().min(16).max(200).nullable().optional(),
   style: z.enum(['json', 'form']).default('json'),
+  document: z.enum(['url', 'inline']).optional().openapi({ description: 'how webhooks carry the fax: a signed link (default) or base64 inline' }),
 });
 export const endpointTargetInput = z.discriminatedUnion('kind', [gatewayTarget, emailTarget, webhookTarget]).openapi('EndpointTargetInput');
 
@@ -85,7 +86,7 @@ const endpointTargetView = z
   .discriminatedUnion('kind', [
     gatewayTarget.extend({ role: z.enum(['upstream', 'pbx']) }),
     emailTarget,
-    z.object({ kind: z.literal('webhook'), url: z.string(), style: z.enum(['json', 'form']), hasSecret: z.boolean() }),
+    z.object({ kind: z.literal('webhook'), url: z.string(), style: z.enum(['json', 'form']), document: z.enum(['url', 'inline']).optional(), hasSecret: z.boolean() }),
   ])
   .openapi('EndpointTarget');
 

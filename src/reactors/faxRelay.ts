@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { FaxRoutedData } from '../domain/fax/deliveryPlan.js';
+import type { FaxQueuedData } from '../domain/outbound/outboundFaxEvents.js';
+import { faxStream } from '../domain/streams.js';
+import type { DocumentStore } from '../ports/documentStore.js';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
+
+const CHECKPOINT = 'fax-relay';
+
+/** The relay fax of a received fax has a derived id, so doing it twice finds the first one. */
+export const relayFaxIdOf = (inboundFaxId: string): string => `${inboundFaxId}-relay`;
+
+/**
+ * Store-and-forward: a received fax whose delivery plan names gateway endpoints (a tenant's PBX)
+ * becomes an outbound fax of the same document to those gateways, in priority order, linked both
+ * ways (`relayOf` on the new fax, `FaxRelayed` on the received one). Checkpointed and idempotent:
+ * a replay after a crash finds the relay fax by its derived id and only completes what is missing.
+ */
+export function startFaxRelay(deps: {
+  eventStore: EventStore;
+  documents: DocumentStore;
+  queued: (faxId: string) => void;
+  clock: { now(): Date };
+  logger: Logger;
+}): Promise<Subscription> {
+  const { eventStore } = deps;
+
+  async function relay(event: RecordedEvent): Promise<void> {
+    // After the call ended, not at FaxRouted: until then the received fax's actor is still its
+    // stream's writer, and an event of ours in between would break its exact-revision append.
+    if (event.type !== 'FaxCallEnded') return;
+    const history = await eventStore.readStream(event.stream);
+    const plan = history.find((item) => item.type === 'FaxRouted')?.data as FaxRoutedData | undefined;
+    if (!plan) return;
+    const gateways = plan.deliveries.filter((target) => target.kind === 'gateway');
+    if (gateways.length === 0) return;
+    const document = await deps.documents.get(plan.documentId);
+    if (!document) {
+      deps.logger.error({ faxId: plan.faxId, documentId: plan.documentId }, 'cannot relay: document missing');
+      return;
+    }
+    const offered = history.find((item) => item.type === 'FaxCallOffered')?.data as { callerNumber?: string; callerName?: string } | undefined;
+    const relayId = relayFaxIdOf(plan.faxId);
+    const queued: FaxQueuedData = {
+      faxId: relayId,
+      direction: 'outbound',
+      tenantId: plan.tenantId,
+      to: plan.recipient,
+      // The PBX sees the original caller, as with a direct call.
+      from: offered?.callerNumber || plan.recipient,
+      ...(offered?.callerName ? { callerIdName: offered.callerName } : {}),
+      resolution: 'fine',
+      pageSize: 'letter',
+      files: [{ name: `${plan.faxId}.tif`, contentType: 'image/tiff', bytes: document.bytes }],
+      submittedBy: { kind: 'relay' },
+      relayOf: { faxId: plan.faxId, endpointId: gateways[0]!.endpointId },
+      gateways: gateways.map((target) => (target as { gateway: string }).gateway),
+      queuedAt: deps.clock.now().toISOString(),
+    };
+    const metadata = { tenantId: plan.tenantId, correlationId: plan.faxId, causationId: event.id };
+    try {
+      await eventStore.append(
+        faxStream(relayId),
+        [
+          { type: 'FaxQueued', data: queued, metadata },
+          { type: 'FaxDocumentPrepared', data: { faxId: relayId, documentId: document.id, pages: document.pages }, metadata },
+        ],
+        'no_stream',
+      );
+      deps.queued(relayId);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+    // Notifiers may append to the closed stream too: no revision check, the history check keeps it single.
+    if (!history.some((item) => item.type === 'FaxRelayed')) {
+      const relayed = { faxId: plan.faxId, relayFaxId: relayId, gateways: queued.gateways, partial: plan.partial };
+      await eventStore.append(event.stream, [{ type: 'FaxRelayed', data: relayed, metadata }], 'any');
+    }
+    deps.logger.info({ faxId: plan.faxId, relayFaxId: relayId, gateways: queued.gateways }, 'relaying a received fax');
+  }
+
+  return eventStore.checkpoints.load(CHECKPOINT).then((after) =>
+    eventStore.subscribeToAll({
+      after: after ?? 0,
+      streamPrefixes: ['fax-'],
+      handler: async (event) => {
+        await relay(event);
+        await eventStore.checkpoints.save(CHECKPOINT, event.position);
+      },
+      onError: (error) => deps.logger.error({ err: error }, 'fax relay stopped'),
+    }),
+  );
+}
