@@ -16,10 +16,17 @@ export function createFileDocumentStore(root: string): DocumentStore {
   const base = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
   const pdfsInProgress = new Map<string, Promise<string>>();
 
+  // Documents never change, so their descriptions can be remembered (bounded; emptied when full).
+  const descriptions = new Map<string, StoredDocument>();
   async function readDescription(id: string): Promise<StoredDocument | undefined> {
+    const known = descriptions.get(id);
+    if (known) return known;
     const sha256 = shaOf(id);
     if (!sha256 || !existsSync(`${base(sha256)}.json`)) return undefined;
-    return JSON.parse(await readFile(`${base(sha256)}.json`, 'utf8')) as StoredDocument;
+    const document = JSON.parse(await readFile(`${base(sha256)}.json`, 'utf8')) as StoredDocument;
+    if (descriptions.size >= 10_000) descriptions.clear();
+    descriptions.set(id, document);
+    return document;
   }
 
   async function renderPdf(sha256: string): Promise<string> {

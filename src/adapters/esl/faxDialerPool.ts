@@ -100,8 +100,7 @@ export function createFaxDialerPool(options: {
     return clients[next++ % clients.length]!;
   }
 
-  async function follow(callUuid: string, onSignal: (signal: EslSignal) => void, jobUuid?: string): Promise<InboundEslClient> {
-    const client = pick();
+  async function follow(callUuid: string, onSignal: (signal: EslSignal) => void, jobUuid?: string, client = pick()): Promise<InboundEslClient> {
     calls.set(callUuid, { client, onSignal, ...(jobUuid ? { jobUuid } : {}) });
     if (jobUuid) callsByJob.set(jobUuid, callUuid);
     try {
@@ -120,10 +119,13 @@ export function createFaxDialerPool(options: {
   return {
     async originate(request: OriginateRequest, onSignal) {
       const jobUuid = randomUUID();
-      const client = await follow(request.callUuid, onSignal, jobUuid);
+      const command = `bgapi ${originateCommand(request)}`;
+      const client = pick();
+      // The filters and the originate go out back to back on one socket, without waiting for the
+      // filters' replies: FreeSWITCH handles a connection's commands in order, so the call's events
+      // are already filtered in when the originate runs.
       try {
-        // The filters and the originate go out back to back on one socket: FreeSWITCH applies them in order.
-        await client.command(`bgapi ${originateCommand(request)}`, { 'Job-UUID': jobUuid });
+        await Promise.all([follow(request.callUuid, onSignal, jobUuid, client), client.command(command, { 'Job-UUID': jobUuid })]);
       } catch (error) {
         this.release(request.callUuid);
         throw error;
