@@ -97,6 +97,11 @@ export interface EventStore {
   readonly checkpoints: CheckpointStore;
   /** Throws EventStoreUnavailableError when the store cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * True when appends are applied in the order they were called (one writer queue), so a writer
+   * may issue its next append, with the revision it will have, before the previous one resolved.
+   */
+  readonly appendsInCallOrder?: boolean;
   close(): Promise<void>;
 }
 

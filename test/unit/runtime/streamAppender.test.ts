@@ -41,4 +41,31 @@ describe('stream appender', () => {
     await expect(appender.flushed()).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect((await eventStore.readStream('fax-2')).map((event) => event.type)).toEqual(['A', 'Intruder']);
   });
+
+  it('with a store that keeps call order, sends the next batch before the previous one committed', async () => {
+    const eventStore = store();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const observed: EventStore = {
+      ...eventStore,
+      appendsInCallOrder: eventStore.appendsInCallOrder,
+      async append(stream, events, expected) {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          return await eventStore.append(stream, events, expected);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const appender = createStreamAppender(observed, 'fax-3');
+    appender.append({ type: 'A', data: {} });
+    await Promise.resolve();
+    await Promise.resolve();
+    appender.append({ type: 'B', data: {} });
+    await appender.flushed();
+    expect(maxInFlight).toBe(2);
+    expect((await eventStore.readStream('fax-3')).map((event) => [event.type, event.revision])).toEqual([['A', 0], ['B', 1]]);
+  });
 });

@@ -80,6 +80,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   }
 
   return {
+    // Every append goes through the one group-commit queue, in call order.
+    appendsInCallOrder: true,
     async append(stream, events, expected = 'any') {
       ensureOpen();
       return writes.append(stream, events, expected);
