@@ -24,7 +24,7 @@ const eslPort = await new Promise<number>((resolve) => {
 const dir = makeTempDir('bench-inbound');
 const { config } = loadConfig({
   cwd: dir.path,
-  env: { FAXENGINE_DATA_DIR: dir.path, FAXENGINE_HTTP_LISTEN: '127.0.0.1:0', FAXENGINE_SOCKET_LISTEN: '127.0.0.1:0', FAXENGINE_FREESWITCH_ESL: `127.0.0.1:${eslPort}`, FAXENGINE_ADMIN_API_KEY: adminKey },
+  env: { FAXENGINE_DATA_DIR: dir.path, FAXENGINE_HTTP_LISTEN: '127.0.0.1:0', FAXENGINE_SOCKET_LISTEN: '127.0.0.1:0', FAXENGINE_FREESWITCH_ESL: `127.0.0.1:${eslPort}`, FAXENGINE_ADMIN_API_KEY: adminKey, ...(process.env.FAXENGINE_SOCKET_SETUP_CONCURRENCY ? { FAXENGINE_SOCKET_SETUP_CONCURRENCY: process.env.FAXENGINE_SOCKET_SETUP_CONCURRENCY } : {}) },
 });
 const server = await startServer(config, pino({ level: 'warn' }));
 const api = (path: string, body: unknown) =>

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { startBackgroundCheckpointer } from '../sqlite/backgroundCheckpointer.js';
 import type { ProjectionCommit, ReadStore, ReadStoreDump, StoredDocument } from '../../ports/readStore.js';
 import { createChunkedCollection, decodeChunk, type ChunkedCollection } from './chunkedCollection.js';
 
@@ -41,8 +42,8 @@ export function createSqliteReadStore(options: { path: string }): ReadStore {
   // last commits, never tear one (documents and checkpoint still commit atomically), and replaying them is idempotent.
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
-  // A rebuild commits tens of MB at once: checkpoint the WAL into the file less often than every 4 MB.
-  db.pragma('wal_autocheckpoint = 16384');
+  // A rebuild commits tens of MB at once; checkpoints run beside the event loop, not in commits.
+  const checkpointer = startBackgroundCheckpointer(db, options.path);
   if (db.pragma('user_version', { simple: true }) !== layout) db.transaction(() => db.exec(schema)).immediate();
 
   const selectCheckpoint = db.prepare<[string], number>('SELECT position FROM checkpoints WHERE projection = ?').pluck();
@@ -123,6 +124,7 @@ export function createSqliteReadStore(options: { path: string }): ReadStore {
       };
     },
     close() {
+      void checkpointer.stop();
       db.close();
     },
   };

@@ -7,6 +7,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from '../../../ports/eventStore.js';
+import { startBackgroundCheckpointer } from '../../sqlite/backgroundCheckpointer.js';
 import { startPullSubscription } from '../pullSubscription.js';
 import { createAppendSignal } from './appendSignal.js';
 import { prepareDatabase, type SynchronousMode } from './schema.js';
@@ -36,6 +37,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     throw new EventStoreUnavailableError(`cannot open SQLite event store ${options.path}: ${(error as Error).message}`, { cause: error });
   }
 
+  const checkpointer = startBackgroundCheckpointer(db, options.path);
   const signal = createAppendSignal(db, options.pollIntervalMs ?? 50);
   const writes = createWriteQueue(db, options.clock ?? systemClock, signal.notify);
   const subscriptions = new Set<{ stop(): Promise<void> }>();
@@ -158,6 +160,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
       closed = true;
       signal.close();
+      await checkpointer.stop();
       db.close();
     },
   };
