@@ -122,15 +122,13 @@ export const faxProjection: DocumentProjection = {
 };
 
 function offered(data: Data<'FaxCallOffered'>): FaxView {
+  return newFaxView({ faxId: data.faxId, direction: 'inbound', tenantId: null, status: 'offered', callUuid: data.callUuid, from: data.callerNumber, to: data.toUser ?? '', createdAt: data.offeredAt });
+}
+
+/** A fax's view before anything happened to it: what differs by direction is given. */
+export function newFaxView(fields: Pick<FaxView, 'faxId' | 'direction' | 'tenantId' | 'status' | 'callUuid' | 'from' | 'to' | 'createdAt'> & Partial<FaxView>): FaxView {
   return {
-    faxId: data.faxId,
-    direction: 'inbound',
-    tenantId: null,
-    status: 'offered',
     ended: false,
-    callUuid: data.callUuid,
-    from: data.callerNumber,
-    to: data.toUser ?? '',
     pages: 0,
     documentId: null,
     partial: false,
@@ -141,7 +139,7 @@ function offered(data: Data<'FaxCallOffered'>): FaxView {
     negotiations: 0,
     hangupCause: null,
     deliveries: null,
-    createdAt: data.offeredAt,
-    updatedAt: data.offeredAt,
+    updatedAt: fields.createdAt,
+    ...fields,
   };
 }

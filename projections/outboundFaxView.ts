@@ -1,5 +1,5 @@
 import type { FaxDocumentPreparedData, FaxQueuedData } from '../src/domain/outbound/outboundFaxEvents.js';
-import type { FaxView } from './faxProjection.js';
+import { newFaxView, type FaxView } from './faxProjection.js';
 
 /** What only an outbound fax's view has: its attempts. */
 export interface OutboundProgress {
@@ -21,29 +21,17 @@ const num = (value: unknown) => (typeof value === 'number' ? value : 0);
 
 /** The view of a freshly queued outbound fax. */
 export function queuedView(data: FaxQueuedData, at: string): FaxView {
-  return {
+  return newFaxView({
     faxId: data.faxId,
     direction: 'outbound',
     tenantId: data.tenantId,
     status: 'queued',
-    ended: false,
     callUuid: '',
     from: data.from,
     to: data.to,
-    pages: 0,
-    documentId: null,
-    partial: false,
-    result: null,
-    t38Status: null,
-    transferRate: null,
-    remoteIdent: null,
-    negotiations: 0,
-    hangupCause: null,
-    deliveries: null,
     createdAt: data.queuedAt || at,
-    updatedAt: data.queuedAt || at,
     outbound: { attempts: 0, gateway: null, pagesSent: 0, retryAt: null, maybeSent: false, attemptLog: [], relayOf: data.relayOf ?? null },
-  };
+  });
 }
 
 const progress = (fax: FaxView, patch: Partial<OutboundProgress>): Partial<FaxView> => ({ outbound: { ...fax.outbound!, ...patch } });

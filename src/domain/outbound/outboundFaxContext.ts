@@ -219,12 +219,7 @@ export function sentEvent(context: OutboundFaxContext): OutboundFaxEmitted {
   return {
     type: 'FaxSent',
     data: {
-      faxId: context.faxId,
-      tenantId: context.tenantId,
-      to: context.to,
-      from: context.from,
-      pages: context.pages,
-      attempts: context.send.attempts,
+      ...faxResult(context),
       gateway: call.gateway,
       callUuid: call.callUuid,
       transferRate: call.transferRate ?? 0,
@@ -237,22 +232,21 @@ export function sentEvent(context: OutboundFaxContext): OutboundFaxEmitted {
   };
 }
 
+/** The fax and its result, as FaxSent/FaxFailed carry them for notifiers and downstream consumers. */
+const faxResult = (context: OutboundFaxContext) => ({
+  faxId: context.faxId,
+  tenantId: context.tenantId,
+  to: context.to,
+  from: context.from,
+  pages: context.pages,
+  attempts: context.send.attempts,
+});
+
 export function failedEvent(context: OutboundFaxContext): OutboundFaxEmitted {
   const decision = context.decision as Extract<NextStep, { kind: 'giveUp' }>;
   return {
     type: 'FaxFailed',
-    data: {
-      faxId: context.faxId,
-      tenantId: context.tenantId,
-      to: context.to,
-      from: context.from,
-      pages: context.pages,
-      attempts: context.send.attempts,
-      outcomeClass: decision.outcomeClass,
-      maybeSent: false,
-      reason: decision.reason,
-      attemptLog: context.attemptLog,
-    },
+    data: { ...faxResult(context), outcomeClass: decision.outcomeClass, maybeSent: false, reason: decision.reason, attemptLog: context.attemptLog },
   };
 }
 
@@ -260,36 +254,30 @@ export function failedEvent(context: OutboundFaxContext): OutboundFaxEmitted {
 export function interruptedAttemptEvent(context: OutboundFaxContext): OutboundFaxEmitted {
   const call = progress(context);
   return {
-      type: 'FaxSendAttemptInterrupted',
-      data: {
-        faxId: context.faxId,
-        attempt: context.send.attempts,
-        gateway: call.gateway,
-        callUuid: call.callUuid,
-        pagesSent: call.pagesSent,
-        reason: `faxengine lost track of the call (${call.answered ? 'answered' : 'not yet answered'}, ${call.pagesSent} page(s) confirmed); the fax may or may not have arrived`,
-      },
+    type: 'FaxSendAttemptInterrupted',
+    data: {
+      faxId: context.faxId,
+      attempt: context.send.attempts,
+      gateway: call.gateway,
+      callUuid: call.callUuid,
+      pagesSent: call.pagesSent,
+      reason: `faxengine lost track of the call (${call.answered ? 'answered' : 'not yet answered'}, ${call.pagesSent} page(s) confirmed); the fax may or may not have arrived`,
+    },
   };
 }
 
 /** Ends a fax whose call was lost: it may have arrived, so it is never retried silently. */
 export function interruptedFailedEvent(context: OutboundFaxContext): OutboundFaxEmitted {
-  const call = progress(context);
   const attempts = context.send.attempts;
   return {
-      type: 'FaxFailed',
-      data: {
-        faxId: context.faxId,
-        tenantId: context.tenantId,
-        to: context.to,
-        from: context.from,
-        pages: context.pages,
-        attempts,
-        outcomeClass: 'interrupted',
-        maybeSent: true,
-        reason: `outcome unknown after ${attempts} attempt(s): faxengine lost track of the call; not retried so that the fax is never sent twice — check with the recipient`,
-        attemptLog: [...context.attemptLog, { attempt: attempts, gateway: call.gateway, outcome: 'interrupted (maybe sent)' }],
-      },
+    type: 'FaxFailed',
+    data: {
+      ...faxResult(context),
+      outcomeClass: 'interrupted',
+      maybeSent: true,
+      reason: `outcome unknown after ${attempts} attempt(s): faxengine lost track of the call; not retried so that the fax is never sent twice — check with the recipient`,
+      attemptLog: [...context.attemptLog, { attempt: attempts, gateway: progress(context).gateway, outcome: 'interrupted (maybe sent)' }],
+    },
   };
 }
 
