@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { startStationKnowledge } from '../../../src/reactors/stationLearning.js';
 import { startOutboundHarness } from '../../support/outboundHarness.js';
 
 type Harness = Awaited<ReturnType<typeof startOutboundHarness>>;
@@ -81,6 +83,35 @@ describe('sending faxes against the simulator', () => {
     expect(originates[0]!.command).toContain('fax_disable_v17=false');
     expect(originates[1]!.command).toContain('fax_disable_v17=true');
     expect(events.at(-1)!.type).toBe('FaxSent');
+  });
+
+  it('T.38 trouble → the next attempt goes with T.38 off, and the station is recorded', async () => {
+    harness = await startOutboundHarness({
+      scenario: { gateways: { gw1: {} }, stations: { '+15550000007': { t38: 'accept', failure: { code: 48, negotiations: 2 } } } },
+      policy: { failureRetryDelayMs: 1000 },
+    });
+    const stations = await startStationKnowledge({
+      eventStore: harness.eventStore,
+      policy: { troublesBeforeFallback: 1, cleanAudioFaxesBeforeRetry: 5 },
+      toE164: (raw) => raw,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const faxId = await harness.queue({ to: '+15550000007' });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      harness.sim.setStation('+15550000007', { t38: 'accept' });
+      const events = await harness.finished(faxId);
+      expect(events.find((event) => event.type === 'FaxSendAttemptFailed')!.data).toMatchObject({ t38Trouble: true, t38Enabled: true });
+      const [first, second] = harness.originates();
+      expect(first!.command).toContain('fax_enable_t38=true');
+      expect(second!.command).toContain('fax_enable_t38=false');
+      expect(events.at(-1)!.type).toBe('FaxSent');
+      await stations.settled('+15550000007', true);
+      const lessons = (await harness.eventStore.readStream('station-+15550000007')).map((event) => event.type);
+      expect(lessons).toEqual(expect.arrayContaining(['StationT38Trouble', 'StationFallbackEnabled']));
+    } finally {
+      await stations.stop();
+    }
   });
 
   it('cancel while queued never dials; cancel in a call hangs it up with uuid_kill', async () => {
