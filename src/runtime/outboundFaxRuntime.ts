@@ -62,15 +62,18 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
 
   const machine = outboundFaxMachine.provide({
     actions: {
+      // Channels are handed out only while FreeSWITCH is reachable: an attempt that cannot even
+      // be dialled must not use up one of the fax's attempts.
       requestChannel: ({ context }, { gateway }) =>
-        deps.scheduler.request({
-          faxId: context.faxId,
-          tenantId: context.tenantId,
-          gateway,
-          destination: context.to,
-          // Granted from inside the actor's own transition: deliver on the next microtask.
-          grant: () => queueMicrotask(() => signal(context.faxId, { type: 'channel.granted', at: now(), callUuid: randomUUID() })),
-        }),
+        void deps.dialer.ready().then(() =>
+          deps.scheduler.request({
+            faxId: context.faxId,
+            tenantId: context.tenantId,
+            gateway,
+            destination: context.to,
+            grant: () => queueMicrotask(() => grant(context.faxId)),
+          }),
+        ),
       releaseChannel: ({ context }) => {
         deps.scheduler.release(context.faxId);
         if (context.call) deps.dialer.release(context.call.callUuid);
@@ -84,6 +87,16 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       },
     },
   });
+
+  /** Granted from inside the scheduler: the fax may have been cancelled or stopped meanwhile. */
+  function grant(faxId: string): void {
+    const entry = actors.get(faxId);
+    if (!entry || !entry.actor.getSnapshot().matches('waitingForChannel')) {
+      deps.scheduler.release(faxId);
+      return;
+    }
+    entry.actor.send({ type: 'channel.granted', at: now(), callUuid: randomUUID() });
+  }
 
   async function dial(faxId: string, request: Parameters<FaxDialer['originate']>[0]): Promise<void> {
     try {

@@ -130,6 +130,16 @@ describe('sending faxes against the simulator', () => {
     expect(api.some((command) => command.startsWith('api uuid_kill'))).toBe(true);
   });
 
+  it('while FreeSWITCH is unreachable a fax waits for it instead of using up an attempt', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} } } });
+    harness.sim.killConnections();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const faxId = await harness.queue({ to: '+15550000008' });
+    const events = await harness.finished(faxId);
+    expect(events.map((event) => event.type)).not.toContain('FaxSendAttemptFailed');
+    expect(events.at(-1)!).toMatchObject({ type: 'FaxSent', data: { attempts: 1 } });
+  });
+
   it('applies the original’s mod_db override-<number> variables to calls to that number', async () => {
     harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} } } });
     await harness.dialer.ready();
