@@ -1,17 +1,29 @@
-import type { DeliveryTarget, FaxRoutedData } from '../src/domain/fax/deliveryPlan.js';
+import type { DeliveryRequest, DeliveryTarget, FaxRoutedData } from '../src/domain/fax/deliveryPlan.js';
 import type { RouteEndpoint } from './routingModel.js';
 import type { Route } from './routingQueries.js';
 
 /** Turns the number's resolved route into a delivery plan (pure: the route is looked up by the caller). */
-export function planDelivery(
-  fax: { faxId: string; tenantId: string; recipient: string; documentId: string; partial: boolean },
-  route: Route | undefined,
-): FaxRoutedData {
+export function planDelivery(fax: DeliveryRequest, route: Route | undefined): FaxRoutedData {
   return {
     ...fax,
     endpointScope: route?.endpointScope ?? 'none',
     deliveries: (route?.endpoints ?? []).filter((endpoint) => endpoint.deliver).map(toTarget),
     notifyEmails: route ? [...route.settings.notifyEmails] : [],
+  };
+}
+
+/**
+ * The plan of a PBX's fax to an outside number: sent on through the tenant's upstream gateways
+ * (already in order: sending number's, tenant's, global; then priority). Nobody is notified of a
+ * reception: the tenant sent this fax; the relay fax's own outcome tells whether it went out.
+ */
+export function planOutboundRelay(fax: DeliveryRequest, upstreams: readonly RouteEndpoint[]): FaxRoutedData {
+  return {
+    ...fax,
+    purpose: 'outbound-relay',
+    endpointScope: upstreams[0]?.scope ?? 'none',
+    deliveries: upstreams.filter((endpoint) => endpoint.target.kind === 'gateway').map(toTarget),
+    notifyEmails: [],
   };
 }
 

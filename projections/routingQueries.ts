@@ -64,17 +64,21 @@ export function gatewayForSourceIp(view: DocumentView, ip: string): GatewaySourc
 const scopeRank: Record<EndpointScope, number> = { number: 0, tenant: 1, global: 2 };
 
 /**
- * Gateways a tenant's faxes go out through: enabled upstream (carrier) gateway endpoints of the
- * sending number, the tenant, and global, in that precedence and then by priority. Scans the
+ * Gateway endpoints a tenant's faxes go out through: enabled upstream (carrier) gateway endpoints
+ * of the sending number, the tenant, and global, in that precedence and then by priority. Scans the
  * endpoint list (a few dozen entries), once per fax.
  */
-export function outboundGateways(view: QueryView, tenantId: string, numberId: string | undefined): string[] {
+export function outboundGatewayEndpoints(view: QueryView, tenantId: string, numberId: string | undefined): RouteEndpoint[] {
   const candidates = [...view.all<RouteEndpoint>(C.endpoints)].filter(
     (endpoint) =>
       endpoint.target.kind === 'gateway' &&
       endpoint.target.role === 'upstream' &&
       (endpoint.scope === 'global' || (endpoint.scope === 'tenant' && endpoint.tenantId === tenantId) || (endpoint.scope === 'number' && endpoint.numberId === numberId)),
   );
-  candidates.sort((a, b) => scopeRank[a.scope] - scopeRank[b.scope] || compareEndpoints(a, b));
-  return [...new Set(candidates.map((endpoint) => (endpoint.target as { gateway: string }).gateway))];
+  return candidates.sort((a, b) => scopeRank[a.scope] - scopeRank[b.scope] || compareEndpoints(a, b));
+}
+
+/** The names of `outboundGatewayEndpoints`, each once, most preferred first. */
+export function outboundGateways(view: QueryView, tenantId: string, numberId: string | undefined): string[] {
+  return [...new Set(outboundGatewayEndpoints(view, tenantId, numberId).map((endpoint) => (endpoint.target as { gateway: string }).gateway))];
 }

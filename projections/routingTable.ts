@@ -1,6 +1,6 @@
 import type { QueryView } from './documentProjection.js';
 import type { GatewaySource, RouteEndpoint } from './routingModel.js';
-import { gatewayForSourceIp, globalEndpoints, lookupRoute, outboundGateways, type Route } from './routingQueries.js';
+import { gatewayForSourceIp, globalEndpoints, lookupRoute, outboundGatewayEndpoints, outboundGateways, type Route } from './routingQueries.js';
 
 /** The routing read model as the call path uses it: one map read per dialled number once warm. */
 export interface RoutingTable {
@@ -10,6 +10,8 @@ export interface RoutingTable {
   globalEndpoints(): readonly RouteEndpoint[];
   /** Upstream gateways for a tenant's outbound faxes (sending number's, tenant's, global), in order. */
   outboundGateways(tenantId: string, numberId?: string): string[];
+  /** The same as endpoints (ids and priorities), for delivery plans. */
+  outboundGatewayEndpoints(tenantId: string, numberId?: string): readonly RouteEndpoint[];
   /** Forget resolved routes; call whenever the routing documents change. */
   invalidate(): void;
 }
@@ -33,6 +35,7 @@ export function createRoutingTable(view: () => QueryView): RoutingTable {
     gatewayForSourceIp: (ip) => gatewayForSourceIp(view(), ip),
     globalEndpoints: () => globalEndpoints(view()),
     outboundGateways: (tenantId, numberId) => outboundGateways(view(), tenantId, numberId),
+    outboundGatewayEndpoints: (tenantId, numberId) => outboundGatewayEndpoints(view(), tenantId, numberId),
     invalidate() {
       if (routes.size > 0) routes = new Map();
     },

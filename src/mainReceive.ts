@@ -17,7 +17,7 @@ import type { EventStore } from './ports/eventStore.js';
 import { startStationKnowledge } from './reactors/stationLearning.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
 import { reconcileInboundFaxes } from './runtime/reconcileInboundFaxes.js';
-import { planDelivery } from '../projections/deliveryPlanning.js';
+import { planDelivery, planOutboundRelay } from '../projections/deliveryPlanning.js';
 
 /** Part of the composition root: the receive path (outbound-socket server, actors, station knowledge). */
 export async function startReceivePath(deps: {
@@ -43,7 +43,7 @@ export async function startReceivePath(deps: {
   const lookups: ScreeningLookups = {
     sourceGateway: (ip) => {
       const source = deps.routing.gatewayForSourceIp(ip);
-      return source && { gateway: source.gateway, role: source.role };
+      return source && { gateway: source.gateway, role: source.role, tenantId: source.tenantId };
     },
     route: (e164) => {
       const route = deps.routing.lookup(e164);
@@ -71,7 +71,12 @@ export async function startReceivePath(deps: {
     eventStore: deps.eventStore,
     documents: deps.documents,
     screen: (offer, faxId) => screenInboundCall(offer, lookups, policy, faxId),
-    planDelivery: (fax) => planDelivery(fax, deps.routing.lookup(fax.recipient)),
+    planDelivery: (fax) => {
+      if (fax.purpose !== 'outbound-relay') return planDelivery(fax, deps.routing.lookup(fax.recipient));
+      // The sending number's own upstream gateways come first when the caller is one of the tenant's numbers.
+      const sender = fax.sender ? deps.routing.lookup(fax.sender) : undefined;
+      return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
+    },
     newFaxId: randomUUID,
     clock: deps.clock,
     logger,

@@ -11,8 +11,8 @@ const CHECKPOINT = 'fax-relay';
 export const relayFaxIdOf = (inboundFaxId: string): string => `${inboundFaxId}-relay`;
 
 /**
- * Store-and-forward: a received fax whose delivery plan names gateway endpoints (a tenant's PBX)
- * becomes an outbound fax of the same document to those gateways, in priority order, linked both
+ * Store-and-forward: a received fax whose delivery plan names gateway endpoints (a tenant's PBX,
+ * or the upstream gateways of a PBX's fax to an outside number, `purpose: 'outbound-relay'`) becomes an outbound fax of the same document to those gateways, in priority order, linked both
  * ways (`relayOf` on the new fax, `FaxRelayed` on the received one). Checkpointed and idempotent:
  * a replay after a crash finds the relay fax by its derived id and only completes what is missing.
  */
@@ -46,8 +46,8 @@ export function startFaxRelay(deps: {
       direction: 'outbound',
       tenantId: plan.tenantId,
       to: plan.recipient,
-      // The PBX sees the original caller, as with a direct call.
-      from: offered?.callerNumber || plan.recipient,
+      // The far end sees the original caller, as with a direct call (a PBX's caller as read at screening).
+      from: plan.sender ?? (offered?.callerNumber || plan.recipient),
       ...(offered?.callerName ? { callerIdName: offered.callerName } : {}),
       resolution: 'fine',
       pageSize: 'letter',

@@ -1,7 +1,7 @@
 import { createActor, fromPromise } from 'xstate';
 import type { Logger } from 'pino';
 import { inboundFaxMachine } from '../../machines/inboundFax.js';
-import type { FaxRoutedData } from '../domain/fax/deliveryPlan.js';
+import type { DeliveryRequest, FaxRoutedData } from '../domain/fax/deliveryPlan.js';
 import type { EslSignal } from '../domain/fax/faxSignals.js';
 import type { CallOffer } from '../domain/fax/inboundFaxEvents.js';
 import type { ScreeningDecision } from '../domain/fax/inboundScreening.js';
@@ -25,7 +25,7 @@ export interface InboundFaxRuntimeDeps {
   documents: DocumentStore;
   screen(offer: CallOffer, faxId: string): ScreeningDecision | Promise<ScreeningDecision>;
   /** The delivery plan for a received document, from the routing read model at that moment. */
-  planDelivery(fax: { faxId: string; tenantId: string; recipient: string; documentId: string; partial: boolean }): FaxRoutedData;
+  planDelivery(fax: DeliveryRequest): FaxRoutedData;
   newFaxId(): string;
   clock: Clock;
   logger: Logger;
@@ -85,20 +85,23 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
     };
 
     const actor = createActor(machine, { input: { faxId, offer: call.offer, offeredAt: deps.clock.now().toISOString() } });
-    let recipient: string | undefined;
+    let answered: Pick<DeliveryRequest, 'recipient' | 'purpose' | 'sender'> | undefined;
     const record = (type: string, data: unknown) => {
       appender.append({ type, data, metadata: tenantId ? { tenantId } : {} });
       log.debug({ type, tenantId }, 'fax event');
     };
     actor.on('*', (event) => {
-      const data = event.data as { tenantId?: string; recipient?: string; documentId?: string };
+      const data = event.data as { tenantId?: string; documentId?: string };
       if (data.tenantId) tenantId = data.tenantId;
-      if (event.type === 'FaxCallAnswered') recipient = data.recipient;
+      if (event.type === 'FaxCallAnswered') {
+        const { recipient, purpose, sender } = event.data;
+        answered = { recipient, ...(purpose ? { purpose } : {}), ...(sender ? { sender } : {}) };
+      }
       record(event.type, event.data);
       // Every kept document gets its delivery plan, partial ones too, right after the outcome.
       const kept = (event.type === 'FaxReceived' || event.type === 'FaxReceiveFailed') && data.documentId !== undefined;
-      if (kept && tenantId && recipient) {
-        record('FaxRouted', deps.planDelivery({ faxId, tenantId, recipient, documentId: data.documentId!, partial: event.type === 'FaxReceiveFailed' }));
+      if (kept && tenantId && answered) {
+        record('FaxRouted', deps.planDelivery({ faxId, tenantId, ...answered, documentId: data.documentId!, partial: event.type === 'FaxReceiveFailed' }));
       }
     });
 

@@ -73,6 +73,8 @@ export function answeredEvent(context: InboundFaxContext, signal: Signal<'esl.ch
       ...ids(context),
       tenantId: call.tenantId,
       recipient: call.recipient,
+      ...(call.purpose ? { purpose: call.purpose } : {}),
+      ...optional('sender', call.sender),
       sourceGateway: call.sourceGateway,
       t38Enabled: call.t38Enabled,
       t38Requested: call.t38Requested,

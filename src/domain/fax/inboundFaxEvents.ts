@@ -1,4 +1,4 @@
-import type { FaxRoutedData } from './deliveryPlan.js';
+import type { CallPurpose, FaxRoutedData } from './deliveryPlan.js';
 import type { T30ReasonClass } from './t30Results.js';
 
 /** What FreeSWITCH reported about a call when it reached us, before any decision. */
@@ -36,8 +36,12 @@ export type InboundFaxEvent =
         faxId: string;
         callUuid: string;
         tenantId: string;
-        /** Dialled number in E.164. */
+        /** Dialled number in E.164 (an outside number when `purpose` is `outbound-relay`). */
         recipient: string;
+        /** Absent for a fax to one of our numbers; `outbound-relay` for a PBX's fax to an outside number. */
+        purpose?: CallPurpose;
+        /** Outbound relay only: the PBX caller's number, E.164 when it reads as one. */
+        sender?: string;
         sourceGateway: string;
         t38Enabled: boolean;
         t38Requested: boolean;

@@ -1,12 +1,16 @@
 import type { GatewayRole } from '../tenancy/types.js';
+import type { CallPurpose } from './deliveryPlan.js';
 import type { CallOffer, RejectionReason } from './inboundFaxEvents.js';
 
 /** Everything needed to answer and receive a call that passed screening. */
 export interface AcceptedCall {
   kind: 'accept';
   tenantId: string;
-  /** Dialled number, E.164. */
+  /** Dialled number, E.164 (an outside number when `purpose` is `outbound-relay`). */
   recipient: string;
+  purpose?: CallPurpose;
+  /** Outbound relay only: the PBX caller's number (E.164 when it reads as one), the relay fax's `from`. */
+  sender?: string;
   sourceGateway: string;
   t38Enabled: boolean;
   t38Requested: boolean;
@@ -45,8 +49,8 @@ export type ScreeningDecision = AcceptedCall | RejectedCall | BridgedCall;
 
 /** Read-model answers screening needs; the runtime wires them to the routing projection. */
 export interface ScreeningLookups {
-  /** The gateway endpoint whose source IPs include this address. */
-  sourceGateway(ip: string): { gateway: string; role: GatewayRole } | undefined;
+  /** The gateway endpoint whose source IPs include this address; `tenantId` for tenant- or number-scoped ones. */
+  sourceGateway(ip: string): { gateway: string; role: GatewayRole; tenantId?: string | null } | undefined;
   /** The number's tenant and fax settings, if the number belongs to one. */
   route(e164: string): { tenantId: string; stationIdent: string | null; pageHeader: string | null; bridgeGateway?: string } | undefined;
   /** National or international text → E.164, or undefined when it is no phone number. */
@@ -72,7 +76,8 @@ export interface InboundPolicy {
 
 /**
  * Decides, before answering, whether to take a call and how: the source must be a known gateway
- * (else 401), the dialled number must belong to a tenant (else 404), and T.38 follows the gateway
+ * (else 401), the dialled number must belong to a tenant (else 404) — unless the call comes from a
+ * tenant's PBX, which may dial outside numbers (outbound relay) — and T.38 follows the gateway
  * kind unless the caller's station is known to need audio.
  */
 export function screenInboundCall(offer: CallOffer, lookups: ScreeningLookups, policy: InboundPolicy, faxId: string): ScreeningDecision {
@@ -86,15 +91,34 @@ export function screenInboundCall(offer: CallOffer, lookups: ScreeningLookups, p
   }
   const recipient = lookups.toE164(raw);
   const route = recipient ? lookups.route(recipient) : undefined;
-  if (!recipient || !route) return { kind: 'reject', sipCode: 404, reason: 'unknown_number', detail: `${raw} does not belong to any tenant` };
-
   const caller = lookups.toE164(offer.callerNumber);
+  // Only a tenant's PBX may dial out through us. A carrier calling a number of no tenant is refused:
+  // answering it would send it straight back out (the original's loop).
+  const relayTenant = recipient && !route && source.role === 'pbx' ? pbxTenant(source, caller, lookups) : undefined;
+  if (!recipient || (!route && !relayTenant)) {
+    const why = recipient && source.role === 'pbx' ? `, and neither PBX gateway ${source.gateway} nor caller ${offer.callerNumber || '(none)'} has one` : '';
+    return { kind: 'reject', sipCode: 404, reason: 'unknown_number', detail: `${raw} does not belong to any tenant${why}` };
+  }
+
   const fallback = caller !== undefined && lookups.stationNeedsAudio(caller);
   const t38 = fallback ? { enabled: false, request: false } : policy.t38[source.role];
   const t38Policy = fallback
     ? `station ${caller} needs audio (softmodem fallback)`
     : `${source.role} gateway ${source.gateway}: T.38 ${t38.enabled ? (t38.request ? 'enabled and requested' : 'enabled') : 'off'}`;
 
+  const common = {
+    sourceGateway: source.gateway,
+    t38Enabled: t38.enabled,
+    t38Requested: t38.enabled && t38.request,
+    t38Policy,
+    ringDelayMs: policy.ringDelayMs,
+    silenceMs: policy.silenceMs,
+    spoolPath: `${policy.spoolDir}/${faxId}.tif`,
+  };
+  if (!route) {
+    const sender = caller ?? (offer.callerNumber || undefined);
+    return { kind: 'accept', tenantId: relayTenant!, recipient, purpose: 'outbound-relay', ...(sender ? { sender } : {}), ...common };
+  }
   // Only carrier calls are bridged to a PBX live; everything else is stored and forwarded.
   if (route.bridgeGateway && source.role === 'upstream') {
     return { kind: 'bridge', tenantId: route.tenantId, recipient, sourceGateway: source.gateway, bridgeGateway: route.bridgeGateway, t38Enabled: t38.enabled, t38Requested: t38.enabled && t38.request, t38Policy };
@@ -103,16 +127,15 @@ export function screenInboundCall(offer: CallOffer, lookups: ScreeningLookups, p
     kind: 'accept',
     tenantId: route.tenantId,
     recipient,
-    sourceGateway: source.gateway,
-    t38Enabled: t38.enabled,
-    t38Requested: t38.enabled && t38.request,
-    t38Policy,
+    ...common,
     ...(route.stationIdent ? { stationIdent: route.stationIdent } : {}),
     ...(route.pageHeader ? { pageHeader: route.pageHeader } : {}),
-    ringDelayMs: policy.ringDelayMs,
-    silenceMs: policy.silenceMs,
-    spoolPath: `${policy.spoolDir}/${faxId}.tif`,
   };
+}
+
+/** The tenant a PBX call dials out for: the PBX gateway endpoint's, else the calling number's. */
+function pbxTenant(source: { tenantId?: string | null }, caller: string | undefined, lookups: ScreeningLookups): string | undefined {
+  return source.tenantId ?? (caller ? lookups.route(caller)?.tenantId : undefined);
 }
 
 /** `<sip:+15551234567@carrier>;reason=unconditional` → `+15551234567`. */
