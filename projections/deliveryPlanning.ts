@@ -2,15 +2,22 @@ import type { DeliveryRequest, DeliveryTarget, FaxRoutedData } from '../src/doma
 import type { RouteEndpoint } from './routingModel.js';
 import type { Route } from './routingQueries.js';
 
-/** Turns the number's resolved route into a delivery plan (pure: the route is looked up by the caller). */
+/**
+ * Turns the number's resolved route into a delivery plan (pure: the route is looked up by the caller).
+ * A carrier (upstream) gateway is never a place to deliver a received fax to: it is where the fax
+ * came from, and relaying it there would dial the same number again, in a loop.
+ */
 export function planDelivery(fax: DeliveryRequest, route: Route | undefined): FaxRoutedData {
+  const deliveries = (route?.endpoints ?? []).filter((endpoint) => endpoint.deliver && !isUpstreamGateway(endpoint)).map(toTarget);
   return {
     ...fax,
-    endpointScope: route?.endpointScope ?? 'none',
-    deliveries: (route?.endpoints ?? []).filter((endpoint) => endpoint.deliver).map(toTarget),
+    endpointScope: deliveries.length > 0 ? (route?.endpointScope ?? 'none') : 'none',
+    deliveries,
     notifyEmails: route ? [...route.settings.notifyEmails] : [],
   };
 }
+
+const isUpstreamGateway = (endpoint: RouteEndpoint) => endpoint.target.kind === 'gateway' && endpoint.target.role === 'upstream';
 
 /**
  * The plan of a PBX's fax to an outside number: sent on through the tenant's upstream gateways
