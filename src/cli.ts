@@ -1,6 +1,8 @@
 import { ConfigError } from './config/loadConfig.js';
 import { runServeCommand } from './commands/serveCommand.js';
 import { runProjectionsCommand } from './commands/projectionsCommand.js';
+import { runSendCommand } from './commands/sendCommand.js';
+import { runDemoCommand } from './commands/demoCommand.js';
 import { runSimCommand } from './sim/simCli.js';
 import { version } from './version.js';
 
@@ -11,6 +13,8 @@ const commands: Record<string, Command> = {
   serve: { summary: 'start the fax server (API, event store, FreeSWITCH connections)', run: runServeCommand },
   sim: { summary: 'run the FreeSWITCH simulator (inbound ESL, outbound sockets, scripted faxes) for tests and demos', run: runSimCommand },
   projections: { summary: 'rebuild the read models from the event store (`projections rebuild`)', run: runProjectionsCommand },
+  send: { summary: 'send a fax through a running server and follow it until it is sent or has failed', run: runSendCommand },
+  demo: { summary: 'start faxengine with the simulator, receive a fax and send one: a guided first look', run: runDemoCommand },
 };
 
 function usage(): string {
