@@ -1,5 +1,5 @@
 import { isTenancyEvent, tenancyEventTypes, type EndpointEventData } from '../src/domain/tenancy/events.js';
-import { numberProfileOf, type EndpointTarget } from '../src/domain/tenancy/types.js';
+import { numberProfileOf, tenantSettingsOf, type EndpointTarget } from '../src/domain/tenancy/types.js';
 import { put, remove, type DocumentProjection, type DocumentView, type DocumentWrite } from './documentProjection.js';
 import { directoryCollections as C, type ApiKeyView, type EndpointTargetView, type EndpointView, type NumberView, type TenantView, type UserView } from './directoryModel.js';
 
@@ -16,7 +16,7 @@ export const directoryProjection: DocumentProjection = {
       case 'TenantUpdated': {
         const { tenantId, name, email, settings } = event.data;
         const createdAt = view.get<TenantView>(C.tenants, tenantId)?.createdAt ?? at;
-        return [put(C.tenants, tenantId, { id: tenantId, name, email, settings, createdAt, updatedAt: at, deletedAt: null } satisfies TenantView)];
+        return [put(C.tenants, tenantId, { id: tenantId, name, email, settings: tenantSettingsOf(settings), createdAt, updatedAt: at, deletedAt: null } satisfies TenantView)];
       }
       case 'TenantDeleted':
         return change<TenantView>(view, C.tenants, event.data.tenantId, (tenant) => ({ ...tenant, updatedAt: at, deletedAt: at }));

@@ -1,5 +1,5 @@
 import { isTenancyEvent, type EndpointEventData, type TenancyEventType } from '../src/domain/tenancy/events.js';
-import { numberProfileOf } from '../src/domain/tenancy/types.js';
+import { numberProfileOf, tenantSettingsOf } from '../src/domain/tenancy/types.js';
 import { put, remove, stagedView, type DocumentProjection, type DocumentWrite, type StagedView } from './documentProjection.js';
 import { compareEndpoints, globalKey, routingCollections as C, type GatewaySource, type RouteEndpoint, type RoutedNumber, type RoutedTenant } from './routingModel.js';
 
@@ -30,7 +30,7 @@ export const routingProjection: DocumentProjection = {
     switch (event.type) {
       case 'TenantCreated':
       case 'TenantUpdated':
-        return [put(C.tenants, event.data.tenantId, { name: event.data.name, settings: event.data.settings } satisfies RoutedTenant)];
+        return [put(C.tenants, event.data.tenantId, { name: event.data.name, settings: tenantSettingsOf(event.data.settings) } satisfies RoutedTenant)];
       case 'TenantDeleted':
         return [remove(C.tenants, event.data.tenantId)];
       case 'NumberAssigned':

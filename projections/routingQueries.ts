@@ -1,4 +1,4 @@
-import type { EndpointScope, NumberProfile } from '../src/domain/tenancy/types.js';
+import type { EndpointScope, NumberProfile, TenantSettings } from '../src/domain/tenancy/types.js';
 import type { DocumentView, QueryView } from './documentProjection.js';
 import { compareEndpoints, globalKey, routingCollections as C, type GatewaySource, type RouteEndpoint, type RoutedNumber, type RoutedTenant } from './routingModel.js';
 
@@ -59,6 +59,11 @@ export function gatewayForSourceIp(view: DocumentView, ip: string): GatewaySourc
   const sources = view.get<GatewaySource[]>(C.gatewaysByIp, ip.toLowerCase());
   // A carrier (global) entry wins over a tenant PBX that lists the same address.
   return sources?.find((source) => source.scope === 'global') ?? sources?.[0];
+}
+
+/** A live tenant's settings (a deleted tenant has none). */
+export function tenantSettings(view: DocumentView, tenantId: string): TenantSettings | undefined {
+  return view.get<RoutedTenant>(C.tenants, tenantId)?.settings;
 }
 
 const scopeRank: Record<EndpointScope, number> = { number: 0, tenant: 1, global: 2 };

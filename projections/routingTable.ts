@@ -1,6 +1,7 @@
 import type { QueryView } from './documentProjection.js';
 import type { GatewaySource, RouteEndpoint } from './routingModel.js';
-import { gatewayForSourceIp, globalEndpoints, lookupRoute, outboundGatewayEndpoints, outboundGateways, type Route } from './routingQueries.js';
+import type { TenantSettings } from '../src/domain/tenancy/types.js';
+import { gatewayForSourceIp, globalEndpoints, lookupRoute, outboundGatewayEndpoints, outboundGateways, tenantSettings, type Route } from './routingQueries.js';
 
 /** The routing read model as the call path uses it: one map read per dialled number once warm. */
 export interface RoutingTable {
@@ -12,6 +13,8 @@ export interface RoutingTable {
   outboundGateways(tenantId: string, numberId?: string): string[];
   /** The same as endpoints (ids and priorities), for delivery plans. */
   outboundGatewayEndpoints(tenantId: string, numberId?: string): readonly RouteEndpoint[];
+  /** A live tenant's settings (defaults for its numbers, its send policy); undefined once deleted. */
+  tenantSettings(tenantId: string): TenantSettings | undefined;
   /** Forget resolved routes; call whenever the routing documents change. */
   invalidate(): void;
 }
@@ -36,6 +39,7 @@ export function createRoutingTable(view: () => QueryView): RoutingTable {
     globalEndpoints: () => globalEndpoints(view()),
     outboundGateways: (tenantId, numberId) => outboundGateways(view(), tenantId, numberId),
     outboundGatewayEndpoints: (tenantId, numberId) => outboundGatewayEndpoints(view(), tenantId, numberId),
+    tenantSettings: (tenantId) => tenantSettings(view(), tenantId),
     invalidate() {
       if (routes.size > 0) routes = new Map();
     },

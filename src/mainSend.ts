@@ -5,7 +5,8 @@ import type { RoutingTable } from '../projections/routingTable.js';
 import { createFaxDialerPool } from './adapters/esl/faxDialerPool.js';
 import { splitHostPort } from './config/hostPort.js';
 import type { Config } from './config/schema.js';
-import { mergeSendPolicy, parseSendPolicyOverride, type SendPolicy } from './domain/outbound/sendPolicy.js';
+import { policyForFax } from './domain/outbound/policyForFax.js';
+import type { SendPolicy } from './domain/outbound/sendPolicy.js';
 import type { Clock } from './ports/clock.js';
 import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
@@ -55,11 +56,14 @@ export async function startSendPath(deps: {
     tiffPathOf: (documentId) => deps.documents.pathOf(documentId, 'image/tiff'),
     gatewaysFor: (fax) => fax.queued.gateways ?? deps.routing.outboundGateways(fax.queued.tenantId, deps.routing.lookup(fax.queued.from)?.numberId),
     policyFor: (fax) => {
+      const { faxId, tenantId } = fax.queued;
       try {
-        return mergeSendPolicy(globalPolicy, undefined, fax.queued.policy === undefined ? undefined : parseSendPolicyOverride(fax.queued.policy, 'policy'));
+        return policyForFax(globalPolicy, deps.routing.tenantSettings(tenantId)?.sendPolicy, fax.queued.policy, (error, level) => {
+          logger.warn({ err: error, faxId, tenantId, level }, 'send policy override ignored');
+        });
       } catch (error) {
-        // Validated at submission; a policy that no longer parses falls back to the global one.
-        logger.warn({ err: error, faxId: fax.queued.faxId }, 'fax send policy ignored');
+        // Only an invalid global policy gets here, and the configuration schema rules that out at start-up.
+        logger.warn({ err: error, faxId }, 'send policy ignored');
         return globalPolicy;
       }
     },

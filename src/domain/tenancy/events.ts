@@ -1,12 +1,12 @@
-import type { EndpointOwner, EndpointSettings, NumberProfile, TenantProfile } from './types.js';
+import type { EndpointOwner, EndpointSettings, NumberProfile, TenantProfile, TenantSettingsData } from './types.js';
 
 /**
  * Events of `tenant-<id>` (the tenant, its numbers, users and endpoints) and `system-config`
  * (global endpoints). `at` is the ISO-8601 time the command was decided.
  */
 export type TenancyEvent =
-  | { type: 'TenantCreated'; data: { tenantId: string; at: string } & TenantProfile }
-  | { type: 'TenantUpdated'; data: { tenantId: string; at: string } & TenantProfile }
+  | { type: 'TenantCreated'; data: { tenantId: string; at: string } & TenantProfileData }
+  | { type: 'TenantUpdated'; data: { tenantId: string; at: string } & TenantProfileData }
   | { type: 'TenantDeleted'; data: { tenantId: string; at: string } }
   | { type: 'NumberAssigned'; data: NumberEventData }
   | { type: 'NumberUpdated'; data: NumberEventData & { previousNumber: string } }
@@ -26,6 +26,8 @@ export type TenancyEvent =
 export type TenancyEventType = TenancyEvent['type'];
 export type TenancyEventOf<T extends TenancyEventType> = Extract<TenancyEvent, { type: T }>;
 
+/** A tenant profile as stored: folds read its settings through `tenantSettingsOf`. */
+export type TenantProfileData = Omit<TenantProfile, 'settings'> & { settings: TenantSettingsData };
 export type NumberEventData = { tenantId: string; numberId: string; number: string; at: string } & NumberProfile;
 export type EndpointEventData = { endpointId: string; at: string } & EndpointOwner & EndpointSettings;
 export type EndpointRef = { endpointId: string; at: string } & EndpointOwner;

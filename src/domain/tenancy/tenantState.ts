@@ -1,5 +1,5 @@
 import type { TenancyEvent } from './events.js';
-import { endpointSettingsOf, numberProfileOf, type EndpointOwner, type EndpointSettings, type NumberProfile, type TenantProfile } from './types.js';
+import { endpointSettingsOf, numberProfileOf, tenantSettingsOf, type EndpointOwner, type EndpointSettings, type NumberProfile, type TenantProfile } from './types.js';
 
 export interface NumberState {
   id: string;
@@ -50,7 +50,7 @@ export function evolveTenant(state: TenantState, event: TenancyEvent): TenantSta
     case 'TenantUpdated': {
       const { name, email, settings } = event.data;
       state.status = 'active';
-      state.profile = { name, email, settings };
+      state.profile = { name, email, settings: tenantSettingsOf(settings) };
       break;
     }
     case 'TenantDeleted':

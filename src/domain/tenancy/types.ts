@@ -1,3 +1,5 @@
+import type { SendPolicyOverride } from '../outbound/sendPolicy.js';
+
 /** Value types of the tenancy model: tenants, their fax numbers, API users and delivery endpoints. */
 
 export type NumberDirection = 'inbound' | 'outbound' | 'both';
@@ -14,7 +16,12 @@ export interface TenantSettings {
   retentionDays: number | null;
   notifyEmails: string[];
   notifyOn: NotifyOn;
+  /** Send policy keys this tenant's faxes use instead of the global ones (a fax's own `policy` still wins); null inherits. */
+  sendPolicy: SendPolicyOverride | null;
 }
+
+/** Tenant settings as events carry them: events written before `sendPolicy` existed lack it. */
+export type TenantSettingsData = Omit<TenantSettings, 'sendPolicy'> & { sendPolicy?: SendPolicyOverride | null };
 
 export interface TenantProfile {
   name: string;
@@ -72,6 +79,7 @@ export const defaultTenantSettings: TenantSettings = {
   retentionDays: null,
   notifyEmails: [],
   notifyOn: 'always',
+  sendPolicy: null,
 };
 
 export const defaultNumberProfile: NumberProfile = {
@@ -87,6 +95,12 @@ export const defaultNumberProfile: NumberProfile = {
 export function numberProfileOf(data: NumberProfile): NumberProfile {
   const { displayName, stationIdent, header, callerId, notifyEmails, direction } = data;
   return { displayName, stationIdent, header, callerId, notifyEmails, direction };
+}
+
+/** Picks the settings out of an event payload; a missing `sendPolicy` (older events) inherits. */
+export function tenantSettingsOf(data: TenantSettingsData): TenantSettings {
+  const { callerId, faxHeader, faxIdent, retentionDays, notifyEmails, notifyOn, sendPolicy } = data;
+  return { callerId, faxHeader, faxIdent, retentionDays, notifyEmails, notifyOn, sendPolicy: sendPolicy ?? null };
 }
 
 export function endpointSettingsOf(data: EndpointSettings): EndpointSettings {

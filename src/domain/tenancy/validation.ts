@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { parseSendPolicyOverride, type SendPolicyOverride } from '../outbound/sendPolicy.js';
 import { toE164 } from './e164.js';
 import type { EndpointSettings, EndpointTarget, NumberProfile, TenantProfile } from './types.js';
 
@@ -55,8 +56,16 @@ export function normaliseTenantProfile(profile: TenantProfile, country: string):
       retentionDays: settings.retentionDays,
       notifyEmails: checkEmails('settings.notifyEmails', settings.notifyEmails),
       notifyOn: settings.notifyOn,
+      sendPolicy: checkSendPolicy(settings.sendPolicy),
     },
   };
+}
+
+/** Null or absent inherits the global policy; so does an override that sets no key. */
+function checkSendPolicy(value: unknown): SendPolicyOverride | null {
+  if (value === null || value === undefined) return null;
+  const policy = parseSendPolicyOverride(value, 'settings.sendPolicy');
+  return Object.values(policy).some((item) => item !== undefined) ? policy : null;
 }
 
 export function normaliseNumberProfile(profile: NumberProfile, country: string): NumberProfile {

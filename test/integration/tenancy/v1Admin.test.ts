@@ -37,11 +37,31 @@ describe('v1 admin API', () => {
     await json(h.call('DELETE', '/v1/tenants/1'), 404);
   });
 
+  it('keeps a tenant send policy override until it is set to null (inherit the global policy)', async () => {
+    const created = await json(h.call('POST', '/v1/tenants', { name: 'Acme', settings: { sendPolicy: { maxAttempts: 5, busyRetryDelayMs: 60_000 } } }), 201);
+    expect(created.settings.sendPolicy).toEqual({ maxAttempts: 5, busyRetryDelayMs: 60_000 });
+    expect((await json(h.call('GET', '/v1/tenants/1'), 200)).settings.sendPolicy).toEqual({ maxAttempts: 5, busyRetryDelayMs: 60_000 });
+    await json(h.call('PATCH', '/v1/tenants/1', { settings: { faxIdent: 'ACME' } }), 200);
+    expect((await json(h.call('GET', '/v1/tenants/1'), 200)).settings.sendPolicy).toEqual({ maxAttempts: 5, busyRetryDelayMs: 60_000 });
+    // The override is one value: a new one replaces the old one whole.
+    await json(h.call('PATCH', '/v1/tenants/1', { settings: { sendPolicy: { gatewayCooldownMs: 5_000 } } }), 200);
+    expect((await json(h.call('GET', '/v1/tenants/1'), 200)).settings.sendPolicy).toEqual({ gatewayCooldownMs: 5_000 });
+    await json(h.call('PATCH', '/v1/tenants/1', { settings: { sendPolicy: null } }), 200);
+    expect((await json(h.call('GET', '/v1/tenants/1'), 200)).settings.sendPolicy).toBeNull();
+    expect((await json(h.call('POST', '/v1/tenants', { name: 'Globex', settings: { sendPolicy: {} } }), 201)).settings.sendPolicy).toBeNull();
+    const doc = await json(h.call('GET', '/openapi.json', undefined, null), 200);
+    expect(Object.keys(doc.components.schemas.SendPolicyOverride.properties)).toContain('maxAttempts');
+  });
+
   it('answers validation errors as problem+json naming the field', async () => {
     const cases: [string, string, unknown, string][] = [
       ['POST', '/v1/tenants', { name: '' }, 'name'],
       ['POST', '/v1/tenants', { name: 'x', email: 'not-an-email' }, 'email'],
       ['POST', '/v1/tenants', { name: 'x', settings: { faxIdent: 'an ident longer than twenty' } }, 'settings.faxIdent'],
+      ['POST', '/v1/tenants', { name: 'x', settings: { sendPolicy: { maxAttempts: 50 } } }, 'settings.sendPolicy.maxAttempts'],
+      ['POST', '/v1/tenants', { name: 'x', settings: { sendPolicy: { busyRetryDelayMs: 10 } } }, 'settings.sendPolicy.busyRetryDelayMs'],
+      ['POST', '/v1/tenants', { name: 'x', settings: { sendPolicy: { maxTries: 5 } } }, 'settings.sendPolicy.maxTries'],
+      ['POST', '/v1/tenants', { name: 'x', settings: { sendPolicy: 5 } }, 'settings.sendPolicy'],
     ];
     for (const [method, path, body, field] of cases) {
       const res = await h.call(method, path, body);

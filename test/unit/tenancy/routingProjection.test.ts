@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { routingProjection } from '../../../projections/routingProjection.js';
-import { gatewayForSourceIp, globalEndpoints, lookupRoute } from '../../../projections/routingQueries.js';
+import { gatewayForSourceIp, globalEndpoints, lookupRoute, tenantSettings } from '../../../projections/routingQueries.js';
 import { directoryProjection } from '../../../projections/directoryProjection.js';
+import type { TenantView } from '../../../projections/directoryModel.js';
 import { credentialsProjection } from '../../../projections/credentialsProjection.js';
-import type { TenancyEvent } from '../../../src/domain/tenancy/events.js';
+import type { TenancyEvent, TenancyEventOf } from '../../../src/domain/tenancy/events.js';
+import { evolveTenant, initialTenantState } from '../../../src/domain/tenancy/tenantState.js';
 import { foldProjection, given } from '../../support/tenancyProjectionSpec.js';
 
 const ids = (endpoints: readonly { id: string }[]) => endpoints.map((endpoint) => endpoint.id);
@@ -60,6 +62,18 @@ describe('routing projection', () => {
     const route = lookupRoute(view, '+15551234567')!;
     expect(route.settings.stationIdent).toBe('TENANT');
     expect(route.settings.faxHeader).toBe('Tenant header');
+  });
+
+  it("keeps each tenant's send policy; tenant events written before it existed inherit (null)", () => {
+    const created = given.tenant('1') as TenancyEventOf<'TenantCreated'>;
+    expect(created.data.settings).not.toHaveProperty('sendPolicy');
+    const updated: TenancyEvent = { type: 'TenantUpdated', data: { ...created.data, settings: { ...created.data.settings, sendPolicy: { maxAttempts: 7 } } } };
+    const { view } = foldProjection(routingProjection, [created, given.tenant('2'), updated]);
+    expect(tenantSettings(view, '1')?.sendPolicy).toEqual({ maxAttempts: 7 });
+    expect(tenantSettings(view, '2')?.sendPolicy).toBeNull();
+    expect(tenantSettings(view, '3')).toBeUndefined();
+    expect(foldProjection(directoryProjection, [created]).view.get<TenantView>('tenants', '1')?.settings.sendPolicy).toBeNull();
+    expect(evolveTenant(initialTenantState('1'), created).profile?.settings.sendPolicy).toBeNull();
   });
 
   it.each([routingProjection, directoryProjection, credentialsProjection])('$name is idempotent: re-applying every event changes nothing', (projection) => {

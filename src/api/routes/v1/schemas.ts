@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { sendPolicySchema } from '../../../domain/outbound/sendPolicy.js';
 
 const id = z.string().openapi({ example: '1' });
 const time = z.string().openapi({ example: '2025-01-31T12:00:00.000Z' });
@@ -13,6 +14,15 @@ export const pageQuery = z.object({
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).openapi(name);
 
+// Loose, so that an unknown key reaches the domain check, which names it (`settings.sendPolicy.maxTries`).
+const sendPolicyOverride = z
+  .looseObject(sendPolicySchema.partial().shape)
+  .nullable()
+  .openapi('SendPolicyOverride', {
+    description: "Send policy keys this tenant's faxes use instead of the global `send.*` configuration; a fax's own `policy` still wins. Null inherits the global policy.",
+    example: { maxAttempts: 5, busyRetryDelayMs: 60_000 },
+  });
+
 export const tenantSettings = z.object({
   callerId: nullableText,
   faxHeader: nullableText,
@@ -20,6 +30,7 @@ export const tenantSettings = z.object({
   retentionDays: z.number().int().nullable(),
   notifyEmails: emails,
   notifyOn: z.enum(['always', 'failure', 'never']),
+  sendPolicy: sendPolicyOverride,
 });
 
 export const tenantSchema = z
