@@ -71,7 +71,9 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
             tenantId: context.tenantId,
             gateway,
             destination: context.to,
-            grant: () => queueMicrotask(() => grant(context.faxId)),
+            // Requests are made after the requesting transition has finished (above), so a grant
+            // can go to the actor at once: its snapshot already says it waits for a channel.
+            grant: () => grant(context.faxId),
           }),
         ),
       releaseChannel: ({ context }) => {
