@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileDocumentStore } from '../../src/adapters/documents/fileDocumentStore.js';
+import { provisionAcme } from '../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator } from '../support/serverHarness.js';
 import { readTiffPages } from '../support/faxTiffPages.js';
 import { makeSubmissionDocuments } from '../support/submissionFixtures.js';
@@ -16,14 +17,7 @@ describe('sending a fax end to end (API → conversion → outbound actor → si
 
   it('converts a PDF and a PNG into one fax TIFF, dials through the upstream gateway and ends FaxSent', async () => {
     env = await startServerWithSimulator({ scenario: { gateways: { carrier1: { ip: '10.1.1.1' } } } });
-    const json = async (response: Response) => {
-      if (response.status >= 300) throw new Error(`${response.status} ${await response.text()}`);
-      return response.json() as Promise<Record<string, unknown>>;
-    };
-    const acme = await json(await env.call('POST', '/v1/tenants', { name: 'Acme' }));
-    await json(await env.call('POST', `/v1/tenants/${acme.id}/numbers`, { number: '5551230000' }));
-    await json(await env.call('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } }));
-    await json(await env.call('POST', `/v1/tenants/${acme.id}/users`, { username: 'acme', password: 'acme long password' }));
+    await provisionAcme(env, { globalGateways: [{ kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' }], user: { username: 'acme', password: 'acme long password' } });
     const documents = await makeSubmissionDocuments(env.dataDir);
 
     const form = new FormData();
