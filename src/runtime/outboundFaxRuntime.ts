@@ -54,6 +54,8 @@ type FaxActor = ActorRefFrom<typeof outboundFaxMachine>;
  */
 export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): OutboundFaxRuntime {
   const actors = new Map<string, { actor: FaxActor; appender: StreamAppender; done: Promise<void> }>();
+  /** Cancels that came for a fax whose actor had not started yet. */
+  const cancelsBeforeStart = new Map<string, Submitter>();
   const now = () => deps.clock.now().toISOString();
   const signal = (faxId: string, event: OutboundFaxSignal) => {
     const entry = actors.get(faxId);
@@ -156,6 +158,11 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     actors.set(faxId, { actor, appender, done });
     actor.start();
     if (record.inCall) void reconcile(faxId, record.inCall.callUuid);
+    const cancel = cancelsBeforeStart.get(faxId);
+    if (cancel) {
+      cancelsBeforeStart.delete(faxId);
+      signal(faxId, { type: 'fax.cancel', at: now(), by: cancel });
+    }
   }
 
   /** A fax that was in a call when we lost track: follow the call again if it is still up. */
@@ -199,7 +206,14 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       }
       const record = await load(faxId);
       if (!record) return 'notFound';
-      return 'finished';
+      if (record.finished || !record.document) return 'finished';
+      // Queued a moment ago and its actor is still being set up: it is cancelled as it starts.
+      if (actors.has(faxId)) signal(faxId, { type: 'fax.cancel', at: now(), by });
+      else {
+        cancelsBeforeStart.set(faxId, by);
+        await run(record);
+      }
+      return 'cancelled';
     },
     activeFaxIds: () => [...actors.keys()],
     async drain(timeoutMs) {

@@ -130,6 +130,15 @@ describe('sending faxes against the simulator', () => {
     expect(api.some((command) => command.startsWith('api uuid_kill'))).toBe(true);
   });
 
+  it('a cancel right after queueing, before the fax’s actor started, still cancels it', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} } } });
+    const faxId = await harness.queue({ to: '+15550000009' });
+    expect(await harness.runtime.cancel(faxId, { kind: 'admin' })).toBe('cancelled');
+    const events = await harness.finished(faxId);
+    expect(events.at(-1)!).toMatchObject({ type: 'FaxCancelled' });
+    expect(harness.originates()).toHaveLength(0);
+  });
+
   it('while FreeSWITCH is unreachable a fax waits for it instead of using up an attempt', async () => {
     harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} } } });
     harness.sim.killConnections();
