@@ -59,6 +59,7 @@ export async function startReceivePath(deps: {
     },
     toE164,
     stationNeedsAudio: stations.needsAudio,
+    canSendOut: (tenantId) => deps.routing.outboundGateways(tenantId).length > 0,
   };
   const policy: InboundPolicy = {
     recipientFrom: config.fax.recipientFrom,

@@ -18,7 +18,7 @@ export interface CallOffer {
 }
 
 export type T38Status = 'off' | 'negotiated' | 'requested' | 'refused';
-export type RejectionReason = 'unknown_source' | 'unknown_number' | 'no_recipient';
+export type RejectionReason = 'unknown_source' | 'unknown_number' | 'no_recipient' | 'no_route_out';
 
 /** Events of an inbound fax's `fax-<faxId>` stream, in the order they usually happen. */
 export type InboundFaxEvent =
@@ -28,7 +28,7 @@ export type InboundFaxEvent =
     }
   | {
       type: 'FaxCallRejected';
-      data: { faxId: string; callUuid: string; sipCode: 401 | 404; reason: RejectionReason; detail: string };
+      data: { faxId: string; callUuid: string; sipCode: 401 | 404 | 503; reason: RejectionReason; detail: string };
     }
   | {
       type: 'FaxCallAnswered';

@@ -27,7 +27,7 @@ export interface AcceptedCall {
 
 export interface RejectedCall {
   kind: 'reject';
-  sipCode: 401 | 404;
+  sipCode: 401 | 404 | 503;
   reason: RejectionReason;
   detail: string;
 }
@@ -57,6 +57,8 @@ export interface ScreeningLookups {
   toE164(raw: string): string | undefined;
   /** True when we learned that this station needs audio (G.711 softmodem) instead of T.38. */
   stationNeedsAudio(e164: string): boolean;
+  /** The tenant has an upstream (carrier) gateway to send a PBX's fax out through. */
+  canSendOut(tenantId: string): boolean;
 }
 
 export interface T38Setting {
@@ -100,6 +102,10 @@ export function screenInboundCall(offer: CallOffer, lookups: ScreeningLookups, p
     return { kind: 'reject', sipCode: 404, reason: 'unknown_number', detail: `${raw} does not belong to any tenant${why}` };
   }
 
+  // Refused before answering, so the PBX's user learns at once instead of a fax kept and never sent.
+  if (!route && !lookups.canSendOut(relayTenant!)) {
+    return { kind: 'reject', sipCode: 503, reason: 'no_route_out', detail: `tenant ${relayTenant} has no upstream gateway to send ${recipient} through` };
+  }
   const fallback = caller !== undefined && lookups.stationNeedsAudio(caller);
   const t38 = fallback ? { enabled: false, request: false } : policy.t38[source.role];
   const t38Policy = fallback

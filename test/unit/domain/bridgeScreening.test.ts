@@ -6,6 +6,7 @@ const lookups = (bridgeGateway?: string): ScreeningLookups => ({
   route: () => ({ tenantId: 't1', stationIdent: null, pageHeader: null, ...(bridgeGateway ? { bridgeGateway } : {}) }),
   toE164: (raw) => `+${raw}`,
   stationNeedsAudio: () => false,
+  canSendOut: () => true,
 });
 const policy: InboundPolicy = { recipientFrom: 'to', ringDelayMs: 0, silenceMs: 0, t38: { upstream: { enabled: true, request: false }, pbx: { enabled: false, request: false } }, spoolDir: '/s' };
 const offer = { callUuid: 'u', callerNumber: '15550001111', toUser: '15551230000', sourceIp: '10.0.0.1' };

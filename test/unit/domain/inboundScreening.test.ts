@@ -6,6 +6,7 @@ const lookups: ScreeningLookups = {
   route: (e164) => (e164 === '+15551230000' ? { tenantId: 't1', stationIdent: 'ACME FAX', pageHeader: null } : undefined),
   toE164: (raw) => (/^\+?1?\d{10}$/.test(raw) ? `+1${raw.replace(/^\+?1?/, '')}` : undefined),
   stationNeedsAudio: (e164) => e164 === '+15559990000',
+  canSendOut: () => true,
 };
 const policy: InboundPolicy = {
   recipientFrom: 'to',

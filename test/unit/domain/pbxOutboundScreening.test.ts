@@ -20,6 +20,7 @@ const lookups: ScreeningLookups = {
     })[e164],
   toE164: (raw) => (/^\+?1?\d{10}$/.test(raw) ? `+1${raw.replace(/^\+?1?/, '')}` : undefined),
   stationNeedsAudio: () => false,
+  canSendOut: () => true,
 };
 const policy: InboundPolicy = {
   recipientFrom: 'to',
@@ -45,6 +46,15 @@ describe('screening a PBX call to an outside number (outbound relay)', () => {
       ringDelayMs: 0,
       silenceMs: 500,
       spoolPath: '/spool/fax1.tif',
+    });
+  });
+
+  it('refuses with 503 before answering when the tenant has no carrier gateway to send it out through', () => {
+    expect(screenInboundCall({ ...fromPbx, sourceIp: '10.0.0.8', callerNumber: '5552220000' }, { ...lookups, canSendOut: () => false }, policy, 'f')).toEqual({
+      kind: 'reject',
+      sipCode: 503,
+      reason: 'no_route_out',
+      detail: 'tenant t2 has no upstream gateway to send +15557654321 through',
     });
   });
 
