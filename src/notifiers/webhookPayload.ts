@@ -12,47 +12,16 @@ export interface WebhookPayload {
   type: `fax.${NotificationTopic}`;
   /** When this attempt was made. */
   timestamp: string;
-  data: {
-    /** The fax event this notification is about (stable across retries). */
-    eventId: string;
-    faxId: string;
-    tenantId: string | null;
-    direction: 'inbound' | 'outbound';
-    status: FaxSummary['status'];
-    from: string;
-    fromName: string | null;
-    to: string;
-    pages: number;
-    partial: boolean;
-    result: string;
-    remoteIdent: string | null;
-    time: string;
-    attempts: number | null;
-    document: PayloadDocument;
-  };
+  /** The fax's summary, the event it is about (stable across retries) and how its document travels. */
+  data: { eventId: string } & Omit<FaxSummary, 'documentId'> & { document: PayloadDocument };
 }
 
 export function webhookPayload(topic: NotificationTopic, eventId: string, summary: FaxSummary, document: PayloadDocument, at: Date): WebhookPayload {
+  const { documentId: _documentId, ...summaryFields } = summary;
   return {
     type: `fax.${topic}`,
     timestamp: at.toISOString(),
-    data: {
-      eventId,
-      faxId: summary.faxId,
-      tenantId: summary.tenantId,
-      direction: summary.direction,
-      status: summary.status,
-      from: summary.from,
-      fromName: summary.fromName,
-      to: summary.to,
-      pages: summary.pages,
-      partial: summary.partial,
-      result: summary.result,
-      remoteIdent: summary.remoteIdent,
-      time: summary.time,
-      attempts: summary.attempts,
-      document,
-    },
+    data: { eventId, ...summaryFields, document },
   };
 }
 
