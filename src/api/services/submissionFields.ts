@@ -1,6 +1,6 @@
 import type { Route } from '../../../projections/routingQueries.js';
 import { NotPermittedError, ValidationError } from '../../domain/errors.js';
-import type { PageSize, Resolution, ResultNotifyMode } from '../../domain/outbound/outboundFaxEvents.js';
+import type { FaxQueuedData, PageSize, Resolution, ResultNotifyMode } from '../../domain/outbound/outboundFaxEvents.js';
 import { parseSendPolicyOverride, type SendPolicyOverride } from '../../domain/outbound/sendPolicy.js';
 import { toE164 } from '../../domain/tenancy/e164.js';
 import { checkEmails, checkStationIdent } from '../../domain/tenancy/validation.js';
@@ -23,20 +23,11 @@ export interface SubmissionFields {
 }
 
 /** The request as validated: what the sender said (normalised), and the fax settings with defaults filled in. */
-export interface PreparedFields {
-  tenantId: string;
+export type PreparedFields = Pick<FaxQueuedData, 'tenantId' | 'to' | 'from' | 'callerIdName' | 'headerText' | 'stationIdent' | 'resolution' | 'pageSize' | 'notify'> & {
   /** The sender's own values only, so a change of a number's settings never makes a retry "a different request". */
   asked: Omit<SubmissionFields, 'policy'> & { tenantId: string; policy?: SendPolicyOverride };
-  to: string;
-  from: string;
-  callerIdName?: string;
-  headerText?: string;
-  stationIdent?: string;
-  resolution: Resolution;
-  pageSize: PageSize;
   policy?: SendPolicyOverride;
-  notify?: { emails: string[]; mode: ResultNotifyMode };
-}
+};
 
 export interface FieldContext {
   defaultCountry: string;
