@@ -16,16 +16,6 @@ export type DeliveryTarget =
 export interface DeliveryRequest {
   faxId: string;
   tenantId: string;
-  recipient: string;
-  purpose?: CallPurpose;
-  sender?: string;
-  documentId: string;
-  partial: boolean;
-}
-
-export interface FaxRoutedData {
-  faxId: string;
-  tenantId: string;
   /** The dialled number, E.164: one of ours, or the outside number of an outbound relay. */
   recipient: string;
   purpose?: CallPurpose;
@@ -34,6 +24,9 @@ export interface FaxRoutedData {
   documentId: string;
   /** Only some pages arrived (the call dropped); delivered all the same, marked partial. */
   partial: boolean;
+}
+
+export interface FaxRoutedData extends DeliveryRequest {
   /** Which level the endpoints came from (number overrides tenant overrides global), or none. */
   endpointScope: 'number' | 'tenant' | 'global' | 'none';
   /** Lowest priority first. For an outbound relay: the tenant's upstream gateways (number, tenant, global). */
