@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { ValidationError } from '../../../src/domain/errors.js';
 import { toE164, tryE164 } from '../../../src/domain/tenancy/e164.js';
 
@@ -32,5 +33,26 @@ describe('toE164', () => {
   it('answers undefined from tryE164 for junk', () => {
     expect(tryE164('junk', 'US')).toBeUndefined();
     expect(tryE164('5551234567', 'US')).toBe('+15551234567');
+  });
+});
+
+describe('the North American fast path', () => {
+  // Random NANP-shaped numbers in each form, including area and exchange codes 0xx/1xx that the
+  // fast path leaves to libphonenumber: both must give the same answer (or both refuse).
+  const digits = (count: number) => Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('');
+  const samples = Array.from({ length: 300 }, () => digits(10)).flatMap((national) => [national, `1${national}`, `+1${national}`]);
+
+  it.each(['US', 'CA', 'GB', 'DE'])('answers what libphonenumber answers with default country %s', (country) => {
+    for (const input of samples) {
+      const parsed = parsePhoneNumberFromString(input, { defaultCountry: country as CountryCode, extract: false });
+      const expected = parsed?.isPossible() ? parsed.number : 'refused';
+      let actual: string;
+      try {
+        actual = toE164(input, country);
+      } catch {
+        actual = 'refused';
+      }
+      expect(`${input} → ${actual}`).toBe(`${input} → ${expected}`);
+    }
   });
 });
