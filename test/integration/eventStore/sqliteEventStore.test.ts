@@ -106,6 +106,105 @@ describe('SQLite event store specifics', () => {
     expect(await store.readStream('dup-2')).toEqual([]);
   });
 
+  it('gives subscribers and stream reads every event when another connection writes between our commits', async () => {
+    const { store, path } = tempStore('es-tail-interleaved');
+    const other = createSqliteEventStore({ path });
+    cleanups.push(() => other.close());
+    const seen: RecordedEvent[] = [];
+    const subscription = store.subscribeToAll({ handler: (event) => void seen.push(event) });
+    for (let round = 0; round < 20; round++) {
+      await store.append('mixed-1', [{ type: 'Ours', data: { round } }]);
+      await other.append('mixed-1', [{ type: 'Theirs', data: { round } }]);
+      await store.append('ours-only', [{ type: 'Ours', data: { round } }]);
+    }
+    await waitFor(() => seen.length === 60);
+    await subscription.stop();
+    expect(seen.map((event) => event.position)).toEqual([...seen.map((event) => event.position)].sort((a, b) => a - b));
+    expect(new Set(seen.map((event) => event.id)).size).toBe(60);
+    const mixed = await store.readStream('mixed-1');
+    expect(mixed.map((event) => `${event.type}${(event.data as { round: number }).round}`)).toEqual(
+      Array.from({ length: 20 }, (_, round) => [`Ours${round}`, `Theirs${round}`]).flat(),
+    );
+    expect((await store.readStream('ours-only')).map((event) => event.revision)).toEqual(Array.from({ length: 20 }, (_, index) => index));
+  });
+
+  it('reads a long log correctly once its oldest events have left the in-memory tail', async () => {
+    const { store } = tempStore('es-tail-trim');
+    for (let batch = 0; batch < 10; batch++) {
+      await store.append(`long-${batch}`, Array.from({ length: 1000 }, (_, n) => ({ type: 'Filler', data: { batch, n } })));
+    }
+    const seen: RecordedEvent[] = [];
+    const subscription = store.subscribeToAll({ streamPrefixes: ['long-0', 'long-9'], handler: (event) => void seen.push(event) });
+    await waitFor(() => seen.length === 2000);
+    await subscription.stop();
+    expect(seen.map((event) => (event.data as { batch: number }).batch)).toEqual([...Array(1000).fill(0), ...Array(1000).fill(9)]);
+    expect(await store.readStream('long-0')).toHaveLength(1000);
+    expect((await store.readStream('long-9')).map((event) => (event.data as { n: number }).n)).toEqual(Array.from({ length: 1000 }, (_, n) => n));
+  });
+
+  it('hands every subscriber the same events, which no handler can change under another', async () => {
+    const { store } = tempStore('es-tail-frozen');
+    const errors: unknown[] = [];
+    const firstSeen: RecordedEvent[] = [];
+    const secondSeen: RecordedEvent[] = [];
+    const first = store.subscribeToAll({
+      handler: (event) => {
+        firstSeen.push(event);
+        try {
+          (event.data as { note: string }).note = 'changed';
+        } catch (error) {
+          errors.push(error);
+        }
+      },
+    });
+    const second = store.subscribeToAll({ handler: (event) => void secondSeen.push(event) });
+    await store.append('frozen-1', [{ type: 'Noted', data: { note: 'original', nested: { list: [1, 2] } } }]);
+    await waitFor(() => firstSeen.length === 1 && secondSeen.length === 1);
+    await Promise.all([first.stop(), second.stop()]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TypeError);
+    expect(secondSeen[0]!.data).toEqual({ note: 'original', nested: { list: [1, 2] } });
+    expect(Object.isFrozen((secondSeen[0]!.data as { nested: { list: number[] } }).nested.list)).toBe(true);
+  });
+
+  it('never hands a subscriber an event before its append is acknowledged (durable)', async () => {
+    const { store } = tempStore('es-durable-first');
+    const acknowledged = new Set<number>();
+    const early: number[] = [];
+    let seen = 0;
+    const subscription = store.subscribeToAll({
+      handler: (event) => {
+        seen += 1;
+        const { n } = event.data as { n: number };
+        // Checked a macrotask later: the append's own promise chain settles a few microtasks after
+        // the acknowledgement that also wakes the subscriber; an event delivered before its fsync
+        // would still be unacknowledged then (the fsync completes in a later callback).
+        setImmediate(() => acknowledged.has(n) || early.push(n));
+      },
+    });
+    // One append per turn: many groups commit while earlier fsyncs are still running.
+    const appends: Array<Promise<unknown>> = [];
+    for (let n = 0; n < 300; n++) {
+      appends.push(store.append(`durable-first-${n % 7}`, [{ type: 'Counted', data: { n } }]).then(() => acknowledged.add(n)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(appends);
+    await waitFor(() => seen === 300);
+    await subscription.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(early).toEqual([]);
+  });
+
+  it('keeps every acknowledged append after the store is closed straight away and opened again', async () => {
+    const { store, path } = tempStore('es-durable-close');
+    const appends = Array.from({ length: 50 }, (_, index) => store.append(`durable-${index % 5}`, [{ type: 'Kept', data: { index } }]));
+    await store.close();
+    await Promise.all(appends);
+    const reopened = createSqliteEventStore({ path });
+    cleanups.push(() => reopened.close());
+    expect(await reopened.readAll()).toHaveLength(50);
+  });
+
   it('reports an unreachable store with a typed error', async () => {
     const dir = makeTempDir('es-unreachable');
     cleanups.push(dir.remove);

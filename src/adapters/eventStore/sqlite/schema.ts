@@ -3,13 +3,13 @@ import type Database from 'better-sqlite3';
 export type SynchronousMode = 'full' | 'normal';
 
 /**
- * WAL lets readers (including other processes) run beside the single writer. `synchronous=FULL`
- * fsyncs the WAL on every commit, so an append that returned survives a power cut; group commit
- * (see writeQueue.ts) keeps that affordable.
+ * WAL lets readers (including other processes) run beside the single writer. `synchronous=NORMAL`:
+ * a commit writes the WAL without fsyncing it; the store fsyncs it off the event loop before
+ * acknowledging appends when it is asked for `full` durability (see walSync.ts).
  */
-export function prepareDatabase(db: Database.Database, synchronous: SynchronousMode): void {
+export function prepareDatabase(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
   db.exec(`
     CREATE TABLE IF NOT EXISTS events (

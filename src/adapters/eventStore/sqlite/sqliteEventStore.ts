@@ -11,19 +11,23 @@ import { startBackgroundCheckpointer } from '../../sqlite/backgroundCheckpointer
 import { startPullSubscription } from '../pullSubscription.js';
 import { createAppendSignal } from './appendSignal.js';
 import { prepareDatabase, type SynchronousMode } from './schema.js';
+import { createRecentEvents, type EventRow } from './recentEvents.js';
+import { createWalSync } from './walSync.js';
 import { createWriteQueue } from './writeQueue.js';
 
 export interface SqliteEventStoreOptions {
   /** Database file; created if missing. */
   path: string;
   clock?: Clock;
-  /** `full` (default) survives a power cut; `normal` only a process crash. */
+  /**
+   * `full` (default): an acknowledged append survives a power cut (the WAL is fsynced off the
+   * event loop before the append resolves); `normal`: it survives a process crash only.
+   */
   synchronous?: SynchronousMode;
   /** How often a waiting subscription looks for commits made by other processes. */
   pollIntervalMs?: number;
 }
 
-type EventRow = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string, created: string];
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, created';
 const MAX_PAGE = 100_000;
 
@@ -32,14 +36,17 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   let db: Database.Database;
   try {
     db = new Database(options.path);
-    prepareDatabase(db, options.synchronous ?? 'full');
+    // Commits never fsync on the event loop; `full` durability comes from walSync below.
+    prepareDatabase(db);
   } catch (error) {
     throw new EventStoreUnavailableError(`cannot open SQLite event store ${options.path}: ${(error as Error).message}`, { cause: error });
   }
 
   const checkpointer = startBackgroundCheckpointer(db, options.path);
   const signal = createAppendSignal(db, options.pollIntervalMs ?? 50);
-  const writes = createWriteQueue(db, options.clock ?? systemClock, signal.notify);
+  const walSync = (options.synchronous ?? 'full') === 'full' ? createWalSync(`${options.path}-wal`) : undefined;
+  const recent = createRecentEvents(8192, toRecorded);
+  const writes = createWriteQueue(db, options.clock ?? systemClock, { onRowsCommitted: recent.add, onAcknowledged: signal.notify }, walSync);
   const subscriptions = new Set<{ stop(): Promise<void> }>();
   let closed = false;
 
@@ -72,10 +79,25 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   }
 
   // One read transaction, so the head and the page come from the same snapshot.
-  const readPageWithHead = db.transaction((after: number, maxCount: number, prefixes: readonly string[]) => ({
+  const readPageAndHead = db.transaction((after: number, maxCount: number, prefixes: readonly string[]) => ({
     events: readAllNow(after, maxCount, prefixes),
     coveredUpTo: statements.head.get() ?? 0,
   }));
+
+  /**
+   * A subscription's next page: from memory when the log's tail there is complete up to the head
+   * (one statement, no transaction), and only up to our first commit not yet known durable, so no
+   * subscriber acts on an event a power cut could still take back (the acknowledgement wakes them).
+   */
+  function readPageWithHead(after: number, maxCount: number, prefixes: readonly string[]): { events: RecordedEvent[]; coveredUpTo: number } {
+    const head = statements.head.get() ?? 0;
+    const remembered = recent.page(after, maxCount, prefixes, head);
+    const page = remembered ? { events: remembered, coveredUpTo: head } : readPageAndHead(after, maxCount, prefixes);
+    const pending = writes.firstUnacknowledged();
+    if (pending === undefined || pending > page.coveredUpTo) return page;
+    const durable = pending - 1;
+    return { events: page.events.filter((event) => event.position <= durable), coveredUpTo: Math.max(after, durable) };
+  }
 
   function ensureOpen(): void {
     if (closed) throw new EventStoreUnavailableError('the event store is closed');
@@ -94,6 +116,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       const maxCount = clampCount(readOptions.maxCount);
       if (readOptions.direction === 'backwards') {
         return statements.backwards.all(stream, readOptions.fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount).map(toRecorded);
+      }
+      if (!readOptions.fromRevision && maxCount === MAX_PAGE) {
+        const remembered = recent.stream(stream, statements.head.get() ?? 0);
+        if (remembered && remembered.length < MAX_PAGE) return remembered;
       }
       return statements.forwards.all(stream, readOptions.fromRevision ?? 0, maxCount).map(toRecorded);
     },
@@ -157,10 +183,12 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     async close() {
       if (closed) return;
       writes.flush();
+      await walSync?.drain();
       await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
       closed = true;
       signal.close();
       await checkpointer.stop();
+      walSync?.close();
       db.close();
     },
   };

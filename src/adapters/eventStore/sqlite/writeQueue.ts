@@ -1,6 +1,8 @@
 import { uuidV7 } from './uuidV7.js';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../../ports/clock.js';
+import type { EventRow } from './recentEvents.js';
+import type { WalSync } from './walSync.js';
 import {
   EventStoreUnavailableError,
   WrongExpectedRevisionError,
@@ -14,11 +16,20 @@ type AppendRequest = Settle<AppendResult> & { kind: 'append'; stream: string; ev
 type CheckpointRequest = Settle<void> & { kind: 'checkpoint'; name: string; position: number };
 type WriteRequest = AppendRequest | CheckpointRequest;
 
+export interface WriteQueueHooks {
+  /** Rows just committed by a group, in position order (before they are durable). */
+  onRowsCommitted(rows: EventRow[]): void;
+  /** After a group is acknowledged. */
+  onAcknowledged(): void;
+}
+
 export interface WriteQueue {
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   saveCheckpoint(name: string, position: number): Promise<void>;
   /** Writes whatever is queued now (used before closing). */
   flush(): void;
+  /** The first position committed but not yet acknowledged (not known durable), if any. */
+  firstUnacknowledged(): number | undefined;
 }
 
 /**
@@ -27,9 +38,11 @@ export interface WriteQueue {
  * stale expected revision (or any other failure) rejects that append alone and writes none of its
  * events, while the others in the group commit.
  */
-export function createWriteQueue(db: Database.Database, clock: Clock, onCommitted: () => void): WriteQueue {
+export function createWriteQueue(db: Database.Database, clock: Clock, hooks: WriteQueueHooks, walSync?: WalSync): WriteQueue {
   let queue: WriteRequest[] = [];
   let scheduled = false;
+  /** First positions of the groups committed and not yet acknowledged, oldest first. */
+  const unacknowledged: number[] = [];
 
   const currentRevision = db.prepare<[string], number>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();
   const insertEvent = db.prepare('INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -37,22 +50,29 @@ export function createWriteQueue(db: Database.Database, clock: Clock, onCommitte
     'INSERT INTO checkpoints (name, position, updated) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated = excluded.updated',
   );
 
+  /** Rows of the appends that succeeded in the group being written. */
+  let groupRows: EventRow[] = [];
   const appendOne = db.transaction((request: AppendRequest, created: string): AppendResult => {
     const actual = currentRevision.get(request.stream);
     if (!matches(request.expected, actual)) throw new WrongExpectedRevisionError(request.stream, request.expected, actual);
     let revision = actual ?? -1;
     let position = 0;
+    const rows: EventRow[] = [];
     for (const event of request.events) {
       revision += 1;
       const id = event.id ?? uuidV7();
+      const data = JSON.stringify(event.data ?? null);
+      const metadata = JSON.stringify(event.metadata ?? {});
       try {
-        const info = insertEvent.run(id, request.stream, revision, event.type, JSON.stringify(event.data ?? null), JSON.stringify(event.metadata ?? {}), created);
-        position = Number(info.lastInsertRowid);
+        position = Number(insertEvent.run(id, request.stream, revision, event.type, data, metadata, created).lastInsertRowid);
       } catch (error) {
         if (isUniqueViolation(error, 'events.id')) throw new Error(`event id ${id} is already stored`, { cause: error });
         throw error;
       }
+      rows.push([position, id, request.stream, revision, event.type, data, metadata, created]);
     }
+    // Last, so a failed append (its savepoint rolled back) leaves no rows behind.
+    for (const row of rows) groupRows.push(row);
     return { nextExpectedRevision: revision, position };
   });
 
@@ -77,6 +97,7 @@ export function createWriteQueue(db: Database.Database, clock: Clock, onCommitte
     queue = [];
     if (group.length === 0) return;
     let outcomes: Outcome[];
+    groupRows = [];
     try {
       // IMMEDIATE takes the write lock up front: a deferred transaction that reads first cannot wait
       // for another process's lock (SQLITE_BUSY without the busy handler) when it upgrades.
@@ -86,13 +107,22 @@ export function createWriteQueue(db: Database.Database, clock: Clock, onCommitte
       for (const request of group) request.reject(unavailable);
       return;
     }
-    outcomes.forEach((outcome, index) => {
-      const request = group[index]!;
-      if (!outcome.ok) request.reject(outcome.error);
-      else if (request.kind === 'append') request.resolve(outcome.value!);
-      else request.resolve();
-    });
-    onCommitted();
+    hooks.onRowsCommitted(groupRows);
+    const first = groupRows[0]?.[0];
+    if (first !== undefined) unacknowledged.push(first);
+    const acknowledge = (syncError?: Error) => {
+      if (first !== undefined) unacknowledged.shift();
+      outcomes.forEach((outcome, index) => {
+        const request = group[index]!;
+        if (!outcome.ok) request.reject(outcome.error);
+        else if (syncError) request.reject(new EventStoreUnavailableError(`event store fsync failed (the write may not survive a power cut): ${syncError.message}`, { cause: syncError }));
+        else if (request.kind === 'append') request.resolve(outcome.value!);
+        else request.resolve();
+      });
+      hooks.onAcknowledged();
+    };
+    if (walSync) walSync.afterCommit(acknowledge);
+    else acknowledge();
   }
 
   function enqueue<T>(build: (settle: Settle<T>) => WriteRequest): Promise<T> {
@@ -110,6 +140,7 @@ export function createWriteQueue(db: Database.Database, clock: Clock, onCommitte
       enqueue<AppendResult>((settle) => ({ kind: 'append', stream, events, expected, ...settle })),
     saveCheckpoint: (name, position) => enqueue<void>((settle) => ({ kind: 'checkpoint', name, position, ...settle })),
     flush,
+    firstUnacknowledged: () => unacknowledged[0],
   };
 }
 
