@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { stagedView, type DocumentProjection, type QueryView, type StagedView } from '../../projections/documentProjection.js';
 import type { EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
-import type { ReadStore } from '../ports/readStore.js';
+import type { ProjectionCommit, ReadStore } from '../ports/readStore.js';
 
 export interface ProjectionRunnerDeps {
   eventStore: EventStore;
@@ -12,6 +12,8 @@ export interface ProjectionRunnerDeps {
   logger: Logger;
   /** Events per catch-up transaction (read in pages of at most `pageSize`). */
   batchSize?: number;
+  /** Longest time live changes stay in memory only before the read store gets them. Default 100 ms. */
+  persistEveryMs?: number;
 }
 
 export interface ProjectionRunner {
@@ -49,6 +51,7 @@ interface Pending {
  */
 export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
   const batchSize = deps.batchSize ?? 50_000;
+  const persistEveryMs = deps.persistEveryMs ?? 100;
   const memory = new Map<string, Collections>();
   const checkpoints = new Map<string, number>();
   const handled = new Map(deps.projections.map((projection) => [projection.name, new Set(projection.handles)]));
@@ -94,46 +97,78 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     pending.position = last;
   }
 
+  /** Catch-up: the batch is persisted, then applied in memory. */
   function commit(pending: Pending): void {
-    if (pending.views.size === 0) return;
-    const staged = [...pending.views].map(([projection, view]) => ({ projection, writes: view.writes(), checkpoint: pending.position }));
+    const staged = stagedCommits(pending);
+    if (staged.length === 0) return;
     deps.readStore.commit(staged);
+    apply(staged);
+  }
+
+  function stagedCommits(pending: Pending): ProjectionCommit[] {
+    return [...pending.views].map(([projection, view]) => ({ projection, writes: view.writes(), checkpoint: pending.position }));
+  }
+
+  /** Applies committed (or, live, about to be persisted) writes to the in-memory documents. */
+  function apply(staged: readonly ProjectionCommit[]): void {
     const changed = new Set<string>();
-    for (const { projection, writes } of staged) {
+    for (const { projection, writes, checkpoint } of staged) {
       const collections = memory.get(projection)!;
       for (const { collection, key, doc } of writes) {
         if (doc === null) collections.get(collection)?.delete(key);
         else collectionOf(collections, collection).set(key, doc);
       }
-      checkpoints.set(projection, pending.position);
+      checkpoints.set(projection, checkpoint);
       if (writes.length > 0) changed.add(projection);
     }
     if (changed.size > 0) for (const listener of listeners) listener(changed);
     settleWaiters();
   }
 
-  function applyBatch(events: readonly RecordedEvent[]): void {
-    const pending: Pending = { views: new Map(), position: 0 };
-    stage(pending, events);
-    commit(pending);
-  }
-
-  // Live events are committed once per turn of the event loop, not one by one: a busy server's
-  // events (a page of them per subscription read) then share one read-store transaction. Until
-  // the commit the checkpoint does not move, so a crash in between only replays them.
+  // Live events are applied in memory once per turn of the event loop (a page of them per
+  // subscription read), which is what every reader sees at once. They are persisted at most every
+  // `persistEveryMs`: each read-store commit re-encodes the chunks it touches, so committing every
+  // turn cost more than the folds themselves. The read store only serves the next start-up, and
+  // its checkpoints move with the writes they cover, so a crash before a persist only replays
+  // those events from the event store.
   let live: RecordedEvent[] = [];
   let flushScheduled = false;
+  let unpersisted: ProjectionCommit[] = [];
+  let persistTimer: NodeJS.Timeout | undefined;
   function flushLive(): void {
     flushScheduled = false;
     const events = live;
     live = [];
     if (events.length === 0 || failure !== undefined) return;
     try {
-      applyBatch(events);
+      const pending: Pending = { views: new Map(), position: 0 };
+      stage(pending, events);
+      const staged = stagedCommits(pending);
+      if (staged.length === 0) return;
+      unpersisted.push(...staged);
+      persistTimer ??= setTimeout(persistLive, persistEveryMs).unref();
+      apply(staged);
     } catch (error) {
-      stopFollowing(error);
-      void subscription?.stop();
+      failLive(error);
     }
+  }
+
+  function persistLive(): void {
+    clearTimeout(persistTimer);
+    persistTimer = undefined;
+    const staged = unpersisted;
+    unpersisted = [];
+    if (staged.length === 0 || failure !== undefined) return;
+    try {
+      deps.readStore.commit(mergedByProjection(staged));
+    } catch (error) {
+      failLive(error);
+    }
+  }
+
+  function failLive(error: unknown): void {
+    stopFollowing(error);
+    void subscription?.stop();
   }
 
   function stopFollowing(error: unknown): void {
@@ -219,8 +254,22 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       await subscription?.stop();
       subscription = undefined;
       flushLive();
+      persistLive();
     },
   };
+}
+
+/** One commit per projection: its writes in order (a later write of a document wins), its last checkpoint. */
+function mergedByProjection(commits: readonly ProjectionCommit[]): ProjectionCommit[] {
+  const merged = new Map<string, { projection: string; writes: ProjectionCommit['writes'][number][]; checkpoint: number }>();
+  for (const { projection, writes, checkpoint } of commits) {
+    const entry = merged.get(projection);
+    if (entry) {
+      entry.writes.push(...writes);
+      entry.checkpoint = checkpoint;
+    } else merged.set(projection, { projection, writes: [...writes], checkpoint });
+  }
+  return [...merged.values()];
 }
 
 function collectionOf(collections: Collections, name: string): Map<string, unknown> {
