@@ -90,6 +90,8 @@ export async function startReceivePath(deps: {
   const socketServer = await startOutboundSocketServer({
     ...splitHostPort(config.socket.listen),
     setupConcurrency: config.socket.setupConcurrency,
+    maxCallsPerSecond: config.socket.maxCallsPerSecond,
+    admissionMaxLoad: config.socket.admissionMaxLoad,
     logger,
     onCall: (call) => void runtime.handleCall(call),
   });

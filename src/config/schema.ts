@@ -106,6 +106,10 @@ export const configSchema = z.object({
       listen: hostPort.default('127.0.0.1:8084'),
       /** New call sockets set up at once; more wait, so a burst of calls cannot starve faxes under way. */
       setupConcurrency: z.coerce.number().int().min(1).max(10_000).default(8),
+      /** New calls taken up per second at most, spread evenly (FreeSWITCH's own default limit, sessions-per-second, is 30). */
+      maxCallsPerSecond: z.coerce.number().int().min(1).max(100_000).default(100),
+      /** Event-loop busy fraction above which new calls are admitted one per 20 ms, keeping headroom for faxes under way. */
+      admissionMaxLoad: z.coerce.number().gt(0).max(1).default(0.85),
     })
     .prefault({}),
   kafka: z

@@ -48,8 +48,8 @@ const waitLine = async (match: (line: string) => boolean) => {
 };
 await waitLine((line) => line === 'ready');
 
-let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+let peakRss = process.memoryUsage.rss();
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 child.stdin.end('go\n');

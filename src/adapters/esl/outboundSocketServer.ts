@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import esl, { type Connection } from 'modesl';
 import type { Logger } from 'pino';
+import { createCallAdmission } from './callAdmission.js';
 import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';
 import { installModeslPatches } from './modeslPatches.js';
 
@@ -16,10 +17,8 @@ export interface OutboundSocketServer {
  * our own listening net.Server (modesl's Server ignores port 0) and hands each prepared call to
  * `onCall`.
  *
- * At most `setupConcurrency` sockets are being set up at once; later ones wait (FreeSWITCH holds
- * the call until we send `connect`). A burst of hundreds of new calls would otherwise fill every
- * event-loop turn with set-up work while faxes already under way wait for their page and result
- * events to be handled: those have T.30 timers running, a new call can wait a few milliseconds.
+ * New calls are admitted by `callAdmission`: gently under load, so that the faxes already under
+ * way keep their latency.
  */
 export async function startOutboundSocketServer(options: {
   host: string;
@@ -27,30 +26,28 @@ export async function startOutboundSocketServer(options: {
   logger: Logger;
   onCall: (session: InboundCallSession) => void;
   setupConcurrency?: number;
+  /** New calls taken up per second, at most (see callAdmission). */
+  maxCallsPerSecond?: number;
+  /** Event-loop busy fraction above which new calls are slowed down (see callAdmission). */
+  admissionMaxLoad?: number;
 }): Promise<OutboundSocketServer> {
   installModeslPatches();
-  const setupConcurrency = options.setupConcurrency ?? 8;
   const sockets = new Set<Socket>();
-  const waiting: Socket[] = [];
-  let settingUp = 0;
   let accepting = true;
   const server = createServer();
   // modesl's Server only calls address() and listens for 'connection': it gets admitted sockets.
   const admitted = Object.assign(new EventEmitter(), { address: () => server.address() });
-  const admitNext = () => {
-    while (settingUp < setupConcurrency && waiting.length > 0) {
-      const socket = waiting.shift()!;
-      if (socket.destroyed) continue;
-      settingUp += 1;
-      admitted.emit('connection', socket);
-    }
-  };
+  const admission = createCallAdmission<Socket>({
+    setupConcurrency: options.setupConcurrency ?? 8,
+    maxCallsPerSecond: options.maxCallsPerSecond ?? 100,
+    maxLoad: options.admissionMaxLoad ?? 0.85,
+    admit: (socket) => admitted.emit('connection', socket),
+  });
   server.on('connection', (socket) => {
     if (!accepting) return void socket.destroy();
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    waiting.push(socket);
-    admitNext();
+    admission.offer(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -63,8 +60,7 @@ export async function startOutboundSocketServer(options: {
     const setupFinished = () => {
       if (done) return;
       done = true;
-      settingUp -= 1;
-      admitNext();
+      admission.finished();
     };
     connection.socket?.once('close', setupFinished);
     connection.once('esl::ready', () =>
@@ -85,7 +81,8 @@ export async function startOutboundSocketServer(options: {
     address: server.address() as AddressInfo,
     async stopAccepting() {
       accepting = false;
-      for (const socket of waiting.splice(0)) socket.destroy();
+      for (const socket of admission.takeWaiting()) socket.destroy();
+      admission.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
