@@ -13,6 +13,12 @@ const json = JSON.stringify({
   'Content-Length': '5',
   _body: 'hello',
 });
+// A channel event as FreeSWITCH's cJSON prints it (no body): escapes, a repeated key (the last
+// counts), an array value for a multi-value header, a key name that also appears inside a value.
+const channelJson =
+  '{"Event-Name":"CHANNEL_HANGUP_COMPLETE","Hangup-Cause":"NONE","Unique-ID":"u-2",' +
+  '"variable_note":"say \\"Hangup-Cause\\":\\"X\\" \\\\ tab\\t end","Caller-Caller-ID-Name":"Zoë",' +
+  '"variable_list":["a","b"],"variable_empty":"","Hangup-Cause":"NORMAL_CLEARING"}';
 const plainBody = 'Event-Name: CHANNEL_HANGUP\nUnique-ID: u-1\nHangup-Cause: NORMAL_CLEARING\n\n';
 const frames = [
   'Content-Type: command/reply\nReply-Text: +OK accepted\n\n',
@@ -20,6 +26,7 @@ const frames = [
   `Content-Length: ${Buffer.byteLength(plainBody)}\nContent-Type: text/event-plain\n\n${plainBody}`,
   'Content-Type: command/reply\nReply-Text: -ERR invalid\n\n',
   `Content-Length: ${Buffer.byteLength(json)}\nContent-Type: text/event-json\n\n${json}`,
+  `Content-Length: ${Buffer.byteLength(channelJson)}\nContent-Type: text/event-json\n\n${channelJson}`,
 ];
 const wire = Buffer.from(frames.join(''));
 
@@ -31,6 +38,7 @@ interface Seen {
   uniqueId: unknown;
   okReply: unknown;
   errReply: unknown;
+  picked: unknown[];
 }
 
 /** Feeds the wire to a parser in the given chunk sizes and records every event as modesl exposes it. */
@@ -47,6 +55,7 @@ function parse(chunkSizes: (index: number) => number): Seen[] {
       uniqueId: event.getHeader('Unique-ID'),
       okReply: event.getHeader('Modesl-Reply-OK'),
       errReply: event.getHeader('Modesl-Reply-ERR'),
+      picked: ['Hangup-Cause', 'variable_note', 'variable_list', 'variable_empty', 'Caller-Caller-ID-Name', 'Missing'].map((name) => event.getHeader(name)),
     }),
   );
   for (let offset = 0, index = 0; offset < wire.length; index++) {
@@ -61,7 +70,7 @@ describe("modesl's parser with the fast event parsing installed", () => {
   const original = parse(() => wire.length);
 
   it('yields exactly the events modesl itself yields, however the bytes are chunked', () => {
-    expect(original).toHaveLength(5);
+    expect(original).toHaveLength(6);
     installFastEventParsing();
     for (const chunking of [() => wire.length, () => 1, () => 7, (i: number) => (i % 3) * 50 + 13, () => 4096]) {
       expect(parse(chunking)).toEqual(original);
@@ -75,5 +84,12 @@ describe("modesl's parser with the fast event parsing installed", () => {
     expect(event!.body).toBe('hello');
     expect(event!.headers.find((header) => header.name === 'Caller-Caller-ID-Name')?.value).toBe('Zoë Faxé');
     expect(event!.headers.some((header) => header.name === '_body')).toBe(false);
+  });
+
+  it('reads a channel event as FreeSWITCH wrote it: escapes, repeated keys, multi-value headers', () => {
+    installFastEventParsing();
+    const channel = parse(() => 64).at(-1)!;
+    expect(channel.picked).toEqual(['NORMAL_CLEARING', 'say "Hangup-Cause":"X" \\ tab\t end', ['a', 'b'], '', 'Zoë', null]);
+    expect(channel.type).toBe('CHANNEL_HANGUP_COMPLETE');
   });
 });
