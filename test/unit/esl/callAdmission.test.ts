@@ -34,11 +34,10 @@ describe('call admission', () => {
       },
     });
     for (const call of calls(10)) admission.offer(call);
-    await sleep(30);
-    expect(admittedAt.length).toBeGreaterThanOrEqual(2);
-    expect(admittedAt.length).toBeLessThanOrEqual(6);
     while (admittedAt.length < 10) await sleep(10);
     expect(admittedAt.map(([id]) => id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Never a third call within one sample: any three admissions span at least most of 20 ms.
+    for (let index = 2; index < admittedAt.length; index++) expect(admittedAt[index]![1] - admittedAt[index - 2]![1]).toBeGreaterThanOrEqual(15);
     // Ten calls at two per sample need at least four more samples after the first.
     expect(admittedAt.at(-1)![1]).toBeGreaterThanOrEqual(70);
   });
