@@ -18,7 +18,7 @@ export interface RecentEvents {
 /**
  * The tail of the log, kept in memory for the live subscriptions of this process. Every
  * projection, reactor and notifier follows the log; without this, each of them re-read every new
- * event from SQLite and parsed its JSON again: a fifth of the server's CPU under load. An event is
+ * event from SQLite and parsed its JSON again: over a tenth of the server's CPU under load. An event is
  * parsed once, on first delivery, and the same frozen object goes to every subscriber (frozen, so
  * a handler that tried to change an event another handler also sees fails loudly instead).
  *
