@@ -58,6 +58,9 @@ export interface ReadStreamOptions {
   maxCount?: number;
 }
 
+/** What a projection folds: an event without its id, metadata and creation time. */
+export type EventData = Pick<RecordedEvent, 'position' | 'stream' | 'revision' | 'type' | 'data'>;
+
 export interface ReadAllOptions {
   /** Exclusive: events with a position greater than this. Defaults to 0 (everything). */
   after?: number;
@@ -92,6 +95,11 @@ export interface EventStore {
   /** Revision of the stream's last event, or undefined when it has none. */
   streamRevision(stream: string): Promise<number | undefined>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional: `readAll` without each event's id, metadata and creation time, for catch-ups that
+   * fold only what happened (projections). Cheaper where the store can skip reading and parsing them.
+   */
+  readAllData?(options?: ReadAllOptions): Promise<EventData[]>;
   subscribeToAll(options: SubscribeOptions): Subscription;
   /** Checkpoints for subscribers, kept beside the events. */
   readonly checkpoints: CheckpointStore;

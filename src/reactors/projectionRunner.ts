@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { stagedView, type DocumentProjection, type QueryView, type StagedView } from '../../projections/documentProjection.js';
-import type { EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
+import type { EventData, EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
 import type { ProjectionCommit, ReadStore } from '../ports/readStore.js';
 
 export interface ProjectionRunnerDeps {
@@ -80,7 +80,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     loaded = true;
   }
 
-  function stage(pending: Pending, events: readonly RecordedEvent[]): void {
+  function stage(pending: Pending, events: readonly EventData[]): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.position;
     for (const projection of deps.projections) {
@@ -194,7 +194,8 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     let staged = 0;
     const page = Math.min(pageSize, batchSize);
     for (;;) {
-      const events = await deps.eventStore.readAll({ after, maxCount: page, streamPrefixes: deps.streamPrefixes });
+      const options = { after, maxCount: page, streamPrefixes: deps.streamPrefixes };
+      const events = await (deps.eventStore.readAllData?.(options) ?? deps.eventStore.readAll(options));
       stage(pending, events);
       staged += events.length;
       const done = events.length < page;

@@ -205,6 +205,17 @@ describe('SQLite event store specifics', () => {
     expect(await reopened.readAll()).toHaveLength(50);
   });
 
+  it('reads all events without id, metadata and creation time for catch-ups, filtered and paged as readAll', async () => {
+    const { store } = tempStore('es-read-data');
+    await store.append('tenant-1', [{ type: 'A', data: { n: 1 }, metadata: { actor: 'x' } }, { type: 'B', data: { n: 2 } }]);
+    await store.append('fax-1', [{ type: 'C', data: { n: 3 } }]);
+    await store.append('tenant-2', [{ type: 'D', data: { nested: { list: [1, 'two'] } } }]);
+    const options = { after: 1, maxCount: 2, streamPrefixes: ['tenant-'] };
+    const full = await store.readAll(options);
+    expect(full).toHaveLength(2);
+    expect(await store.readAllData!(options)).toEqual(full.map(({ position, stream, revision, type, data }) => ({ position, stream, revision, type, data })));
+  });
+
   it('reports an unreachable store with a typed error', async () => {
     const dir = makeTempDir('es-unreachable');
     cleanups.push(dir.remove);
