@@ -33,7 +33,7 @@ export function createRecentEvents(capacity = 8192, toRecorded: (row: EventRow) 
   let streams = new Map<string, number[]>();
   const firstPosition = () => rows[0]![0];
   const lastPosition = () => rows[rows.length - 1]![0];
-  const index = (row: EventRow, at: number) => {
+  const indexRow = (row: EventRow, at: number) => {
     const known = streams.get(row[2]);
     if (known) known.push(at);
     else if (row[3] === 0) streams.set(row[2], [at]);
@@ -48,14 +48,14 @@ export function createRecentEvents(capacity = 8192, toRecorded: (row: EventRow) 
         parsed = [];
         streams = new Map();
       }
-      for (const row of committed) index(row, rows.push(row) - 1);
+      for (const row of committed) indexRow(row, rows.push(row) - 1);
       if (rows.length > capacity) {
         // Drop the older half at once rather than shifting one row per commit.
         const drop = rows.length - capacity / 2;
         rows = rows.slice(drop);
         parsed = parsed.slice(drop);
         streams = new Map();
-        rows.forEach(index);
+        rows.forEach(indexRow);
       }
     },
 
