@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util';
 import { openEventStore } from '../adapters/eventStore/openEventStore.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { createLogger } from '../logging/createLogger.js';
-import { openReadModels } from '../reactors/readModels.js';
+import { rebuildReadModels } from '../reactors/readModels.js';
 
 export const projectionsHelp = `Usage: faxengine projections rebuild [--config <file>]
 
-Drops the read store (<dataDir>/readmodels.sqlite) and rebuilds every projection from the event
-store. Run it with the server stopped; the server itself resumes from checkpoints on start-up.
+Rebuilds every projection from the event store into a new read store, then puts it in place of
+<dataDir>/readmodels.sqlite; a rebuild that fails leaves the previous one as it was. Run it with the
+server stopped; the server itself resumes from checkpoints on start-up.
 
 Options:
   --config <file>   JSON configuration file (default: FAXENGINE_CONFIG, else ./faxengine.json if present)
@@ -30,13 +31,11 @@ export async function runProjectionsCommand(argv: string[]): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = await openEventStore(config.eventStore!);
   const started = performance.now();
-  const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger, rebuild: true });
   try {
-    await readModels.runner.catchUp();
+    const position = await rebuildReadModels({ dataDir: config.dataDir, eventStore, logger });
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`rebuilt read models up to event position ${readModels.runner.position} in ${seconds.toFixed(2)} s\n`);
+    process.stdout.write(`rebuilt read models up to event position ${position} in ${seconds.toFixed(2)} s\n`);
   } finally {
-    await readModels.close();
     await eventStore.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
   }

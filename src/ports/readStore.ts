@@ -27,6 +27,11 @@ export interface ReadStore {
   /** The projection's checkpoint (0 when it has none) and every document it stored. */
   load(projection: string): { checkpoint: number; documents: StoredDocument[] };
   commit(commits: readonly ProjectionCommit[]): void;
+  /**
+   * Replaces everything the projection stored with `collections` (name → key → document) and moves
+   * its checkpoint, atomically: how a rebuild saves what it folded in memory, each document once.
+   */
+  replace(projection: string, collections: ReadonlyMap<string, ReadonlyMap<string, unknown>>, checkpoint: number): void;
   /** Everything, in a stable order: to compare two read stores (e.g. before and after a rebuild). */
   dump(): ReadStoreDump;
   close(): void;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { stagedView, type DocumentProjection, type QueryView, type StagedView } from '../../projections/documentProjection.js';
+import type { DocumentProjection, DocumentWrite, QueryView } from '../../projections/documentProjection.js';
 import type { EventData, EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
 import type { ProjectionCommit, ReadStore } from '../ports/readStore.js';
 
@@ -14,6 +14,13 @@ export interface ProjectionRunnerDeps {
   batchSize?: number;
   /** Longest time live changes stay in memory only before the read store gets them. Default 100 ms. */
   persistEveryMs?: number;
+  /**
+   * How catch-up saves: `batches` (default) commits every `batchSize` events, so an interrupted
+   * catch-up resumes from the last commit; `whole` keeps the documents in memory only and replaces
+   * each projection's stored documents once caught up. That is for a rebuild into a new read store:
+   * nothing would resume from it, and every document is encoded and written exactly once.
+   */
+  catchUpSaves?: 'batches' | 'whole';
 }
 
 export interface ProjectionRunner {
@@ -33,27 +40,28 @@ export interface ProjectionRunner {
 }
 
 type Collections = Map<string, Map<string, unknown>>;
+/** Per projection, its writes since the last read-store commit, in order (a later write of a document wins). */
+type Unpersisted = Map<string, DocumentWrite[]>;
 
 /** Events per event-store read: small pages keep the event objects short-lived for the garbage collector. */
 const pageSize = 5000;
 
-/** Writes staged since the last commit, per projection, up to `position`. */
-interface Pending {
-  views: Map<string, StagedView>;
-  position: number;
-}
-
 /**
  * Applies pure folds to the event store's events, keeping their documents in memory and in the read
- * store. Each batch's writes and the checkpoints are one read-store transaction, and events at or
- * below a projection's checkpoint are skipped, so a crash anywhere replays nothing twice. Catch-up
- * stages many pages per transaction: a document changed by many events is then written once.
+ * store. Writes land in memory at once (what every reader sees) and are kept until the next
+ * read-store commit, which saves them with the checkpoints they reach in one transaction (each
+ * touched chunk encoded once). Events at or below a projection's checkpoint are skipped, so a crash
+ * anywhere replays from the last commit and never applies an event twice to what was persisted.
  */
 export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
   const batchSize = deps.batchSize ?? 50_000;
   const persistEveryMs = deps.persistEveryMs ?? 100;
   const memory = new Map<string, Collections>();
+  /** Position each projection has applied in memory. */
   const checkpoints = new Map<string, number>();
+  /** Position each projection's documents in the read store cover. */
+  const persisted = new Map<string, number>();
+  let unpersisted: Unpersisted = new Map();
   const handled = new Map(deps.projections.map((projection) => [projection.name, new Set(projection.handles)]));
   const waiters = new Set<{ position: number; resolve: () => void; reject: (error: unknown) => void }>();
   let subscription: Subscription | undefined;
@@ -76,64 +84,66 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       for (const { collection, key, doc } of initial) collectionOf(collections, collection).set(key, doc);
       memory.set(projection.name, collections);
       checkpoints.set(projection.name, checkpoint);
+      persisted.set(projection.name, checkpoint);
     }
     loaded = true;
   }
 
-  function stage(pending: Pending, events: readonly EventData[]): void {
+  /** Folds events into the documents in memory, remembering (`record`) what the read store has yet to get. */
+  function fold(events: readonly EventData[], record = true): void {
     if (events.length === 0) return;
     const last = events[events.length - 1]!.position;
+    const changed = new Set<string>();
     for (const projection of deps.projections) {
       const checkpoint = checkpoints.get(projection.name) ?? 0;
       if (last <= checkpoint) continue;
-      let view = pending.views.get(projection.name);
-      if (!view) pending.views.set(projection.name, (view = stagedView(viewOf(memory.get(projection.name)!))));
+      const collections = memory.get(projection.name)!;
+      const view = viewOf(collections);
       const handles = handled.get(projection.name)!;
+      const dirty = record ? (unpersisted.get(projection.name) ?? []) : undefined;
+      let wrote = false;
       for (const event of events) {
         if (event.position <= checkpoint || !handles.has(event.type)) continue;
-        for (const write of projection.evolve(view, event)) view.write(write);
+        for (const write of projection.evolve(view, event)) {
+          const { collection, key, doc } = write;
+          if (doc === null) collections.get(collection)?.delete(key);
+          else collectionOf(collections, collection).set(key, doc);
+          dirty?.push(write);
+          wrote = true;
+        }
       }
-    }
-    pending.position = last;
-  }
-
-  /** Catch-up: the batch is persisted, then applied in memory. */
-  function commit(pending: Pending): void {
-    const staged = stagedCommits(pending);
-    if (staged.length === 0) return;
-    deps.readStore.commit(staged);
-    apply(staged);
-  }
-
-  function stagedCommits(pending: Pending): ProjectionCommit[] {
-    return [...pending.views].map(([projection, view]) => ({ projection, writes: view.writes(), checkpoint: pending.position }));
-  }
-
-  /** Applies committed (or, live, about to be persisted) writes to the in-memory documents. */
-  function apply(staged: readonly ProjectionCommit[]): void {
-    const changed = new Set<string>();
-    for (const { projection, writes, checkpoint } of staged) {
-      const collections = memory.get(projection)!;
-      for (const { collection, key, doc } of writes) {
-        if (doc === null) collections.get(collection)?.delete(key);
-        else collectionOf(collections, collection).set(key, doc);
+      if (wrote) {
+        changed.add(projection.name);
+        if (dirty) unpersisted.set(projection.name, dirty);
       }
-      checkpoints.set(projection, checkpoint);
-      if (writes.length > 0) changed.add(projection);
+      checkpoints.set(projection.name, last);
     }
     if (changed.size > 0) for (const listener of listeners) listener(changed);
     settleWaiters();
   }
 
-  // Live events are applied in memory once per turn of the event loop (a page of them per
-  // subscription read), which is what every reader sees at once. They are persisted at most every
-  // `persistEveryMs`: each read-store commit re-encodes the chunks it touches, so committing every
-  // turn cost more than the folds themselves. The read store only serves the next start-up, and
-  // its checkpoints move with the writes they cover, so a crash before a persist only replays
-  // those events from the event store.
+  /** Commits the changed documents and the checkpoints they reach; throws what the read store throws. */
+  function persist(): void {
+    const commits: ProjectionCommit[] = [];
+    for (const { name } of deps.projections) {
+      const writes = unpersisted.get(name);
+      const checkpoint = checkpoints.get(name) ?? 0;
+      if (!writes && checkpoint === persisted.get(name)) continue;
+      commits.push({ projection: name, writes: writes ?? [], checkpoint });
+    }
+    if (commits.length === 0) return;
+    deps.readStore.commit(commits);
+    unpersisted = new Map();
+    for (const { projection, checkpoint } of commits) persisted.set(projection, checkpoint);
+  }
+
+  // Live events are folded once per turn of the event loop (a page of them per subscription read),
+  // which is what every reader sees at once. They are persisted at most every `persistEveryMs`:
+  // each read-store commit re-encodes the chunks it touches, so committing every turn cost more
+  // than the folds themselves. The read store only serves the next start-up, and its checkpoints
+  // move with the writes they cover, so a crash before a persist only replays those events.
   let live: RecordedEvent[] = [];
   let flushScheduled = false;
-  let unpersisted: ProjectionCommit[] = [];
   let persistTimer: NodeJS.Timeout | undefined;
   function flushLive(): void {
     flushScheduled = false;
@@ -141,13 +151,8 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     live = [];
     if (events.length === 0 || failure !== undefined) return;
     try {
-      const pending: Pending = { views: new Map(), position: 0 };
-      stage(pending, events);
-      const staged = stagedCommits(pending);
-      if (staged.length === 0) return;
-      unpersisted.push(...staged);
+      fold(events);
       persistTimer ??= setTimeout(persistLive, persistEveryMs).unref();
-      apply(staged);
     } catch (error) {
       failLive(error);
     }
@@ -156,11 +161,9 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   function persistLive(): void {
     clearTimeout(persistTimer);
     persistTimer = undefined;
-    const staged = unpersisted;
-    unpersisted = [];
-    if (staged.length === 0 || failure !== undefined) return;
+    if (failure !== undefined) return;
     try {
-      deps.readStore.commit(mergedByProjection(staged));
+      persist();
     } catch (error) {
       failLive(error);
     }
@@ -178,6 +181,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   }
 
   function settleWaiters(): void {
+    if (waiters.size === 0) return;
     const position = lowestCheckpoint();
     for (const waiter of waiters) {
       if (failure !== undefined) waiter.reject(failure);
@@ -189,23 +193,31 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
 
   async function catchUp(): Promise<void> {
     load();
-    let pending: Pending = { views: new Map(), position: 0 };
+    const whole = deps.catchUpSaves === 'whole';
     let after = lowestCheckpoint();
-    let staged = 0;
+    let folded = 0;
     const page = Math.min(pageSize, batchSize);
     for (;;) {
       const options = { after, maxCount: page, streamPrefixes: deps.streamPrefixes };
       const events = await (deps.eventStore.readAllData?.(options) ?? deps.eventStore.readAll(options));
-      stage(pending, events);
-      staged += events.length;
+      fold(events, !whole);
+      folded += events.length;
       const done = events.length < page;
-      if (done || staged >= batchSize) {
-        commit(pending);
-        pending = { views: new Map(), position: 0 };
-        staged = 0;
+      if (!whole && (done || folded >= batchSize)) {
+        persist();
+        folded = 0;
       }
-      if (done) return;
+      if (done) break;
       after = events[events.length - 1]!.position;
+    }
+    if (whole) replaceAll();
+  }
+
+  function replaceAll(): void {
+    for (const { name } of deps.projections) {
+      const checkpoint = checkpoints.get(name) ?? 0;
+      deps.readStore.replace(name, memory.get(name)!, checkpoint);
+      persisted.set(name, checkpoint);
     }
   }
 
@@ -258,19 +270,6 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       persistLive();
     },
   };
-}
-
-/** One commit per projection: its writes in order (a later write of a document wins), its last checkpoint. */
-function mergedByProjection(commits: readonly ProjectionCommit[]): ProjectionCommit[] {
-  const merged = new Map<string, { projection: string; writes: ProjectionCommit['writes'][number][]; checkpoint: number }>();
-  for (const { projection, writes, checkpoint } of commits) {
-    const entry = merged.get(projection);
-    if (entry) {
-      entry.writes.push(...writes);
-      entry.checkpoint = checkpoint;
-    } else merged.set(projection, { projection, writes: [...writes], checkpoint });
-  }
-  return [...merged.values()];
 }
 
 function collectionOf(collections: Collections, name: string): Map<string, unknown> {

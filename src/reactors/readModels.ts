@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { readModelProjections, readModelStreamPrefixes } from '../../projections/readModelProjections.js';
 import { routingProjection } from '../../projections/routingProjection.js';
 import { createRoutingTable, type RoutingTable } from '../../projections/routingTable.js';
-import { createSqliteReadStore, dropSqliteReadStore } from '../adapters/readStore/sqliteReadStore.js';
+import { createReadStoreRebuild } from '../adapters/readStore/readStoreRebuild.js';
+import { createSqliteReadStore } from '../adapters/readStore/sqliteReadStore.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { ReadStore } from '../ports/readStore.js';
 import { createProjectionRunner, type ProjectionRunner } from './projectionRunner.js';
@@ -18,18 +19,16 @@ export interface ReadModels {
   close(): Promise<void>;
 }
 
+interface ReadModelOptions {
+  dataDir: string;
+  eventStore: EventStore;
+  logger: Logger;
+}
+
 /** Opens `<dataDir>/readmodels.sqlite` and the runner of every read-model projection (tenancy and faxes; not started). */
-export function openReadModels(options: { dataDir: string; eventStore: EventStore; logger: Logger; rebuild?: boolean }): ReadModels {
-  const path = join(options.dataDir, readStoreFileName);
-  if (options.rebuild) dropSqliteReadStore(path);
-  const readStore = createSqliteReadStore({ path });
-  const runner = createProjectionRunner({
-    eventStore: options.eventStore,
-    readStore,
-    projections: readModelProjections,
-    streamPrefixes: readModelStreamPrefixes,
-    logger: options.logger,
-  });
+export function openReadModels(options: ReadModelOptions): ReadModels {
+  const readStore = createSqliteReadStore({ path: join(options.dataDir, readStoreFileName) });
+  const runner = runnerOf(readStore, options);
   const routing = createRoutingTable(() => runner.view(routingProjection.name));
   runner.onApplied((changed) => {
     if (changed.has(routingProjection.name)) routing.invalidate();
@@ -43,4 +42,25 @@ export function openReadModels(options: { dataDir: string; eventStore: EventStor
       readStore.close();
     },
   };
+}
+
+/**
+ * `projections rebuild`: folds every event into a new read store and puts it in place of
+ * `<dataDir>/readmodels.sqlite` once complete. Answers the event position the read models reached.
+ */
+export async function rebuildReadModels(options: ReadModelOptions): Promise<number> {
+  const rebuild = createReadStoreRebuild(join(options.dataDir, readStoreFileName));
+  const runner = runnerOf(rebuild.readStore, options, 'whole');
+  try {
+    await runner.catchUp();
+  } catch (error) {
+    rebuild.discard();
+    throw error;
+  }
+  await rebuild.install();
+  return runner.position;
+}
+
+function runnerOf(readStore: ReadStore, { eventStore, logger }: ReadModelOptions, catchUpSaves?: 'whole'): ProjectionRunner {
+  return createProjectionRunner({ eventStore, readStore, projections: readModelProjections, streamPrefixes: readModelStreamPrefixes, logger, catchUpSaves });
 }

@@ -9,7 +9,7 @@
  */
 export const chunkTargetChars = 64 * 1024;
 /** Until a flushed chunk tells the collection's real document size. */
-const defaultDocsPerChunk = 256;
+export const defaultDocsPerChunk = 256;
 /** A key's slot is `chunk * slotsPerChunk + position`: one number per key in the index. */
 const slotsPerChunk = 2 ** 20;
 
@@ -67,7 +67,7 @@ export function createChunkedCollection(readChunk: (chunk: number) => string): C
   }
 
   function measure(count: number, chars: number): void {
-    docsPerChunk = Math.max(1, Math.min(slotsPerChunk, Math.round((chunkTargetChars * count) / chars)));
+    docsPerChunk = docsPerChunkFor(count, chars);
   }
 
   return {
@@ -125,6 +125,11 @@ export function createChunkedCollection(readChunk: (chunk: number) => string): C
       return rows;
     },
   };
+}
+
+/** How many documents fill a chunk, judging by one that held `count` of them in `chars` of JSON. */
+export function docsPerChunkFor(count: number, chars: number): number {
+  return Math.max(1, Math.min(slotsPerChunk, Math.round((chunkTargetChars * count) / chars)));
 }
 
 /** The flat `[key, doc, key, doc, …]` array of a stored chunk. */

@@ -1,8 +1,9 @@
-import { rmSync } from 'node:fs';
+import { renameSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { startBackgroundCheckpointer } from '../sqlite/backgroundCheckpointer.js';
 import type { ProjectionCommit, ReadStore, ReadStoreDump, StoredDocument } from '../../ports/readStore.js';
-import { createChunkedCollection, decodeChunk, type ChunkedCollection } from './chunkedCollection.js';
+import { createChunkedCollection, decodeChunk, defaultDocsPerChunk, docsPerChunkFor, type ChunkedCollection } from './chunkedCollection.js';
 
 /**
  * Bumped when the layout changes. A file of another layout is emptied on open: the read store is
@@ -35,15 +36,22 @@ type ChunkRowOf = [collection: string, chunk: number, docs: string];
  * as chunked JSON rows (see chunkedCollection.ts); a commit rewrites the chunks its writes touch and
  * moves the checkpoints in the same transaction.
  */
-export function createSqliteReadStore(options: { path: string }): ReadStore {
+export function createSqliteReadStore(options: { path: string; /** A new file no one reads until it is complete: see readStoreRebuild.ts. */ building?: boolean }): ReadStore {
   const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  // Safe only because the read store is rebuildable from the event store: a power cut may lose the
-  // last commits, never tear one (documents and checkpoint still commit atomically), and replaying them is idempotent.
-  db.pragma('synchronous = NORMAL');
+  if (options.building) {
+    // Pages are written once, not to the WAL and again by a checkpoint; the rollback journal of
+    // the few rewritten pages stays in memory.
+    db.pragma('journal_mode = MEMORY');
+    db.pragma('synchronous = OFF');
+  } else {
+    db.pragma('journal_mode = WAL');
+    // Safe only because the read store is rebuildable from the event store: a power cut may lose the
+    // last commits, never tear one (documents and checkpoint still commit atomically), and replaying them is idempotent.
+    db.pragma('synchronous = NORMAL');
+  }
   db.pragma('cache_size = -65536');
-  // A rebuild commits tens of MB at once; checkpoints run beside the event loop, not in commits.
-  const checkpointer = startBackgroundCheckpointer(db, options.path);
+  // Live commits rewrite chunks of tens of KB; checkpoints run beside the event loop, not in commits.
+  const checkpointer = options.building ? undefined : startBackgroundCheckpointer(db, options.path);
   if (db.pragma('user_version', { simple: true }) !== layout) db.transaction(() => db.exec(schema)).immediate();
 
   const selectCheckpoint = db.prepare<[string], number>('SELECT position FROM checkpoints WHERE projection = ?').pluck();
@@ -95,6 +103,29 @@ export function createSqliteReadStore(options: { path: string }): ReadStore {
     }
   });
 
+  const deleteProjection = db.prepare('DELETE FROM chunks WHERE projection = ?');
+  const replaceAll = db.transaction((projection: string, collections: ReadonlyMap<string, ReadonlyMap<string, unknown>>, checkpoint: number) => {
+    deleteProjection.run(projection);
+    for (const [collection, documents] of collections) {
+      // Chunks in the documents' order, sized as a collection written document by document would be.
+      let chunk = 0;
+      let docsPerChunk = defaultDocsPerChunk;
+      let pairs: unknown[] = [];
+      const save = () => {
+        const text = JSON.stringify(pairs);
+        saveChunk.run(projection, collection, chunk++, text);
+        docsPerChunk = docsPerChunkFor(pairs.length / 2, text.length);
+        pairs = [];
+      };
+      for (const [key, doc] of documents) {
+        pairs.push(key, doc);
+        if (pairs.length >= docsPerChunk * 2) save();
+      }
+      if (pairs.length > 0) save();
+    }
+    saveCheckpoint.run(projection, checkpoint);
+  });
+
   return {
     load(projection) {
       const documents = loadProjection(projection);
@@ -108,6 +139,11 @@ export function createSqliteReadStore(options: { path: string }): ReadStore {
         layouts.clear();
         throw error;
       }
+    },
+    replace(projection, collections, checkpoint) {
+      // Where each document is stored is read back from the file if the projection is written again.
+      layouts.delete(projection);
+      replaceAll.immediate(projection, collections, checkpoint);
     },
     dump(): ReadStoreDump {
       const documents: ReadStoreDump['documents'] = [];
@@ -124,7 +160,9 @@ export function createSqliteReadStore(options: { path: string }): ReadStore {
       };
     },
     close() {
-      void checkpointer.stop();
+      void checkpointer?.stop();
+      // A finished build becomes an ordinary read store (the caller fsyncs it: synchronous is off).
+      if (options.building) db.pragma('journal_mode = WAL');
       db.close();
     },
   };
@@ -132,7 +170,21 @@ export function createSqliteReadStore(options: { path: string }): ReadStore {
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Deletes the read store file and its WAL companions, for a rebuild from the event store. */
+/**
+ * Moves the read store file and its WAL companions aside, for a rebuild from the event store, and
+ * deletes them in the background: unlinking tens of MB takes ~50 ms that the rebuild need not wait
+ * for. A `.dropped` file a crash left behind is replaced by the next drop.
+ */
 export function dropSqliteReadStore(path: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+  for (const suffix of ['', '-wal', '-shm']) {
+    const dropped = `${path}${suffix}.dropped`;
+    try {
+      renameSync(`${path}${suffix}`, dropped);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    // A failed delete leaves the `.dropped` file for the next drop to replace: nothing to report.
+    rm(dropped, { force: true }).catch(() => undefined);
+  }
 }

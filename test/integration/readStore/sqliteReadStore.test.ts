@@ -61,6 +61,34 @@ describe('SQLite read store (chunked collections)', () => {
     live.close();
   });
 
+  it('replaces a projection whole: its old documents go, other projections stay, and later commits build on it', () => {
+    let store = createSqliteReadStore({ path });
+    store.load('p');
+    store.commit([{ projection: 'p', writes: [doc('old', 1), doc('c', 1)], checkpoint: 3 }, { projection: 'q', writes: [doc('c', 9)], checkpoint: 3 }]);
+    const documents = new Map(Array.from({ length: 2500 }, (_, index) => [`k${index}`, doc('c', index).doc]));
+    store.replace('p', new Map([['c', documents], ['empty', new Map()]]), 40);
+    // The next commit changes documents in the first and last chunks of what was replaced.
+    store.commit([{ projection: 'p', writes: [{ collection: 'c', key: 'k0', doc: null }, { collection: 'c', key: 'k2499', doc: 'last' }, doc('c', 9000)], checkpoint: 41 }]);
+    store.close();
+
+    store = createSqliteReadStore({ path });
+    const loaded = docsOf(store, 'p');
+    expect(store.load('p').checkpoint).toBe(41);
+    expect(loaded.size).toBe(2500);
+    expect(loaded.has('old/k1')).toBe(false);
+    expect(loaded.has('c/k0')).toBe(false);
+    expect(loaded.get('c/k1')).toEqual(doc('c', 1).doc);
+    expect(loaded.get('c/k2499')).toBe('last');
+    expect(loaded.get('c/k9000')).toEqual(doc('c', 9000).doc);
+    // Stored in the order given, as a collection written document by document would be.
+    expect(store.load('p').documents.slice(0, 2).map((stored) => stored.key)).toEqual(['k1', 'k2']);
+    expect([...docsOf(store, 'q').keys()]).toEqual(['c/k9']);
+    expect(store.load('q').checkpoint).toBe(3);
+    store.close();
+    const chunks = new Database(path).prepare("SELECT count(*) FROM chunks WHERE projection = 'p'").pluck().get() as number;
+    expect(chunks).toBeGreaterThan(2);
+  });
+
   it('commits documents and checkpoint together: a failing commit leaves both as they were', () => {
     let store = createSqliteReadStore({ path });
     store.load('p');
