@@ -16,9 +16,9 @@ export interface ReadStoreRebuild {
 /**
  * A rebuild writes a new read store beside the live one (`<path>.rebuilding`) and swaps it in only
  * once complete, so a rebuild that fails or is interrupted leaves the previous read store as it
- * was. Nothing reads the new file while it is built, so it keeps no write-ahead log (every page
- * written once, not to the WAL and again by a checkpoint: a quarter of a rebuild's time); it is
- * switched to WAL mode, fsynced, then renamed into place.
+ * was. Nothing reads the new file while it is built, so it keeps no write-ahead log: every page is
+ * written once, not to the WAL and again by a checkpoint (through the WAL, the routing benchmark's
+ * rebuild took 10–25% longer). Once complete it is switched to WAL mode, fsynced and renamed into place.
  */
 export function createReadStoreRebuild(path: string): ReadStoreRebuild {
   const building = `${path}.rebuilding`;

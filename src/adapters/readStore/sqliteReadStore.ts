@@ -171,7 +171,7 @@ export function createSqliteReadStore(options: { path: string; /** A new file no
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Moves the read store file and its WAL companions aside, for a rebuild from the event store, and
+ * Moves the read store file and its WAL companions aside, when a rebuilt one takes its place, and
  * deletes them in the background: unlinking tens of MB takes ~50 ms that the rebuild need not wait
  * for. A `.dropped` file a crash left behind is replaced by the next drop.
  */
