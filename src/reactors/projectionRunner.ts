@@ -80,8 +80,11 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     for (const projection of deps.projections) {
       const collections: Collections = new Map();
       const { checkpoint, documents } = deps.readStore.load(projection.name);
-      const initial = checkpoint === 0 && documents.length === 0 ? projection.init() : documents;
+      const fresh = checkpoint === 0 && documents.length === 0;
+      const initial = fresh ? projection.init() : documents;
       for (const { collection, key, doc } of initial) collectionOf(collections, collection).set(key, doc);
+      // A fresh projection's starting documents are saved with its first commit, like any write.
+      if (fresh && initial.length > 0) unpersisted.set(projection.name, [...initial]);
       memory.set(projection.name, collections);
       checkpoints.set(projection.name, checkpoint);
       persisted.set(projection.name, checkpoint);
@@ -219,6 +222,8 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       deps.readStore.replace(name, memory.get(name)!, checkpoint);
       persisted.set(name, checkpoint);
     }
+    // Everything in memory is saved now, starting documents included.
+    unpersisted = new Map();
   }
 
   return {

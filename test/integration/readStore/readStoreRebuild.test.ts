@@ -17,7 +17,8 @@ import { makeTempDir } from '../../support/tempDir.js';
 const counter: DocumentProjection = {
   name: 'counter',
   handles: ['Ticked'],
-  init: () => [],
+  // A starting document no event changes: it must be saved all the same.
+  init: () => [put('meta', 'version', 1)],
   evolve: (view, event) => [
     put('counts', event.stream, { ticks: (view.get<{ ticks: number }>('counts', event.stream)?.ticks ?? 0) + 1 }),
     put('last', 'stream', event.stream),
@@ -62,6 +63,7 @@ describe('rebuilding the read store into a new file', () => {
     expect(rebuilt.dump()).toEqual(batched.dump());
     expect(rebuilt.dump().checkpoints).toEqual([{ projection: 'counter', position: 5000 }]);
     expect(rebuilt.load('counter').documents).toContainEqual({ collection: 'counts', key: 'tick-0', doc: { ticks: 800 } });
+    expect(rebuilt.load('counter').documents).toContainEqual({ collection: 'meta', key: 'version', doc: 1 });
     expect(new Database(path).pragma('journal_mode', { simple: true })).toBe('wal');
     expect(readdirSync(dir).filter((name) => name.includes('.rebuilding'))).toEqual([]);
   });
@@ -89,6 +91,7 @@ describe('rebuilding the read store into a new file', () => {
         { collection: 'counts', key: 'tick-100', doc: { ticks: 100 } },
         { collection: 'counts', key: 'tick-200', doc: { ticks: 100 } },
         { collection: 'last', key: 'stream', doc: 'tick-200' },
+        { collection: 'meta', key: 'version', doc: 1 },
       ],
     });
   });
