@@ -1,5 +1,5 @@
 import { isTenancyEvent, tenancyEventTypes, type EndpointEventData } from '../src/domain/tenancy/events.js';
-import { tenantSettingsOf, type EndpointTarget } from '../src/domain/tenancy/types.js';
+import { numberProfileOf, tenantSettingsOf, type EndpointTarget } from '../src/domain/tenancy/types.js';
 import { put, remove, type DocumentProjection, type DocumentView, type DocumentWrite } from './documentProjection.js';
 import { directoryCollections as C, type ApiKeyView, type EndpointTargetView, type EndpointView, type NumberView, type TenantView, type UserView } from './directoryModel.js';
 
@@ -22,11 +22,9 @@ export const directoryProjection: DocumentProjection = {
         return change<TenantView>(view, C.tenants, event.data.tenantId, (tenant) => ({ ...tenant, updatedAt: at, deletedAt: at }));
       case 'NumberAssigned':
       case 'NumberUpdated': {
-        const { tenantId, numberId, number, displayName, stationIdent, header, callerId, notifyEmails, direction } = event.data;
+        const { tenantId, numberId, number } = event.data;
         const createdAt = view.get<NumberView>(C.numbers, numberId)?.createdAt ?? at;
-        // The profile's fields listed, not spread: a rebuild writes this document for every number.
-        const doc: NumberView = { id: numberId, tenantId, number, displayName, stationIdent, header, callerId, notifyEmails, direction, createdAt, updatedAt: at };
-        return [put(C.numbers, numberId, doc)];
+        return [put(C.numbers, numberId, { id: numberId, tenantId, number, ...numberProfileOf(event.data), createdAt, updatedAt: at } satisfies NumberView)];
       }
       case 'NumberReleased':
         return [remove(C.numbers, event.data.numberId)];

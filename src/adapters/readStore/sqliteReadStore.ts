@@ -104,7 +104,7 @@ export function createSqliteReadStore(options: { path: string; /** A new file no
   });
 
   const deleteProjection = db.prepare('DELETE FROM chunks WHERE projection = ?');
-  const replaceAll = db.transaction((projection: string, collections: ReadonlyMap<string, ReadonlyMap<string, unknown>>, checkpoint: number) => {
+  const replaceProjection = db.transaction((projection: string, collections: ReadonlyMap<string, ReadonlyMap<string, unknown>>, checkpoint: number) => {
     deleteProjection.run(projection);
     for (const [collection, documents] of collections) {
       // Chunks in the documents' order, sized as a collection written document by document would be.
@@ -143,7 +143,7 @@ export function createSqliteReadStore(options: { path: string; /** A new file no
     replace(projection, collections, checkpoint) {
       // Where each document is stored is read back from the file if the projection is written again.
       layouts.delete(projection);
-      replaceAll.immediate(projection, collections, checkpoint);
+      replaceProjection.immediate(projection, collections, checkpoint);
     },
     dump(): ReadStoreDump {
       const documents: ReadStoreDump['documents'] = [];
