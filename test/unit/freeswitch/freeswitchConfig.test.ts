@@ -159,7 +159,7 @@ describe('the configuration as FreeSWITCH assembles it from freeswitch.xml', () 
     expect(new RegExp(condition?.attributes.expression ?? '(?!)').test('+15551234567')).toBe(true);
   });
 
-  it('never answers and sets nothing T.38-related in the dialplan: faxengine decides, possibly with respond 401/404', () => {
+  it('never answers and sets nothing T.38-related in the dialplan: faxengine decides, possibly with respond 403/404', () => {
     const actions = descendants(section('dialplan') ?? document(), 'action');
     expect(actions.length).toBeGreaterThanOrEqual(2);
     const applications = actions.map((action) => action.attributes.application);
@@ -179,6 +179,12 @@ describe('the configuration as FreeSWITCH assembles it from freeswitch.xml', () 
     );
     expect(addresses.length).toBeGreaterThanOrEqual(2);
     expect(addresses.filter((address) => !/^(192\.0\.2|198\.51\.100|203\.0\.113)\./.test(address))).toEqual([]);
+  });
+
+  it('times out dead media with the media_timeout variable, not the deprecated rtp-timeout-sec profile parameter', () => {
+    expect(assembled.globals.get('media_timeout')).toBe('120000');
+    const deprecated = profiles().flatMap((profile) => children(child(profile, 'settings'), 'param')).filter((param) => /^rtp-(hold-)?timeout-sec$/.test(param.attributes.name ?? ''));
+    expect(deprecated).toEqual([]);
   });
 
   it('leaves fax_enable_t38 out of the globals, where it would decide T.38 for every call', () => {
