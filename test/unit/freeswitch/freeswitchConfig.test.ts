@@ -159,7 +159,7 @@ describe('the configuration as FreeSWITCH assembles it from freeswitch.xml', () 
     expect(new RegExp(condition?.attributes.expression ?? '(?!)').test('+15551234567')).toBe(true);
   });
 
-  it('never answers and sets nothing T.38-related in the dialplan: faxengine decides, possibly with respond 401/404', () => {
+  it('never answers and sets nothing T.38-related in the dialplan: faxengine decides, possibly with respond 403/404', () => {
     const actions = descendants(section('dialplan') ?? document(), 'action');
     expect(actions.length).toBeGreaterThanOrEqual(2);
     const applications = actions.map((action) => action.attributes.application);
