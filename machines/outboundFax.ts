@@ -45,7 +45,14 @@ export const RESULT_AFTER_HANGUP_GRACE_MS = 5000;
 export const HANGUP_AFTER_RESULT_GRACE_MS = 30_000;
 
 const call = (context: OutboundFaxContext): CallProgress => context.call!;
-const hangupCause = { type: 'updateCall', params: ({ event }: { event: { cause: string } }) => ({ hangupCause: event.cause }) } as const;
+const hangupCause = {
+  type: 'updateCall',
+  params: ({ event }: { event: { cause: string; sipStatus?: number; sipDisposition?: string } }) => ({
+    hangupCause: event.cause,
+    ...(event.sipStatus === undefined ? {} : { sipStatus: event.sipStatus }),
+    ...(event.sipDisposition === undefined ? {} : { sipDisposition: event.sipDisposition }),
+  }),
+} as const;
 const fax = (build: (args: { context: OutboundFaxContext }) => OutboundFaxEmitted) => ({ type: 'emitEvent', params: build }) as const;
 
 /**

@@ -50,6 +50,9 @@ export interface CallProgress {
   remoteIdent?: string;
   result?: { success: boolean; code: number; text: string; pages: number };
   hangupCause?: string;
+  /** The SIP status and disposition that ended the call, as FreeSWITCH reported them. */
+  sipStatus?: number;
+  sipDisposition?: string;
   /** We asked for the call to end (cancel). */
   cancelRequested: boolean;
   /** Answered and then lost without an outcome (socket lost, faxengine restarted). */
@@ -89,6 +92,8 @@ export function classifyCall(context: OutboundFaxContext): ClassifiedOutcome {
     answered: call.answered,
     cancelRequested: call.cancelRequested,
     ...(call.hangupCause ? { hangupCause: call.hangupCause } : {}),
+    ...(call.sipStatus === undefined ? {} : { sipStatus: call.sipStatus }),
+    ...(call.sipDisposition === undefined ? {} : { sipDisposition: call.sipDisposition }),
     ...(call.result
       ? {
           t30: {
@@ -186,6 +191,8 @@ export function attemptFailedEvent(context: OutboundFaxContext): OutboundFaxEmit
       answered: call.answered,
       pagesSent: Math.max(call.pagesSent, call.result?.pages ?? 0),
       ...(call.hangupCause ? { hangupCause: call.hangupCause } : {}),
+      ...(call.sipStatus === undefined ? {} : { sipStatus: call.sipStatus }),
+      ...(call.sipDisposition === undefined ? {} : { sipDisposition: call.sipDisposition }),
       ...(call.result ? { t30Code: call.result.code, t30Text: call.result.text } : {}),
       to: context.to,
       t38Enabled: context.send.transport.t38,

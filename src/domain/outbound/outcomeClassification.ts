@@ -27,6 +27,10 @@ export interface AttemptOutcome {
    * (`USER_BUSY`, `NO_ANSWER`, `NORMAL_TEMPORARY_FAILURE`, …). Absent when unknown.
    */
   hangupCause?: string;
+  /** The SIP status that ended the call (`sip_term_status`), when there was one. */
+  sipStatus?: number;
+  /** How the SIP dialog ended (`sip_hangup_disposition`: `recv_refuse`, `send_cancel`, …). */
+  sipDisposition?: string;
   /** The far end answered (the call reached CHANNEL_ANSWER). */
   answered: boolean;
   /** Present when txfax ran and reported a result; only read for answered calls. */
@@ -64,7 +68,7 @@ export type SendOutcomeClass =
 export interface ClassifiedOutcome {
   outcomeClass: SendOutcomeClass;
   /** Which input decided the class. */
-  decidedBy: 't30' | 'hangupCause' | 'cancelRequest' | 'nothing';
+  decidedBy: 't30' | 'hangupCause' | 'sipStatus' | 'cancelRequest' | 'nothing';
   /** The refined T.30 reason class, when a T.30 result was read. */
   t30ReasonClass?: T30ReasonClass;
   /**
@@ -121,6 +125,55 @@ export const hangupCauseClasses: ReadonlyMap<string, SendOutcomeClass> = new Map
 ]);
 
 /**
+ * SIP final responses to our INVITE, for a call never answered whose hangup cause says nothing
+ * (NORMAL_CLEARING, NORMAL_UNSPECIFIED, or one not in the table above): carriers that send a
+ * `Reason: Q.850;cause=16` with their refusal make FreeSWITCH report NORMAL_CLEARING, and the SIP
+ * status is then the only trace of what happened. Grouped as the hangup causes are (sofia maps
+ * these statuses to those causes when no Reason header overrides it). Unlisted 5xx statuses are
+ * gateway failures and unlisted 6xx rejections; other unlisted ones stay `unknown`.
+ */
+export const sipStatusClasses: ReadonlyMap<number, SendOutcomeClass> = new Map<number, SendOutcomeClass>([
+  [486, 'busy'],
+  [600, 'busy'],
+  // Temporarily Unavailable: the far end is there but takes no call now (sofia: NO_USER_RESPONSE).
+  [480, 'noAnswer'],
+  // Request Terminated: our CANCEL after the ring timeout (a cancel we asked for is decided before).
+  [487, 'noAnswer'],
+  [404, 'rejected'],
+  [410, 'rejected'],
+  [484, 'rejected'],
+  [485, 'rejected'],
+  [604, 'rejected'],
+  [403, 'rejected'],
+  [603, 'rejected'],
+  // Our account or credentials at that carrier, not the number: another carrier may take the call.
+  [401, 'gatewayFailure'],
+  [402, 'gatewayFailure'],
+  [407, 'gatewayFailure'],
+  [408, 'gatewayFailure'],
+  [488, 'gatewayFailure'],
+  [606, 'gatewayFailure'],
+  [500, 'gatewayFailure'],
+  [502, 'gatewayFailure'],
+  [503, 'gatewayFailure'],
+  [504, 'gatewayFailure'],
+]);
+
+/** How the SIP dialog ended, when no status says more: we cancelled a call that rang too long. */
+const sipDispositionClasses: ReadonlyMap<string, SendOutcomeClass> = new Map<string, SendOutcomeClass>([['send_cancel', 'noAnswer']]);
+
+function sipOutcomeClass(attempt: AttemptOutcome): SendOutcomeClass | undefined {
+  const status = attempt.sipStatus;
+  if (status !== undefined) {
+    const listed = sipStatusClasses.get(status);
+    if (listed) return listed;
+    if (status >= 500 && status < 600) return 'gatewayFailure';
+    if (status >= 600 && status < 700) return 'rejected';
+  }
+  return attempt.sipDisposition === undefined ? undefined : sipDispositionClasses.get(attempt.sipDisposition);
+}
+
+/**
  * T.30 reason classes (from `t30Results`, which owns the code table) to outcome classes. Link
  * errors count as negotiation failures here and as page failures once a page went through.
  */
@@ -149,8 +202,13 @@ export function classifyAttemptOutcome(attempt: AttemptOutcome): ClassifiedOutco
     const outcomeClass = t30OutcomeClass(t30, t30ReasonClass);
     return { ...base, outcomeClass, decidedBy: 't30', t30ReasonClass, t38Trouble: isT38Trouble(t30, outcomeClass) };
   }
+  const byCause = attempt.hangupCause === undefined ? undefined : hangupCauseClasses.get(attempt.hangupCause);
+  if (byCause !== undefined && byCause !== 'unknown') return { ...base, outcomeClass: byCause, decidedBy: 'hangupCause' };
+  // The SIP side only speaks for calls never answered: an answered call's status is its 200 or BYE.
+  const bySip = attempt.answered ? undefined : sipOutcomeClass(attempt);
+  if (bySip !== undefined) return { ...base, outcomeClass: bySip, decidedBy: 'sipStatus' };
   if (attempt.hangupCause === undefined) return { ...base, outcomeClass: 'unknown', decidedBy: 'nothing' };
-  return { ...base, outcomeClass: hangupCauseClasses.get(attempt.hangupCause) ?? 'unknown', decidedBy: 'hangupCause' };
+  return { ...base, outcomeClass: 'unknown', decidedBy: 'hangupCause' };
 }
 
 function t30OutcomeClass(t30: AttemptT30Result, reasonClass: T30ReasonClass): SendOutcomeClass {
@@ -191,5 +249,9 @@ export function describeOutcome(outcome: ClassifiedOutcome): string {
     return `${label}${pages}: ${t30Text(t30.resultCode)} (T.30 code ${t30.resultCode})`;
   }
   if (outcome.decidedBy === 'cancelRequest') return labels.cancelled;
+  if (outcome.decidedBy === 'sipStatus') {
+    const sip = attempt.sipStatus === undefined ? `SIP ${attempt.sipDisposition}` : `SIP ${attempt.sipStatus}`;
+    return `${labels[outcome.outcomeClass]} (${attempt.hangupCause === undefined ? sip : `${attempt.hangupCause}, ${sip}`})`;
+  }
   return attempt.hangupCause === undefined ? labels[outcome.outcomeClass] : `${labels[outcome.outcomeClass]} (${attempt.hangupCause})`;
 }

@@ -58,6 +58,34 @@ describe('sending faxes against the simulator', () => {
     expect(events.at(-1)!.type).toBe('FaxSent');
   });
 
+  it('a 480 that FreeSWITCH reports as NORMAL_CLEARING is no answer (retried after the no-answer delay), with the raw SIP values kept', async () => {
+    harness = await startOutboundHarness({
+      scenario: { gateways: { gw1: {} }, stations: { '+15550000010': { outcome: 'NORMAL_CLEARING', sipStatus: 480, ringSeconds: 0 } } },
+      policy: { noAnswerRetryDelayMs: 1000, failureRetryDelayMs: 60_000 },
+    });
+    const faxId = await harness.queue({ to: '+15550000010' });
+    const deadline = Date.now() + 15_000;
+    while (!(await harness.types(faxId)).includes('FaxRetryScheduled')) {
+      if (Date.now() > deadline) throw new Error(`no retry scheduled: ${(await harness.types(faxId)).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    harness.sim.setStation('+15550000010', { outcome: 'answer' });
+    const events = await harness.finished(faxId);
+    expect(events.find((event) => event.type === 'FaxSendAttemptFailed')!.data).toMatchObject({
+      outcomeClass: 'noAnswer',
+      reason: 'no answer (NORMAL_CLEARING, SIP 480)',
+      answered: false,
+      hangupCause: 'NORMAL_CLEARING',
+      sipStatus: 480,
+      sipDisposition: 'recv_refuse',
+    });
+    const failedAt = Date.parse(events.find((event) => event.type === 'FaxSendAttemptFailed')!.created);
+    const retryAt = Date.parse((events.find((event) => event.type === 'FaxRetryScheduled')!.data as { retryAt: string }).retryAt);
+    // The no-answer delay (1 s), not the generic one (60 s) an "unknown" outcome would get.
+    expect(retryAt - failedAt).toBeLessThan(30_000);
+    expect(events.at(-1)!.type).toBe('FaxSent');
+  });
+
   it('all attempts failing → FaxFailed with every attempt’s reason', async () => {
     harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} }, stations: { '+15550000002': { outcome: 'USER_BUSY', ringSeconds: 0 } } }, policy: { maxAttempts: 2, busyRetryDelayMs: 1000 } });
     const faxId = await harness.queue({ to: '+15550000002' });
