@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startStationKnowledge } from '../../../src/reactors/stationLearning.js';
+import { faxViewOf } from '../../support/faxViewOf.js';
 import { startOutboundHarness } from '../../support/outboundHarness.js';
 
 type Harness = Awaited<ReturnType<typeof startOutboundHarness>>;
@@ -182,7 +183,14 @@ describe('sending faxes against the simulator', () => {
     await harness.dialer.ready();
     harness.sim.context.db.api('insert/override-+15550000006/fax_enable_t38/false');
     const faxId = await harness.queue({ to: '+15550000006' });
-    await harness.finished(faxId);
-    expect(harness.originates()[0]!.command).toContain('fax_enable_t38=false');
+    const events = await harness.finished(faxId);
+    const [originate] = harness.originates();
+    expect(originate!.command).toContain('fax_enable_t38=false');
+    // What was really dialled is on record, stored before the originate went out.
+    const applied = events.find((event) => event.type === 'FaxDialOverridesApplied')!;
+    expect(applied.data).toMatchObject({ attempt: 1, overrides: { fax_enable_t38: 'false' }, transport: { ecm: true, v17: true, t38: false } });
+    expect(Date.parse(applied.created)).toBeLessThanOrEqual(originate!.at);
+    expect(events.at(-1)).toMatchObject({ type: 'FaxSent', data: { t38Enabled: false, t38Status: 'off' } });
+    expect(faxViewOf(events)).toMatchObject({ status: 'sent', t38Status: 'off', outbound: { transport: { t38: false }, dialOverrides: { fax_enable_t38: 'false' } } });
   });
 });
