@@ -3,10 +3,10 @@ import {
   classifyAttemptOutcome,
   describeOutcome,
   hangupCauseClasses,
-  sipStatusClasses,
   type AttemptT30Result,
   type SendOutcomeClass,
 } from '../../../../src/domain/outbound/outcomeClassification.js';
+import { sipStatusClasses } from '../../../../src/domain/outbound/sipOutcome.js';
 
 const failedT30 = (resultCode: number, more: Partial<AttemptT30Result> = {}): AttemptT30Result => ({
   resultCode,
