@@ -28,7 +28,7 @@ const lost = (at: string) => ({ cause: 'CONNECTION_LOST', at });
 
 /**
  * One inbound fax call: screen the caller and the dialled number before answering (rejecting with
- * 401/404 without answering), answer with the number's fax settings, follow the spandsp events,
+ * 403/404 without answering), answer with the number's fax settings, follow the spandsp events,
  * keep the document (partial ones too), and end once the call has hung up. Effects are provided
  * by the runtime: `screenCall` and `storeDocument` (actors), `respond` and `startReceiving` (actions).
  */

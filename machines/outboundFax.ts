@@ -13,6 +13,7 @@ import {
   interruptedFailedEvent,
   negotiatedEvent,
   outcomeText,
+  overridesAppliedEvent,
   pageEvent,
   retryScheduledEvent,
   sentEvent,
@@ -21,6 +22,7 @@ import {
   type OutboundFaxEmitted,
   type OutboundFaxInput,
 } from '../src/domain/outbound/outboundFaxContext.js';
+import { transportWithOverrides } from '../src/domain/outbound/dialOverrides.js';
 import type { Submitter } from '../src/domain/outbound/outboundFaxEvents.js';
 import { decideNextStep, type NextStep } from '../src/domain/outbound/retryDecision.js';
 import { nextAttemptState } from '../src/domain/outbound/sendState.js';
@@ -31,6 +33,8 @@ export type { OutboundFaxContext, OutboundFaxEmitted, OutboundFaxInput };
 export type OutboundFaxSignal =
   | EslSignal
   | { type: 'channel.granted'; at: string; callUuid: string }
+  /** Per-destination overrides (mod_db) replace some of this attempt's variables; the originate follows. */
+  | { type: 'dial.overridesApplied'; at: string; overrides: Record<string, string> }
   /** The originate could not be sent (FreeSWITCH unreachable): nothing was dialled. */
   | { type: 'dial.failed'; at: string; error: string }
   /** After a lost connection or a restart: FreeSWITCH still has the call (its events follow again)… */
@@ -45,7 +49,14 @@ export const RESULT_AFTER_HANGUP_GRACE_MS = 5000;
 export const HANGUP_AFTER_RESULT_GRACE_MS = 30_000;
 
 const call = (context: OutboundFaxContext): CallProgress => context.call!;
-const hangupCause = { type: 'updateCall', params: ({ event }: { event: { cause: string } }) => ({ hangupCause: event.cause }) } as const;
+const hangupCause = {
+  type: 'updateCall',
+  params: ({ event }: { event: { cause: string; sipStatus?: number; sipDisposition?: string } }) => ({
+    hangupCause: event.cause,
+    ...(event.sipStatus === undefined ? {} : { sipStatus: event.sipStatus }),
+    ...(event.sipDisposition === undefined ? {} : { sipDisposition: event.sipDisposition }),
+  }),
+} as const;
 const fax = (build: (args: { context: OutboundFaxContext }) => OutboundFaxEmitted) => ({ type: 'emitEvent', params: build }) as const;
 
 /**
@@ -157,6 +168,13 @@ export const outboundFaxMachine = setup({
     },
     dialing: {
       on: {
+        'dial.overridesApplied': {
+          actions: [
+            'recordTime',
+            { type: 'emitEvent', params: ({ context, event }) => overridesAppliedEvent(context, event.overrides) },
+            { type: 'updateCall', params: ({ context, event }) => ({ transport: transportWithOverrides(context.send.transport, event.overrides) }) },
+          ],
+        },
         'esl.channel.answered': {
           target: 'sending',
           actions: [

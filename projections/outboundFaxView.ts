@@ -1,4 +1,5 @@
 import type { FaxDocumentPreparedData, FaxQueuedData } from '../src/domain/outbound/outboundFaxEvents.js';
+import type { TransportSettings } from '../src/domain/outbound/sendState.js';
 import { newFaxView, type FaxView } from './faxProjection.js';
 
 /** What only an outbound fax's view has: its attempts. */
@@ -12,12 +13,17 @@ export interface OutboundProgress {
   maybeSent: boolean;
   /** Each attempt's outcome, oldest first. */
   attemptLog: Array<{ attempt: number; gateway: string; outcome: string }>;
+  /** What the last attempt was dialled with (ECM, V.17, T.38), per-destination overrides included. */
+  transport: TransportSettings | null;
+  /** The per-destination (mod_db) variables that replaced the policy's on the last attempt. */
+  dialOverrides: Record<string, string> | null;
   relayOf: { faxId: string; endpointId: string } | null;
 }
 
 type Handler = (fax: FaxView, data: Record<string, unknown>) => Partial<FaxView>;
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 const num = (value: unknown) => (typeof value === 'number' ? value : 0);
+const transportOf = (value: unknown): TransportSettings | null => (value && typeof value === 'object' ? (value as TransportSettings) : null);
 
 /** The view of a freshly queued outbound fax. */
 export function queuedView(data: FaxQueuedData, at: string): FaxView {
@@ -30,7 +36,7 @@ export function queuedView(data: FaxQueuedData, at: string): FaxView {
     from: data.from,
     to: data.to,
     createdAt: data.queuedAt || at,
-    outbound: { attempts: 0, gateway: null, pagesSent: 0, retryAt: null, maybeSent: false, attemptLog: [], relayOf: data.relayOf ?? null },
+    outbound: { attempts: 0, gateway: null, pagesSent: 0, retryAt: null, maybeSent: false, attemptLog: [], transport: null, dialOverrides: null, relayOf: data.relayOf ?? null },
   });
 }
 
@@ -43,13 +49,23 @@ export const outboundHandlers: Record<string, Handler> = {
     status: 'dialing',
     callUuid: str(data.callUuid),
     negotiations: 0,
+    t38Status: null,
+    transferRate: null,
     hangupCause: null,
-    ...progress(fax, { attempts: num(data.attempt), gateway: str(data.gateway), pagesSent: 0, retryAt: null }),
+    ...progress(fax, { attempts: num(data.attempt), gateway: str(data.gateway), pagesSent: 0, retryAt: null, transport: transportOf(data.transport), dialOverrides: null }),
   }),
+  FaxDialOverridesApplied: (fax, data) => progress(fax, { transport: transportOf(data.transport), dialOverrides: (data.overrides as Record<string, string>) ?? null }),
   FaxCallAnswered: () => ({ status: 'sending' }),
+  FaxNegotiated: (fax, data) => ({
+    negotiations: fax.negotiations + 1,
+    t38Status: str(data.t38Status) || null,
+    transferRate: num(data.transferRate),
+    remoteIdent: str(data.remoteIdent) || fax.remoteIdent,
+  }),
   FaxPageTransferred: (fax, data) => progress(fax, { pagesSent: num(data.page) }),
   FaxSendAttemptFailed: (fax, data) => ({
     hangupCause: str(data.hangupCause) || null,
+    t38Status: str(data.t38Status) || fax.t38Status,
     result: { code: num(data.t30Code), text: str(data.reason), reasonClass: str(data.outcomeClass) },
     ...progress(fax, { attemptLog: [...fax.outbound!.attemptLog, { attempt: num(data.attempt), gateway: str(data.gateway), outcome: str(data.reason) }] }),
   }),
@@ -59,8 +75,15 @@ export const outboundHandlers: Record<string, Handler> = {
     status: 'sent',
     ended: true,
     result: { code: 0, text: 'OK', reasonClass: 'sent' },
+    t38Status: str(data.t38Status) || fax.t38Status,
+    transferRate: num(data.transferRate) || fax.transferRate,
     ...(data.remoteIdent ? { remoteIdent: str(data.remoteIdent) } : {}),
-    ...progress(fax, { pagesSent: num(data.pages), retryAt: null }),
+    ...progress(fax, {
+      pagesSent: num(data.pages),
+      retryAt: null,
+      // FaxSent carries the whole log since it has one; before, the sent attempt itself was missing.
+      attemptLog: (data.attemptLog as OutboundProgress['attemptLog']) ?? [...fax.outbound!.attemptLog, { attempt: num(data.attempts), gateway: str(data.gateway), outcome: 'sent' }],
+    }),
   }),
   FaxFailed: (fax, data) => ({
     status: 'failed',

@@ -24,6 +24,8 @@ export function describeFaxEvent(event: Pick<FaxHistoryEvent, 'type' | 'data'>):
       return `queued (${plural(data.pages, 'page')})`;
     case 'FaxSendAttemptStarted':
       return `dialing${data.to ? ` ${text(data.to)}` : ''} via ${text(data.gateway)} (attempt ${text(data.attempt)})`;
+    case 'FaxDialOverridesApplied':
+      return `dialling with per-number overrides: ${Object.entries((data.overrides as Data | undefined) ?? {}).map(([name, value]) => `${name}=${text(value)}`).join(', ')}`;
     case 'FaxCallOffered':
       return `incoming call from ${text(data.callerNumber)} to ${text(data.toUser)}`;
     case 'FaxCallRejected':

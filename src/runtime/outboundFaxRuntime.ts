@@ -104,7 +104,13 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
 
   async function dial(faxId: string, request: Parameters<FaxDialer['originate']>[0]): Promise<void> {
     try {
-      const overrides = deps.useModDbOverrides ? await deps.dialer.overridesFor(request.destination).catch(() => ({})) : {};
+      const overrides: Record<string, string> = deps.useModDbOverrides ? await deps.dialer.overridesFor(request.destination).catch(() => ({})) : {};
+      if (Object.keys(overrides).length > 0) {
+        // The actor records what is really dialled (FaxDialOverridesApplied), stored before the
+        // originate like the attempt itself, so the fax's history never claims the policy's transport.
+        signal(faxId, { type: 'dial.overridesApplied', at: now(), overrides });
+        await actors.get(faxId)?.appender.flushed();
+      }
       await deps.dialer.originate({ ...request, variables: { ...request.variables, ...overrides } }, (event) => signal(faxId, event));
     } catch (error) {
       deps.logger.warn({ err: error, faxId }, 'originate not sent');

@@ -1,5 +1,6 @@
 import type { AttemptRecord, CallProgress } from '../domain/outbound/outboundFaxContext.js';
 import type { FaxDocumentPreparedData, FaxQueuedData } from '../domain/outbound/outboundFaxEvents.js';
+import type { T38Status } from '../domain/fax/inboundFaxEvents.js';
 import type { SendOutcomeClass } from '../domain/outbound/outcomeClassification.js';
 import type { SendState, TransportSettings } from '../domain/outbound/sendState.js';
 import type { RecordedEvent } from '../ports/eventStore.js';
@@ -64,11 +65,24 @@ export function foldOutboundFax(events: readonly RecordedEvent[]): OutboundFaxRe
       case 'FaxCallAnswered':
         if (record.inCall) record.inCall = { ...record.inCall, answered: true };
         break;
+      case 'FaxDialOverridesApplied':
+        if (record.inCall) record.inCall = { ...record.inCall, transport: data.transport as TransportSettings };
+        break;
       case 'FaxNegotiated':
-        if (record.inCall) record.inCall = { ...record.inCall, negotiations: record.inCall.negotiations + 1 };
+        // Everything the live actor kept from the negotiation, so FaxSent after a restart tells the same.
+        if (record.inCall) {
+          record.inCall = {
+            ...record.inCall,
+            negotiations: record.inCall.negotiations + 1,
+            t38Status: data.t38Status as T38Status,
+            transferRate: data.transferRate as number,
+            ecmUsed: data.ecm as boolean,
+            ...(data.remoteIdent ? { remoteIdent: data.remoteIdent as string } : {}),
+          };
+        }
         break;
       case 'FaxPageTransferred':
-        if (record.inCall) record.inCall = { ...record.inCall, pagesSent: data.page as number };
+        if (record.inCall) record.inCall = { ...record.inCall, pagesSent: data.page as number, badRows: record.inCall.badRows + ((data.badRows as number) ?? 0) };
         break;
       case 'FaxSendAttemptFailed':
         record.inCall = undefined;

@@ -4,6 +4,7 @@ import { fireChannelEvent, setRunningState } from './channelEvents.js';
 import { hangupChannel, markAnswered, markRingReady } from './channelOps.js';
 import type { Endpoint } from './originateParser.js';
 import { stationFor } from './scenario.js';
+import { markSipRefusal } from './sipRefusal.js';
 import type { SimContext } from './simContext.js';
 
 export type LegOutcome = { ok: true; channel: Channel } | { ok: false; cause: string };
@@ -90,7 +91,10 @@ export async function dialLeg(ctx: SimContext, endpoint: Endpoint, options: LegO
     markRingReady(ctx, channel);
   }
   if (!(await sleep(ringsFirst ? wait - Math.min(1, wait / 2) : wait))) return { ok: false, cause: channel.hangupCause ?? 'ORIGINATOR_CANCEL' };
-  if (station.outcome !== 'answer') return fail(station.outcome);
+  if (station.outcome !== 'answer') {
+    markSipRefusal(channel, station, station.outcome);
+    return fail(station.outcome);
+  }
   if (station.ringSeconds > options.timeoutSeconds) return fail('NO_ANSWER');
   channel.setVar('endpoint_disposition', 'ANSWER');
   markAnswered(ctx, channel);

@@ -8,6 +8,12 @@ export const stationSchema = z.object({
   outcome: z.union([z.literal('answer'), hangupCause]).default('answer'),
   /** Seconds from the INVITE to the answer or the failure. */
   ringSeconds: z.number().nonnegative().default(2),
+  /**
+   * The SIP status of a failed call's final response (`sip_term_status`), e.g. 480 with `outcome:
+   * 'NORMAL_CLEARING'` for a carrier that adds `Reason: Q.850;cause=16`. USER_BUSY and
+   * CALL_REJECTED default to 486 and 603.
+   */
+  sipStatus: z.number().int().min(300).max(699).optional(),
   line: z.enum(['fax', 'voice']).default('fax'),
   /** accept: accepts our T.38 re-INVITE; refuse: answers it with 488; request: re-INVITEs us itself; none: audio only, never asks. */
   t38: z.enum(['accept', 'refuse', 'request', 'none']).default('accept'),

@@ -79,7 +79,7 @@ describe('faxengine receives faxes end to end (server + simulator)', () => {
     expect((await env.call('GET', '/v1/faxes', undefined, null)).status).toBe(401);
   });
 
-  it('answers an unknown source with 401 and an unknown number with 404, never answering either', async () => {
+  it('answers an unknown source with 403 and an unknown number with 404, never answering either', async () => {
     env = await startServerWithSimulator({ scenario });
     await provision();
     const rogue = env.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'rogue' });
@@ -87,7 +87,7 @@ describe('faxengine receives faxes end to end (server + simulator)', () => {
     await Promise.all([rogue.finished, unknown.finished]);
     const responded = (uuid: string) =>
       env!.sim.commandLog(uuid).map((entry) => [entry.headers['execute-app-name'], entry.headers['execute-app-arg']]).filter(([app]) => app);
-    expect(responded(rogue.uuid)).toEqual([['respond', '401']]);
+    expect(responded(rogue.uuid)).toEqual([['respond', '403']]);
     expect(responded(unknown.uuid)).toEqual([['respond', '404']]);
   });
 

@@ -16,7 +16,7 @@ describe('sending a fax end to end (API → conversion → outbound actor → si
   });
 
   it('converts a PDF and a PNG into one fax TIFF, dials through the upstream gateway and ends FaxSent', async () => {
-    env = await startServerWithSimulator({ scenario: { gateways: { carrier1: { ip: '10.1.1.1' } } } });
+    env = await startServerWithSimulator({ scenario: { gateways: { carrier1: { ip: '10.1.1.1' } }, defaultStation: { ident: 'REMOTE 7654321', rate: 9600 } } });
     await provisionAcme(env, { globalGateways: [{ kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' }], user: { username: 'acme', password: 'acme long password' } });
     const documents = await makeSubmissionDocuments(env.dataDir);
 
@@ -37,6 +37,20 @@ describe('sending a fax end to end (API → conversion → outbound actor → si
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     expect(fax).toMatchObject({ direction: 'outbound', status: 'sent', to: '+15557654321', from: '+15551230000', pages: 3, outbound: expect.objectContaining({ attempts: 1, gateway: 'carrier1', pagesSent: 3 }) });
+    // What the call negotiated reaches the API, as the events hold it (it once showed nulls and an empty log).
+    const history = (await (await env.call('GET', `/v1/faxes/${id}/events`, undefined, auth)).json()) as { items: Array<{ type: string; data: Record<string, unknown> }> };
+    const negotiations = history.items.filter((event) => event.type === 'FaxNegotiated');
+    expect(negotiations.length).toBeGreaterThan(0);
+    expect(fax).toMatchObject({
+      t38Status: negotiations.at(-1)!.data.t38Status,
+      transferRate: 9600,
+      negotiations: negotiations.length,
+      remoteIdent: 'REMOTE 7654321',
+      outbound: expect.objectContaining({
+        attemptLog: [{ attempt: 1, gateway: 'carrier1', outcome: expect.stringMatching(/^sent/) }],
+        transport: expect.objectContaining({ ecm: true }),
+      }),
+    });
 
     const stored = createFileDocumentStore(join(env.dataDir, 'documents'));
     const pages = await readTiffPages(await stored.pathOf(String(fax.documentId), 'image/tiff'));

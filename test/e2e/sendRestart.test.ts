@@ -175,6 +175,9 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
     const c1After = (await history(ids.C1)).filter((event) => Date.parse(event.created) >= killedAt).map((event) => event.type);
     expect(c1After).toContain('FaxPageTransferred');
     expect(c1After.at(-1)).toBe('FaxSent');
+    // The restored actor kept what the call negotiated before the kill (its fold once dropped it: rate 0).
+    expect((await history(ids.C1)).at(-1)!.data).toMatchObject({ transferRate: 4800 });
+    expect(views.C1).toMatchObject({ transferRate: 4800, outbound: { attemptLog: [{ attempt: 1, gateway: 'carrier1', outcome: expect.stringMatching(/^sent/) }] } });
 
     expect(views.C2).toMatchObject({ status: 'failed', ended: true, outbound: { attempts: 1, maybeSent: true } });
     expect(dialled(C2)).toHaveLength(1);

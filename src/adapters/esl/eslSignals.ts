@@ -55,7 +55,19 @@ const result: Translate = (header, at) => ({
  */
 const byEventName: Record<string, Translate> = {
   CHANNEL_ANSWER: (_, at) => ({ type: 'esl.channel.answered', at }),
-  CHANNEL_HANGUP: (header, at) => ({ type: 'esl.channel.hangup', at, cause: header('Hangup-Cause') ?? 'UNKNOWN' }),
+  CHANNEL_HANGUP: (header, at) => {
+    // sofia sets sip_term_status on a final response; the INVITE's failure status is the same code
+    // under another name (freeswitch-captures/busy.raw), kept as a fallback.
+    const status = Number.parseInt(header('variable_sip_term_status') ?? header('variable_sip_invite_failure_status') ?? '', 10);
+    const disposition = optional(header('variable_sip_hangup_disposition'));
+    return {
+      type: 'esl.channel.hangup',
+      at,
+      cause: header('Hangup-Cause') ?? 'UNKNOWN',
+      ...(Number.isFinite(status) && status > 0 ? { sipStatus: status } : {}),
+      ...(disposition ? { sipDisposition: disposition } : {}),
+    };
+  },
 };
 const bySubclass: Record<string, Translate> = {
   'spandsp::rxfaxnegociateresult': negotiated,

@@ -39,7 +39,16 @@ export type EslSignal =
       badRows: number;
       remoteIdent?: string;
     }
-  | { type: 'esl.channel.hangup'; at: string; cause: string }
+  | {
+      type: 'esl.channel.hangup';
+      at: string;
+      /** Q.850 name. A carrier may say NORMAL_CLEARING for a call it refused (a 480 with `Reason: Q.850;cause=16`). */
+      cause: string;
+      /** The SIP status that ended the call (e.g. 480, 486), when there was one. */
+      sipStatus?: number;
+      /** Who ended the SIP dialog and how: `recv_refuse`, `send_cancel`, `recv_bye`, `send_bye`, … */
+      sipDisposition?: string;
+    }
   /** `bgapi originate` ended without a call (BACKGROUND_JOB `-ERR <cause>`). */
   | { type: 'esl.originate.failed'; at: string; cause: string }
   /** The event socket closed before the call ended (FreeSWITCH restart, network). */

@@ -28,7 +28,8 @@ export type InboundFaxEvent =
     }
   | {
       type: 'FaxCallRejected';
-      data: { faxId: string; callUuid: string; sipCode: 401 | 404 | 503; reason: RejectionReason; detail: string };
+      /** 401 only in events recorded before unknown sources got 403. */
+      data: { faxId: string; callUuid: string; sipCode: 401 | 403 | 404 | 503; reason: RejectionReason; detail: string };
     }
   | {
       type: 'FaxCallAnswered';

@@ -27,7 +27,7 @@ export interface AcceptedCall {
 
 export interface RejectedCall {
   kind: 'reject';
-  sipCode: 401 | 404 | 503;
+  sipCode: 403 | 404 | 503;
   reason: RejectionReason;
   detail: string;
 }
@@ -78,14 +78,15 @@ export interface InboundPolicy {
 
 /**
  * Decides, before answering, whether to take a call and how: the source must be a known gateway
- * (else 401), the dialled number must belong to a tenant (else 404) — unless the call comes from a
+ * (else 403: a 401 would make FreeSWITCH add a digest challenge, and a carrier holding credentials
+ * would only INVITE again with them), the dialled number must belong to a tenant (else 404) — unless the call comes from a
  * tenant's PBX, which may dial outside numbers (outbound relay) — and T.38 follows the gateway
  * kind unless the caller's station is known to need audio.
  */
 export function screenInboundCall(offer: CallOffer, lookups: ScreeningLookups, policy: InboundPolicy, faxId: string): ScreeningDecision {
   const source = offer.sourceIp ? lookups.sourceGateway(offer.sourceIp) : undefined;
   if (!source) {
-    return { kind: 'reject', sipCode: 401, reason: 'unknown_source', detail: `source ${offer.sourceIp ?? '(none)'} is not a known gateway` };
+    return { kind: 'reject', sipCode: 403, reason: 'unknown_source', detail: `source ${offer.sourceIp ?? '(none)'} is not a known gateway` };
   }
   const raw = policy.recipientFrom === 'diversion' ? diversionNumber(offer.diversion) : offer.toUser;
   if (!raw) {

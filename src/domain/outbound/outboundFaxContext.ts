@@ -1,4 +1,5 @@
 import type { T38Status } from '../fax/inboundFaxEvents.js';
+import { transportWithOverrides } from './dialOverrides.js';
 import { classifyAttemptOutcome, describeOutcome, type ClassifiedOutcome } from './outcomeClassification.js';
 import type { NextStep } from './retryDecision.js';
 import type { SendPolicy } from './sendPolicy.js';
@@ -48,8 +49,13 @@ export interface CallProgress {
   ecmUsed?: boolean;
   transferRate?: number;
   remoteIdent?: string;
+  /** What the call was really dialled with, when per-destination overrides changed the policy's choice. */
+  transport?: TransportSettings;
   result?: { success: boolean; code: number; text: string; pages: number };
   hangupCause?: string;
+  /** The SIP status and disposition that ended the call, as FreeSWITCH reported them. */
+  sipStatus?: number;
+  sipDisposition?: string;
   /** We asked for the call to end (cancel). */
   cancelRequested: boolean;
   /** Answered and then lost without an outcome (socket lost, faxengine restarted). */
@@ -79,6 +85,9 @@ export function attemptVariables(context: OutboundFaxContext): Record<string, st
   };
 }
 
+/** The transport the current call was dialled with: the policy's, unless overrides replaced it. */
+export const dialledTransport = (context: OutboundFaxContext): TransportSettings => context.call?.transport ?? context.send.transport;
+
 export const currentGateway = (context: OutboundFaxContext): string =>
   context.send.gateways[context.send.gatewayIndex] ?? context.send.gateways[0] ?? '';
 
@@ -89,6 +98,8 @@ export function classifyCall(context: OutboundFaxContext): ClassifiedOutcome {
     answered: call.answered,
     cancelRequested: call.cancelRequested,
     ...(call.hangupCause ? { hangupCause: call.hangupCause } : {}),
+    ...(call.sipStatus === undefined ? {} : { sipStatus: call.sipStatus }),
+    ...(call.sipDisposition === undefined ? {} : { sipDisposition: call.sipDisposition }),
     ...(call.result
       ? {
           t30: {
@@ -122,6 +133,19 @@ export function attemptStartedEvent(context: OutboundFaxContext): OutboundFaxEmi
   return {
     type: 'FaxSendAttemptStarted',
     data: { faxId: context.faxId, attempt: context.send.attempts, gateway: call.gateway, callUuid: call.callUuid, to: context.to, transport: context.send.transport, startedAt: call.startedAt },
+  };
+}
+
+/**
+ * Per-destination overrides replaced some of the attempt's variables just before its originate:
+ * records them and the transport the call really goes out with (FaxSendAttemptStarted, stored
+ * before the overrides were read, holds the policy's).
+ */
+export function overridesAppliedEvent(context: OutboundFaxContext, overrides: Readonly<Record<string, string>>): OutboundFaxEmitted {
+  const call = progress(context);
+  return {
+    type: 'FaxDialOverridesApplied',
+    data: { faxId: context.faxId, attempt: context.send.attempts, callUuid: call.callUuid, overrides: { ...overrides }, transport: transportWithOverrides(context.send.transport, overrides) },
   };
 }
 
@@ -186,9 +210,11 @@ export function attemptFailedEvent(context: OutboundFaxContext): OutboundFaxEmit
       answered: call.answered,
       pagesSent: Math.max(call.pagesSent, call.result?.pages ?? 0),
       ...(call.hangupCause ? { hangupCause: call.hangupCause } : {}),
+      ...(call.sipStatus === undefined ? {} : { sipStatus: call.sipStatus }),
+      ...(call.sipDisposition === undefined ? {} : { sipDisposition: call.sipDisposition }),
       ...(call.result ? { t30Code: call.result.code, t30Text: call.result.text } : {}),
       to: context.to,
-      t38Enabled: context.send.transport.t38,
+      t38Enabled: dialledTransport(context).t38,
       t38Status: call.t38Status,
       negotiations: call.negotiations,
       badRows: call.badRows,
@@ -223,11 +249,13 @@ export function sentEvent(context: OutboundFaxContext): OutboundFaxEmitted {
       gateway: call.gateway,
       callUuid: call.callUuid,
       transferRate: call.transferRate ?? 0,
-      t38Enabled: context.send.transport.t38,
+      t38Enabled: dialledTransport(context).t38,
       t38Status: call.t38Status,
       negotiations: call.negotiations,
+      ...(call.ecmUsed === undefined ? {} : { ecmUsed: call.ecmUsed }),
       ...(call.remoteIdent ? { remoteIdent: call.remoteIdent } : {}),
       sentAt: iso(context.now),
+      attemptLog: context.attemptLog,
     },
   };
 }

@@ -64,6 +64,7 @@ export const outboundFaxEventTypes = [
   'FaxQueued',
   'FaxDocumentPrepared',
   'FaxSendAttemptStarted',
+  'FaxDialOverridesApplied',
   'FaxCallAnswered',
   'FaxNegotiated',
   'FaxPageTransferred',

@@ -1,4 +1,5 @@
 import { classifyT30Result, t30Text, type T30ReasonClass } from '../fax/t30Results.js';
+import { sipOutcomeClass } from './sipOutcome.js';
 
 /** spandsp's report on a txfax that ran (`spandsp::txfaxresult`, with counts gathered from the call's other events). */
 export interface AttemptT30Result {
@@ -27,6 +28,10 @@ export interface AttemptOutcome {
    * (`USER_BUSY`, `NO_ANSWER`, `NORMAL_TEMPORARY_FAILURE`, …). Absent when unknown.
    */
   hangupCause?: string;
+  /** The SIP status that ended the call (`sip_term_status`), when there was one. */
+  sipStatus?: number;
+  /** How the SIP dialog ended (`sip_hangup_disposition`: `recv_refuse`, `send_cancel`, …). */
+  sipDisposition?: string;
   /** The far end answered (the call reached CHANNEL_ANSWER). */
   answered: boolean;
   /** Present when txfax ran and reported a result; only read for answered calls. */
@@ -64,7 +69,7 @@ export type SendOutcomeClass =
 export interface ClassifiedOutcome {
   outcomeClass: SendOutcomeClass;
   /** Which input decided the class. */
-  decidedBy: 't30' | 'hangupCause' | 'cancelRequest' | 'nothing';
+  decidedBy: 't30' | 'hangupCause' | 'sipStatus' | 'cancelRequest' | 'nothing';
   /** The refined T.30 reason class, when a T.30 result was read. */
   t30ReasonClass?: T30ReasonClass;
   /**
@@ -149,8 +154,13 @@ export function classifyAttemptOutcome(attempt: AttemptOutcome): ClassifiedOutco
     const outcomeClass = t30OutcomeClass(t30, t30ReasonClass);
     return { ...base, outcomeClass, decidedBy: 't30', t30ReasonClass, t38Trouble: isT38Trouble(t30, outcomeClass) };
   }
+  const byCause = attempt.hangupCause === undefined ? undefined : hangupCauseClasses.get(attempt.hangupCause);
+  if (byCause !== undefined && byCause !== 'unknown') return { ...base, outcomeClass: byCause, decidedBy: 'hangupCause' };
+  // The SIP side only speaks for calls never answered: an answered call's status is its 200 or BYE.
+  const bySip = attempt.answered ? undefined : sipOutcomeClass(attempt);
+  if (bySip !== undefined) return { ...base, outcomeClass: bySip, decidedBy: 'sipStatus' };
   if (attempt.hangupCause === undefined) return { ...base, outcomeClass: 'unknown', decidedBy: 'nothing' };
-  return { ...base, outcomeClass: hangupCauseClasses.get(attempt.hangupCause) ?? 'unknown', decidedBy: 'hangupCause' };
+  return { ...base, outcomeClass: 'unknown', decidedBy: 'hangupCause' };
 }
 
 function t30OutcomeClass(t30: AttemptT30Result, reasonClass: T30ReasonClass): SendOutcomeClass {
@@ -191,5 +201,9 @@ export function describeOutcome(outcome: ClassifiedOutcome): string {
     return `${label}${pages}: ${t30Text(t30.resultCode)} (T.30 code ${t30.resultCode})`;
   }
   if (outcome.decidedBy === 'cancelRequest') return labels.cancelled;
+  if (outcome.decidedBy === 'sipStatus') {
+    const sip = attempt.sipStatus === undefined ? `SIP ${attempt.sipDisposition}` : `SIP ${attempt.sipStatus}`;
+    return `${labels[outcome.outcomeClass]} (${attempt.hangupCause === undefined ? sip : `${attempt.hangupCause}, ${sip}`})`;
+  }
   return attempt.hangupCause === undefined ? labels[outcome.outcomeClass] : `${labels[outcome.outcomeClass]} (${attempt.hangupCause})`;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallOffer } from '../../../src/domain/fax/inboundFaxEvents.js';
-import type { AcceptedCall } from '../../../src/domain/fax/inboundScreening.js';
+import { screenInboundCall, type AcceptedCall } from '../../../src/domain/fax/inboundScreening.js';
 import type { StationKnowledge } from '../../../src/reactors/stationLearning.js';
 import { waitFor } from '../eventStore/eventStoreConformance.js';
 import { startInboundHarness } from '../../support/inboundHarness.js';
@@ -100,6 +100,36 @@ describe('receive scenarios against the simulator', () => {
     expect(interrupted).toMatchObject({ reason: 'connection_lost' });
     expect(interrupted.pagesReceived).toBeGreaterThanOrEqual(1);
     expect(events.at(-1)).toMatchObject({ type: 'FaxCallEnded', data: { hangupCause: 'CONNECTION_LOST' } });
+  });
+
+  it('refuses a call from an unknown source with 403 (no digest challenge), never answering it', async () => {
+    harness = await startInboundHarness({
+      // The real screening, knowing only carrier1's address: the rogue gateway's calls are unknown sources.
+      screen: (offer, faxId, spoolDir) =>
+        screenInboundCall(
+          offer,
+          {
+            sourceGateway: (ip) => (ip === '10.0.0.1' ? { gateway: 'carrier1', role: 'upstream' } : undefined),
+            route: (e164) => (e164 === '+15551230000' ? { tenantId: 't1', stationIdent: null, pageHeader: null } : undefined),
+            toE164: (raw) => `+${raw}`,
+            stationNeedsAudio: () => false,
+            canSendOut: () => true,
+          },
+          { recipientFrom: 'to', ringDelayMs: 0, silenceMs: 0, t38: { upstream: { enabled: true, request: true }, pbx: { enabled: false, request: false } }, spoolDir },
+          faxId,
+        ),
+      scenario: { gateways: { carrier1: { ip: '10.0.0.1' }, rogue: { ip: '198.51.100.7' } } },
+    });
+    const call = harness.sim.startInboundCall({ from: '5550007777', to: '15551230000', gateway: 'rogue' });
+    const ended = await call.finished;
+    await waitFor(() => harness!.faxIds.length === 1 && harness!.runtime.liveFaxIds().length === 0, 10_000);
+    const apps = harness.sim.commandLog(call.uuid).map((entry) => [entry.headers['execute-app-name'], entry.headers['execute-app-arg']]).filter(([app]) => app);
+    expect(apps).toEqual([['respond', '403']]);
+    // sofia maps a 403 to CALL_REJECTED; the call never reached an answer.
+    expect(ended).toMatchObject({ hangupCause: 'CALL_REJECTED' });
+    expect(ended.answerState).not.toBe('answered');
+    const events = await harness.eventsOf(harness.faxIds[0]!);
+    expect(events.find((event) => event.type === 'FaxCallRejected')?.data).toMatchObject({ sipCode: 403, reason: 'unknown_source' });
   });
 
   async function waitForEvent(faxId: string, type: string) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startStationKnowledge } from '../../../src/reactors/stationLearning.js';
+import { faxViewOf } from '../../support/faxViewOf.js';
 import { startOutboundHarness } from '../../support/outboundHarness.js';
 
 type Harness = Awaited<ReturnType<typeof startOutboundHarness>>;
@@ -55,6 +56,34 @@ describe('sending faxes against the simulator', () => {
     const scheduled = events.find((event) => event.type === 'FaxRetryScheduled')!;
     const second = events.filter((event) => event.type === 'FaxSendAttemptStarted')[1]!;
     expect(Date.parse(second.created) - Date.parse((scheduled.data as { retryAt: string }).retryAt)).toBeGreaterThanOrEqual(-5);
+    expect(events.at(-1)!.type).toBe('FaxSent');
+  });
+
+  it('a 480 that FreeSWITCH reports as NORMAL_CLEARING is no answer (retried after the no-answer delay), with the raw SIP values kept', async () => {
+    harness = await startOutboundHarness({
+      scenario: { gateways: { gw1: {} }, stations: { '+15550000010': { outcome: 'NORMAL_CLEARING', sipStatus: 480, ringSeconds: 0 } } },
+      policy: { noAnswerRetryDelayMs: 1000, failureRetryDelayMs: 60_000 },
+    });
+    const faxId = await harness.queue({ to: '+15550000010' });
+    const deadline = Date.now() + 15_000;
+    while (!(await harness.types(faxId)).includes('FaxRetryScheduled')) {
+      if (Date.now() > deadline) throw new Error(`no retry scheduled: ${(await harness.types(faxId)).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    harness.sim.setStation('+15550000010', { outcome: 'answer' });
+    const events = await harness.finished(faxId);
+    expect(events.find((event) => event.type === 'FaxSendAttemptFailed')!.data).toMatchObject({
+      outcomeClass: 'noAnswer',
+      reason: 'no answer (NORMAL_CLEARING, SIP 480)',
+      answered: false,
+      hangupCause: 'NORMAL_CLEARING',
+      sipStatus: 480,
+      sipDisposition: 'recv_refuse',
+    });
+    const failedAt = Date.parse(events.find((event) => event.type === 'FaxSendAttemptFailed')!.created);
+    const retryAt = Date.parse((events.find((event) => event.type === 'FaxRetryScheduled')!.data as { retryAt: string }).retryAt);
+    // The no-answer delay (1 s), not the generic one (60 s) an "unknown" outcome would get.
+    expect(retryAt - failedAt).toBeLessThan(30_000);
     expect(events.at(-1)!.type).toBe('FaxSent');
   });
 
@@ -154,7 +183,14 @@ describe('sending faxes against the simulator', () => {
     await harness.dialer.ready();
     harness.sim.context.db.api('insert/override-+15550000006/fax_enable_t38/false');
     const faxId = await harness.queue({ to: '+15550000006' });
-    await harness.finished(faxId);
-    expect(harness.originates()[0]!.command).toContain('fax_enable_t38=false');
+    const events = await harness.finished(faxId);
+    const [originate] = harness.originates();
+    expect(originate!.command).toContain('fax_enable_t38=false');
+    // What was really dialled is on record, stored before the originate went out.
+    const applied = events.find((event) => event.type === 'FaxDialOverridesApplied')!;
+    expect(applied.data).toMatchObject({ attempt: 1, overrides: { fax_enable_t38: 'false' }, transport: { ecm: true, v17: true, t38: false } });
+    expect(Date.parse(applied.created)).toBeLessThanOrEqual(originate!.at);
+    expect(events.at(-1)).toMatchObject({ type: 'FaxSent', data: { t38Enabled: false, t38Status: 'off' } });
+    expect(faxViewOf(events)).toMatchObject({ status: 'sent', t38Status: 'off', outbound: { transport: { t38: false }, dialOverrides: { fax_enable_t38: 'false' } } });
   });
 });

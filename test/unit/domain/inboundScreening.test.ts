@@ -42,8 +42,8 @@ describe('inbound screening', () => {
     });
   });
 
-  it('rejects unknown sources with 401 and unknown or missing numbers with 404', () => {
-    expect(screenInboundCall({ ...offer, sourceIp: '10.0.0.12' }, lookups, policy, 'f')).toMatchObject({ kind: 'reject', sipCode: 401, reason: 'unknown_source' });
+  it('rejects unknown sources with 403 (a 401 would draw a digest re-INVITE) and unknown or missing numbers with 404', () => {
+    expect(screenInboundCall({ ...offer, sourceIp: '10.0.0.12' }, lookups, policy, 'f')).toMatchObject({ kind: 'reject', sipCode: 403, reason: 'unknown_source' });
     expect(screenInboundCall({ ...offer, toUser: '15559999999' }, lookups, policy, 'f')).toMatchObject({ kind: 'reject', sipCode: 404, reason: 'unknown_number' });
     const { toUser: _, ...noTo } = offer;
     expect(screenInboundCall(noTo, lookups, policy, 'f')).toMatchObject({ kind: 'reject', sipCode: 404, reason: 'no_recipient' });

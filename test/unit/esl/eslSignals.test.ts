@@ -13,6 +13,19 @@ describe('ESL event → machine signal table', () => {
     });
   });
 
+  it('carries the SIP status and disposition of a hang-up (a 480 that FreeSWITCH calls NORMAL_CLEARING)', () => {
+    const hangup = (headers: Record<string, string>) => toEslSignal(event({ 'Event-Name': 'CHANNEL_HANGUP', 'Hangup-Cause': 'NORMAL_CLEARING', ...stamp, ...headers }));
+    expect(hangup({ variable_sip_term_status: '480', variable_sip_invite_failure_status: '480', variable_sip_hangup_disposition: 'recv_refuse' })).toEqual({
+      type: 'esl.channel.hangup',
+      at: '2026-01-01T00:00:00.123Z',
+      cause: 'NORMAL_CLEARING',
+      sipStatus: 480,
+      sipDisposition: 'recv_refuse',
+    });
+    expect(hangup({ variable_sip_invite_failure_status: '503' })).toMatchObject({ sipStatus: 503 });
+    expect(hangup({})).toEqual({ type: 'esl.channel.hangup', at: '2026-01-01T00:00:00.123Z', cause: 'NORMAL_CLEARING' });
+  });
+
   it('translates spandsp negotiate, page and result events (rx and tx alike)', () => {
     const custom = (subclass: string, headers: Record<string, string>) => event({ 'Event-Name': 'CUSTOM', 'Event-Subclass': subclass, ...stamp, ...headers });
     expect(

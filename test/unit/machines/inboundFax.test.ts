@@ -67,10 +67,10 @@ describe('inboundFax machine', () => {
     expect(run.done()).toBe(true);
   });
 
-  it('rejects an unknown source with 401, and a failed screening with 404', async () => {
-    const source = given({ kind: 'reject', sipCode: 401, reason: 'unknown_source', detail: '10.0.0.1 is not a gateway' });
+  it('rejects an unknown source with 403, and a failed screening with 404', async () => {
+    const source = given({ kind: 'reject', sipCode: 403, reason: 'unknown_source', detail: '10.0.0.1 is not a gateway' });
     await settle();
-    expect(source.respond).toHaveBeenCalledWith(401);
+    expect(source.respond).toHaveBeenCalledWith(403);
     const broken = given(new Error('read store down'));
     await settle();
     expect(broken.respond).toHaveBeenCalledWith(404);

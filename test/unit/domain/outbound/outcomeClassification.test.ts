@@ -6,6 +6,7 @@ import {
   type AttemptT30Result,
   type SendOutcomeClass,
 } from '../../../../src/domain/outbound/outcomeClassification.js';
+import { sipStatusClasses } from '../../../../src/domain/outbound/sipOutcome.js';
 
 const failedT30 = (resultCode: number, more: Partial<AttemptT30Result> = {}): AttemptT30Result => ({
   resultCode,
@@ -72,6 +73,66 @@ describe('classifying an attempt by hangup cause (no T.30 result)', () => {
 
   it('does not call an answered call that ended normally without a fax result sent', () => {
     expect(classifyAttemptOutcome({ hangupCause: 'NORMAL_CLEARING', answered: true }).outcomeClass).toBe('unknown');
+  });
+});
+
+describe('classifying an unanswered call by its SIP status when the cause says nothing', () => {
+  const expected: Array<[number, SendOutcomeClass]> = [
+    [486, 'busy'],
+    [600, 'busy'],
+    [480, 'noAnswer'],
+    [487, 'noAnswer'],
+    [404, 'rejected'],
+    [410, 'rejected'],
+    [484, 'rejected'],
+    [485, 'rejected'],
+    [604, 'rejected'],
+    [403, 'rejected'],
+    [603, 'rejected'],
+    [401, 'gatewayFailure'],
+    [402, 'gatewayFailure'],
+    [407, 'gatewayFailure'],
+    [408, 'gatewayFailure'],
+    [488, 'gatewayFailure'],
+    [606, 'gatewayFailure'],
+    [500, 'gatewayFailure'],
+    [502, 'gatewayFailure'],
+    [503, 'gatewayFailure'],
+    [504, 'gatewayFailure'],
+    // Unlisted: 5xx is the route's failure, 6xx a global refusal, other 4xx stay unknown.
+    [580, 'gatewayFailure'],
+    [699, 'rejected'],
+    [499, 'unknown'],
+  ];
+
+  it.each(expected)('NORMAL_CLEARING with SIP %s → %s', (sipStatus, outcomeClass) => {
+    const classified = classifyAttemptOutcome({ hangupCause: 'NORMAL_CLEARING', sipStatus, sipDisposition: 'recv_refuse', answered: false });
+    expect(classified).toMatchObject({ outcomeClass, decidedBy: outcomeClass === 'unknown' ? 'hangupCause' : 'sipStatus' });
+  });
+
+  it('covers every status of the table in this test', () => {
+    const tested = new Set(expected.map(([status]) => status));
+    expect([...sipStatusClasses.keys()].filter((status) => !tested.has(status))).toEqual([]);
+  });
+
+  it('reads the status for NORMAL_UNSPECIFIED, unlisted causes and a missing cause too', () => {
+    for (const hangupCause of ['NORMAL_UNSPECIFIED', 'SOMETHING_NEW', undefined]) {
+      expect(classifyAttemptOutcome({ ...(hangupCause ? { hangupCause } : {}), sipStatus: 480, answered: false })).toMatchObject({ outcomeClass: 'noAnswer', decidedBy: 'sipStatus' });
+    }
+  });
+
+  it('lets a telling hangup cause decide, and a requested cancel beat both', () => {
+    expect(classifyAttemptOutcome({ hangupCause: 'USER_BUSY', sipStatus: 480, answered: false })).toMatchObject({ outcomeClass: 'busy', decidedBy: 'hangupCause' });
+    expect(classifyAttemptOutcome({ hangupCause: 'NORMAL_CLEARING', sipStatus: 487, answered: false, cancelRequested: true })).toMatchObject({ outcomeClass: 'cancelled' });
+  });
+
+  it('takes our own CANCEL (send_cancel) without a status as no answer', () => {
+    expect(classifyAttemptOutcome({ hangupCause: 'NORMAL_CLEARING', sipDisposition: 'send_cancel', answered: false })).toMatchObject({ outcomeClass: 'noAnswer', decidedBy: 'sipStatus' });
+    expect(classifyAttemptOutcome({ hangupCause: 'NORMAL_CLEARING', sipDisposition: 'recv_refuse', answered: false })).toMatchObject({ outcomeClass: 'unknown' });
+  });
+
+  it('ignores the SIP side of an answered call (its status is the 200 or the BYE)', () => {
+    expect(classifyAttemptOutcome({ hangupCause: 'NORMAL_CLEARING', sipStatus: 503, sipDisposition: 'recv_bye', answered: true })).toMatchObject({ outcomeClass: 'unknown' });
   });
 });
 
@@ -149,6 +210,8 @@ describe('describing an outcome', () => {
     [{ answered: true, t30: failedT30(2, { negotiations: 0 }) }, 'no fax machine answered: Timed out waiting for initial communication (T.30 code 2)'],
     [{ answered: true, t30: failedT30(41) }, 'local document error: TIFF/F file cannot be opened (T.30 code 41)'],
     [{ answered: true, hangupCause: 'NORMAL_CLEARING', cancelRequested: true }, 'cancelled'],
+    [{ answered: false, hangupCause: 'NORMAL_CLEARING', sipStatus: 480 }, 'no answer (NORMAL_CLEARING, SIP 480)'],
+    [{ answered: false, hangupCause: 'USER_BUSY', sipStatus: 486 }, 'busy (USER_BUSY)'],
   ])('%j → %s', (attempt, text) => {
     expect(describeOutcome(classifyAttemptOutcome(attempt))).toBe(text);
   });
