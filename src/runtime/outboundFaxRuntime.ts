@@ -46,6 +46,11 @@ export interface OutboundFaxRuntime {
 }
 
 type FaxActor = ActorRefFrom<typeof outboundFaxMachine>;
+interface ActorEntry {
+  actor: FaxActor;
+  appender: StreamAppender;
+  done: Promise<void>;
+}
 
 /**
  * Runs one outbound fax actor per unfinished fax: the actor's events go to the fax's stream through
@@ -53,7 +58,7 @@ type FaxActor = ActorRefFrom<typeof outboundFaxMachine>;
  * channel requests, originates and hang-ups.
  */
 export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): OutboundFaxRuntime {
-  const actors = new Map<string, { actor: FaxActor; appender: StreamAppender; done: Promise<void> }>();
+  const actors = new Map<string, ActorEntry>();
   /** Cancels that came for a fax whose actor had not started yet. */
   const cancelsBeforeStart = new Map<string, Submitter>();
   const now = () => deps.clock.now().toISOString();
@@ -82,8 +87,16 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         deps.scheduler.release(context.faxId);
         if (context.call) deps.dialer.release(context.call.callUuid);
       },
+      // Persist the intent, then dial: the originate waits until FaxSendAttemptStarted (emitted in
+      // the same transition, so already queued) is stored. A failed append — a revision conflict
+      // means another writer drives this fax — must not dial: this actor stops driving the fax.
       originate: ({ context }, { callUuid, gateway, variables }) => {
-        void dial(context.faxId, { callUuid, gateway, destination: context.to, variables, tiffPath: context.tiffPath });
+        const entry = actors.get(context.faxId);
+        if (!entry) return;
+        entry.appender.flushed().then(
+          () => dial(context.faxId, { callUuid, gateway, destination: context.to, variables, tiffPath: context.tiffPath }),
+          (error: unknown) => abandon(context.faxId, entry, error),
+        );
       },
       hangupCall: ({ context }) => {
         if (!context.call) return;
@@ -100,6 +113,13 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       return;
     }
     entry.actor.send({ type: 'channel.granted', at: now(), callUuid: randomUUID() });
+  }
+
+  /** Stops driving a fax whose events could not be stored: nothing more is dialled for it. */
+  function abandon(faxId: string, entry: ActorEntry, error: unknown): void {
+    deps.logger.error({ err: error, faxId }, 'attempt not stored: not dialling, and no longer driving this fax');
+    deps.scheduler.release(faxId);
+    entry.actor.stop();
   }
 
   async function dial(faxId: string, request: Parameters<FaxDialer['originate']>[0]): Promise<void> {
