@@ -40,7 +40,16 @@ export interface OutboundFaxRuntime {
   cancel(faxId: string, by: Submitter): Promise<'cancelled' | 'finished' | 'notFound'>;
   /** Faxes with a live actor. */
   activeFaxIds(): string[];
-  /** Resolves when every fax that is in a call has finished it, or after `timeoutMs`. */
+  /**
+   * Places no new call from now on (shutdown): faxes waiting for a channel or for a retry stay
+   * queued / waiting in the store and go on at the next start.
+   */
+  holdNewCalls(): void;
+  /**
+   * Holds new calls and lets the calls in progress end, for at most `timeoutMs`. Calls still
+   * unanswered then are hung up (NO_ANSWER: nothing was sent), so their attempt is recorded as the
+   * failure it is; answered ones go on in FreeSWITCH and are reconciled at the next start.
+   */
   drain(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -62,6 +71,8 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   /** Cancels that came for a fax whose actor had not started yet. */
   const cancelsBeforeStart = new Map<string, Submitter>();
   const now = () => deps.clock.now().toISOString();
+  /** Shutting down: no channel is requested or granted any more, so no call is placed. */
+  let holding = false;
   const signal = (faxId: string, event: OutboundFaxSignal) => {
     const entry = actors.get(faxId);
     if (entry && entry.actor.getSnapshot().status === 'active') entry.actor.send(event);
@@ -73,7 +84,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       // be dialled must not use up one of the fax's attempts.
       requestChannel: ({ context }, { gateway }) =>
         void deps.dialer.ready().then(() =>
-          deps.scheduler.request({
+          holding ? undefined : deps.scheduler.request({
             faxId: context.faxId,
             tenantId: context.tenantId,
             gateway,
@@ -108,7 +119,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   /** Granted from inside the scheduler: the fax may have been cancelled or stopped meanwhile. */
   function grant(faxId: string): void {
     const entry = actors.get(faxId);
-    if (!entry || !entry.actor.getSnapshot().matches('waitingForChannel')) {
+    if (holding || !entry || !entry.actor.getSnapshot().matches('waitingForChannel')) {
       deps.scheduler.release(faxId);
       return;
     }
@@ -201,6 +212,12 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     }
   }
 
+  function holdNewCalls(): void {
+    holding = true;
+    // Requests already queued in the scheduler would be granted as channels free up.
+    for (const [faxId, { actor }] of actors) if (actor.getSnapshot().matches('waitingForChannel')) deps.scheduler.release(faxId);
+  }
+
   async function load(faxId: string): Promise<OutboundFaxRecord | undefined> {
     return foldOutboundFax(await deps.eventStore.readStream(faxStream(faxId)));
   }
@@ -236,11 +253,19 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       return 'cancelled';
     },
     activeFaxIds: () => [...actors.keys()],
+    holdNewCalls,
     async drain(timeoutMs) {
-      const inCall = [...actors.values()].filter(({ actor }) => ['dialing', 'sending', 'endingCall', 'awaitingResult'].some((state) => actor.getSnapshot().matches(state as never)));
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(inCall.map((entry) => entry.done)), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-      clearTimeout(timer);
+      holdNewCalls();
+      const entries = [...actors.values()];
+      await callsOver(entries, timeoutMs);
+      const ringing = entries.filter(({ actor }) => actor.getSnapshot().status === 'active' && actor.getSnapshot().matches('dialing'));
+      if (ringing.length === 0) return;
+      deps.logger.info({ faxIds: ringing.map(({ actor }) => actor.getSnapshot().context.faxId) }, 'drain limit reached: hanging up calls not yet answered');
+      for (const { actor } of ringing) {
+        const call = actor.getSnapshot().context.call;
+        if (call) deps.dialer.hangup(call.callUuid, 'NO_ANSWER').catch((error: unknown) => deps.logger.warn({ err: error, callUuid: call.callUuid }, 'could not hang up'));
+      }
+      await callsOver(ringing, CUT_CALL_GRACE_MS);
     },
     async stop() {
       for (const { actor } of actors.values()) actor.stop();
@@ -248,6 +273,33 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       actors.clear();
     },
   };
+}
+
+/** How long a call hung up at the drain limit may take to report its end (and its events to be stored). */
+const CUT_CALL_GRACE_MS = 3000;
+const CALL_STATES = ['dialing', 'sending', 'endingCall', 'awaitingResult'] as const;
+const inCall = ({ actor }: ActorEntry) => actor.getSnapshot().status === 'active' && CALL_STATES.some((state) => actor.getSnapshot().matches(state));
+
+/** Resolves once none of these actors is in a call (an attempt over, whatever comes next), or after `timeoutMs`. */
+function callsOver(entries: readonly ActorEntry[], timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const subscriptions: Array<{ unsubscribe(): void }> = [];
+    let over = false;
+    const finish = () => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      resolve();
+    };
+    const check = () => {
+      if (!entries.some(inCall)) finish();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    for (const { actor } of entries) subscriptions.push(actor.subscribe({ next: check, complete: check, error: check }));
+    if (over) for (const subscription of subscriptions) subscription.unsubscribe();
+    check();
+  });
 }
 
 /** Channel variables every attempt of the fax gets. */
