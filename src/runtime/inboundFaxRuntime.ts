@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { createActor, fromPromise } from 'xstate';
 import type { Logger } from 'pino';
 import { inboundFaxMachine } from '../../machines/inboundFax.js';
@@ -102,6 +103,14 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       const kept = (event.type === 'FaxReceived' || event.type === 'FaxReceiveFailed') && data.documentId !== undefined;
       if (kept && tenantId && answered) {
         record('FaxRouted', deps.planDelivery({ faxId, tenantId, ...answered, documentId: data.documentId!, partial: event.type === 'FaxReceiveFailed' }));
+      }
+      // The spool file is a second copy once the document is stored and the event naming it is durable.
+      const spoolPath = actor.getSnapshot().context.call?.spoolPath;
+      if (data.documentId !== undefined && spoolPath) {
+        void appender.flushed().then(
+          () => rm(spoolPath, { force: true }).catch((error: unknown) => log.warn({ err: error, spoolPath }, 'could not remove the spool file')),
+          () => undefined,
+        );
       }
     });
 
