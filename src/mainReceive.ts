@@ -80,6 +80,7 @@ export async function startReceivePath(deps: {
       return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
     },
     newFaxId: randomUUID,
+    noFaxToneTimeoutMs: config.fax.noFaxToneTimeoutMs,
     clock: deps.clock,
     logger,
   });
