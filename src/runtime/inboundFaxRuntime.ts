@@ -116,9 +116,10 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       if (kept && tenantId && answered) {
         record('FaxRouted', deps.planDelivery({ faxId, tenantId, ...answered, documentId: data.documentId!, partial: event.type === 'FaxReceiveFailed' }));
       }
-      // The spool file is a second copy once the document is stored and the event naming it is durable.
+      // The spool file is a second copy once the document is stored and the event naming it is
+      // durable. Not after an interruption: FreeSWITCH may still be running rxfax into that file.
       const spoolPath = actor.getSnapshot().context.call?.spoolPath;
-      if (data.documentId !== undefined && spoolPath) {
+      if (kept && spoolPath) {
         void appender.flushed().then(
           () => rm(spoolPath, { force: true }).catch((error: unknown) => log.warn({ err: error, spoolPath }, 'could not remove the spool file')),
           () => undefined,

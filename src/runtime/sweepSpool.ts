@@ -4,14 +4,17 @@ import type { Logger } from 'pino';
 import { faxStream } from '../domain/streams.js';
 import type { EventStore } from '../ports/eventStore.js';
 
-/** Outcome events that name the stored document of a received fax. */
-const keptDocument = new Set(['FaxReceived', 'FaxReceiveFailed', 'FaxReceiveInterrupted']);
+/**
+ * Outcomes that name the stored document after spandsp's result: rxfax was done with the file.
+ * An interrupted fax's file is kept: FreeSWITCH may have gone on writing pages into it.
+ */
+const keptDocument = new Set(['FaxReceived', 'FaxReceiveFailed']);
 
 /**
  * Removes spool files left behind by an earlier process (it stopped between storing a document
  * and removing its spool copy): only those of faxes whose stream says the call ended and names the
  * stored document. Files of faxes still open are kept — restart reconciliation reads them — and so
- * are those of faxes that ended without a document (nothing else holds those pages).
+ * are those of faxes that ended without a document or interrupted (nothing else holds all pages).
  */
 export async function sweepSpool(deps: { spoolDir: string; eventStore: EventStore; logger: Logger }): Promise<number> {
   const files = (await readdir(deps.spoolDir).catch(() => [] as string[])).filter((name) => name.endsWith('.tif'));

@@ -68,9 +68,19 @@ describe('the spool holds a received TIFF only until its document is stored', ()
       ],
       'no_stream',
     );
-    for (const name of [`${stored}.tif`, 'open.tif', 'lost.tif', 'unknown.tif', 'notes.txt']) writeFileSync(join(harness.spoolDir, name), 'II*\0');
+    // Interrupted: FreeSWITCH may have written more pages after the partial document was kept.
+    await events.append(
+      'fax-cut',
+      [
+        { type: 'FaxCallOffered', data: {} },
+        { type: 'FaxReceiveInterrupted', data: { ...call, reason: 'connection_lost', pagesReceived: 1, documentId: 'sha256-partial' } },
+        { type: 'FaxCallEnded', data: call },
+      ],
+      'no_stream',
+    );
+    for (const name of [`${stored}.tif`, 'open.tif', 'lost.tif', 'cut.tif', 'unknown.tif', 'notes.txt']) writeFileSync(join(harness.spoolDir, name), 'II*\0');
 
     expect(await sweepSpool({ spoolDir: harness.spoolDir, eventStore: events, logger: pino({ level: 'silent' }) })).toBe(1);
-    expect(readdirSync(harness.spoolDir).sort()).toEqual(['lost.tif', 'notes.txt', 'open.tif', 'unknown.tif']);
+    expect(readdirSync(harness.spoolDir).sort()).toEqual(['cut.tif', 'lost.tif', 'notes.txt', 'open.tif', 'unknown.tif']);
   });
 });
