@@ -46,9 +46,10 @@ export interface OutboundFaxRuntime {
    */
   holdNewCalls(): void;
   /**
-   * Holds new calls and lets the calls in progress end, for at most `timeoutMs`. Calls still
-   * unanswered then are hung up (NO_ANSWER: nothing was sent), so their attempt is recorded as the
-   * failure it is; answered ones go on in FreeSWITCH and are reconciled at the next start.
+   * Holds new calls and lets the calls in progress end, at most `timeoutMs` after holding began.
+   * Calls still unanswered then are hung up (NO_ANSWER: nothing was sent), so their attempt is
+   * recorded as the failure it is; answered ones go on in FreeSWITCH and are reconciled at the
+   * next start.
    */
   drain(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -73,6 +74,8 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   const now = () => deps.clock.now().toISOString();
   /** Shutting down: no channel is requested or granted any more, so no call is placed. */
   let holding = false;
+  /** When holding began: the drain limit counts from there (the inbound drain may come first). */
+  let heldAt = 0;
   const signal = (faxId: string, event: OutboundFaxSignal) => {
     const entry = actors.get(faxId);
     if (entry && entry.actor.getSnapshot().status === 'active') entry.actor.send(event);
@@ -213,7 +216,9 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   }
 
   function holdNewCalls(): void {
+    if (holding) return;
     holding = true;
+    heldAt = deps.clock.now().getTime();
     // Requests already queued in the scheduler would be granted as channels free up.
     for (const [faxId, { actor }] of actors) if (actor.getSnapshot().matches('waitingForChannel')) deps.scheduler.release(faxId);
   }
@@ -257,7 +262,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     async drain(timeoutMs) {
       holdNewCalls();
       const entries = [...actors.values()];
-      await callsOver(entries, timeoutMs);
+      await callsOver(entries, Math.max(0, heldAt + timeoutMs - deps.clock.now().getTime()));
       const ringing = entries.filter(({ actor }) => actor.getSnapshot().status === 'active' && actor.getSnapshot().matches('dialing'));
       if (ringing.length === 0) return;
       deps.logger.info({ faxIds: ringing.map(({ actor }) => actor.getSnapshot().context.faxId) }, 'drain limit reached: hanging up calls not yet answered');
