@@ -9,6 +9,7 @@ import { faxStream } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { FaxDialer } from '../ports/faxDialer.js';
+import { callsOver, CUT_CALL_GRACE_MS } from './callsOver.js';
 import type { ChannelScheduler } from './channelScheduler.js';
 import { foldOutboundFax, restoredSendState, type OutboundFaxRecord } from './restoreOutboundFax.js';
 import { createStreamAppender, type StreamAppender } from './streamAppender.js';
@@ -262,7 +263,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     async drain(timeoutMs) {
       holdNewCalls();
       const entries = [...actors.values()];
-      await callsOver(entries, Math.max(0, heldAt + timeoutMs - deps.clock.now().getTime()));
+      await callsOver(entries.map(({ actor }) => actor), Math.max(0, heldAt + timeoutMs - deps.clock.now().getTime()));
       const ringing = entries.filter(({ actor }) => actor.getSnapshot().status === 'active' && actor.getSnapshot().matches('dialing'));
       if (ringing.length === 0) return;
       deps.logger.info({ faxIds: ringing.map(({ actor }) => actor.getSnapshot().context.faxId) }, 'drain limit reached: hanging up calls not yet answered');
@@ -270,7 +271,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         const call = actor.getSnapshot().context.call;
         if (call) deps.dialer.hangup(call.callUuid, 'NO_ANSWER').catch((error: unknown) => deps.logger.warn({ err: error, callUuid: call.callUuid }, 'could not hang up'));
       }
-      await callsOver(ringing, CUT_CALL_GRACE_MS);
+      await callsOver(ringing.map(({ actor }) => actor), CUT_CALL_GRACE_MS);
     },
     async stop() {
       for (const { actor } of actors.values()) actor.stop();
@@ -278,33 +279,6 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       actors.clear();
     },
   };
-}
-
-/** How long a call hung up at the drain limit may take to report its end (and its events to be stored). */
-const CUT_CALL_GRACE_MS = 3000;
-const CALL_STATES = ['dialing', 'sending', 'endingCall', 'awaitingResult'] as const;
-const inCall = ({ actor }: ActorEntry) => actor.getSnapshot().status === 'active' && CALL_STATES.some((state) => actor.getSnapshot().matches(state));
-
-/** Resolves once none of these actors is in a call (an attempt over, whatever comes next), or after `timeoutMs`. */
-function callsOver(entries: readonly ActorEntry[], timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const subscriptions: Array<{ unsubscribe(): void }> = [];
-    let over = false;
-    const finish = () => {
-      if (over) return;
-      over = true;
-      clearTimeout(timer);
-      for (const subscription of subscriptions) subscription.unsubscribe();
-      resolve();
-    };
-    const check = () => {
-      if (!entries.some(inCall)) finish();
-    };
-    const timer = setTimeout(finish, timeoutMs);
-    for (const { actor } of entries) subscriptions.push(actor.subscribe({ next: check, complete: check, error: check }));
-    if (over) for (const subscription of subscriptions) subscription.unsubscribe();
-    check();
-  });
 }
 
 /** Channel variables every attempt of the fax gets. */
