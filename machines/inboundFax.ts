@@ -23,6 +23,8 @@ export type { InboundFaxContext, InboundFaxInput };
 
 /** How long after a hang-up spandsp's result event may still arrive (code 49 comes after CHANNEL_HANGUP). */
 export const RESULT_AFTER_HANGUP_GRACE_MS = 5000;
+/** setTimeout's longest delay: the no-fax-tone timer is never armed beyond it (and not at all without a limit). */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 const SCREENING_FAILED: RejectedCall = { kind: 'reject', sipCode: 404, reason: 'unknown_number', detail: 'screening failed' };
 const lost = (at: string) => ({ cause: 'CONNECTION_LOST', at });
 
@@ -30,7 +32,8 @@ const lost = (at: string) => ({ cause: 'CONNECTION_LOST', at });
  * One inbound fax call: screen the caller and the dialled number before answering (rejecting with
  * 403/404 without answering), answer with the number's fax settings, follow the spandsp events,
  * keep the document (partial ones too), and end once the call has hung up. Effects are provided
- * by the runtime: `screenCall` and `storeDocument` (actors), `respond` and `startReceiving` (actions).
+ * by the runtime: `screenCall` and `storeDocument` (actors), `respond`, `startReceiving` and `hangUp`
+ * (actions). Without a negotiation within `noFaxToneTimeoutMs` of the answer, the machine hangs up.
  */
 export const inboundFaxMachine = setup({
   types: {
@@ -49,6 +52,8 @@ export const inboundFaxMachine = setup({
   },
   actions: {
     respond: (_, _params: { sipCode: number }) => {},
+    /** Ends the call now, whatever application runs (rxfax facing silence never returns on its own). */
+    hangUp: () => {},
     startReceiving: (_, _params: { call: AcceptedCall }) => {},
     startBridge: (_, _params: { bridge: BridgedCall }) => {},
     emitBridged: emit(({ context }) => bridgedEvent(context)),
@@ -64,8 +69,12 @@ export const inboundFaxMachine = setup({
     hungUp: ({ context }) => context.hangupCause !== undefined,
     gotPages: ({ context }) => Math.max(context.result?.pages ?? 0, context.pages) > 0,
     succeeded: ({ context }) => context.result?.success === true,
+    noFaxToneYet: ({ context }) => context.noFaxToneTimeoutMs !== undefined && context.negotiations === 0,
   },
-  delays: { resultGrace: RESULT_AFTER_HANGUP_GRACE_MS },
+  delays: {
+    resultGrace: RESULT_AFTER_HANGUP_GRACE_MS,
+    noFaxTone: ({ context }) => Math.min(context.noFaxToneTimeoutMs ?? LONGEST_TIMER_MS, LONGEST_TIMER_MS),
+  },
 }).createMachine({
   id: 'inboundFax',
   context: ({ input }) => ({ ...input, negotiations: 0, pages: 0, badRows: 0, t38Status: 'off', transferRate: 0 }),
@@ -132,6 +141,9 @@ export const inboundFaxMachine = setup({
       },
     },
     receiving: {
+      // A caller that never sends fax tones (no negotiation) holds the channel for ever: rxfax does
+      // not give up on silence. Hang up; the hang-up and spandsp's code-49 result end it as usual.
+      after: { noFaxTone: { guard: 'noFaxToneYet', actions: [assign({ noFaxToneHungUp: true }), 'hangUp'] } },
       on: {
         'esl.fax.negotiated': {
           actions: [

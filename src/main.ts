@@ -108,6 +108,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     eventStore,
     async close() {
       // Calls first: no new ones, and those in progress may finish and store their events.
+      // No new outbound call either while the inbound ones drain (retries wait for the next start).
+      sendPath.runtime.holdNewCalls();
       await receive.close();
       await relay.stop();
       await sendPath.close();

@@ -17,6 +17,7 @@ import type { EventStore } from './ports/eventStore.js';
 import { startStationKnowledge } from './reactors/stationLearning.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
 import { reconcileInboundFaxes } from './runtime/reconcileInboundFaxes.js';
+import { sweepSpool } from './runtime/sweepSpool.js';
 import { planDelivery, planOutboundRelay } from '../projections/deliveryPlanning.js';
 
 /** Part of the composition root: the receive path (outbound-socket server, actors, station knowledge). */
@@ -79,13 +80,18 @@ export async function startReceivePath(deps: {
       return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
     },
     newFaxId: randomUUID,
+    noFaxToneTimeoutMs: config.fax.noFaxToneTimeoutMs,
     clock: deps.clock,
     logger,
   });
 
   const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
   let closing = false;
-  void reconcileWhenConnected();
+  const sweep = () =>
+    sweepSpool({ spoolDir, eventStore: deps.eventStore, logger }).catch((error: unknown) => logger.warn({ err: error }, 'could not sweep the spool directory'));
+  // After reconciliation too: it stores the spool files of the faxes it closes.
+  void sweep();
+  void reconcileWhenConnected().then(sweep);
 
   const socketServer = await startOutboundSocketServer({
     ...splitHostPort(config.socket.listen),

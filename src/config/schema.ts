@@ -145,6 +145,11 @@ export const configSchema = z.object({
       troublesBeforeFallback: z.coerce.number().int().min(1).default(2),
       /** Clean audio faxes after which T.38 is tried again with that station (0 = only by an admin). */
       cleanAudioFaxesBeforeRetry: z.coerce.number().int().min(0).default(5),
+      /**
+       * Hang up an answered call that has sent no fax tones (no T.30 negotiation) this long after
+       * the answer: rxfax never gives up on a silent caller. Above T.30's T1 (35 s), like a fax machine.
+       */
+      noFaxToneTimeoutMs: z.coerce.number().int().min(5_000).max(600_000).default(60_000),
       /** On SIGTERM, how long calls in progress may take to finish. */
       drainTimeoutMs: z.coerce.number().int().min(0).default(60_000),
     })

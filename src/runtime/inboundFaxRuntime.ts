@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { createActor, fromPromise } from 'xstate';
 import type { Logger } from 'pino';
 import { inboundFaxMachine } from '../../machines/inboundFax.js';
@@ -17,6 +18,8 @@ export interface InboundCall {
   readonly offer: CallOffer;
   onSignal(listener: (signal: EslSignal) => void): void;
   execute(app: string, arg?: string): Promise<void>;
+  /** Ends the call at once, even while an application (rxfax) runs. */
+  hangup(cause: string): Promise<void>;
   close(): void;
 }
 
@@ -27,6 +30,8 @@ export interface InboundFaxRuntimeDeps {
   /** The delivery plan for a received document, from the routing read model at that moment. */
   planDelivery(fax: DeliveryRequest): FaxRoutedData;
   newFaxId(): string;
+  /** Hang up a call that sent no fax tones (no negotiation) this long after the answer; absent: no limit. */
+  noFaxToneTimeoutMs?: number;
   clock: Clock;
   logger: Logger;
 }
@@ -47,7 +52,7 @@ export interface InboundFaxRuntime {
 export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFaxRuntime {
   const live = new Map<string, Promise<void>>();
   /** Each live call's socket, by fax id, for the machine's effects. */
-  const calls = new Map<string, { faxId: string; run(app: string, arg?: string): void }>();
+  const calls = new Map<string, { faxId: string; run(app: string, arg?: string): void; hangUp(): void }>();
   const callOf = (faxId: string) => calls.get(faxId);
   const faxIdsByCall = new Map<string, string>();
 
@@ -63,6 +68,7 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       startReceiving: ({ context }, { call: accepted }) =>
         receiveDialplan(accepted).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
       startBridge: ({ context }, { bridge }) => bridgeDialplan(bridge).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
+      hangUp: ({ context }) => callOf(context.faxId)?.hangUp(),
     },
   });
 
@@ -76,7 +82,11 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
     });
     const run = (app: string, arg?: string) =>
       void call.execute(app, arg).catch((error: unknown) => log.warn({ err: error, app }, 'dialplan application not accepted'));
-    calls.set(faxId, { faxId, run });
+    const hangUp = () => {
+      log.info('no fax tones since the answer: hanging up');
+      call.hangup('NORMAL_CLEARING').catch((error: unknown) => log.warn({ err: error }, 'could not hang up'));
+    };
+    calls.set(faxId, { faxId, run, hangUp });
     faxIdsByCall.set(call.offer.callUuid, faxId);
     const forget = () => {
       calls.delete(faxId);
@@ -84,7 +94,10 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       live.delete(faxId);
     };
 
-    const actor = createActor(machine, { input: { faxId, offer: call.offer, offeredAt: deps.clock.now().toISOString() } });
+    const limit = deps.noFaxToneTimeoutMs;
+    const actor = createActor(machine, {
+      input: { faxId, offer: call.offer, offeredAt: deps.clock.now().toISOString(), ...(limit ? { noFaxToneTimeoutMs: limit } : {}) },
+    });
     let answered: Pick<DeliveryRequest, 'recipient' | 'purpose' | 'sender'> | undefined;
     const record = (type: string, data: unknown) => {
       appender.append({ type, data, metadata: tenantId ? { tenantId } : {} });
@@ -102,6 +115,15 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       const kept = (event.type === 'FaxReceived' || event.type === 'FaxReceiveFailed') && data.documentId !== undefined;
       if (kept && tenantId && answered) {
         record('FaxRouted', deps.planDelivery({ faxId, tenantId, ...answered, documentId: data.documentId!, partial: event.type === 'FaxReceiveFailed' }));
+      }
+      // The spool file is a second copy once the document is stored and the event naming it is
+      // durable. Not after an interruption: FreeSWITCH may still be running rxfax into that file.
+      const spoolPath = actor.getSnapshot().context.call?.spoolPath;
+      if (kept && spoolPath) {
+        void appender.flushed().then(
+          () => rm(spoolPath, { force: true }).catch((error: unknown) => log.warn({ err: error, spoolPath }, 'could not remove the spool file')),
+          () => undefined,
+        );
       }
     });
 

@@ -9,6 +9,7 @@ import { faxStream } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { FaxDialer } from '../ports/faxDialer.js';
+import { callsOver, CUT_CALL_GRACE_MS } from './callsOver.js';
 import type { ChannelScheduler } from './channelScheduler.js';
 import { foldOutboundFax, restoredSendState, type OutboundFaxRecord } from './restoreOutboundFax.js';
 import { createStreamAppender, type StreamAppender } from './streamAppender.js';
@@ -40,12 +41,27 @@ export interface OutboundFaxRuntime {
   cancel(faxId: string, by: Submitter): Promise<'cancelled' | 'finished' | 'notFound'>;
   /** Faxes with a live actor. */
   activeFaxIds(): string[];
-  /** Resolves when every fax that is in a call has finished it, or after `timeoutMs`. */
+  /**
+   * Places no new call from now on (shutdown): faxes waiting for a channel or for a retry stay
+   * queued / waiting in the store and go on at the next start.
+   */
+  holdNewCalls(): void;
+  /**
+   * Holds new calls and lets the calls in progress end, at most `timeoutMs` after holding began.
+   * Calls still unanswered then are hung up (NO_ANSWER: nothing was sent), so their attempt is
+   * recorded as the failure it is; answered ones go on in FreeSWITCH and are reconciled at the
+   * next start.
+   */
   drain(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 type FaxActor = ActorRefFrom<typeof outboundFaxMachine>;
+interface ActorEntry {
+  actor: FaxActor;
+  appender: StreamAppender;
+  done: Promise<void>;
+}
 
 /**
  * Runs one outbound fax actor per unfinished fax: the actor's events go to the fax's stream through
@@ -53,10 +69,14 @@ type FaxActor = ActorRefFrom<typeof outboundFaxMachine>;
  * channel requests, originates and hang-ups.
  */
 export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): OutboundFaxRuntime {
-  const actors = new Map<string, { actor: FaxActor; appender: StreamAppender; done: Promise<void> }>();
+  const actors = new Map<string, ActorEntry>();
   /** Cancels that came for a fax whose actor had not started yet. */
   const cancelsBeforeStart = new Map<string, Submitter>();
   const now = () => deps.clock.now().toISOString();
+  /** Shutting down: no channel is requested or granted any more, so no call is placed. */
+  let holding = false;
+  /** When holding began: the drain limit counts from there (the inbound drain may come first). */
+  let heldAt = 0;
   const signal = (faxId: string, event: OutboundFaxSignal) => {
     const entry = actors.get(faxId);
     if (entry && entry.actor.getSnapshot().status === 'active') entry.actor.send(event);
@@ -68,7 +88,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       // be dialled must not use up one of the fax's attempts.
       requestChannel: ({ context }, { gateway }) =>
         void deps.dialer.ready().then(() =>
-          deps.scheduler.request({
+          holding ? undefined : deps.scheduler.request({
             faxId: context.faxId,
             tenantId: context.tenantId,
             gateway,
@@ -82,8 +102,16 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         deps.scheduler.release(context.faxId);
         if (context.call) deps.dialer.release(context.call.callUuid);
       },
+      // Persist the intent, then dial: the originate waits until FaxSendAttemptStarted (emitted in
+      // the same transition, so already queued) is stored. A failed append — a revision conflict
+      // means another writer drives this fax — must not dial: this actor stops driving the fax.
       originate: ({ context }, { callUuid, gateway, variables }) => {
-        void dial(context.faxId, { callUuid, gateway, destination: context.to, variables, tiffPath: context.tiffPath });
+        const entry = actors.get(context.faxId);
+        if (!entry) return;
+        entry.appender.flushed().then(
+          () => dial(context.faxId, { callUuid, gateway, destination: context.to, variables, tiffPath: context.tiffPath }),
+          (error: unknown) => abandon(context.faxId, entry, error),
+        );
       },
       hangupCall: ({ context }) => {
         if (!context.call) return;
@@ -95,11 +123,18 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   /** Granted from inside the scheduler: the fax may have been cancelled or stopped meanwhile. */
   function grant(faxId: string): void {
     const entry = actors.get(faxId);
-    if (!entry || !entry.actor.getSnapshot().matches('waitingForChannel')) {
+    if (holding || !entry || !entry.actor.getSnapshot().matches('waitingForChannel')) {
       deps.scheduler.release(faxId);
       return;
     }
     entry.actor.send({ type: 'channel.granted', at: now(), callUuid: randomUUID() });
+  }
+
+  /** Stops driving a fax whose events could not be stored: nothing more is dialled for it. */
+  function abandon(faxId: string, entry: ActorEntry, error: unknown): void {
+    deps.logger.error({ err: error, faxId }, 'attempt not stored: not dialling, and no longer driving this fax');
+    deps.scheduler.release(faxId);
+    entry.actor.stop();
   }
 
   async function dial(faxId: string, request: Parameters<FaxDialer['originate']>[0]): Promise<void> {
@@ -187,6 +222,14 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     }
   }
 
+  function holdNewCalls(): void {
+    if (holding) return;
+    holding = true;
+    heldAt = deps.clock.now().getTime();
+    // Requests already queued in the scheduler would be granted as channels free up.
+    for (const [faxId, { actor }] of actors) if (actor.getSnapshot().matches('waitingForChannel')) deps.scheduler.release(faxId);
+  }
+
   async function load(faxId: string): Promise<OutboundFaxRecord | undefined> {
     return foldOutboundFax(await deps.eventStore.readStream(faxStream(faxId)));
   }
@@ -222,11 +265,19 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       return 'cancelled';
     },
     activeFaxIds: () => [...actors.keys()],
+    holdNewCalls,
     async drain(timeoutMs) {
-      const inCall = [...actors.values()].filter(({ actor }) => ['dialing', 'sending', 'endingCall', 'awaitingResult'].some((state) => actor.getSnapshot().matches(state as never)));
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(inCall.map((entry) => entry.done)), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-      clearTimeout(timer);
+      holdNewCalls();
+      const entries = [...actors.values()];
+      await callsOver(entries.map(({ actor }) => actor), Math.max(0, heldAt + timeoutMs - deps.clock.now().getTime()));
+      const ringing = entries.filter(({ actor }) => actor.getSnapshot().status === 'active' && actor.getSnapshot().matches('dialing'));
+      if (ringing.length === 0) return;
+      deps.logger.info({ faxIds: ringing.map(({ actor }) => actor.getSnapshot().context.faxId) }, 'drain limit reached: hanging up calls not yet answered');
+      for (const { actor } of ringing) {
+        const call = actor.getSnapshot().context.call;
+        if (call) deps.dialer.hangup(call.callUuid, 'NO_ANSWER').catch((error: unknown) => deps.logger.warn({ err: error, callUuid: call.callUuid }, 'could not hang up'));
+      }
+      await callsOver(ringing.map(({ actor }) => actor), CUT_CALL_GRACE_MS);
     },
     async stop() {
       for (const { actor } of actors.values()) actor.stop();

@@ -53,7 +53,8 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
 
   const transfer = async (): Promise<number> => {
     if (!(await sleep(0.25))) return T30.CALLDROPPED;
-    if (station.line === 'voice') return voiceLine(ctx, channel, mode);
+    if (station.line === 'voice' || (station.line === 'silent' && mode === 'tx')) return voiceLine(ctx, channel, mode);
+    if (station.line === 'silent') return silentCaller(ctx, channel);
     if (!(await sleep(2.5))) return T30.CALLDROPPED;
     if (doc.fileError !== undefined) return doc.fileError;
     if (mode === 'rx' && !existsSync(dirname(file))) return T30.FILEERROR;
@@ -125,4 +126,15 @@ async function voiceLine(ctx: SimContext, channel: Channel, mode: FaxMode): Prom
   }
   if (!(await ctx.clock.sleep(limit, channel.hungUp))) return T30.CALLDROPPED;
   return mode === 'tx' ? T30.T0_EXPIRED : T30.T1_EXPIRED;
+}
+
+/** rxfax facing a caller that sends nothing never times out (seen on FreeSWITCH 1.10.12): only a hang-up ends it. */
+async function silentCaller(ctx: SimContext, channel: Channel): Promise<number> {
+  const hangupAfter = channel.station.hangupAfterSeconds;
+  if (hangupAfter !== undefined) {
+    if (await ctx.clock.sleep(hangupAfter, channel.hungUp)) void hangupChannel(ctx, channel, 'NORMAL_CLEARING');
+    return T30.CALLDROPPED;
+  }
+  await channel.hungUp;
+  return T30.CALLDROPPED;
 }

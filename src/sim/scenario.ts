@@ -14,7 +14,12 @@ export const stationSchema = z.object({
    * CALL_REJECTED default to 486 and 603.
    */
   sipStatus: z.number().int().min(300).max(699).optional(),
-  line: z.enum(['fax', 'voice']).default('fax'),
+  /**
+   * fax; voice (spandsp's T.30 timers end the fax: T1 35 s as answerer, T0 60 s as caller); silent:
+   * a caller that sends nothing, which rxfax never gives up on (real FreeSWITCH: it runs until the
+   * caller hangs up, `hangupAfterSeconds`, or someone hangs the call up).
+   */
+  line: z.enum(['fax', 'voice', 'silent']).default('fax'),
   /** accept: accepts our T.38 re-INVITE; refuse: answers it with 488; request: re-INVITEs us itself; none: audio only, never asks. */
   t38: z.enum(['accept', 'refuse', 'request', 'none']).default('accept'),
   rate: z.union([z.literal(14400), z.literal(12000), z.literal(9600), z.literal(7200), z.literal(4800), z.literal(2400)]).default(14400),
@@ -35,7 +40,7 @@ export const stationSchema = z.object({
     .optional(),
   /** The station hangs up while page `hangupAfterPages + 1` is being transferred (code 49). */
   hangupAfterPages: z.number().int().nonnegative().optional(),
-  /** A voice caller hangs up after this many seconds. */
+  /** A voice or silent caller hangs up after this many seconds. */
   hangupAfterSeconds: z.number().positive().optional(),
   /** Seconds after a completed fax before the station hangs up (when it is the caller). */
   hangupDelaySeconds: z.number().nonnegative().default(1),

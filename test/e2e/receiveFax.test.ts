@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { countPdfPages } from '../../src/adapters/documents/tiffTools.js';
 import { basicAuth, startServerWithSimulator } from '../support/serverHarness.js';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const scenario = {
@@ -71,12 +72,46 @@ describe('faxengine receives faxes end to end (server + simulator)', () => {
     const legacy = await env.call('GET', `/fax/status?uuid=${fax.callUuid}`, undefined, acmeAuth);
     expect(((await legacy.json()) as { faxId: string }).faxId).toBe(fax.faxId);
 
+    // Stored as a document, the received TIFF is not kept a second time in the spool.
+    const spool = join(env.dataDir, 'spool');
+    for (let tries = 0; tries < 200 && readdirSync(spool).length > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(readdirSync(spool)).toEqual([]);
+
     const otherAuth = basicAuth('other', 'other long password');
     expect(((await (await env.call('GET', '/v1/faxes', undefined, otherAuth)).json()) as { items: unknown[] }).items).toEqual([]);
     for (const path of [`/v1/faxes/${fax.faxId}`, `/v1/faxes/${fax.faxId}/events`, `/v1/faxes/${fax.faxId}/document`, `/fax/status?uuid=${fax.callUuid}`]) {
       expect((await env.call('GET', path, undefined, otherAuth)).status).toBe(404);
     }
     expect((await env.call('GET', '/v1/faxes', undefined, null)).status).toBe(401);
+  });
+
+  it('at start removes spool leftovers of faxes already stored as documents, keeping the others', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'faxengine-spool-'));
+    try {
+      env = await startServerWithSimulator({ scenario, dataDir });
+      await provision();
+      await env.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' }).finished;
+      let faxes: Array<Record<string, unknown>> = [];
+      for (let tries = 0; tries < 200 && !(faxes.length === 1 && faxes[0]!.ended === true); tries++) {
+        faxes = ((await (await env.call('GET', '/v1/faxes')).json()) as { items: Array<Record<string, unknown>> }).items;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(faxes[0]).toMatchObject({ status: 'received', ended: true });
+      await env.close();
+      env = undefined;
+      // As if the process had stopped between storing the document and removing its spool copy.
+      const spool = join(dataDir, 'spool');
+      writeFileSync(join(spool, `${String(faxes[0]!.faxId)}.tif`), 'II*\0');
+      writeFileSync(join(spool, 'not-a-known-fax.tif'), 'II*\0');
+
+      env = await startServerWithSimulator({ scenario, dataDir });
+      for (let tries = 0; tries < 200 && readdirSync(spool).length > 1; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(readdirSync(spool)).toEqual(['not-a-known-fax.tif']);
+    } finally {
+      await env?.close();
+      env = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('answers an unknown source with 403 and an unknown number with 404, never answering either', async () => {

@@ -21,6 +21,7 @@ export async function startInboundHarness(options: {
   screen: (offer: CallOffer, faxId: string, spoolDir: string, stations: StationKnowledge) => ScreeningDecision;
   scenario?: SimulatorOptions['scenario'];
   timeScale?: number;
+  noFaxToneTimeoutMs?: number;
 }) {
   const dir = makeTempDir('inbound');
   const spoolDir = join(dir.path, 'spool');
@@ -40,6 +41,7 @@ export async function startInboundHarness(options: {
     screen: (offer, faxId) => options.screen(offer, faxId, spoolDir, stations),
     planDelivery: (fax) => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
     newFaxId: randomUUID,
+    ...(options.noFaxToneTimeoutMs ? { noFaxToneTimeoutMs: options.noFaxToneTimeoutMs } : {}),
     clock: systemClock,
     logger,
   });

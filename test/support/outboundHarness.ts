@@ -8,7 +8,7 @@ import type { FaxQueuedData } from '../../src/domain/outbound/outboundFaxEvents.
 import { defaultSendPolicy, type SendPolicy } from '../../src/domain/outbound/sendPolicy.js';
 import { faxStream } from '../../src/domain/streams.js';
 import { systemClock } from '../../src/ports/clock.js';
-import type { RecordedEvent } from '../../src/ports/eventStore.js';
+import type { EventStore, RecordedEvent } from '../../src/ports/eventStore.js';
 import { createChannelScheduler } from '../../src/runtime/channelScheduler.js';
 import { createOutboundFaxRuntime } from '../../src/runtime/outboundFaxRuntime.js';
 import type { ScenarioInput } from '../../src/sim/scenario.js';
@@ -31,6 +31,8 @@ export async function startOutboundHarness(options: {
   timeScale?: number;
   dir?: { path: string; remove(): void };
   unfinished?: () => string[];
+  /** Wraps the event store the runtime writes through (to delay or fail its appends). */
+  wrapEventStore?: (store: EventStore) => EventStore;
 }) {
   const dir = options.dir ?? makeTempDir('outbound');
   const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
@@ -41,7 +43,7 @@ export async function startOutboundHarness(options: {
   const scheduler = createChannelScheduler({ maxChannels: options.channels ?? 10 });
   const policy: SendPolicy = { ...defaultSendPolicy, ...options.policy };
   const runtime = createOutboundFaxRuntime({
-    eventStore,
+    eventStore: options.wrapEventStore?.(eventStore) ?? eventStore,
     dialer,
     scheduler,
     tiffPathOf: (documentId) => documents.pathOf(documentId, 'image/tiff'),

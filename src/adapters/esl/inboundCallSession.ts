@@ -11,6 +11,11 @@ export interface InboundCallSession {
   onSignal(listener: (signal: EslSignal) => void): void;
   /** Queues a dialplan application (sendmsg execute, event-lock); resolves when FreeSWITCH accepted it. */
   execute(app: string, arg?: string): Promise<void>;
+  /**
+   * Hangs the call up at once (`api uuid_kill`): a queued `hangup` would wait behind rxfax, which
+   * facing silence never returns.
+   */
+  hangup(cause: string): Promise<void>;
   /** Ends our side of the socket (FreeSWITCH keeps lingering events until it closes). */
   close(): void;
 }
@@ -90,6 +95,16 @@ export async function openInboundCallSession(connection: Connection): Promise<In
         ...(safeArg ? { 'execute-app-arg': safeArg } : {}),
         'event-lock': 'true',
         'Event-UUID': randomUUID(),
+      });
+    },
+    hangup(cause) {
+      return new Promise<void>((resolve, reject) => {
+        if (!connection.socket) return reject(new Error(`socket for ${uuid} is closed`));
+        connection.api('uuid_kill', `${uuid} ${cause}`, (reply) => {
+          const body = reply.getBody() ?? '';
+          if (body.startsWith('-ERR')) reject(new Error(`uuid_kill: ${body.trim()}`));
+          else resolve();
+        });
       });
     },
     close() {

@@ -8,6 +8,8 @@ export interface InboundFaxInput {
   faxId: string;
   offer: CallOffer;
   offeredAt: string;
+  /** Hang up when no fax negotiation has happened this long after the answer (absent: no limit). */
+  noFaxToneTimeoutMs?: number;
 }
 
 export interface FaxResult {
@@ -35,6 +37,8 @@ export interface InboundFaxContext extends InboundFaxInput {
   documentId?: string;
   /** The fax arrived but its document could not be kept (the spool file stays). */
   storageFailed?: boolean;
+  /** We hung up: no fax tones (negotiation) within `noFaxToneTimeoutMs` of the answer. */
+  noFaxToneHungUp?: boolean;
 }
 
 type Event<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>;
@@ -141,10 +145,12 @@ export function failedEvent(context: InboundFaxContext): Event<'FaxReceiveFailed
       ...ids(context),
       tenantId: context.call?.tenantId ?? '',
       resultCode: result.code,
-      resultText: result.text,
+      resultText: context.noFaxToneHungUp ? `no fax tones within ${Math.round(context.noFaxToneTimeoutMs! / 1000)} s of answering: hung up` : result.text,
       reasonClass: context.storageFailed
         ? 'storage_failed'
-        : classifyT30Result(result.code, { pagesTransferred: pagesReceived, negotiations: context.negotiations }),
+        : context.noFaxToneHungUp
+          ? 'no_fax_detected'
+          : classifyT30Result(result.code, { pagesTransferred: pagesReceived, negotiations: context.negotiations }),
       ...optional('hangupCause', context.hangupCause),
       pagesReceived,
       ...optional('documentId', context.documentId),
