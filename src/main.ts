@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { Config } from './config/schema.js';
@@ -16,13 +15,13 @@ import { systemClock } from './ports/clock.js';
 import { openReadModels } from './reactors/readModels.js';
 import { join } from 'node:path';
 import { createFileDocumentStore } from './adapters/documents/fileDocumentStore.js';
-import { splitHostPort } from './config/hostPort.js';
 import { startReceivePath } from './mainReceive.js';
 import { createSubmissionApi } from './mainSubmission.js';
 import { startSendPath } from './mainSend.js';
 import { startFaxRelay } from './reactors/faxRelay.js';
 import { startNotifiers } from './mainNotify.js';
 import { hostname } from 'node:os';
+import { bindListeners, type BoundListeners } from './startup/bindListeners.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -30,13 +29,30 @@ export interface RunningServer {
   /** Where FreeSWITCH's outbound sockets connect. */
   socketAddress: AddressInfo;
   eventStore: EventStore;
-  /** Stops accepting requests, lets in-flight ones finish, closes the stores. */
+  /**
+   * Drains: `/readyz` and the API answer 503 at once (requests in progress finish), the calls in
+   * progress finish, then the HTTP listener and the stores close.
+   */
   close(): Promise<void>;
 }
 
-/** The composition root: the only place that picks concrete adapters. */
+/**
+ * The composition root: the only place that picks concrete adapters. Every listener is bound
+ * first, so a busy port stops the start before the store or FreeSWITCH were touched.
+ */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   logger.info({ config: maskConfig(config), version }, 'starting faxengine');
+  const listeners = await bindListeners(config);
+  try {
+    return await startBehind(listeners, config, logger);
+  } catch (error) {
+    await listeners.close(0);
+    throw error;
+  }
+}
+
+async function startBehind(listeners: BoundListeners, config: Config, logger: Logger): Promise<RunningServer> {
+  const { gate, httpAddress } = listeners;
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = await openEventStore(config.eventStore!);
   const { brokers, clientId, topic, partitions, replicationFactor } = config.kafka;
@@ -59,8 +75,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
   const faxes = () => readModels.runner.view('faxes');
-  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, clock: systemClock, logger });
-  let listening: AddressInfo | undefined;
+  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, socketListener: listeners.socket, clock: systemClock, logger });
   const notifiers = await startNotifiers({
     config,
     eventStore,
@@ -69,7 +84,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     view: (projection) => readModels.runner.view(projection),
     clock: systemClock,
     logger,
-    publicBaseUrl: () => config.notifications.publicUrl ?? localBaseUrl(listening),
+    publicBaseUrl: () => config.notifications.publicUrl ?? localBaseUrl(httpAddress),
   });
 
   const sendPath = await startSendPath({
@@ -96,10 +111,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
   });
-  const { host, port } = splitHostPort(config.http.listen);
-  const server = await listen(app.fetch, host, port);
-  const httpAddress = server.address() as AddressInfo;
-  listening = httpAddress;
+  gate.open(app.fetch);
   logger.info({ address: `${httpAddress.address}:${httpAddress.port}` }, 'HTTP API listening');
 
   return {
@@ -107,11 +119,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     socketAddress: receive.socketAddress,
     eventStore,
     async close() {
-      // Calls first: no new ones, and those in progress may finish and store their events.
+      // Out of the load balancer at once, and no new requests: the README promises it.
+      gate.drain();
+      logger.info('draining: the API answers 503 until the calls in progress have finished');
+      // Then the calls: no new ones, and those in progress may finish and store their events.
       await receive.close();
       await relay.stop();
       await sendPath.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Requests still running finish (bounded) before the stores they read close.
+      await listeners.close();
       await notifiers.close();
       await readModels.close();
       await publisher.stop();
@@ -123,17 +139,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 }
 
 /** Where this server's API is reached when `notifications.publicUrl` is not set: fine on one host, wrong behind a proxy. */
-function localBaseUrl(address: AddressInfo | undefined): string {
-  if (!address) return 'http://localhost';
+function localBaseUrl(address: AddressInfo): string {
   const wildcard = address.address === '0.0.0.0' || address.address === '::';
   const host = wildcard ? hostname() : address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
 }
-
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
-    server.once('error', reject);
-  });
-}
-

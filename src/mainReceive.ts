@@ -6,7 +6,7 @@ import type { QueryView } from '../projections/documentProjection.js';
 import { faxCollections, type FaxView } from '../projections/faxProjection.js';
 import type { RoutingTable } from '../projections/routingTable.js';
 import { createInboundEslClient } from './adapters/esl/inboundEslClient.js';
-import { startOutboundSocketServer } from './adapters/esl/outboundSocketServer.js';
+import { startOutboundSocketServer, type OutboundSocketListener } from './adapters/esl/outboundSocketServer.js';
 import { splitHostPort } from './config/hostPort.js';
 import type { Config } from './config/schema.js';
 import { screenInboundCall, type InboundPolicy, type ScreeningLookups } from './domain/fax/inboundScreening.js';
@@ -26,6 +26,8 @@ export async function startReceivePath(deps: {
   documents: DocumentStore;
   routing: RoutingTable;
   faxes: () => QueryView;
+  /** `socket.listen`, bound before anything else started (see bindListeners). */
+  socketListener: OutboundSocketListener;
   clock: Clock;
   logger: Logger;
 }) {
@@ -88,7 +90,7 @@ export async function startReceivePath(deps: {
   void reconcileWhenConnected();
 
   const socketServer = await startOutboundSocketServer({
-    ...splitHostPort(config.socket.listen),
+    listener: deps.socketListener,
     setupConcurrency: config.socket.setupConcurrency,
     maxCallsPerSecond: config.socket.maxCallsPerSecond,
     admissionMaxLoad: config.socket.admissionMaxLoad,
