@@ -8,6 +8,7 @@ import { openEventStore } from './adapters/eventStore/openEventStore.js';
 import { createInProcessBus } from './adapters/inProcessBus/inProcessBus.js';
 import { createKafkaBus } from './adapters/kafka/kafkaBus.js';
 import { createEventPublisher } from './reactors/eventPublisher.js';
+import { createParkedEventLog } from './reactors/parkedEvents.js';
 import type { EventStore } from './ports/eventStore.js';
 import { version } from './version.js';
 import { createTenancyApi } from './api/tenancyApi.js';
@@ -57,7 +58,9 @@ async function startBehind(listeners: BoundListeners, config: Config, logger: Lo
   const eventStore = await openEventStore(config.eventStore!);
   const { brokers, clientId, topic, partitions, replicationFactor } = config.kafka;
   const bus = brokers.length > 0 ? createKafkaBus({ brokers, clientId, logger }) : createInProcessBus();
-  const publisher = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger });
+  // Events a reactor gave up on, from every reactor, for the admin API.
+  const parked = createParkedEventLog(eventStore);
+  const publisher = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger, parked });
   await publisher.start();
 
   // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
@@ -75,7 +78,7 @@ async function startBehind(listeners: BoundListeners, config: Config, logger: Lo
 
   const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
   const faxes = () => readModels.runner.view('faxes');
-  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, socketListener: listeners.socket, clock: systemClock, logger });
+  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, socketListener: listeners.socket, parked, clock: systemClock, logger });
   const notifiers = await startNotifiers({
     config,
     eventStore,
@@ -97,7 +100,7 @@ async function startBehind(listeners: BoundListeners, config: Config, logger: Lo
     clock: systemClock,
     logger,
   });
-  const relay = await startFaxRelay({ eventStore, documents, queued: (faxId) => sendPath.runtime.queued(faxId), clock: systemClock, logger });
+  const relay = await startFaxRelay({ eventStore, documents, queued: (faxId) => sendPath.runtime.queued(faxId), clock: systemClock, logger, parked });
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger });
 
   const app = createApp({
@@ -110,6 +113,7 @@ async function startBehind(listeners: BoundListeners, config: Config, logger: Lo
     notifications: { notifications: () => readModels.runner.view('notifications'), faxes, eventStore, clock: systemClock, auth: tenancy.auth },
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
+    parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
   });
   gate.open(app.fetch);
   logger.info({ address: `${httpAddress.address}:${httpAddress.port}` }, 'HTTP API listening');

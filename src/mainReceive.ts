@@ -15,6 +15,7 @@ import type { Clock } from './ports/clock.js';
 import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
 import { startStationKnowledge } from './reactors/stationLearning.js';
+import type { ParkedEventLog } from './reactors/parkedEvents.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
 import { reconcileInboundFaxes } from './runtime/reconcileInboundFaxes.js';
 import { planDelivery, planOutboundRelay } from '../projections/deliveryPlanning.js';
@@ -28,6 +29,7 @@ export async function startReceivePath(deps: {
   faxes: () => QueryView;
   /** `socket.listen`, bound before anything else started (see bindListeners). */
   socketListener: OutboundSocketListener;
+  parked?: ParkedEventLog;
   clock: Clock;
   logger: Logger;
 }) {
@@ -41,6 +43,7 @@ export async function startReceivePath(deps: {
     policy: { troublesBeforeFallback: config.fax.troublesBeforeFallback, cleanAudioFaxesBeforeRetry: config.fax.cleanAudioFaxesBeforeRetry },
     toE164,
     logger,
+    ...(deps.parked ? { parked: deps.parked } : {}),
   });
   const lookups: ScreeningLookups = {
     sourceGateway: (ip) => {
