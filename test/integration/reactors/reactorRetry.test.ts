@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import type { FaxRoutedData } from '../../../src/domain/fax/deliveryPlan.js';
 import type { DocumentStore, StoredDocument } from '../../../src/ports/documentStore.js';
-import type { EventStore, Subscription } from '../../../src/ports/eventStore.js';
+import { EventStoreUnavailableError, type EventStore, type RecordedEvent, type Subscription } from '../../../src/ports/eventStore.js';
 import { relayFaxIdOf, startFaxRelay } from '../../../src/reactors/faxRelay.js';
 import { createParkedEventLog } from '../../../src/reactors/parkedEvents.js';
+import { startReactorSubscription } from '../../../src/reactors/reactorSubscription.js';
 import { startStationKnowledge } from '../../../src/reactors/stationLearning.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
@@ -147,5 +148,42 @@ describe('reactors that fail: retry, park, go on', () => {
       ['StationT38Trouble', 'two/attempt-1'],
     ]);
     expect(await store.readStream('reactor-station-learning')).toEqual([]);
+  });
+
+  it('waits out an unreachable event store without parking, and starts a failed subscription again', async () => {
+    const { store } = openStore();
+    // The first subscription fails on a read, as a store with a full disk would.
+    let subscriptions = 0;
+    const flaky: EventStore = Object.assign(Object.create(store) as EventStore, {
+      subscribeToAll: (options: Parameters<EventStore['subscribeToAll']>[0]) => {
+        if (++subscriptions > 1) return store.subscribeToAll(options);
+        setTimeout(() => options.onError?.(new Error('disk I/O error')), 5);
+        return { lastPosition: 0, stop: async () => undefined };
+      },
+    });
+    const handled: string[] = [];
+    let unavailable = 0;
+    const subscription = await startReactorSubscription({
+      name: 'test-reactor',
+      eventStore: flaky,
+      after: 0,
+      streamPrefixes: ['fax-'],
+      handle: (event: RecordedEvent) => {
+        // More failures than attemptsBeforeParking, but all of them "store unreachable".
+        if (event.stream === 'fax-one' && unavailable++ < 5) throw new EventStoreUnavailableError('event store unreachable');
+        handled.push(event.stream);
+      },
+      parked: createParkedEventLog(store),
+      logger,
+      retry: fast,
+    });
+    cleanups.push(() => subscription.stop());
+    await store.append('fax-one', [{ type: 'FaxQueued', data: {} }]);
+    await store.append('fax-two', [{ type: 'FaxQueued', data: {} }]);
+
+    await eventually(async () => handled.length >= 2);
+    expect(handled).toEqual(['fax-one', 'fax-two']);
+    expect(subscriptions).toBe(2);
+    expect(await store.readStream('reactor-test-reactor')).toEqual([]);
   });
 });
