@@ -45,14 +45,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   logger.info({ config: maskConfig(config), version }, 'starting faxengine');
   const listeners = await bindListeners(config);
   try {
-    return await startBehind(listeners, config, logger);
+    return await startBehindListeners(listeners, config, logger);
   } catch (error) {
     await listeners.close(0);
     throw error;
   }
 }
 
-async function startBehind(listeners: BoundListeners, config: Config, logger: Logger): Promise<RunningServer> {
+async function startBehindListeners(listeners: BoundListeners, config: Config, logger: Logger): Promise<RunningServer> {
   const { gate, httpAddress } = listeners;
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = await openEventStore(config.eventStore!);
