@@ -5,6 +5,7 @@ import { runSendCommand } from './commands/sendCommand.js';
 import { runDemoCommand } from './commands/demoCommand.js';
 import { runSimCommand } from './sim/simCli.js';
 import { version } from './version.js';
+import { ListenError } from './startup/listenError.js';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
@@ -52,7 +53,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     // Start-up failures an operator can fix get one clear line, not a stack trace.
-    if (error instanceof ConfigError || isUsageError(error)) {
+    if (error instanceof ConfigError || error instanceof ListenError || isUsageError(error)) {
       process.stderr.write(`faxengine ${name}: ${(error as Error).message}\n`);
       return 2;
     }

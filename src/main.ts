@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { Config } from './config/schema.js';
@@ -9,6 +8,7 @@ import { openEventStore } from './adapters/eventStore/openEventStore.js';
 import { createInProcessBus } from './adapters/inProcessBus/inProcessBus.js';
 import { createKafkaBus } from './adapters/kafka/kafkaBus.js';
 import { createEventPublisher } from './reactors/eventPublisher.js';
+import { createParkedEventLog } from './reactors/parkedEvents.js';
 import type { EventStore } from './ports/eventStore.js';
 import { version } from './version.js';
 import { createTenancyApi } from './api/tenancyApi.js';
@@ -16,13 +16,13 @@ import { systemClock } from './ports/clock.js';
 import { openReadModels } from './reactors/readModels.js';
 import { join } from 'node:path';
 import { createFileDocumentStore } from './adapters/documents/fileDocumentStore.js';
-import { splitHostPort } from './config/hostPort.js';
 import { startReceivePath } from './mainReceive.js';
 import { createSubmissionApi } from './mainSubmission.js';
 import { startSendPath } from './mainSend.js';
 import { startFaxRelay } from './reactors/faxRelay.js';
 import { startNotifiers } from './mainNotify.js';
 import { hostname } from 'node:os';
+import { bindListeners, type BoundListeners } from './startup/bindListeners.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -30,18 +30,37 @@ export interface RunningServer {
   /** Where FreeSWITCH's outbound sockets connect. */
   socketAddress: AddressInfo;
   eventStore: EventStore;
-  /** Stops accepting requests, lets in-flight ones finish, closes the stores. */
+  /**
+   * Drains: `/readyz` and the API answer 503 at once (requests in progress finish), the calls in
+   * progress finish, then the HTTP listener and the stores close.
+   */
   close(): Promise<void>;
 }
 
-/** The composition root: the only place that picks concrete adapters. */
+/**
+ * The composition root: the only place that picks concrete adapters. Every listener is bound
+ * first, so a busy port stops the start before the store or FreeSWITCH were touched.
+ */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   logger.info({ config: maskConfig(config), version }, 'starting faxengine');
+  const listeners = await bindListeners(config);
+  try {
+    return await startBehindListeners(listeners, config, logger);
+  } catch (error) {
+    await listeners.close(0);
+    throw error;
+  }
+}
+
+async function startBehindListeners(listeners: BoundListeners, config: Config, logger: Logger): Promise<RunningServer> {
+  const { gate, httpAddress } = listeners;
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = await openEventStore(config.eventStore!);
   const { brokers, clientId, topic, partitions, replicationFactor } = config.kafka;
   const bus = brokers.length > 0 ? createKafkaBus({ brokers, clientId, logger }) : createInProcessBus();
-  const publisher = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger });
+  // Events a reactor gave up on, from every reactor, for the admin API.
+  const parked = createParkedEventLog(eventStore);
+  const publisher = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger, parked });
   await publisher.start();
 
   // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
@@ -59,8 +78,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
   const faxes = () => readModels.runner.view('faxes');
-  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, clock: systemClock, logger });
-  let listening: AddressInfo | undefined;
+  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, socketListener: listeners.socket, parked, clock: systemClock, logger });
   const notifiers = await startNotifiers({
     config,
     eventStore,
@@ -69,7 +87,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     view: (projection) => readModels.runner.view(projection),
     clock: systemClock,
     logger,
-    publicBaseUrl: () => config.notifications.publicUrl ?? localBaseUrl(listening),
+    publicBaseUrl: () => config.notifications.publicUrl ?? localBaseUrl(httpAddress),
   });
 
   const sendPath = await startSendPath({
@@ -82,7 +100,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     clock: systemClock,
     logger,
   });
-  const relay = await startFaxRelay({ eventStore, documents, queued: (faxId) => sendPath.runtime.queued(faxId), clock: systemClock, logger });
+  const relay = await startFaxRelay({ eventStore, documents, queued: (faxId) => sendPath.runtime.queued(faxId), clock: systemClock, logger, parked });
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger });
 
   const app = createApp({
@@ -95,11 +113,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     notifications: { notifications: () => readModels.runner.view('notifications'), faxes, eventStore, clock: systemClock, auth: tenancy.auth },
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
+    parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
   });
-  const { host, port } = splitHostPort(config.http.listen);
-  const server = await listen(app.fetch, host, port);
-  const httpAddress = server.address() as AddressInfo;
-  listening = httpAddress;
+  gate.open(app.fetch);
   logger.info({ address: `${httpAddress.address}:${httpAddress.port}` }, 'HTTP API listening');
 
   return {
@@ -107,13 +123,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     socketAddress: receive.socketAddress,
     eventStore,
     async close() {
-      // Calls first: no new ones, and those in progress may finish and store their events.
-      // No new outbound call either while the inbound ones drain (retries wait for the next start).
+      // Out of the load balancer at once, and no new requests: the README promises it.
+      gate.drain();
+      logger.info('draining: the API answers 503 until the calls in progress have finished');
+      // Then the calls: no new ones (no new outbound call either: retries wait for the next start),
+      // and those in progress may finish and store their events.
       sendPath.runtime.holdNewCalls();
       await receive.close();
       await relay.stop();
       await sendPath.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Requests still running finish (bounded) before the stores they read close.
+      await listeners.close();
       await notifiers.close();
       await readModels.close();
       await publisher.stop();
@@ -125,17 +145,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 }
 
 /** Where this server's API is reached when `notifications.publicUrl` is not set: fine on one host, wrong behind a proxy. */
-function localBaseUrl(address: AddressInfo | undefined): string {
-  if (!address) return 'http://localhost';
+function localBaseUrl(address: AddressInfo): string {
   const wildcard = address.address === '0.0.0.0' || address.address === '::';
   const host = wildcard ? hostname() : address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
 }
-
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
-    server.once('error', reject);
-  });
-}
-

@@ -6,7 +6,7 @@ import type { QueryView } from '../projections/documentProjection.js';
 import { faxCollections, type FaxView } from '../projections/faxProjection.js';
 import type { RoutingTable } from '../projections/routingTable.js';
 import { createInboundEslClient } from './adapters/esl/inboundEslClient.js';
-import { startOutboundSocketServer } from './adapters/esl/outboundSocketServer.js';
+import { startOutboundSocketServer, type OutboundSocketListener } from './adapters/esl/outboundSocketServer.js';
 import { splitHostPort } from './config/hostPort.js';
 import type { Config } from './config/schema.js';
 import { screenInboundCall, type InboundPolicy, type ScreeningLookups } from './domain/fax/inboundScreening.js';
@@ -15,6 +15,7 @@ import type { Clock } from './ports/clock.js';
 import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
 import { startStationKnowledge } from './reactors/stationLearning.js';
+import type { ParkedEventLog } from './reactors/parkedEvents.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
 import { reconcileInboundFaxes } from './runtime/reconcileInboundFaxes.js';
 import { sweepSpool } from './runtime/sweepSpool.js';
@@ -27,6 +28,9 @@ export async function startReceivePath(deps: {
   documents: DocumentStore;
   routing: RoutingTable;
   faxes: () => QueryView;
+  /** `socket.listen`, bound before anything else started (see bindListeners). */
+  socketListener: OutboundSocketListener;
+  parked?: ParkedEventLog;
   clock: Clock;
   logger: Logger;
 }) {
@@ -40,6 +44,7 @@ export async function startReceivePath(deps: {
     policy: { troublesBeforeFallback: config.fax.troublesBeforeFallback, cleanAudioFaxesBeforeRetry: config.fax.cleanAudioFaxesBeforeRetry },
     toE164,
     logger,
+    ...(deps.parked ? { parked: deps.parked } : {}),
   });
   const lookups: ScreeningLookups = {
     sourceGateway: (ip) => {
@@ -94,7 +99,7 @@ export async function startReceivePath(deps: {
   void reconcileWhenConnected().then(sweep);
 
   const socketServer = await startOutboundSocketServer({
-    ...splitHostPort(config.socket.listen),
+    listener: deps.socketListener,
     setupConcurrency: config.socket.setupConcurrency,
     maxCallsPerSecond: config.socket.maxCallsPerSecond,
     admissionMaxLoad: config.socket.admissionMaxLoad,

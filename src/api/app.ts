@@ -13,6 +13,7 @@ import { faxSubmissionRoutes } from './routes/faxSubmissionRoutes.js';
 import type { SubmissionRouteDeps } from './routes/submissionAccess.js';
 import { notificationRoutes, type NotificationRouteDeps } from './routes/notificationRoutes.js';
 import { documentLinkRoutes, type DocumentLinkRouteDeps } from './routes/documentLinkRoutes.js';
+import { parkedEventRoutes, type ParkedEventRouteDeps } from './routes/parkedEventRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -31,6 +32,8 @@ export interface AppDeps {
   notifications?: NotificationRouteDeps;
   /** Signed document links for webhook receivers (/v1/documents/{faxId}). */
   documentLinks?: DocumentLinkRouteDeps;
+  /** Events reactors parked after retrying them (/v1/admin/parked-events). */
+  parkedEvents?: ParkedEventRouteDeps;
 }
 
 /** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.stations) app.route('/', stationRoutes(deps.stations));
   if (deps.notifications) app.route('/', notificationRoutes(deps.notifications));
   if (deps.documentLinks) app.route('/', documentLinkRoutes(deps.documentLinks));
+  if (deps.parkedEvents) app.route('/', parkedEventRoutes(deps.parkedEvents));
   app.route('/', docsPageRoutes());
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } });

@@ -64,13 +64,26 @@ export interface Bus {
   ensureTopic(topic: string, options?: TopicOptions): Promise<void>;
   /**
    * Appends the messages in order and resolves once the bus has acknowledged all of them (for Kafka:
-   * written to every in-sync replica). A rejection means some may have been stored: publish again.
+   * written to every in-sync replica). A rejection means some may have been stored: publish again;
+   * a PublishRejectedError means the bus will never take these messages as they are.
    */
   publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
   /** Joins the group; resolves once this member takes part in it (has its share of partitions). */
   subscribe(options: SubscribeToTopic): Promise<BusSubscription>;
   /** Stops every subscription and releases connections. */
   close(): Promise<void>;
+}
+
+/**
+ * The bus refused the messages themselves (too large, malformed), as opposed to being unreachable:
+ * publishing the same messages again cannot succeed. Adapters throw it from `publish` so a
+ * publisher can find the message at fault and set it aside instead of retrying for ever.
+ */
+export class PublishRejectedError extends Error {
+  override readonly name = 'PublishRejectedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }
 
 export interface RedeliveryControl {

@@ -1,8 +1,16 @@
 import type { Logger } from 'pino';
-import { encodeFaxEvent } from '../domain/faxEventMessage.js';
+import { encodeFaxEvent, type EncodedFaxEvent } from '../domain/faxEventMessage.js';
 import type { Bus, TopicOptions } from '../ports/bus.js';
 import type { EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
+import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
 import { createPublishBatcher, type PublishBatcher } from './publishBatcher.js';
+import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
+
+/** An event with its bus message, encoded when it was read (so an event that cannot be encoded is found there). */
+interface Outgoing {
+  event: RecordedEvent;
+  message: EncodedFaxEvent;
+}
 
 export interface EventPublisherDeps {
   eventStore: EventStore;
@@ -18,6 +26,9 @@ export interface EventPublisherDeps {
   maxBatch?: number;
   /** How long `stop()` lets a publish in flight finish before leaving it to the next start. Default 5 s. */
   stopGraceMs?: number;
+  /** Where events it cannot encode, or the bus refuses, are parked (shared with the other reactors for the admin API). */
+  parked?: ParkedEventLog;
+  retry?: Partial<ReactorRetryPolicy>;
 }
 
 export interface EventPublisher {
@@ -40,26 +51,39 @@ export function createEventPublisher(deps: EventPublisherDeps): EventPublisher {
   const checkpointName = deps.checkpointName ?? `bus-publisher:${deps.topic}`;
   const logger = deps.logger.child({ component: 'eventPublisher', topic: deps.topic });
   let subscription: Subscription | undefined;
-  let batcher: PublishBatcher<RecordedEvent> | undefined;
+  let batcher: PublishBatcher<Outgoing> | undefined;
+  const parked = deps.parked ?? createParkedEventLog(deps.eventStore);
 
   return {
     async start() {
       await deps.bus.ensureTopic(deps.topic, deps.topicOptions);
       const after = (await deps.eventStore.checkpoints.load(checkpointName)) ?? 0;
-      const current = createPublishBatcher<RecordedEvent>({
+      const current = createPublishBatcher<Outgoing>({
         initialCheckpoint: after,
         maxBatch: deps.maxBatch ?? 2_000,
-        positionOf: (event) => event.position,
-        publish: (events) => deps.bus.publish(deps.topic, events.map(encodeFaxEvent)),
+        positionOf: (item) => item.event.position,
+        publish: (items) => deps.bus.publish(deps.topic, items.map((item) => item.message)),
         saveCheckpoint: (position) => deps.eventStore.checkpoints.save(checkpointName, position),
         logger,
+        // A message the bus refuses for good is parked like an event the reactor cannot handle.
+        park: async ({ event }, error, attempts) => {
+          await parked.park(checkpointName, event, error, attempts);
+          const at = { err: error, eventId: event.id, stream: event.stream, type: event.type, position: event.position, attempts };
+          logger.error(at, 'the bus refused a fax event; parked it and going on with the next (see GET /v1/admin/parked-events)');
+        },
+        ...(deps.retry?.attemptsBeforeParking ? { attemptsBeforeParking: deps.retry.attemptsBeforeParking } : {}),
+        ...(deps.retry?.firstDelayMs ? { retryFirstDelayMs: deps.retry.firstDelayMs } : {}),
       });
       batcher = current;
-      subscription = deps.eventStore.subscribeToAll({
+      subscription = await startReactorSubscription({
+        name: checkpointName,
+        eventStore: deps.eventStore,
         after,
         streamPrefixes: ['fax-'],
-        handler: (event) => current.add(event),
-        onError: (error) => logger.error({ err: error }, 'event publisher stopped: fax events no longer reach the bus'),
+        handle: (event) => current.add({ event, message: encodeFaxEvent(event) }),
+        parked,
+        logger,
+        ...(deps.retry ? { retry: deps.retry } : {}),
         onCaughtUp: () => logger.info({ checkpoint: current.checkpoint }, 'event publisher caught up'),
       });
       logger.info({ after }, 'event publisher started');

@@ -4,6 +4,8 @@ import type { FaxQueuedData } from '../domain/outbound/outboundFaxEvents.js';
 import { faxStream } from '../domain/streams.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
+import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
+import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 const CHECKPOINT = 'fax-relay';
 
@@ -22,6 +24,9 @@ export function startFaxRelay(deps: {
   queued: (faxId: string) => void;
   clock: { now(): Date };
   logger: Logger;
+  /** Where events it keeps failing on are parked (shared with the other reactors for the admin API). */
+  parked?: ParkedEventLog;
+  retry?: Partial<ReactorRetryPolicy>;
 }): Promise<Subscription> {
   const { eventStore } = deps;
 
@@ -80,14 +85,16 @@ export function startFaxRelay(deps: {
   }
 
   return eventStore.checkpoints.load(CHECKPOINT).then((after) =>
-    eventStore.subscribeToAll({
+    startReactorSubscription({
+      name: CHECKPOINT,
+      eventStore,
       after: after ?? 0,
       streamPrefixes: ['fax-'],
-      handler: async (event) => {
-        await relay(event);
-        await eventStore.checkpoints.save(CHECKPOINT, event.position);
-      },
-      onError: (error) => deps.logger.error({ err: error }, 'fax relay stopped'),
+      handle: relay,
+      settled: (event) => eventStore.checkpoints.save(CHECKPOINT, event.position),
+      parked: deps.parked ?? createParkedEventLog(eventStore),
+      logger: deps.logger,
+      ...(deps.retry ? { retry: deps.retry } : {}),
     }),
   );
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { PublishRejectedError } from '../ports/bus.js';
 
 export interface PublishBatcherOptions<T> {
   initialCheckpoint: number;
@@ -12,6 +13,13 @@ export interface PublishBatcherOptions<T> {
   checkpointEveryMs?: number;
   /** Back-off after a failed publish: doubles from this up to 5 s. Default 200 ms. */
   retryFirstDelayMs?: number;
+  /**
+   * Sets aside an item the bus keeps refusing (PublishRejectedError, published alone, this many
+   * times: `attemptsBeforeParking`, default 6), so the items after it go on. Without it, refused
+   * items are retried like any failure.
+   */
+  park?(item: T, error: unknown, attempts: number): Promise<void>;
+  attemptsBeforeParking?: number;
 }
 
 export interface PublishBatcher<T> {
@@ -48,27 +56,55 @@ export function createPublishBatcher<T>(options: PublishBatcherOptions<T>): Publ
     });
   }
 
+  /** After a refused batch, items up to this position go one at a time, to find the one at fault. */
+  let isolateUpTo = 0;
+
   async function flushAll(): Promise<void> {
     let failures = 0;
     while (queue.length > 0 && !closed) {
-      const batch = queue.slice(0, options.maxBatch);
+      const isolating = options.park !== undefined && options.positionOf(queue[0]!) <= isolateUpTo;
+      const batch = queue.slice(0, isolating ? 1 : options.maxBatch);
       try {
         await options.publish(batch);
       } catch (error) {
         if (closed) return;
         failures++;
+        if (options.park && error instanceof PublishRejectedError) {
+          if (batch.length > 1) {
+            options.logger.warn({ err: error, items: batch.length }, 'the bus refused a batch; publishing its items one at a time');
+            isolateUpTo = options.positionOf(batch[batch.length - 1]!);
+            failures = 0;
+            continue;
+          }
+          if (failures >= (options.attemptsBeforeParking ?? 6)) {
+            const parked = await options.park(batch[0]!, error, failures).then(
+              () => true,
+              (parkError: unknown) => (options.logger.warn({ err: parkError }, 'could not park a refused item; retrying it'), false),
+            );
+            if (parked) {
+              failures = 0;
+              settle(batch);
+              continue;
+            }
+          }
+        }
         if (failures === 1 || failures % 20 === 0) options.logger.warn({ err: error, failures }, 'publishing to the bus failed; retrying');
         await sleep(Math.min(5_000, (options.retryFirstDelayMs ?? 200) * 2 ** (failures - 1)), () => closed);
         continue;
       }
       if (failures > 0) options.logger.info({ failures }, 'publishing to the bus resumed');
       failures = 0;
-      queue.splice(0, batch.length);
-      acknowledged = options.positionOf(batch[batch.length - 1]!);
-      roomFreed.resolve();
-      roomFreed = deferred();
-      saveCheckpoints();
+      settle(batch);
     }
+  }
+
+  /** The batch is done with (acknowledged, or its one item parked): the checkpoint may pass it. */
+  function settle(batch: readonly T[]): void {
+    queue.splice(0, batch.length);
+    acknowledged = options.positionOf(batch[batch.length - 1]!);
+    roomFreed.resolve();
+    roomFreed = deferred();
+    saveCheckpoints();
   }
 
   // The checkpoint is written beside the next publish instead of before it, and at most every

@@ -10,9 +10,13 @@ import {
   type StationState,
 } from '../domain/fax/stationKnowledge.js';
 import { stationStream } from '../domain/streams.js';
-import type { EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
+import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
+import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 const CHECKPOINT = 'station-learning';
+/** Conflicts with another writer of a station stream (an admin, another instance) re-read and try again this often. */
+const CONFLICT_RETRIES = 20;
 type DataOf<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>['data'];
 
 /** The fields of FaxSendAttemptFailed / FaxSent the station lessons read. */
@@ -48,20 +52,35 @@ export async function startStationKnowledge(deps: {
   policy: StationPolicy;
   toE164: (raw: string) => string | undefined;
   logger: Logger;
+  /** Where events it keeps failing on are parked (shared with the other reactors for the admin API). */
+  parked?: ParkedEventLog;
+  retry?: Partial<ReactorRetryPolicy>;
 }): Promise<StationKnowledge> {
   const { eventStore } = deps;
+  const parked = deps.parked ?? createParkedEventLog(eventStore);
+  const retry = deps.retry ? { retry: deps.retry } : {};
   const stations = new Map<string, StationState>();
   // Admin routes wait for their own change to be folded before answering (read-your-writes).
   const waiters = new Set<() => void>();
 
-  const folding = await followUntilCaughtUp(eventStore, {
-    streamPrefixes: ['station-'],
-    handler: (event) => {
-      const station = (event.data as { station: string }).station;
-      stations.set(station, evolveStation(stations.get(station) ?? initialStationState(station), event as unknown as StationEvent));
-      for (const wake of waiters) wake();
-    },
-    onError: (error) => deps.logger.error({ err: error }, 'station knowledge stopped folding'),
+  // Folded from the start on every start: nothing to checkpoint.
+  const folding = await new Promise<Subscription>((resolve, reject) => {
+    const subscribing = startReactorSubscription({
+      name: 'station-knowledge',
+      eventStore,
+      after: 0,
+      streamPrefixes: ['station-'],
+      handle: (event) => {
+        const station = (event.data as { station: string }).station;
+        stations.set(station, evolveStation(stations.get(station) ?? initialStationState(station), event as unknown as StationEvent));
+        for (const wake of waiters) wake();
+      },
+      parked,
+      logger: deps.logger,
+      ...retry,
+      onCaughtUp: () => void subscribing.then(resolve),
+    });
+    subscribing.catch(reject);
   });
 
   /** The far station and what a finished inbound fax, or an outbound attempt, tells about it. */
@@ -111,24 +130,36 @@ export async function startStationKnowledge(deps: {
     if (!learned) return;
     const { station, outcome } = learned;
     const faxId = outcome.faxId;
-    const streamEvents = await eventStore.readStream(stationStream(station));
-    // Idempotent: a replay after a crash finds its own earlier lesson and stops.
-    if (streamEvents.some((item) => (item.data as { faxId?: string }).faxId === faxId)) return;
-    const state = streamEvents.reduce((current, item) => evolveStation(current, item as unknown as StationEvent), initialStationState(station));
-    const lessons = learnFromFax(state, outcome, deps.policy);
-    if (lessons.length === 0) return;
-    await eventStore.append(stationStream(station), lessons, streamEvents.at(-1)?.revision ?? 'no_stream');
-    deps.logger.info({ station, faxId, lessons: lessons.map((lesson) => lesson.type) }, 'learned about a fax station');
+    // The lesson depends on what the stream says: when someone else appended in between, read it again.
+    for (let conflicts = 0; ; conflicts++) {
+      const streamEvents = await eventStore.readStream(stationStream(station));
+      // Idempotent: a replay after a crash finds its own earlier lesson and stops.
+      if (streamEvents.some((item) => (item.data as { faxId?: string }).faxId === faxId)) return;
+      const state = streamEvents.reduce((current, item) => evolveStation(current, item as unknown as StationEvent), initialStationState(station));
+      const lessons = learnFromFax(state, outcome, deps.policy);
+      if (lessons.length === 0) return;
+      try {
+        await eventStore.append(stationStream(station), lessons, streamEvents.at(-1)?.revision ?? 'no_stream');
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || conflicts >= CONFLICT_RETRIES) throw error;
+        deps.logger.info({ station, faxId, conflicts: conflicts + 1 }, 'station stream changed while learning; reading it again');
+        continue;
+      }
+      deps.logger.info({ station, faxId, lessons: lessons.map((lesson) => lesson.type) }, 'learned about a fax station');
+      return;
+    }
   }
 
-  const learning = eventStore.subscribeToAll({
+  const learning = await startReactorSubscription({
+    name: CHECKPOINT,
+    eventStore,
     after: (await eventStore.checkpoints.load(CHECKPOINT)) ?? 0,
     streamPrefixes: ['fax-'],
-    handler: async (event) => {
-      await learn(event);
-      await eventStore.checkpoints.save(CHECKPOINT, event.position);
-    },
-    onError: (error) => deps.logger.error({ err: error }, 'station learning stopped'),
+    handle: learn,
+    settled: (event) => eventStore.checkpoints.save(CHECKPOINT, event.position),
+    parked,
+    logger: deps.logger,
+    ...retry,
   });
 
   return {
@@ -156,11 +187,4 @@ export async function startStationKnowledge(deps: {
       await Promise.all([learning.stop(), folding.stop()]);
     },
   };
-}
-
-/** Subscribes and resolves once the subscription has delivered everything that existed. */
-function followUntilCaughtUp(store: EventStore, options: Parameters<EventStore['subscribeToAll']>[0]): Promise<Subscription> {
-  return new Promise((resolve) => {
-    const subscription: Subscription = store.subscribeToAll({ ...options, onCaughtUp: () => resolve(subscription) });
-  });
 }

@@ -6,6 +6,47 @@ import { createCallAdmission } from './callAdmission.js';
 import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';
 import { installModeslPatches } from './modeslPatches.js';
 
+/** A bound listening socket whose calls wait for `startOutboundSocketServer` to take them. */
+export interface OutboundSocketListener {
+  server: Server;
+  /** Hands over the connections that arrived before the server started, and stops holding new ones. */
+  takeEarly(): Socket[];
+  close(): Promise<void>;
+}
+
+/**
+ * Binds the outbound-socket port before anything else starts, so a busy port ends the start-up
+ * early. Calls that connect before the server starts wait (their sockets are held) rather than
+ * being refused.
+ */
+export async function bindOutboundSocketListener(host: string, port: number): Promise<OutboundSocketListener> {
+  const server = createServer();
+  let early: Socket[] | undefined = [];
+  const hold = (socket: Socket) => early?.push(socket);
+  server.on('connection', hold);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    takeEarly() {
+      server.off('connection', hold);
+      const taken = (early ?? []).filter((socket) => !socket.destroyed);
+      early = undefined;
+      return taken;
+    },
+    async close() {
+      for (const socket of early ?? []) socket.destroy();
+      early = undefined;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 export interface OutboundSocketServer {
   address: AddressInfo;
   /** Refuses new calls (FreeSWITCH then tries the next `socket` host or fails the call) and stops listening. */
@@ -21,8 +62,10 @@ export interface OutboundSocketServer {
  * way keep their latency.
  */
 export async function startOutboundSocketServer(options: {
-  host: string;
-  port: number;
+  /** Where to listen, unless `listener` was bound already (by `bindOutboundSocketListener`: listen first, start later). */
+  host?: string;
+  port?: number;
+  listener?: OutboundSocketListener;
   logger: Logger;
   onCall: (session: InboundCallSession) => void;
   setupConcurrency?: number;
@@ -34,7 +77,8 @@ export async function startOutboundSocketServer(options: {
   installModeslPatches();
   const sockets = new Set<Socket>();
   let accepting = true;
-  const server = createServer();
+  const listener = options.listener ?? (await bindOutboundSocketListener(options.host ?? '127.0.0.1', options.port ?? 0));
+  const server = listener.server;
   // modesl's Server only calls address() and listens for 'connection': it gets admitted sockets.
   const admitted = Object.assign(new EventEmitter(), { address: () => server.address() });
   const admission = createCallAdmission<Socket>({
@@ -43,16 +87,13 @@ export async function startOutboundSocketServer(options: {
     maxLoad: options.admissionMaxLoad ?? 0.85,
     admit: (socket) => admitted.emit('connection', socket),
   });
-  server.on('connection', (socket) => {
+  const accept = (socket: Socket) => {
     if (!accepting) return void socket.destroy();
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     admission.offer(socket);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  };
+  server.on('connection', accept);
 
   const eslServer = new esl.Server({ server: admitted as unknown as Server });
   eslServer.on('connection::open', (connection: Connection) => {
@@ -76,6 +117,9 @@ export async function startOutboundSocketServer(options: {
     // A reset socket must not take the process down (modesl re-emits socket errors as 'error').
     connection.on('error', (error: Error) => options.logger.warn({ err: error }, 'outbound socket error'));
   });
+
+  // Calls that connected while the rest of faxengine started: their turn now that sessions can be set up.
+  for (const socket of listener.takeEarly()) accept(socket);
 
   return {
     address: server.address() as AddressInfo,

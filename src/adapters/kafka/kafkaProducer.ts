@@ -1,6 +1,9 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { BusMessage } from '../../ports/bus.js';
+import { PublishRejectedError, type BusMessage } from '../../ports/bus.js';
+
+/** Broker answers about the messages themselves: sending them again as they are cannot succeed. */
+const refusals = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'INVALID_TIMESTAMP', 'CORRUPT_MESSAGE']);
 
 export interface ResilientProducer {
   send(topic: string, messages: readonly BusMessage[]): Promise<void>;
@@ -57,6 +60,8 @@ export function createResilientProducer(kafka: Kafka, logger: Logger): Resilient
       } catch (error) {
         logger.warn({ err: error, topic }, 'Kafka publish failed; the next publish uses a new producer');
         discard(active);
+        const type = (error as { type?: unknown } | null)?.type;
+        if (typeof type === 'string' && refusals.has(type)) throw new PublishRejectedError(`Kafka refused the messages: ${type}`, { cause: error });
         throw error;
       }
     },
