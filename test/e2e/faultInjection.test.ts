@@ -1,0 +1,238 @@
+import Database from 'better-sqlite3';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSimulator } from '../../src/sim/simulator.js';
+import { basicAuth, ChaosApi } from '../support/chaosApi.js';
+import { deliveredOnce, finalStates, receivedNotLost, type ApiFax, type SubmissionRecord, type Violations } from '../support/chaosInvariants.js';
+import { issueInOrder, planWorkload, UpGate, type PlannedCall, type PlannedSend } from '../support/chaosWorkload.js';
+import { boxPage, makePdf } from '../support/documentFixtures.js';
+import { checkEventStore } from '../support/eventStoreIntegrity.js';
+import { killPhases, killWhen, planKillTargets, type KillCensus } from '../support/killSwitch.js';
+import { compareRebuiltReadModels } from '../support/readModelRebuild.js';
+import { chaosSeed, seededRandom } from '../support/seededRandom.js';
+import { startServe, type ServeProcess } from '../support/serveProcess.js';
+import { recordSimCalls } from '../support/simCallLog.js';
+import { makeTempDir } from '../support/tempDir.js';
+
+const ROUNDS = 3;
+const PER_ROUND = 12;
+const LISTED = 30;
+// Every simulated duration × 0.05: a fine page takes 0.6 s at 14,400 bit/s, a 2-page fax ~1.5 s.
+const TIME_SCALE = 0.05;
+const GATEWAY_IP = '10.1.1.1';
+const adminKey = 'fault-injection-admin-key-0123456789';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+function censusLine(census: KillCensus): string {
+  const phases = killPhases
+    .filter((phase) => census.occupied[phase]?.length)
+    .map((phase) => `${phase}: ${census.occupied[phase]!.length} (${census.occupied[phase]!.slice(0, 2).join('; ')})`);
+  return `kill ${census.round}: aimed at ${census.target.join(' + ')}${census.met ? '' : ' (NOT MET, deadline)'}; occupied ${phases.join(', ') || 'nothing'}`;
+}
+
+describe('fault injection: faxengine SIGKILLed at random moments in three rounds, each way at least 30 faxes', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('ends every fax, loses no received fax, delivers none twice, keeps the event store sound and the read models rebuildable', async () => {
+    const seed = chaosSeed();
+    try {
+      await run(seed);
+    } catch (error) {
+      // Whatever went wrong, the seed to repeat it with goes with it.
+      if (error instanceof Error && !error.message.includes(`FAXENGINE_CHAOS_SEED=${seed}`)) error.message = `FAXENGINE_CHAOS_SEED=${seed}: ${error.message}`;
+      throw error;
+    }
+  }, 300_000);
+
+  async function run(seed: number): Promise<void> {
+    const random = seededRandom(seed);
+    const plan = planWorkload(random, ROUNDS, PER_ROUND);
+    const targets = planKillTargets(random);
+    console.log(`fault injection seed ${seed} (repeat with FAXENGINE_CHAOS_SEED=${seed})`);
+
+    const dir = makeTempDir('chaos');
+    const work = makeTempDir('chaos-rebuild');
+    if (!process.env.FAXENGINE_CHAOS_KEEP) cleanups.push(dir.remove, work.remove);
+    await Promise.all([makePdf(join(work.path, 'one.pdf'), [boxPage(0.3)]), makePdf(join(work.path, 'two.pdf'), [boxPage(0.25), boxPage(0.5)])]);
+    const pdfs = { 1: await readFile(join(work.path, 'one.pdf')), 2: await readFile(join(work.path, 'two.pdf')) };
+
+    // The simulator is FreeSWITCH: it lives in the test process and outlives every faxengine, whose
+    // outbound-socket port stays the same across restarts so calls keep reaching it.
+    const socketPort = await freePort();
+    const stations = Object.fromEntries(plan.sends.map((send) => [send.number, send.station]));
+    const sim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 }, dial: { host: '127.0.0.1', port: socketPort }, timeScale: TIME_SCALE, scenario: { gateways: { carrier1: { ip: GATEWAY_IP } }, stations } });
+    cleanups.push(() => sim.close());
+    const log = recordSimCalls(sim);
+    cleanups.push(() => log.stop());
+    const busyOnce = new Set(plan.sends.filter((send) => send.kind === 'busy once').map((send) => send.number));
+    log.onChange((call, event) => {
+      if (event.name === 'CHANNEL_HANGUP' && call.direction === 'outbound' && call.hangupCause === 'USER_BUSY' && busyOnce.delete(call.number)) sim.setStation(call.number, { ringSeconds: 1 });
+    });
+
+    let server: ServeProcess | undefined;
+    const serve = async () => {
+      server = await startServe({
+        dataDir: dir.path,
+        eslPort: sim.eslAddress.port,
+        socketListen: `127.0.0.1:${socketPort}`,
+        env: {
+          FAXENGINE_ADMIN_API_KEY: adminKey,
+          FAXENGINE_SEND_MAX_ATTEMPTS: '3',
+          FAXENGINE_SEND_BUSY_RETRY_DELAY_MS: '1000',
+          FAXENGINE_SEND_NO_ANSWER_RETRY_DELAY_MS: '1000',
+          FAXENGINE_SEND_FAILURE_RETRY_DELAY_MS: '1000',
+          FAXENGINE_SEND_GATEWAY_COOLDOWN_MS: '1000',
+          FAXENGINE_FAX_DRAIN_TIMEOUT_MS: '10000',
+        },
+      });
+      const child = server.cli.child;
+      cleanups.push(() => child.kill('SIGKILL'));
+      await api.ready();
+    };
+    const api = new ChaosApi(() => server!.http, basicAuth('admin', adminKey));
+    await serve();
+    const user = await api.provision(GATEWAY_IP);
+
+    const gate = new UpGate();
+    const submissions: SubmissionRecord[] = [];
+    let sendsIssued = 0;
+    let callsPlaced = 0;
+    let stopped = false;
+    const submit = (send: PlannedSend) => {
+      const record: SubmissionRecord = { number: send.number, round: send.round };
+      const attempt = submissions.filter((other) => other.number === send.number).length + 1;
+      submissions.push(record);
+      const form = new FormData();
+      form.append('file', new Blob([pdfs[send.pages]], { type: 'application/pdf' }), 'letter.pdf');
+      form.append('to', `+${send.number}`);
+      form.append('from', '5551230000');
+      const headers = { authorization: user, 'idempotency-key': `chaos-${seed}-${send.number}-${attempt}` };
+      fetch(api.url('/v1/faxes'), { method: 'POST', headers, body: form, signal: AbortSignal.timeout(60_000) })
+        .then(async (res) => {
+          if (res.status !== 202) return Object.assign(record, { outcome: 'refused', detail: `${res.status} ${await res.text()}` });
+          const id = ((await res.json()) as { id: string }).id;
+          return Object.assign(record, { outcome: 'accepted', faxId: id });
+        })
+        .catch((error: unknown) => Object.assign(record, { outcome: 'lost', detail: String(error) }));
+    };
+    const place = (call: PlannedCall) => {
+      sim.startInboundCall({ from: call.from, to: '15551230000', gateway: 'carrier1', station: { pages: call.pages } });
+      callsPlaced += 1;
+    };
+    // A client whose POST died with the server looks for its fax after the restart, in the event
+    // store (the read models may not have caught up yet), and submits again only if none was stored.
+    const queuedTo = (number: string) => {
+      const db = new Database(join(dir.path, 'events.sqlite'), { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM events WHERE type = 'FaxQueued' AND json_extract(data, '$.to') = ?").get(`+${number}`) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const resubmitLost = () => {
+      for (const record of submissions.filter((other) => other.outcome === 'lost' && !other.recovered)) {
+        record.recovered = true;
+        if (queuedTo(record.number) === 0) submit(plan.sends.find((send) => send.number === record.number)!);
+      }
+    };
+    const inFlight = () => submissions.filter((record) => record.outcome === undefined).map((record) => `POST to +${record.number}`);
+    gate.open();
+    const workload = Promise.all([issueInOrder(plan.sends, gate, (send) => {
+      sendsIssued += 1;
+      submit(send);
+    }, () => stopped), issueInOrder(plan.calls, gate, place, () => stopped)]);
+    cleanups.push(() => (stopped = true));
+
+    const censuses: KillCensus[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const arm = plan.armAfter[round - 1]!;
+      await until('the round to be under way', () => sendsIssued >= arm.sends && callsPlaced >= arm.calls, 60_000);
+      await sleep(arm.extraMs);
+      const dying = server!;
+      censuses.push(
+        await killWhen({ round, target: targets[round - 1]!, log, submissionsInFlight: inFlight, deadlineMs: 10_000, kill: () => {
+          gate.close();
+          dying.cli.child.kill('SIGKILL');
+        } }),
+      );
+      await dying.cli.exited;
+      await sleep(random.int(0, 1500));
+      await serve();
+      gate.open();
+      resubmitLost();
+    }
+    await workload;
+
+    // Settle: no call left at the simulator, every submission answered, every fax final (retries included).
+    const finalOf = (fax: ApiFax) => fax.ended && (fax.direction === 'outbound' ? ['sent', 'failed', 'cancelled'] : ['received', 'failed', 'interrupted', 'rejected', 'bridged']).includes(fax.status);
+    let faxes: ApiFax[] = [];
+    await until('everything to settle', async () => {
+      faxes = await api.allFaxes();
+      return sim.channels().length === 0 && inFlight().length === 0 && faxes.every(finalOf);
+    }, 90_000);
+    await sleep(1000);
+    faxes = await api.allFaxes();
+
+    const violations: Violations = {};
+    violations['every fax ends in a final state'] = finalStates(faxes, submissions);
+    violations['no received fax whose sender was told success is lost'] = await receivedNotLost(faxes, log, (faxId) => api.documentPages(faxId));
+    const delivery = deliveredOnce(faxes, log, submissions);
+    violations['no fax is delivered twice'] = delivery.duplicates;
+    violations['a fax the API says sent was delivered exactly once'] = delivery.sentNotDelivered;
+    violations['a fax delivered is not reported failed without "maybe sent"'] = delivery.failedButDelivered;
+
+    server!.cli.child.kill('SIGTERM');
+    const exit = await Promise.race([server!.cli.exited, sleep(30_000).then(() => 'timeout' as const)]);
+    violations['faxengine stops cleanly on SIGTERM at the end'] = exit === 0 ? [] : [`exit ${String(exit)}; stderr: ${server!.cli.stderr().slice(-1000)}`];
+    if (exit === 'timeout') server!.cli.child.kill('SIGKILL');
+    await server!.cli.exited;
+
+    const integrity = checkEventStore(join(dir.path, 'events.sqlite'));
+    violations['the event store passes an integrity check'] = [
+      ...integrity.violations,
+      ...integrity.openFaxStreams.map((open) => `${open.stream} has no terminal event (last: ${open.lastType})`),
+    ];
+    violations['a rebuild of the read models equals the live ones'] = await compareRebuiltReadModels(dir.path, join(work.path, 'rebuilt'));
+
+    const outboundCount = faxes.filter((fax) => fax.direction === 'outbound').length;
+    const inboundCount = faxes.filter((fax) => fax.direction === 'inbound').length;
+    const hit = new Set(censuses.flatMap((census) => killPhases.filter((phase) => census.occupied[phase]?.length)));
+    violations['the test itself: ≥ 30 faxes each way, kills covering every phase'] = [
+      ...(outboundCount < 30 ? [`only ${outboundCount} outbound faxes`] : []),
+      ...(inboundCount < 30 ? [`only ${inboundCount} inbound faxes`] : []),
+      ...killPhases.filter((phase) => !hit.has(phase)).map((phase) => `no kill landed while something was in phase "${phase}"`),
+    ];
+
+    const failed = Object.entries(violations).filter(([, list]) => list.length > 0);
+    const report = [
+      `fault injection seed ${seed} (repeat with FAXENGINE_CHAOS_SEED=${seed}; keep the data dir with FAXENGINE_CHAOS_KEEP=1: ${dir.path})`,
+      `${outboundCount} outbound and ${inboundCount} inbound faxes; ${integrity.events} events in ${integrity.faxStreams} fax streams`,
+      ...censuses.map(censusLine),
+      ...failed.map(([name, list]) => `✗ ${name} (${list.length}):\n    ${[...list.slice(0, LISTED), ...(list.length > LISTED ? [`… and ${list.length - LISTED} more`] : [])].join('\n    ')}`),
+    ].join('\n');
+    console.log(report);
+    expect(failed.map(([name]) => name), report).toEqual([]);
+  }
+});
