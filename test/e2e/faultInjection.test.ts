@@ -8,6 +8,7 @@ import { basicAuth, ChaosApi } from '../support/chaosApi.js';
 import { deliveredOnce, finalStates, receivedNotLost, type ApiFax, type SubmissionRecord, type Violations } from '../support/chaosInvariants.js';
 import { issueInOrder, planWorkload, UpGate, type PlannedCall, type PlannedSend } from '../support/chaosWorkload.js';
 import { boxPage, makePdf } from '../support/documentFixtures.js';
+import { makeFaxTiff } from '../support/faxFixtures.js';
 import { checkEventStore } from '../support/eventStoreIntegrity.js';
 import { killPhases, killWhen, planKillTargets, type KillCensus } from '../support/killSwitch.js';
 import { compareRebuiltReadModels } from '../support/readModelRebuild.js';
@@ -46,7 +47,8 @@ function censusLine(census: KillCensus): string {
   const phases = killPhases
     .filter((phase) => census.occupied[phase]?.length)
     .map((phase) => `${phase}: ${census.occupied[phase]!.length} (${census.occupied[phase]!.slice(0, 2).join('; ')})`);
-  return `kill ${census.round}: aimed at ${census.target.join(' + ')}${census.met ? '' : ' (NOT MET, deadline)'}; occupied ${phases.join(', ') || 'nothing'}`;
+  const met = { both: '', first: ` (only ${census.target[0]} met)`, none: ' (NOT MET, deadline)' }[census.met];
+  return `kill ${census.round}: aimed at ${census.target.join(' + ')}${met}; occupied ${phases.join(', ') || 'nothing'}`;
 }
 
 describe('fault injection: faxengine SIGKILLed at random moments in three rounds, each way at least 30 faxes', () => {
@@ -75,8 +77,13 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
     const dir = makeTempDir('chaos');
     const work = makeTempDir('chaos-rebuild');
     if (!process.env.FAXENGINE_CHAOS_KEEP) cleanups.push(dir.remove, work.remove);
-    await Promise.all([makePdf(join(work.path, 'one.pdf'), [boxPage(0.3)]), makePdf(join(work.path, 'two.pdf'), [boxPage(0.25), boxPage(0.5)])]);
-    const pdfs = { 1: await readFile(join(work.path, 'one.pdf')), 2: await readFile(join(work.path, 'two.pdf')) };
+    await Promise.all([
+      makePdf(join(work.path, '1.pdf'), [boxPage(0.3)]),
+      makePdf(join(work.path, '2.pdf'), [boxPage(0.25), boxPage(0.5)]),
+      makeFaxTiff(join(work.path, '1.tiff'), 1),
+      makeFaxTiff(join(work.path, '2.tiff'), 2),
+    ]);
+    const documents = new Map(await Promise.all(['1.pdf', '2.pdf', '1.tiff', '2.tiff'].map(async (name) => [name, await readFile(join(work.path, name))] as const)));
 
     // The simulator is FreeSWITCH: it lives in the test process and outlives every faxengine, whose
     // outbound-socket port stays the same across restarts so calls keep reaching it.
@@ -125,7 +132,8 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       const attempt = submissions.filter((other) => other.number === send.number).length + 1;
       submissions.push(record);
       const form = new FormData();
-      form.append('file', new Blob([pdfs[send.pages]], { type: 'application/pdf' }), 'letter.pdf');
+      const name = `${send.pages}.${send.format}`;
+      form.append('file', new Blob([documents.get(name)!], { type: send.format === 'pdf' ? 'application/pdf' : 'image/tiff' }), name);
       form.append('to', `+${send.number}`);
       form.append('from', '5551230000');
       const headers = { authorization: user, 'idempotency-key': `chaos-${seed}-${send.number}-${attempt}` };
@@ -158,7 +166,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       }
     };
     const inFlight = () => submissions.filter((record) => record.outcome === undefined).map((record) => `POST to +${record.number}`);
-    gate.open();
+    gate.open(1);
     const workload = Promise.all([issueInOrder(plan.sends, gate, (send) => {
       sendsIssued += 1;
       submit(send);
@@ -166,10 +174,14 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
     cleanups.push(() => (stopped = true));
 
     const censuses: KillCensus[] = [];
+    const began = Date.now();
+    const timeline: string[] = [];
+    const note = (what: string) => timeline.push(`+${((Date.now() - began) / 1000).toFixed(1)} s ${what} (${sendsIssued} sends, ${callsPlaced} calls issued)`);
     for (let round = 1; round <= ROUNDS; round++) {
       const arm = plan.armAfter[round - 1]!;
       await until('the round to be under way', () => sendsIssued >= arm.sends && callsPlaced >= arm.calls, 60_000);
       await sleep(arm.extraMs);
+      note(`kill ${round} armed`);
       const dying = server!;
       censuses.push(
         await killWhen({ round, target: targets[round - 1]!, log, submissionsInFlight: inFlight, deadlineMs: 10_000, kill: () => {
@@ -178,9 +190,11 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
         } }),
       );
       await dying.cli.exited;
+      note(`kill ${round} done`);
       await sleep(random.int(0, 1500));
       await serve();
-      gate.open();
+      gate.open(round + 1);
+      note(`restarted after kill ${round}`);
       resubmitLost();
     }
     await workload;
@@ -230,6 +244,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       `fault injection seed ${seed} (repeat with FAXENGINE_CHAOS_SEED=${seed}; keep the data dir with FAXENGINE_CHAOS_KEEP=1: ${dir.path})`,
       `${outboundCount} outbound and ${inboundCount} inbound faxes; ${integrity.events} events in ${integrity.faxStreams} fax streams`,
       ...censuses.map(censusLine),
+      ...timeline,
       ...failed.map(([name, list]) => `✗ ${name} (${list.length}):\n    ${[...list.slice(0, LISTED), ...(list.length > LISTED ? [`… and ${list.length - LISTED} more`] : [])].join('\n    ')}`),
     ].join('\n');
     console.log(report);

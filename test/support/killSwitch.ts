@@ -8,24 +8,29 @@ export const killPhases: readonly KillPhase[] = ['submission', 'dialling', 'ring
 export interface KillCensus {
   round: number;
   target: KillPhase[];
-  /** The target phases were all occupied at the kill (else the deadline fired). */
-  met: boolean;
+  /** Which target phases were occupied at the kill: both, the first (after half the deadline), or none (deadline). */
+  met: 'both' | 'first' | 'none';
   at: number;
   occupied: Partial<Record<KillPhase, string[]>>;
 }
 
+// From the phase that comes up least to the one that is nearly always there.
+const rarity: readonly KillPhase[] = ['dialling', 'after hang-up', 'submission', 'ringing', 'in call', 'receiving'];
+
 /**
  * Three rounds, two target phases each, so that every phase is aimed at once. The two phases that
- * last only a moment (dialling, just hung up) each go with one that lasts, so both can hold at once.
+ * last only a moment (dialling, just hung up) each go with one that lasts, so both can hold at once;
+ * each pair names its rarer phase first (the one a kill falls back to).
  */
 export function planKillTargets(random: SeededRandom): KillPhase[][] {
   const brief = random.shuffle<KillPhase>(['dialling', 'after hang-up']);
   const lasting = random.shuffle<KillPhase>(['submission', 'ringing', 'in call', 'receiving']);
-  return random.shuffle([
+  const pairs = [
     [brief[0]!, lasting[0]!],
     [brief[1]!, lasting[1]!],
     [lasting[2]!, lasting[3]!],
-  ]);
+  ];
+  return random.shuffle(pairs.map((pair) => [...pair].sort((a, b) => rarity.indexOf(a) - rarity.indexOf(b))));
 }
 
 export function occupiedPhases(log: SimCallLog, submissionsInFlight: () => string[]): Partial<Record<KillPhase, string[]>> {
@@ -40,8 +45,8 @@ export function occupiedPhases(log: SimCallLog, submissionsInFlight: () => strin
 
 /**
  * SIGKILLs at the first moment every target phase is occupied: checked synchronously on each
- * simulator event (so a kill can land right at a dial or a hang-up) and every 10 ms. After
- * `deadlineMs` it kills anyway and says the target was not met.
+ * simulator event (so a kill can land right at a dial or a hang-up) and every 10 ms. After half of
+ * `deadlineMs` the first target phase alone is enough; after `deadlineMs` it kills anyway.
  */
 export function killWhen(options: {
   round: number;
@@ -53,20 +58,23 @@ export function killWhen(options: {
 }): Promise<KillCensus> {
   return new Promise((resolve) => {
     let done = false;
-    const fire = (met: boolean) => {
+    const armed = Date.now();
+    const fire = (deadlinePassed: boolean) => {
       if (done) return;
       const occupied = occupiedPhases(options.log, options.submissionsInFlight);
-      if (met && !options.target.every((phase) => (occupied[phase]?.length ?? 0) > 0)) return;
+      const holds = (phase: KillPhase | undefined) => phase !== undefined && (occupied[phase]?.length ?? 0) > 0;
+      const met = options.target.every(holds) ? 'both' : holds(options.target[0]) && Date.now() - armed >= options.deadlineMs / 2 ? 'first' : 'none';
+      if (met === 'none' && !deadlinePassed) return;
       done = true;
       options.kill();
       stopListening();
       clearInterval(poll);
-      clearTimeout(deadline);
+      clearTimeout(timer);
       resolve({ round: options.round, target: options.target, met, at: Date.now(), occupied });
     };
-    const stopListening = options.log.onChange(() => fire(true));
-    const poll = setInterval(() => fire(true), 10);
-    const deadline = setTimeout(() => fire(false), options.deadlineMs);
-    fire(true);
+    const stopListening = options.log.onChange(() => fire(false));
+    const poll = setInterval(() => fire(false), 10);
+    const timer = setTimeout(() => fire(true), options.deadlineMs);
+    fire(false);
   });
 }

@@ -13,17 +13,14 @@ function dump(dataDir: string): ReadStoreDump {
   }
 }
 
-/** The first place two JSON documents differ, as `path: live → rebuilt`. */
-function firstDifference(live: unknown, rebuilt: unknown, path = ''): string {
-  if (JSON.stringify(live) === JSON.stringify(rebuilt)) return '';
+/** Every place two JSON documents differ: the path and both values. */
+function differences(live: unknown, rebuilt: unknown, path = ''): Array<{ path: string; live: unknown; rebuilt: unknown }> {
+  if (JSON.stringify(live) === JSON.stringify(rebuilt)) return [];
   if (live && rebuilt && typeof live === 'object' && typeof rebuilt === 'object' && !Array.isArray(live) && !Array.isArray(rebuilt)) {
     const keys = new Set([...Object.keys(live), ...Object.keys(rebuilt)]);
-    for (const key of keys) {
-      const found = firstDifference((live as Record<string, unknown>)[key], (rebuilt as Record<string, unknown>)[key], `${path}.${key}`);
-      if (found) return found;
-    }
+    return [...keys].flatMap((key) => differences((live as Record<string, unknown>)[key], (rebuilt as Record<string, unknown>)[key], `${path}.${key}`));
   }
-  return `${path || '(document)'}: ${JSON.stringify(live)} → ${JSON.stringify(rebuilt)}`;
+  return [{ path: path || '(document)', live, rebuilt }];
 }
 
 /**
@@ -44,17 +41,26 @@ export async function compareRebuiltReadModels(dataDir: string, workDir: string,
 
   const live = dump(dataDir);
   const rebuilt = dump(workDir);
-  const differences: string[] = [];
+  const found: string[] = [];
   const key = (doc: ReadStoreDump['documents'][number]) => `${doc.projection}/${doc.collection}/${doc.key}`;
   const rebuiltDocs = new Map(rebuilt.documents.map((doc) => [key(doc), doc.doc]));
   const liveDocs = new Map(live.documents.map((doc) => [key(doc), doc.doc]));
+  // Documents that differ in the same fields are one finding: counted, with the first as example.
+  const groups = new Map<string, { count: number; example: string }>();
   for (const [name, doc] of liveDocs) {
     const other = rebuiltDocs.get(name);
-    if (other === undefined) differences.push(`read model ${name}: live only (not rebuilt)`);
-    else if (other !== doc) differences.push(`read model ${name}: ${firstDifference(JSON.parse(doc), JSON.parse(other))}`);
+    if (other === undefined) found.push(`read model ${name}: live only (not rebuilt)`);
+    if (other === undefined || other === doc) continue;
+    const diff = differences(JSON.parse(doc), JSON.parse(other));
+    const collection = name.split('/').slice(0, 2).join('/');
+    const group = `${collection} differing in ${diff.map((item) => item.path).join(', ')}`;
+    const example = `${name}: ${diff.map((item) => `${item.path} live ${JSON.stringify(item.live)} → rebuilt ${JSON.stringify(item.rebuilt)}`).join('; ')}`;
+    const known = groups.get(group);
+    groups.set(group, { count: (known?.count ?? 0) + 1, example: known?.example ?? example });
   }
-  for (const name of rebuiltDocs.keys()) if (!liveDocs.has(name)) differences.push(`read model ${name}: rebuilt only (missing live)`);
+  for (const [group, { count, example }] of groups) found.push(`${count} document(s) of ${group}, e.g. ${example}`);
+  for (const name of rebuiltDocs.keys()) if (!liveDocs.has(name)) found.push(`read model ${name}: rebuilt only (missing live)`);
   const checkpoints = (value: ReadStoreDump) => JSON.stringify(value.checkpoints);
-  if (checkpoints(live) !== checkpoints(rebuilt)) differences.push(`checkpoints: live ${checkpoints(live)} → rebuilt ${checkpoints(rebuilt)}`);
-  return differences;
+  if (checkpoints(live) !== checkpoints(rebuilt)) found.push(`checkpoints: live ${checkpoints(live)} → rebuilt ${checkpoints(rebuilt)}`);
+  return found;
 }
