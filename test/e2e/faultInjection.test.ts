@@ -1,11 +1,11 @@
-import Database from 'better-sqlite3';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/sim/simulator.js';
 import { basicAuth, ChaosApi } from '../support/chaosApi.js';
-import { deliveredOnce, finalStates, receivedNotLost, type ApiFax, type SubmissionRecord, type Violations } from '../support/chaosInvariants.js';
+import { deliveredOnce, finalStates, isFinal, receivedNotLost, type ApiFax, type Violations } from '../support/chaosInvariants.js';
+import { ChaosSubmitter } from '../support/chaosSubmitter.js';
 import { issueInOrder, planWorkload, UpGate, type PlannedCall, type PlannedSend } from '../support/chaosWorkload.js';
 import { boxPage, makePdf } from '../support/documentFixtures.js';
 import { makeFaxTiff } from '../support/faxFixtures.js';
@@ -20,6 +20,8 @@ import { makeTempDir } from '../support/tempDir.js';
 const ROUNDS = 3;
 const PER_ROUND = 12;
 const LISTED = 30;
+// How long a kill waits for its target phases (half of it for both, then for the first alone).
+const KILL_DEADLINE_MS = 10_000;
 // Every simulated duration × 0.05: a fine page takes 0.6 s at 14,400 bit/s, a 2-page fax ~1.5 s.
 const TIME_SCALE = 0.05;
 const GATEWAY_IP = '10.1.1.1';
@@ -34,7 +36,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) return false;
@@ -123,54 +125,20 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
     const user = await api.provision(GATEWAY_IP);
 
     const gate = new UpGate();
-    const submissions: SubmissionRecord[] = [];
+    const submitter = new ChaosSubmitter({ url: () => api.url('/v1/faxes'), authorization: () => user, documents, dataDir: dir.path, seed });
     let sendsIssued = 0;
     let callsPlaced = 0;
     let stopped = false;
     const submit = (send: PlannedSend) => {
-      const record: SubmissionRecord = { number: send.number, round: send.round };
-      const attempt = submissions.filter((other) => other.number === send.number).length + 1;
-      submissions.push(record);
-      const form = new FormData();
-      const name = `${send.pages}.${send.format}`;
-      form.append('file', new Blob([documents.get(name)!], { type: send.format === 'pdf' ? 'application/pdf' : 'image/tiff' }), name);
-      form.append('to', `+${send.number}`);
-      form.append('from', '5551230000');
-      const headers = { authorization: user, 'idempotency-key': `chaos-${seed}-${send.number}-${attempt}` };
-      fetch(api.url('/v1/faxes'), { method: 'POST', headers, body: form, signal: AbortSignal.timeout(60_000) })
-        .then(async (res) => {
-          if (res.status !== 202) return Object.assign(record, { outcome: 'refused', detail: `${res.status} ${await res.text()}` });
-          const id = ((await res.json()) as { id: string }).id;
-          return Object.assign(record, { outcome: 'accepted', faxId: id });
-        })
-        .catch((error: unknown) => Object.assign(record, { outcome: 'lost', detail: String(error) }));
+      sendsIssued += 1;
+      submitter.submit(send);
     };
     const place = (call: PlannedCall) => {
       sim.startInboundCall({ from: call.from, to: '15551230000', gateway: 'carrier1', station: { pages: call.pages } });
       callsPlaced += 1;
     };
-    // A client whose POST died with the server looks for its fax after the restart, in the event
-    // store (the read models may not have caught up yet), and submits again only if none was stored.
-    const queuedTo = (number: string) => {
-      const db = new Database(join(dir.path, 'events.sqlite'), { readonly: true });
-      try {
-        return (db.prepare("SELECT count(*) AS n FROM events WHERE type = 'FaxQueued' AND json_extract(data, '$.to') = ?").get(`+${number}`) as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
-    const resubmitLost = () => {
-      for (const record of submissions.filter((other) => other.outcome === 'lost' && !other.recovered)) {
-        record.recovered = true;
-        if (queuedTo(record.number) === 0) submit(plan.sends.find((send) => send.number === record.number)!);
-      }
-    };
-    const inFlight = () => submissions.filter((record) => record.outcome === undefined).map((record) => `POST to +${record.number}`);
     gate.open(1);
-    const workload = Promise.all([issueInOrder(plan.sends, gate, (send) => {
-      sendsIssued += 1;
-      submit(send);
-    }, () => stopped), issueInOrder(plan.calls, gate, place, () => stopped)]);
+    const workload = Promise.all([issueInOrder(plan.sends, gate, submit, () => stopped), issueInOrder(plan.calls, gate, place, () => stopped)]);
     cleanups.push(() => (stopped = true));
 
     const censuses: KillCensus[] = [];
@@ -179,12 +147,12 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
     const note = (what: string) => timeline.push(`+${((Date.now() - began) / 1000).toFixed(1)} s ${what} (${sendsIssued} sends, ${callsPlaced} calls issued)`);
     for (let round = 1; round <= ROUNDS; round++) {
       const arm = plan.armAfter[round - 1]!;
-      await until('the round to be under way', () => sendsIssued >= arm.sends && callsPlaced >= arm.calls, 60_000);
+      await until(() => sendsIssued >= arm.sends && callsPlaced >= arm.calls, 60_000);
       await sleep(arm.extraMs);
       note(`kill ${round} armed`);
       const dying = server!;
       censuses.push(
-        await killWhen({ round, target: targets[round - 1]!, log, submissionsInFlight: inFlight, deadlineMs: 10_000, kill: () => {
+        await killWhen({ round, target: targets[round - 1]!, log, submissionsInFlight: () => submitter.inFlight(), deadlineMs: KILL_DEADLINE_MS, kill: () => {
           gate.close();
           dying.cli.child.kill('SIGKILL');
         } }),
@@ -195,24 +163,24 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       await serve();
       gate.open(round + 1);
       note(`restarted after kill ${round}`);
-      resubmitLost();
+      submitter.resubmitLost(plan.sends);
     }
     await workload;
 
     // Settle: no call left at the simulator, every submission answered, every fax final (retries included).
-    const finalOf = (fax: ApiFax) => fax.ended && (fax.direction === 'outbound' ? ['sent', 'failed', 'cancelled'] : ['received', 'failed', 'interrupted', 'rejected', 'bridged']).includes(fax.status);
     let faxes: ApiFax[] = [];
-    await until('everything to settle', async () => {
+    const settled = await until(async () => {
       faxes = await api.allFaxes();
-      return sim.channels().length === 0 && inFlight().length === 0 && faxes.every(finalOf);
+      return sim.channels().length === 0 && submitter.inFlight().length === 0 && faxes.every(isFinal);
     }, 90_000);
+    note(settled ? 'settled' : 'NOT settled after 90 s');
     await sleep(1000);
     faxes = await api.allFaxes();
 
     const violations: Violations = {};
-    violations['every fax ends in a final state'] = finalStates(faxes, submissions);
+    violations['every fax ends in a final state'] = finalStates(faxes, submitter.records);
     violations['no received fax whose sender was told success is lost'] = await receivedNotLost(faxes, log, (faxId) => api.documentPages(faxId));
-    const delivery = deliveredOnce(faxes, log, submissions);
+    const delivery = deliveredOnce(faxes, log, submitter.records);
     violations['no fax is delivered twice'] = delivery.duplicates;
     violations['a fax the API says sent was delivered exactly once'] = delivery.sentNotDelivered;
     violations['a fax delivered is not reported failed without "maybe sent"'] = delivery.failedButDelivered;
@@ -233,7 +201,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
     const outboundCount = faxes.filter((fax) => fax.direction === 'outbound').length;
     const inboundCount = faxes.filter((fax) => fax.direction === 'inbound').length;
     const hit = new Set(censuses.flatMap((census) => killPhases.filter((phase) => census.occupied[phase]?.length)));
-    violations['the test itself: ≥ 30 faxes each way, kills covering every phase'] = [
+    violations['the run itself: ≥ 30 faxes each way, a kill landing in every phase'] = [
       ...(outboundCount < 30 ? [`only ${outboundCount} outbound faxes`] : []),
       ...(inboundCount < 30 ? [`only ${inboundCount} inbound faxes`] : []),
       ...killPhases.filter((phase) => !hit.has(phase)).map((phase) => `no kill landed while something was in phase "${phase}"`),

@@ -30,16 +30,16 @@ export type Violations = Record<string, string[]>;
 
 const finalOutbound = new Set(['sent', 'failed', 'cancelled']);
 const finalInbound = new Set(['received', 'failed', 'interrupted', 'rejected', 'bridged']);
+
+/** The call is over and the fax's status is one it never leaves. */
+export const isFinal = (fax: ApiFax): boolean => fax.ended && (fax.direction === 'outbound' ? finalOutbound : finalInbound).has(fax.status);
 const digits = (number: string) => number.replace(/^\+/, '');
 const describe = (fax: ApiFax) => `${fax.direction} fax ${fax.faxId} (${fax.from} → ${fax.to}, call ${fax.callUuid || '-'})`;
 
 /** Every fax the API knows has reached a final state, and every accepted submission is one of them. */
 export function finalStates(faxes: readonly ApiFax[], submissions: readonly SubmissionRecord[]): string[] {
   const out: string[] = [];
-  for (const fax of faxes) {
-    const final = fax.direction === 'outbound' ? finalOutbound : finalInbound;
-    if (!fax.ended || !final.has(fax.status)) out.push(`${describe(fax)}: status ${fax.status}, ended ${fax.ended}`);
-  }
+  for (const fax of faxes) if (!isFinal(fax)) out.push(`${describe(fax)}: status ${fax.status}, ended ${fax.ended}`);
   const known = new Set(faxes.map((fax) => fax.faxId));
   for (const submission of submissions) {
     if (submission.outcome === 'accepted' && !known.has(submission.faxId!)) out.push(`submission to +${submission.number} was accepted as fax ${submission.faxId} but the API does not list it`);
