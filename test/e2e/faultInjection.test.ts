@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -197,6 +198,9 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       ...integrity.openFaxStreams.map((open) => `${open.stream} has no terminal event (last: ${open.lastType})`),
     ];
     violations['a rebuild of the read models equals the live ones'] = await compareRebuiltReadModels(dir.path, join(work.path, 'rebuilt'));
+    // Issue #15 (9): once a received fax is stored (or given up), its spool TIFF must go.
+    const spool = join(dir.path, 'spool');
+    violations['the spool keeps no received TIFF once the faxes ended'] = existsSync(spool) ? readdirSync(spool).map((file) => `spool/${file} left behind`) : [];
 
     const outboundCount = faxes.filter((fax) => fax.direction === 'outbound').length;
     const inboundCount = faxes.filter((fax) => fax.direction === 'inbound').length;
