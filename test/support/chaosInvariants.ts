@@ -11,7 +11,7 @@ export interface ApiFax {
   to: string;
   pages: number;
   documentId: string | null;
-  outbound?: { attempts: number; maybeSent: boolean };
+  outbound?: { attempts: number; maybeSent: boolean; attemptLog?: Array<{ attempt: number; outcome: string }> };
 }
 
 /** One `POST /v1/faxes` as the client saw it. */
@@ -84,8 +84,10 @@ export function deliveredOnce(faxes: readonly ApiFax[], log: SimCallLog, submiss
   const duplicates: string[] = [];
   const sentNotDelivered: string[] = [];
   const failedButDelivered: string[] = [];
+  // What faxengine believes of each attempt says why it dialled again.
+  const account = (fax: ApiFax) => `${fax.faxId}: ${fax.status}${fax.outbound?.maybeSent ? ' (maybe sent)' : ''}; attempts ${(fax.outbound?.attemptLog ?? []).map((entry) => `${entry.attempt} ${entry.outcome}`).join(', ') || 'none failed'}`;
   for (const [number, calls] of deliveries) {
-    if (calls.length > 1) duplicates.push(`+${number} (fax ${(byNumber.get(number) ?? []).map((fax) => fax.faxId).join(', ') || 'unknown'}) received the fax ${calls.length} times, calls ${calls.join(', ')}`);
+    if (calls.length > 1) duplicates.push(`+${number} received the fax ${calls.length} times, calls ${calls.join(', ')} (fax ${(byNumber.get(number) ?? []).map(account).join(' | ') || 'unknown'})`);
   }
   for (const [number, list] of byNumber) {
     if (list.length > 1) duplicates.push(`+${number}: one submission became ${list.length} faxes (${list.map((fax) => fax.faxId).join(', ')})`);

@@ -55,7 +55,7 @@ describe('the simulator call log of the fault-injection test', () => {
     await until(() => log.successes('tx').length === 2);
     client.end();
     const twice = deliveredOnce([fax({})], log, submitted);
-    expect(twice.duplicates).toEqual([expect.stringMatching(/^\+15550001111 \(fax fax-1\) received the fax 2 times/)]);
+    expect(twice.duplicates).toEqual([expect.stringMatching(/^\+15550001111 received the fax 2 times, calls .* \(fax fax-1: sent; attempts none failed\)$/)]);
     expect(twice.sentNotDelivered).toEqual([expect.stringContaining('the simulator saw 2 deliveries')]);
   });
 
