@@ -17,7 +17,11 @@ export interface EventStoreIntegrity {
 // Events another component may append to a fax's stream after the fax's own last word.
 const notification = /^Notification[A-Z][A-Za-z]*$/;
 const afterOutboundEnd = (type: string) => notification.test(type);
-const afterInboundEnd = (type: string) => notification.test(type) || type === 'FaxRelayed';
+const afterInboundEnd = (type: string) => notification.test(type) || type === 'FaxRelayed' || type === 'FaxRouted';
+// A fax is routed (its deliveries planned) and relayed once, or its recipients hear of it twice.
+const once = new Set(['FaxRouted', 'FaxRelayed']);
+// What ends an attempt's call, as far as the stream tells: before another attempt may start.
+const attemptEnds = new Set(['FaxSendAttemptFailed', 'FaxSendAttemptInterrupted', 'FaxSent', 'FaxFailed', 'FaxCancelled']);
 
 const outboundTerminal = new Set(['FaxSent', 'FaxFailed', 'FaxCancelled']);
 const inboundOutcomes = new Set(['FaxCallRejected', 'FaxReceived', 'FaxReceiveFailed', 'FaxReceiveInterrupted', 'FaxBridged']);
@@ -36,14 +40,17 @@ interface FaxState {
   ended: string | undefined;
   outcome: string | undefined;
   attempts: number;
+  attemptOpen: boolean;
+  seen: Set<string>;
   lastType: string;
 }
 
 /**
  * Checks the SQLite event store file of a stopped faxengine: SQLite's own integrity check, then the
  * store's rules (positions strictly increasing, each stream's revisions 0..n-1 in append order,
- * readable data) and the fax streams' grammar (first event, one outcome, nothing but notifications
- * after the terminal event, attempts numbered 1, 2, 3…).
+ * readable data) and the fax streams' grammar (first event, one outcome, nothing but notifications,
+ * routing and relaying after the terminal event, each of those two once, attempts numbered 1, 2,
+ * 3… and each ended before the next starts).
  */
 export function checkEventStore(path: string): EventStoreIntegrity {
   const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -86,11 +93,13 @@ function checkFaxEvent(faxes: Map<string, FaxState>, row: Row, data: Record<stri
   if (!fax) {
     const direction = row.type === 'FaxQueued' ? 'outbound' : row.type === 'FaxCallOffered' ? 'inbound' : 'unknown';
     if (direction === 'unknown') violations.push(`${at}: a fax stream must start with FaxQueued or FaxCallOffered`);
-    fax = { direction, ended: undefined, outcome: undefined, attempts: 0, lastType: row.type };
+    fax = { direction, ended: undefined, outcome: undefined, attempts: 0, attemptOpen: false, seen: new Set(), lastType: row.type };
     faxes.set(row.stream, fax);
   } else if (row.type === 'FaxQueued' || row.type === 'FaxCallOffered') {
     violations.push(`${at}: ${row.type} again after the stream began`);
   }
+  if (once.has(row.type) && fax.seen.has(row.type)) violations.push(`${at}: ${row.type} a second time`);
+  fax.seen.add(row.type);
   fax.lastType = row.type;
   if (fax.ended !== undefined) {
     const allowed = fax.direction === 'outbound' ? afterOutboundEnd(row.type) : afterInboundEnd(row.type);
@@ -99,9 +108,12 @@ function checkFaxEvent(faxes: Map<string, FaxState>, row: Row, data: Record<stri
   }
   if (fax.direction === 'outbound') {
     if (row.type === 'FaxSendAttemptStarted') {
+      if (fax.attemptOpen) violations.push(`${at}: attempt ${String(data.attempt)} started while attempt ${fax.attempts} never ended`);
       fax.attempts += 1;
+      fax.attemptOpen = true;
       if (data.attempt !== fax.attempts) violations.push(`${at}: attempt ${String(data.attempt)} where ${fax.attempts} was due`);
     }
+    if (attemptEnds.has(row.type)) fax.attemptOpen = false;
     if (outboundTerminal.has(row.type)) fax.ended = row.type;
     return;
   }

@@ -13,7 +13,7 @@ describe('event store integrity check (fault-injection test)', () => {
   });
   afterEach(() => dir.remove());
 
-  it('passes a sound store: faxes each way, notifications after the end, other streams', async () => {
+  it('passes a sound store: faxes each way, notifications and a late routing after the end, other streams', async () => {
     const path = join(dir.path, 'sound.sqlite');
     const store = createSqliteEventStore({ path });
     const ev = (type: string, data: object = {}) => ({ type, data });
@@ -21,9 +21,10 @@ describe('event store integrity check (fault-injection test)', () => {
     await store.append('fax-in', [ev('FaxCallOffered'), ev('FaxCallAnswered'), ev('FaxReceived'), ev('FaxRouted')]);
     await store.append('fax-out', [ev('FaxSendAttemptStarted', { attempt: 2 }), ev('FaxSent'), ev('NotificationSent')]);
     await store.append('fax-in', [ev('FaxCallEnded'), ev('FaxRelayed'), ev('NotificationDeadLettered')]);
+    await store.append('fax-late', [ev('FaxCallOffered'), ev('FaxCallAnswered'), ev('FaxReceiveInterrupted'), ev('FaxCallEnded'), ev('FaxRouted')]);
     await store.append('tenant-1', [ev('TenantCreated')]);
     await store.close();
-    expect(checkEventStore(path)).toEqual({ violations: [], events: 16, faxStreams: 2, openFaxStreams: [] });
+    expect(checkEventStore(path)).toEqual({ violations: [], events: 21, faxStreams: 3, openFaxStreams: [] });
   });
 
   it('names gaps, a wrong first event, events after the end, attempts out of order, a second outcome and open faxes', async () => {
@@ -41,13 +42,17 @@ describe('event store integrity check (fault-injection test)', () => {
     row('fax-after', 2, 'FaxSendAttemptStarted', '{"attempt":1}');
     row('fax-attempts', 0, 'FaxQueued');
     row('fax-attempts', 1, 'FaxSendAttemptStarted', '{"attempt":1}');
-    row('fax-attempts', 2, 'FaxSendAttemptStarted', '{"attempt":1}');
-    row('fax-attempts', 3, 'FaxFailed');
+    row('fax-attempts', 2, 'FaxSendAttemptFailed');
+    row('fax-attempts', 3, 'FaxSendAttemptStarted', '{"attempt":1}');
+    row('fax-attempts', 4, 'FaxSendAttemptStarted', '{"attempt":3}');
+    row('fax-attempts', 5, 'FaxFailed');
     row('fax-twice', 0, 'FaxCallOffered');
     row('fax-twice', 1, 'FaxReceived');
     row('fax-twice', 2, 'FaxReceiveInterrupted');
-    row('fax-twice', 3, 'FaxCallEnded');
-    row('fax-twice', 4, 'FaxCallOffered');
+    row('fax-twice', 3, 'FaxRouted');
+    row('fax-twice', 4, 'FaxCallEnded');
+    row('fax-twice', 5, 'FaxRouted');
+    row('fax-twice', 6, 'FaxCallOffered');
     row('fax-open', 0, 'FaxCallOffered');
     row('fax-open', 1, 'FaxCallAnswered');
     db.close();
@@ -57,10 +62,12 @@ describe('event store integrity check (fault-injection test)', () => {
       'fax-gap@2 (position 2, FaxFailed): revision 2 where 1 was due (gap or reorder)',
       'fax-first@0 (position 3, FaxCallAnswered): a fax stream must start with FaxQueued or FaxCallOffered',
       'fax-after@2 (position 6, FaxSendAttemptStarted): after the terminal FaxSent',
-      'fax-attempts@2 (position 9, FaxSendAttemptStarted): attempt 1 where 2 was due',
-      'fax-twice@2 (position 13, FaxReceiveInterrupted): a second outcome after FaxReceived',
-      'fax-twice@4 (position 15, FaxCallOffered): FaxCallOffered again after the stream began',
-      'fax-twice@4 (position 15, FaxCallOffered): after the terminal FaxCallEnded',
+      'fax-attempts@3 (position 10, FaxSendAttemptStarted): attempt 1 where 2 was due',
+      'fax-attempts@4 (position 11, FaxSendAttemptStarted): attempt 3 started while attempt 2 never ended',
+      'fax-twice@2 (position 15, FaxReceiveInterrupted): a second outcome after FaxReceived',
+      'fax-twice@5 (position 18, FaxRouted): FaxRouted a second time',
+      'fax-twice@6 (position 19, FaxCallOffered): FaxCallOffered again after the stream began',
+      'fax-twice@6 (position 19, FaxCallOffered): after the terminal FaxCallEnded',
     ]);
     expect(result.openFaxStreams).toEqual([
       { stream: 'fax-first', lastType: 'FaxCallAnswered' },
