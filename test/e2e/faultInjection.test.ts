@@ -14,7 +14,7 @@ import { checkEventStore } from '../support/eventStoreIntegrity.js';
 import { killPhases, killWhen, planKillTargets, type KillCensus } from '../support/killSwitch.js';
 import { compareRebuiltReadModels } from '../support/readModelRebuild.js';
 import { chaosSeed, seededRandom } from '../support/seededRandom.js';
-import { startServe, type ServeProcess } from '../support/serveProcess.js';
+import { startServe, watchLifetime, type Lifetime, type ServeProcess } from '../support/serveProcess.js';
 import { recordSimCalls } from '../support/simCallLog.js';
 import { makeTempDir } from '../support/tempDir.js';
 
@@ -102,6 +102,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
     });
 
     let server: ServeProcess | undefined;
+    const lifetimes: Lifetime[] = [];
     const serve = async () => {
       server = await startServe({
         dataDir: dir.path,
@@ -119,6 +120,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       });
       const child = server.cli.child;
       cleanups.push(() => child.kill('SIGKILL'));
+      lifetimes.push(watchLifetime(server, `faxengine ${lifetimes.length + 1}`));
       await api.ready();
     };
     const api = new ChaosApi(() => server!.http, basicAuth('admin', adminKey));
@@ -155,6 +157,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       censuses.push(
         await killWhen({ round, target: targets[round - 1]!, log, submissionsInFlight: () => submitter.inFlight(), deadlineMs: KILL_DEADLINE_MS, kill: () => {
           gate.close();
+          lifetimes.at(-1)!.ending();
           dying.cli.child.kill('SIGKILL');
         } }),
       );
@@ -186,9 +189,11 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
     violations['a fax the API says sent was delivered exactly once'] = delivery.sentNotDelivered;
     violations['a fax delivered is not reported failed without "maybe sent"'] = delivery.failedButDelivered;
 
+    lifetimes.at(-1)!.ending();
     server!.cli.child.kill('SIGTERM');
     const exit = await Promise.race([server!.cli.exited, sleep(30_000).then(() => 'timeout' as const)]);
     violations['faxengine stops cleanly on SIGTERM at the end'] = exit === 0 ? [] : [`exit ${String(exit)}; stderr: ${server!.cli.stderr().slice(-1000)}`];
+    violations['faxengine dies only when killed'] = lifetimes.flatMap((lifetime) => lifetime.unexpectedExit() ?? []);
     if (exit === 'timeout') server!.cli.child.kill('SIGKILL');
     await server!.cli.exited;
 
@@ -217,6 +222,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       `${outboundCount} outbound and ${inboundCount} inbound faxes; ${integrity.events} events in ${integrity.faxStreams} fax streams`,
       ...censuses.map(censusLine),
       ...timeline,
+      ...lifetimes.flatMap((lifetime) => lifetime.errors()),
       ...failed.map(([name, list]) => `✗ ${name} (${list.length}):\n    ${[...list.slice(0, LISTED), ...(list.length > LISTED ? [`… and ${list.length - LISTED} more`] : [])].join('\n    ')}`),
     ].join('\n');
     console.log(report);

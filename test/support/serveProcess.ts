@@ -33,3 +33,40 @@ export async function startServe(options: { dataDir: string; eslPort: number; so
     throw error;
   }
 }
+
+/** What one faxengine process did that the test did not ask for: exiting on its own, logging errors. */
+export interface Lifetime {
+  /** Call before sending the signal that ends it on purpose. */
+  ending(): void;
+  /** Why it exited although nobody ended it, if it did. */
+  unexpectedExit(): string | undefined;
+  /** Its error and fatal log lines, grouped by message and error text. */
+  errors(): string[];
+}
+
+export function watchLifetime(server: ServeProcess, name: string): Lifetime {
+  let ending = false;
+  let exit: string | undefined;
+  server.cli.child.once('exit', (code, signal) => {
+    if (!ending) exit = `${name} exited on its own (${code ?? signal}); stderr: ${server.cli.stderr().slice(-800)}`;
+  });
+  return {
+    ending: () => (ending = true),
+    unexpectedExit: () => exit ?? (!ending && server.cli.child.exitCode !== null ? `${name} exited on its own (${server.cli.child.exitCode})` : undefined),
+    errors() {
+      const counts = new Map<string, number>();
+      for (const line of server.cli.stdout().split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+          if ((entry.level ?? 0) < 50) continue;
+          const text = `"${entry.msg ?? ''}"${entry.err?.message ? `: ${entry.err.message}` : ''}`;
+          counts.set(text, (counts.get(text) ?? 0) + 1);
+        } catch {
+          // A line cut short by SIGKILL.
+        }
+      }
+      return [...counts].map(([text, count]) => `${name} logged ${count}× ${text}`);
+    },
+  };
+}
