@@ -182,7 +182,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
     }, 90_000);
     note(settled ? 'settled' : 'NOT settled after 90 s');
     await sleep(1000);
-    faxes = await api.allFaxes();
+    faxes = await api.allFaxes().catch(() => faxes);
 
     const violations: Violations = {};
     violations['every fax ends in a final state'] = finalStates(faxes, submitter.records);
