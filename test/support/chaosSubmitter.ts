@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { SubmissionRecord } from './chaosInvariants.js';
+import type { PlannedSend } from './chaosWorkload.js';
+
+/**
+ * The API client of the fault-injection test: submits each planned fax with `POST /v1/faxes` and
+ * remembers what became of it. A POST that died with the server is looked for after the restart,
+ * as a careful client would, and submitted again only if no fax was stored for it.
+ */
+export class ChaosSubmitter {
+  readonly records: SubmissionRecord[] = [];
+
+  constructor(
+    private readonly options: {
+      url: () => string;
+      authorization: () => string;
+      documents: ReadonlyMap<string, Uint8Array>;
+      dataDir: string;
+      seed: number;
+    },
+  ) {}
+
+  submit(send: PlannedSend): void {
+    const record: SubmissionRecord = { number: send.number, round: send.round };
+    const attempt = this.records.filter((other) => other.number === send.number).length + 1;
+    this.records.push(record);
+    const name = `${send.pages}.${send.format}`;
+    const form = new FormData();
+    form.append('file', new Blob([this.options.documents.get(name)!], { type: send.format === 'pdf' ? 'application/pdf' : 'image/tiff' }), name);
+    form.append('to', `+${send.number}`);
+    form.append('from', '5551230000');
+    const headers = { authorization: this.options.authorization(), 'idempotency-key': `chaos-${this.options.seed}-${send.number}-${attempt}` };
+    fetch(this.options.url(), { method: 'POST', headers, body: form, signal: AbortSignal.timeout(60_000) })
+      .then(async (res) => {
+        if (res.status !== 202) return Object.assign(record, { outcome: 'refused', detail: `${res.status} ${await res.text()}` });
+        const id = ((await res.json()) as { id: string }).id;
+        return Object.assign(record, { outcome: 'accepted', faxId: id });
+      })
+      .catch((error: unknown) => Object.assign(record, { outcome: 'lost', detail: String(error) }));
+  }
+
+  inFlight(): string[] {
+    return this.records.filter((record) => record.outcome === undefined).map((record) => `POST to +${record.number}`);
+  }
+
+  /** After a restart: sends again what was lost and never stored. */
+  resubmitLost(plan: readonly PlannedSend[]): void {
+    for (const record of this.records.filter((other) => other.outcome === 'lost' && !other.recovered)) {
+      record.recovered = true;
+      if (this.queuedTo(record.number) === 0) this.submit(plan.find((send) => send.number === record.number)!);
+    }
+  }
+
+  // The event store, not the API: the read models may not have caught up with the last append.
+  private queuedTo(number: string): number {
+    const db = new Database(join(this.options.dataDir, 'events.sqlite'), { readonly: true });
+    try {
+      return (db.prepare("SELECT count(*) AS n FROM events WHERE type = 'FaxQueued' AND json_extract(data, '$.to') = ?").get(`+${number}`) as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+}
