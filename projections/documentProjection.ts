@@ -9,6 +9,8 @@ export interface ProjectedEvent {
   data: unknown;
   stream: string;
   position: number;
+  /** When the event was stored (ISO-8601): the same in a live fold, a catch-up and a rebuild. */
+  created: string;
 }
 
 /** `doc: null` deletes the document. */

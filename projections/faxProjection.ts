@@ -107,7 +107,7 @@ export const faxProjection: DocumentProjection = {
   init: () => [],
   evolve(view: DocumentView, event: ProjectedEvent) {
     const data = event.data as { faxId: string };
-    const at = (event as ProjectedEvent & { created?: string }).created ?? '';
+    const at = event.created;
     const current =
       view.get<FaxView>(faxCollections.faxes, data.faxId) ??
       (event.type === 'FaxCallOffered' ? offered(event.data as Data<'FaxCallOffered'>) : undefined) ??

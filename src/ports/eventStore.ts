@@ -59,7 +59,7 @@ export interface ReadStreamOptions {
 }
 
 /** What a projection folds: an event without its id, metadata and creation time. */
-export type EventData = Pick<RecordedEvent, 'position' | 'stream' | 'revision' | 'type' | 'data'>;
+export type EventData = Pick<RecordedEvent, 'position' | 'stream' | 'revision' | 'type' | 'data' | 'created'>;
 
 export interface ReadAllOptions {
   /** Exclusive: events with a position greater than this. Defaults to 0 (everything). */
@@ -96,8 +96,8 @@ export interface EventStore {
   streamRevision(stream: string): Promise<number | undefined>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
-   * Optional: `readAll` without each event's id, metadata and creation time, for catch-ups that
-   * fold only what happened (projections). Cheaper where the store can skip reading and parsing them.
+   * Optional: `readAll` without each event's id and metadata, for catch-ups that fold only what
+   * happened and when (projections: a catch-up must fold exactly what live events fold). Cheaper where the store can skip reading and parsing them.
    */
   readAllData?(options?: ReadAllOptions): Promise<EventData[]>;
   subscribeToAll(options: SubscribeOptions): Subscription;

@@ -9,7 +9,7 @@ export function foldProjection(projection: DocumentProjection, events: readonly 
   };
   events.forEach((event, index) => {
     if (!projection.handles.includes(event.type)) return;
-    const projected: ProjectedEvent = { ...event, stream: 'tenant-x', position: index + 1 };
+    const projected: ProjectedEvent = { ...event, stream: 'tenant-x', position: index + 1, created: at };
     for (const { collection, key, doc } of projection.evolve(view, projected)) {
       if (!store.has(collection)) store.set(collection, new Map());
       if (doc === null) store.get(collection)!.delete(key);

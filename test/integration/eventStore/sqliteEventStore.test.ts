@@ -205,7 +205,7 @@ describe('SQLite event store specifics', () => {
     expect(await reopened.readAll()).toHaveLength(50);
   });
 
-  it('reads all events without id, metadata and creation time for catch-ups, filtered and paged as readAll', async () => {
+  it('reads all events without id and metadata for catch-ups, with their creation time, filtered and paged as readAll', async () => {
     const { store } = tempStore('es-read-data');
     await store.append('tenant-1', [{ type: 'A', data: { n: 1 }, metadata: { actor: 'x' } }, { type: 'B', data: { n: 2 } }]);
     await store.append('fax-1', [{ type: 'C', data: { n: 3 } }]);
@@ -213,7 +213,7 @@ describe('SQLite event store specifics', () => {
     const options = { after: 1, maxCount: 2, streamPrefixes: ['tenant-'] };
     const full = await store.readAll(options);
     expect(full).toHaveLength(2);
-    expect(await store.readAllData!(options)).toEqual(full.map(({ position, stream, revision, type, data }) => ({ position, stream, revision, type, data })));
+    expect(await store.readAllData!(options)).toEqual(full.map(({ position, stream, revision, type, data, created }) => ({ position, stream, revision, type, data, created })));
   });
 
   it('reports an unreachable store with a typed error', async () => {

@@ -29,8 +29,8 @@ export interface SqliteEventStoreOptions {
 }
 
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, created';
-const DATA_COLUMNS = 'position, stream, revision, type, data';
-type DataRow = [position: number, stream: string, revision: number, type: string, data: string];
+const DATA_COLUMNS = 'position, stream, revision, type, data, created';
+type DataRow = [position: number, stream: string, revision: number, type: string, data: string, created: string];
 const MAX_PAGE = 100_000;
 
 /** The embedded event store: one SQLite file in WAL mode, group commit, in-process live subscriptions. */
@@ -143,9 +143,9 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
 
     async readAllData(readOptions: ReadAllOptions = {}) {
       ensureOpen();
-      // A third less time than readAll in a rebuild: three fewer columns read, no metadata parsed.
+      // Less time than readAll in a rebuild: two fewer columns read, no metadata parsed.
       const rows = readAllRows(DATA_COLUMNS, readOptions.after ?? 0, clampCount(readOptions.maxCount), readOptions.streamPrefixes ?? []) as DataRow[];
-      return rows.map((row) => ({ position: row[0], stream: row[1], revision: row[2], type: row[3], data: JSON.parse(row[4]) as unknown }));
+      return rows.map((row) => ({ position: row[0], stream: row[1], revision: row[2], type: row[3], data: JSON.parse(row[4]) as unknown, created: row[5] }));
     },
 
     subscribeToAll(subscribeOptions) {
