@@ -39,7 +39,8 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
     t38Status: 'off',
     localId: fsUrlDecode(channel.getVar('fax_ident') ?? 'SpanDSP Fax Ident'),
     remoteId: '',
-    totalPages: mode === 'tx' ? doc.pages.length : 0,
+    // A send's negotiation result says 0 pages: spandsp knows the count only later (audio.raw).
+    totalPages: 0,
   };
   const received: FaxPage[] = [];
   let lastPage: PageStats | undefined;
@@ -60,15 +61,16 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
     const t38Allowed = channel.isTrue('fax_enable_t38') && !channel.isTrue('refuse_t38');
     if (station.t38 === 'request') negotiation.t38Status = t38Allowed ? 'negotiated' : 'refused';
     negotiation.rate = Math.min(station.rate, v17Disabled ? 9600 : 14400);
+    // Our T.38 re-INVITE goes out right after the answer, before the audio training ends: an
+    // accepted one gives a single phase B, already on T.38 (osock-t38.raw); a refused one leaves
+    // the audio negotiation as it was.
+    const weRequest = t38Allowed && channel.isTrue('fax_enable_t38_request') && station.t38 !== 'request';
+    if (weRequest && station.t38 === 'accept') negotiation.t38Status = 'negotiated';
+    if (negotiation.t38Status === 'negotiated') channel.setVar('has_t38', 'true');
     negotiate();
-    if (t38Allowed && channel.isTrue('fax_enable_t38_request') && station.t38 !== 'request') {
+    if (weRequest && station.t38 !== 'accept') {
       if (!(await sleep(1.5))) return T30.CALLDROPPED;
-      if (station.t38 === 'accept') {
-        negotiation.t38Status = 'negotiated';
-        negotiate();
-      } else {
-        negotiation.t38Status = 'refused';
-      }
+      negotiation.t38Status = 'refused';
     }
     const failure = station.failure;
     for (let n = 1; n < (failure?.negotiations ?? 1); n++) {
@@ -85,6 +87,8 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
       }
       if (!(await sleep(pageSeconds(page, negotiation.rate)))) return T30.CALLDROPPED;
       lastPage = pageStats(page, index, mode === 'tx' ? doc.pages.length : index + 1, negotiation.ecm, station);
+      // A receiver's file has the line's resolution (osock-audio.raw: 8040x7700 for both).
+      if (mode === 'rx') lastPage.fileResolution = lastPage.resolution;
       badRows += lastPage.badRows;
       received.push(page);
       firePhaseD(ctx, channel, mode, lastPage);
@@ -95,6 +99,9 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
   };
 
   const code = await transfer();
+  // The receiving fax machine hangs up once it confirmed the last page, before spandsp reports:
+  // a send's result comes after CHANNEL_HANGUP, also when it succeeded (audio.raw, t38.raw).
+  if (mode === 'tx' && code === T30.OK && !channel.isHungUp) void hangupChannel(ctx, channel, 'NORMAL_CLEARING');
   if (mode === 'rx' && received.length > 0) await writeFile(file, writeFaxTiff(received)).catch(() => undefined);
   const firstPage = doc.pages[0];
   firePhaseE(ctx, channel, mode, {
@@ -103,7 +110,8 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
     transferred: received.length,
     totalPages: mode === 'tx' ? doc.pages.length : received.length,
     resolution: lastPage?.resolution ?? (mode === 'tx' && firstPage && doc.fileError === undefined ? lineResolution(firstPage) : '0x0'),
-    imageSize: lastPage?.imageSize ?? 0,
+    // rxfax reports an image size of 0 in its result (osock-audio.raw), txfax the last page's.
+    imageSize: mode === 'rx' ? 0 : (lastPage?.imageSize ?? 0),
     badRows,
   });
   if (!channel.isHungUp) {

@@ -8,6 +8,8 @@ export const stationSchema = z.object({
   outcome: z.union([z.literal('answer'), hangupCause]).default('answer'),
   /** Seconds from the INVITE to the answer or the failure. */
   ringSeconds: z.number().nonnegative().default(2),
+  /** Sends 180 Ringing first; false answers (or fails) at once, with no CHANNEL_PROGRESS (audio.raw). */
+  ringback: z.boolean().default(true),
   line: z.enum(['fax', 'voice']).default('fax'),
   /** accept: accepts our T.38 re-INVITE; refuse: answers it with 488; request: re-INVITEs us itself; none: audio only, never asks. */
   t38: z.enum(['accept', 'refuse', 'request', 'none']).default('accept'),
