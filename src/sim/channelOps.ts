@@ -55,11 +55,10 @@ export function hangupChannel(ctx: SimContext, channel: Channel, cause = 'NORMAL
   if (channel.isHungUp) return Promise.resolve();
   channel.stateNumber = 10;
   channel.markHungUp(cause);
-  // CHANNEL_HANGUP shows the hangup time still unset: FreeSWITCH stamps it after the event.
-  const hangupTime = channel.times.hangup;
+  // The hangup time stays unset until the channel reaches CS_HANGUP: CHANNEL_HANGUP and the fax
+  // result after it show 0 (audio.raw).
   channel.times.hangup = 0;
   fireChannelEvent(ctx, channel, 'CHANNEL_HANGUP');
-  channel.times.hangup = hangupTime;
   return finishHangup(ctx, channel, waits);
 }
 
@@ -73,9 +72,12 @@ async function finishHangup(ctx: SimContext, channel: Channel, waits: HangupWait
   await appsIdle(channel);
   if (waits.completeAfter) await waits.completeAfter;
   endSocketPark(ctx, channel);
+  channel.times.hangup = nowMicros();
   setRunningState(ctx, channel, 'CS_HANGUP');
   setCallState(ctx, channel, 'HANGUP');
   setRunningState(ctx, channel, 'CS_REPORTING');
+  channel.setVar('last_app', channel.getVar('current_application'));
+  channel.setVar('last_arg', channel.getVar('current_application_data'));
   channel.setVar('hangup_cause', channel.hangupCause);
   channel.setVar('hangup_cause_q850', Q850[channel.hangupCause ?? '']);
   fireChannelEvent(ctx, channel, 'CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', channel.hangupCause]] });

@@ -55,7 +55,8 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
   const transfer = async (): Promise<number> => {
     if (!(await sleep(0.25))) return T30.CALLDROPPED;
     if (station.line === 'voice') return voiceLine(ctx, channel, mode);
-    if (!(await sleep(2.5))) return T30.CALLDROPPED;
+    // Phase B comes 5–7 s after the app starts on real FreeSWITCH (audio.raw, osock-audio.raw).
+    if (!(await sleep(4.75))) return T30.CALLDROPPED;
     if (doc.fileError !== undefined) return doc.fileError;
     if (mode === 'rx' && !existsSync(dirname(file))) return T30.FILEERROR;
     const t38Allowed = channel.isTrue('fax_enable_t38') && !channel.isTrue('refuse_t38');
@@ -101,7 +102,10 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
   const code = await transfer();
   // The receiving fax machine hangs up once it confirmed the last page, before spandsp reports:
   // a send's result comes after CHANNEL_HANGUP, also when it succeeded (audio.raw, t38.raw).
-  if (mode === 'tx' && code === T30.OK && !channel.isHungUp) void hangupChannel(ctx, channel, 'NORMAL_CLEARING');
+  if (mode === 'tx' && code === T30.OK && !channel.isHungUp) {
+    channel.setVar('proto_specific_hangup_cause', 'sip:200');
+    void hangupChannel(ctx, channel, 'NORMAL_CLEARING');
+  }
   if (mode === 'rx' && received.length > 0) await writeFile(file, writeFaxTiff(received)).catch(() => undefined);
   const firstPage = doc.pages[0];
   firePhaseE(ctx, channel, mode, {

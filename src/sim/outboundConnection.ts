@@ -79,18 +79,19 @@ export class OutboundConnection extends EslConnection implements ChannelControll
     const lower = packet.command.trim().toLowerCase();
     if (lower.startsWith('connect')) return this.connect();
     this.swallowReplies = first;
+    if (lower.startsWith('sendmsg')) this.park();
     try {
       await this.command(packet, lower);
     } finally {
       this.swallowReplies = false;
-      this.park();
     }
   }
 
   /**
    * The socket app parks the channel once `connect` arrived; in FreeSWITCH that races with the
-   * client's next command, and the captures show CHANNEL_PARK after `myevents` took effect
-   * (osock-*.raw). The simulator parks after the first command that follows `connect`.
+   * client's next commands, and the captures show CHANNEL_PARK once the subscription commands
+   * took effect, as the first sendmsg arrives (osock-*.raw). The simulator parks when a sendmsg
+   * arrives, or 50 ms after `connect` if none does.
    */
   private park(): void {
     if (!this.parkPending) return;
@@ -172,6 +173,9 @@ export class OutboundConnection extends EslConnection implements ChannelControll
       .add('Socket-Mode', this.mode.async ? 'async' : 'static')
       .add('Control', this.mode.full ? 'full' : 'single-channel');
     this.write(event.serialize('plain'));
-    if (this.mode.async) this.parkPending = true;
+    if (this.mode.async) {
+      this.parkPending = true;
+      setTimeout(() => this.park(), 50);
+    }
   }
 }

@@ -101,6 +101,8 @@ export class Normaliser {
 
   header(name: string, value: string): string {
     if (name === 'Core-UUID') return '<core-uuid>';
+    // SIP/RTP variables are not compared; their Call-IDs must not shift the uuid numbering.
+    if (/^variable_(sip|rtp)_/.test(name)) return value.replace(UUID, '<uuid>');
     if (/^FreeSWITCH-(Hostname|Switchname|IPv4|IPv6)$/.test(name)) return `<${name}>`;
     if (name === 'Event-Date-Local' || name === 'Event-Date-GMT' || name === 'Event-Date-Timestamp') return '<date>';
     if (name === 'Event-Sequence') return '<seq>';
