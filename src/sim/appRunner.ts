@@ -16,6 +16,7 @@ export interface AppRequest {
 }
 
 const queues = new WeakMap<Channel, Promise<void>>();
+const IDLE = Promise.resolve();
 
 /** Applications FreeSWITCH still runs on a hung-up channel (SAF_ZOMBIE_EXEC): osock-badapp.raw. */
 const ZOMBIE_APPS: ReadonlySet<string> = new Set(['set', 'unset', 'export', 'multiset', 'log']);
@@ -34,9 +35,13 @@ export function enqueueApp(ctx: SimContext, channel: Channel, request: AppReques
   return next;
 }
 
+/** Whether any application was ever queued on the channel. */
+export const hasApps = (channel: Channel): boolean => queues.has(channel);
+
 /** Resolves when the running application and everything queued so far are done. */
 export function appsIdle(channel: Channel): Promise<void> {
-  return queues.get(channel) ?? Promise.resolve();
+  // The same promise while nothing new is queued, so callers can tell whether more came.
+  return queues.get(channel) ?? IDLE;
 }
 
 /**
@@ -47,16 +52,20 @@ export function appsIdle(channel: Channel): Promise<void> {
  */
 export async function executeApp(ctx: SimContext, channel: Channel, request: AppRequest): Promise<void> {
   const application = ctx.applications.get(request.app);
-  if (!application) {
-    if (request.fromSendmsg) void hangupChannel(ctx, channel, 'DESTINATION_OUT_OF_ORDER');
-    return;
-  }
-  const appUuid = request.eventUuid ?? randomUUID();
-  if (request.eventUuid) channel.setVar('app_uuid', request.eventUuid);
   if (request.fromSendmsg) {
     channel.setVar('current_loop', 1);
     channel.setVar('total_loops', 1);
   }
+  if (!application) {
+    if (request.fromSendmsg) {
+      void hangupChannel(ctx, channel, 'DESTINATION_OUT_OF_ORDER');
+      channel.setVar('current_loop', undefined);
+      channel.setVar('total_loops', undefined);
+    }
+    return;
+  }
+  const appUuid = request.eventUuid ?? randomUUID();
+  if (request.eventUuid) channel.setVar('app_uuid', request.eventUuid);
   const data = channel.expand(request.arg ?? '');
   channel.setVar('current_application_data', data);
   channel.setVar('current_application', request.app);

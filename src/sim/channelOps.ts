@@ -1,5 +1,5 @@
 import { nowMicros } from './eventFactory.js';
-import { appsIdle } from './appRunner.js';
+import { appsIdle, hasApps } from './appRunner.js';
 import type { Channel } from './channel.js';
 import { fireChannelEvent, setCallState, setRunningState } from './channelEvents.js';
 import type { SimContext } from './simContext.js';
@@ -69,17 +69,23 @@ export interface HangupWaits {
 }
 
 async function finishHangup(ctx: SimContext, channel: Channel, waits: HangupWaits): Promise<void> {
-  await appsIdle(channel);
+  // Applications still queued (sendmsgs in flight included) are worked off before the channel
+  // leaves CS_EXECUTE: `set` still runs there (osock-badapp.raw).
+  for (let idle = appsIdle(channel); hasApps(channel); idle = appsIdle(channel)) {
+    await idle;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (idle === appsIdle(channel)) break;
+  }
   if (waits.completeAfter) await waits.completeAfter;
   endSocketPark(ctx, channel);
-  channel.times.hangup = nowMicros();
   setRunningState(ctx, channel, 'CS_HANGUP');
+  channel.times.hangup = nowMicros();
   setCallState(ctx, channel, 'HANGUP');
   setRunningState(ctx, channel, 'CS_REPORTING');
-  channel.setVar('last_app', channel.getVar('current_application'));
-  channel.setVar('last_arg', channel.getVar('current_application_data'));
   channel.setVar('hangup_cause', channel.hangupCause);
   channel.setVar('hangup_cause_q850', Q850[channel.hangupCause ?? '']);
+  channel.setVar('last_app', channel.getVar('current_application'));
+  channel.setVar('last_arg', channel.getVar('current_application_data'));
   fireChannelEvent(ctx, channel, 'CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', channel.hangupCause]] });
   // An outbound socket learns of the hangup once the channel is reported (the linger notice
   // follows CHANNEL_HANGUP_COMPLETE: osock-audio.raw).

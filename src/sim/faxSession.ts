@@ -27,6 +27,10 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
   const station = channel.station;
   const useEcm = channel.getVar('fax_use_ecm') === undefined || channel.isTrue('fax_use_ecm');
   const v17Disabled = channel.isTrue('fax_disable_v17');
+  // T.38 is agreed by re-INVITE before spandsp starts: has_t38 precedes the fax variables (t38.raw).
+  const t38Allowed = channel.isTrue('fax_enable_t38') && !channel.isTrue('refuse_t38');
+  const t38Agreed = t38Allowed && (station.t38 === 'request' || (station.t38 === 'accept' && channel.isTrue('fax_enable_t38_request')));
+  if (t38Agreed && station.line === 'fax' && doc.fileError === undefined) channel.setVar('has_t38', 'true');
   channel.setVar('fax_v17_disabled', v17Disabled ? 1 : 0);
   channel.setVar('fax_ecm_requested', useEcm ? 1 : 0);
   channel.setVar('fax_filename', file);
@@ -46,7 +50,9 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
   let lastPage: PageStats | undefined;
   let badRows = 0;
 
+  let negotiated = false;
   const negotiate = (): void => {
+    negotiated = true;
     negotiation.remoteId = station.ident;
     negotiation.ecm = useEcm && station.ecm;
     firePhaseB(ctx, channel, mode, negotiation);
@@ -59,7 +65,6 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
     if (!(await sleep(4.75))) return T30.CALLDROPPED;
     if (doc.fileError !== undefined) return doc.fileError;
     if (mode === 'rx' && !existsSync(dirname(file))) return T30.FILEERROR;
-    const t38Allowed = channel.isTrue('fax_enable_t38') && !channel.isTrue('refuse_t38');
     if (station.t38 === 'request') negotiation.t38Status = t38Allowed ? 'negotiated' : 'refused';
     negotiation.rate = Math.min(station.rate, v17Disabled ? 9600 : 14400);
     // Our T.38 re-INVITE goes out right after the answer, before the audio training ends: an
@@ -67,7 +72,6 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
     // the audio negotiation as it was.
     const weRequest = t38Allowed && channel.isTrue('fax_enable_t38_request') && station.t38 !== 'request';
     if (weRequest && station.t38 === 'accept') negotiation.t38Status = 'negotiated';
-    if (negotiation.t38Status === 'negotiated') channel.setVar('has_t38', 'true');
     negotiate();
     if (weRequest && station.t38 !== 'accept') {
       if (!(await sleep(1.5))) return T30.CALLDROPPED;
@@ -112,8 +116,9 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
     ...negotiation,
     code,
     transferred: received.length,
-    totalPages: mode === 'tx' ? doc.pages.length : received.length,
-    resolution: lastPage?.resolution ?? (mode === 'tx' && firstPage && doc.fileError === undefined ? lineResolution(firstPage) : '0x0'),
+    // Before phase B spandsp knows neither the page count nor the resolution (kill.raw).
+    totalPages: mode === 'tx' ? (negotiated ? doc.pages.length : 0) : received.length,
+    resolution: lastPage?.resolution ?? (negotiated && mode === 'tx' && firstPage && doc.fileError === undefined ? lineResolution(firstPage) : '0x0'),
     // rxfax reports an image size of 0 in its result (osock-audio.raw), txfax the last page's.
     imageSize: mode === 'rx' ? 0 : (lastPage?.imageSize ?? 0),
     badRows,

@@ -72,6 +72,8 @@ export function startInboundCall(
   if (options.diversion) vars.push(['sip_h_Diversion', options.diversion]);
   for (const [name, value] of Object.entries(options.sipHeaders ?? {})) vars.push([`sip_h_${name}`, value]);
   vars.push(['ep_codec_string', 'PCMU@8000h@20i@64000b'], ['call_uuid', uuid], ['outside_call', 'true']);
+  // FreeSWITCH's stock public dialplan exports the call's date (osock-audio.raw).
+  vars.push(['RFC2822_DATE', new Date().toUTCString().replace('GMT', '+0000')], ['export_vars', 'RFC2822_DATE']);
   for (const [name, value] of vars) channel.setVar(name, value);
   ctx.channels.add(channel);
 

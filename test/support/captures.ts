@@ -107,6 +107,7 @@ export class Normaliser {
     if (name === 'Event-Date-Local' || name === 'Event-Date-GMT' || name === 'Event-Date-Timestamp') return '<date>';
     if (name === 'Event-Sequence') return '<seq>';
     if (name === 'variable_session_id') return '<session>';
+    if (name === 'variable_RFC2822_DATE') return '<date>';
     if (/-Time$/.test(name) && value !== '0') return '<time>';
     if (/_(u?epoch|usec|msec|sec|ms)$/.test(name) && /^\d+$/.test(value)) return '<time>';
     return this.uuid(value);

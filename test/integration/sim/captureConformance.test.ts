@@ -54,6 +54,8 @@ const scenario = (): ScenarioInput => {
   };
 };
 
+// parseerror.raw needs the originate `{…}` parser that rejects unquoted spaces (issue #15 defect 6,
+// src/sim/originateParser.ts, done on another branch): it fails here until that is merged.
 const ESL_CAPTURES = ['proto.raw', 'audio.raw', 't38.raw', 'busy.raw', 'reject.raw', 'noanswer.raw', 'kill.raw', 'gwdown.raw', 'parseerror.raw'];
 const SOCKET_CAPTURES = ['osock-audio.raw', 'osock-t38.raw', 'osock-badapp.raw'];
 
@@ -83,9 +85,28 @@ const ACCEPTED: readonly AcceptedDifference[] = [
   },
 ];
 
-function frameList(lines: CaptureLine[], rewrite: (text: string) => string): NormalFrame[] {
+/** Frames of a capture moved before comparing, each for its reason (races in FreeSWITCH, or a known gap). */
+const FRAME_ORDER: ReadonlyArray<{ capture: string; move: RegExp; after: RegExp; reason: string }> = [
+  {
+    capture: 'osock-badapp.raw',
+    move: /^notice linger$/,
+    after: /^CHANNEL_HANGUP_COMPLETE$/,
+    reason: 'the listener thread sends the linger notice when it sees the hangup, racing the session thread: here it came before CS_REPORTING, in osock-audio/t38 after CHANNEL_HANGUP_COMPLETE, where the simulator always puts it',
+  },
+];
+
+function frameList(name: string, lines: CaptureLine[], rewrite: (text: string) => string): NormalFrame[] {
   const n = new Normaliser();
-  return lines.filter((line) => line.k === 'recv').map((line) => normaliseFrame(parseFrame(rewrite(line.d)), n));
+  const frames = lines.filter((line) => line.k === 'recv').map((line) => normaliseFrame(parseFrame(rewrite(line.d)), n));
+  for (const rule of FRAME_ORDER.filter((entry) => entry.capture === name)) {
+    const hangup = frames.findIndex((frame) => frame.label === 'CHANNEL_HANGUP');
+    const from = frames.findIndex((frame, index) => index > hangup && rule.move.test(frame.label));
+    if (from === -1) continue;
+    const [moved] = frames.splice(from, 1);
+    const to = frames.findIndex((frame) => rule.after.test(frame.label));
+    frames.splice(to + 1, 0, moved as NormalFrame);
+  }
+  return frames;
 }
 
 const toLocal = (text: string): string => paths.reduce((out, [capture, local]) => out.split(capture).join(local), text);
@@ -109,7 +130,7 @@ async function withSim<T>(run: (sim: Simulator, dialPort: number, next: () => Pr
 }
 
 function check(name: string, capture: CaptureLine[], received: string[], rewrite: (text: string) => string): string[] {
-  const expected = frameList(capture, (text) => text);
+  const expected = frameList(name, capture, (text) => text);
   const n = new Normaliser();
   const actual = received.map((raw) => normaliseFrame(parseFrame(rewrite(raw)), n));
   const problems = compareFrames(name, expected, actual, ACCEPTED);
@@ -139,7 +160,8 @@ describe('the simulator follows the real FreeSWITCH captures', () => {
     const uuid = /filter Unique-ID (\S+)/.exec(capture.map((line) => line.d).join('\n'))?.[1] ?? '';
     const problems = await withSim(async (sim, port, next) => {
       // The dialplan's `socket 127.0.0.1:8041 async full`; the test server listens on a free port.
-      const rewrite = (text: string): string => toCapture(text).split(`127.0.0.1:${port}`).join('127.0.0.1:8041');
+      const rewrite = (text: string): string =>
+        toCapture(text).split(`127.0.0.1:${port}`).join('127.0.0.1:8041').split(`127.0.0.1%3A${port}`).join('127.0.0.1%3A8041');
       sim.startInboundCall({ from: '15551230000', to: '9950', gateway: 'gw1', sourceIp: '127.0.0.1', uuid, document: join(dir, 'fstest.tif') });
       const client = await next();
       const { frames } = await replayConnection(client, capture, { timeScale: TIME_SCALE, rewrite: toLocal });
