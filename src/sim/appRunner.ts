@@ -52,6 +52,8 @@ export function appsIdle(channel: Channel): Promise<void> {
  */
 export async function executeApp(ctx: SimContext, channel: Channel, request: AppRequest): Promise<void> {
   const application = ctx.applications.get(request.app);
+  const appUuid = request.eventUuid ?? randomUUID();
+  if (request.eventUuid) channel.setVar('app_uuid', request.eventUuid);
   if (request.fromSendmsg) {
     channel.setVar('current_loop', 1);
     channel.setVar('total_loops', 1);
@@ -64,8 +66,6 @@ export async function executeApp(ctx: SimContext, channel: Channel, request: App
     }
     return;
   }
-  const appUuid = request.eventUuid ?? randomUUID();
-  if (request.eventUuid) channel.setVar('app_uuid', request.eventUuid);
   const data = channel.expand(request.arg ?? '');
   channel.setVar('current_application_data', data);
   channel.setVar('current_application', request.app);
