@@ -28,9 +28,9 @@ const ZOMBIE_APPS: ReadonlySet<string> = new Set(['set', 'unset', 'export', 'mul
  */
 export function enqueueApp(ctx: SimContext, channel: Channel, request: AppRequest): Promise<void> {
   const previous = queues.get(channel) ?? Promise.resolve();
-  const next = previous.then(() =>
-    channel.isHungUp && !ZOMBIE_APPS.has(request.app) ? undefined : executeApp(ctx, channel, request),
-  );
+  // Zombie apps run only until the hangup is reported (the channel leaves CS_EXECUTE).
+  const runs = (): boolean => !channel.isHungUp || (ZOMBIE_APPS.has(request.app) && channel.runningState === 'CS_EXECUTE');
+  const next = previous.then(() => (runs() ? executeApp(ctx, channel, request) : undefined));
   queues.set(channel, next.catch(() => undefined));
   return next;
 }

@@ -29,9 +29,15 @@ export async function replayConnection(client: RawEslClient, lines: CaptureLine[
       }
     }
   })();
-  const waitFor = async (count: number, timeoutMs: number): Promise<void> => {
+  /** Waits for `count` frames; gives up after `timeoutMs`, or once nothing came for `quietMs`. */
+  const waitFor = async (count: number, timeoutMs: number, quietMs = timeoutMs): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
-    while (frames.length < count && !client.closed && Date.now() < deadline) await sleep(2);
+    let seen = frames.length;
+    let lastNew = Date.now();
+    while (frames.length < count && !client.closed && Date.now() < deadline && Date.now() - lastNew < quietMs) {
+      await sleep(2);
+      if (frames.length !== seen) [seen, lastNew] = [frames.length, Date.now()];
+    }
   };
   const frameTimeoutMs = options.frameTimeoutMs ?? 20_000;
   let expected = 0;
@@ -48,7 +54,8 @@ export async function replayConnection(client: RawEslClient, lines: CaptureLine[
     }
   }
   const expectsEof = lines.some((line) => line.k === 'eof');
-  await waitFor(expected, frameTimeoutMs);
+  // A missing last frame must not cost the whole timeout: 2 s of silence ends the wait.
+  await waitFor(expected, frameTimeoutMs, 2000);
   if (expectsEof) {
     const deadline = Date.now() + frameTimeoutMs;
     while (!client.closed && Date.now() < deadline) await sleep(5);
