@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Where the real FreeSWITCH 1.10.12 captures live (see its README.md); overridable for CI. */
-export const CAPTURE_DIR = process.env.FAXENGINE_CAPTURES ?? '/work/shared/freeswitch-captures';
+/** The real FreeSWITCH 1.10.12 captures (see the README.md next to them), kept with the tests. */
+export const CAPTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'freeswitch-captures');
 
 /** One line of a capture: `send` (client wrote), `recv` (one whole frame), `eof`/`end`. */
 export interface CaptureLine {
