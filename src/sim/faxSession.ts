@@ -110,7 +110,9 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
     channel.setVar('proto_specific_hangup_cause', 'sip:200');
     void hangupChannel(ctx, channel, 'NORMAL_CLEARING');
   }
-  if (mode === 'rx' && received.length > 0) await writeFile(file, writeFaxTiff(received)).catch(() => undefined);
+  // Each call's pages carry a stamp of its uuid: equal images would be stored once (issue #15).
+  const stamp = stampOf(channel.uuid);
+  if (mode === 'rx' && received.length > 0) await writeFile(file, writeFaxTiff(received.map((page) => ({ ...page, stamp })))).catch(() => undefined);
   const firstPage = doc.pages[0];
   firePhaseE(ctx, channel, mode, {
     ...negotiation,
@@ -142,4 +144,11 @@ async function voiceLine(ctx: SimContext, channel: Channel, mode: FaxMode): Prom
   }
   if (!(await ctx.clock.sleep(limit, channel.hungUp))) return T30.CALLDROPPED;
   return mode === 'tx' ? T30.T0_EXPIRED : T30.T1_EXPIRED;
+}
+
+/** FNV-1a of the call's uuid: 32 bits to draw on its pages. */
+function stampOf(uuid: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < uuid.length; i++) hash = Math.imul(hash ^ uuid.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
