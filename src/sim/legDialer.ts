@@ -47,7 +47,7 @@ export async function dialLeg(ctx: SimContext, endpoint: Endpoint, options: LegO
   const vars = endpoint.vars;
   const callerIdNumber = vars.get('origination_caller_id_number') ?? '0000000000';
   // The captures: an originated leg has no username and no dialplan; its ANI is the caller id.
-  const channel = new Channel(uuid, `sofia/${gateway ? gateway.profile : profileName}/${endpoint.number}`, 'outbound', {
+  const channel = new Channel(uuid, `sofia/${profileName}/${endpoint.number}`, 'outbound', {
     username: '',
     dialplan: '',
     callerIdName: vars.get('origination_caller_id_name') ?? 'FreeSWITCH',

@@ -74,7 +74,10 @@ const ACCEPTED: readonly AcceptedDifference[] = [
   {
     captures: ['audio.raw', 't38.raw', 'kill.raw'],
     header: /^variable_current_application(_data)?$/,
-    reason: 'their order in the variable list: an originate\'s app sets current_application first, later spandsp has them the other way round; the values are also in Application/Application-Data, which are compared',
+    reason:
+      'their order in the variable list: on an originated leg the capture has current_application before current_application_data ' +
+      'at CHANNEL_EXECUTE and after it later in the call, the simulator always after; the values are also in Application and ' +
+      'Application-Data of the EXECUTE events, which are compared',
   },
   {
     captures: ['osock-badapp.raw'],
