@@ -64,7 +64,7 @@ const COMMANDS = new Map<string, ApiCommand>([
     })],
   ['show', (ctx, args) => (/^\s*channels\b/i.test(args) ? showChannels(ctx, args) : '-USAGE: show channels [as json]\n')],
   ['status', (ctx) =>
-    `${uptime(ctx)}\nFreeSWITCH (Version 1.10.12 -release 64bit) is ready\n` +
+    `${uptime(ctx)}\nFreeSWITCH (Version 1.10.12-release  64bit) is ready\n` +
     `${ctx.channels.sessionsSinceStartup} session(s) since startup\n` +
     `${ctx.channels.size} session(s) - peak ${ctx.channels.peak}, last 5min ${ctx.channels.peak} \n` +
     `0 session(s) per Sec out of max 30, peak 0, last 5min 0 \n1000 session(s) max\nmin idle cpu 0.00/99.00\n` +

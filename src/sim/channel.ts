@@ -28,6 +28,9 @@ export interface CallerProfile {
   dialplan: string;
   callerIdName: string;
   callerIdNumber: string;
+  /** Set once the caller id changed (an originated leg flips caller and callee when it runs its app). */
+  origCallerIdName?: string;
+  origCallerIdNumber?: string;
   calleeIdName: string;
   calleeIdNumber: string;
   networkAddr: string;

@@ -7,27 +7,27 @@ import type { SimContext } from './simContext.js';
 
 const o = (file: string, func: string, line: number): EventOrigin => ({ file, func, line });
 
-/** Where in FreeSWITCH each channel event is fired (reference §2.1); line numbers follow 1.10. */
+/** Where in FreeSWITCH each channel event is fired (reference §2.1); line numbers are those of the 1.10.12 captures. */
 const ORIGINS: Record<string, EventOrigin> = {
-  CHANNEL_STATE: o('switch_channel.c', 'switch_channel_perform_set_running_state', 2096),
+  CHANNEL_STATE: o('switch_channel.c', 'switch_channel_perform_set_running_state', 2408),
   CHANNEL_CALLSTATE: o('switch_channel.c', 'switch_channel_perform_set_callstate', 313),
   CHANNEL_CREATE: o('switch_core_state_machine.c', 'switch_core_session_run', 626),
-  CHANNEL_DESTROY: o('switch_core_session.c', 'switch_core_session_perform_destroy', 1750),
-  CHANNEL_ANSWER: o('switch_channel.c', 'switch_channel_perform_mark_answered', 3973),
-  CHANNEL_PROGRESS: o('switch_channel.c', 'switch_channel_perform_mark_ring_ready_value', 3636),
-  CHANNEL_PROGRESS_MEDIA: o('switch_channel.c', 'switch_channel_perform_mark_pre_answered', 3800),
-  CHANNEL_HANGUP: o('switch_channel.c', 'switch_channel_perform_hangup', 3492),
-  CHANNEL_HANGUP_COMPLETE: o('switch_core_state_machine.c', 'switch_core_session_reporting_state', 949),
-  CHANNEL_EXECUTE: o('switch_core_session.c', 'switch_core_session_exec', 2910),
-  CHANNEL_EXECUTE_COMPLETE: o('switch_core_session.c', 'switch_core_session_exec', 2957),
-  CHANNEL_PARK: o('switch_ivr.c', 'switch_ivr_park', 1030),
-  CHANNEL_UNPARK: o('switch_ivr.c', 'switch_ivr_park', 1251),
+  CHANNEL_DESTROY: o('switch_core_session.c', 'switch_core_session_perform_destroy', 1584),
+  CHANNEL_ANSWER: o('switch_channel.c', 'switch_channel_perform_mark_answered', 3846),
+  CHANNEL_PROGRESS: o('switch_channel.c', 'switch_channel_perform_mark_ring_ready_value', 3505),
+  CHANNEL_PROGRESS_MEDIA: o('switch_channel.c', 'switch_channel_perform_mark_pre_answered', 3560),
+  CHANNEL_HANGUP: o('switch_channel.c', 'switch_channel_perform_hangup', 3445),
+  CHANNEL_HANGUP_COMPLETE: o('switch_core_state_machine.c', 'switch_core_session_reporting_state', 943),
+  CHANNEL_EXECUTE: o('switch_core_session.c', 'switch_core_session_exec', 2944),
+  CHANNEL_EXECUTE_COMPLETE: o('switch_core_session.c', 'switch_core_session_exec', 2967),
+  CHANNEL_PARK: o('switch_ivr.c', 'switch_ivr_park', 1002),
+  CHANNEL_UNPARK: o('switch_ivr.c', 'switch_ivr_park', 1213),
   CHANNEL_OUTGOING: o('switch_core_session.c', 'switch_core_session_outgoing_channel', 718),
   CHANNEL_ORIGINATE: o('switch_core_session.c', 'switch_core_session_outgoing_channel', 729),
   CHANNEL_UUID: o('switch_core_session.c', 'switch_core_session_set_uuid', 2424),
   CHANNEL_BRIDGE: o('switch_ivr_bridge.c', 'audio_bridge_on_exchange_media', 1134),
   CHANNEL_UNBRIDGE: o('switch_ivr_bridge.c', 'audio_bridge_on_exchange_media', 1355),
-  CHANNEL_DATA: o('mod_event_socket.c', 'parse_command', 2016),
+  CHANNEL_DATA: o('mod_event_socket.c', 'parse_command', 2021),
   DETECTED_TONE: o('mod_spandsp_dsp.c', 'tone_detect_callback', 226),
 };
 const FALLBACK_ORIGIN = o('switch_channel.c', 'switch_channel_event_set_data', 2800);

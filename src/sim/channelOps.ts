@@ -1,10 +1,18 @@
 import { nowMicros } from './eventFactory.js';
-import { appsIdle } from './appRunner.js';
+import { appsIdle, hasApps } from './appRunner.js';
 import type { Channel } from './channel.js';
 import { fireChannelEvent, setCallState, setRunningState } from './channelEvents.js';
 import type { SimContext } from './simContext.js';
 
 const PCMU = { name: 'PCMU', rate: 8000, bitRate: 64000 };
+
+/** Q.850 numbers of the causes the simulator uses (`variable_hangup_cause_q850`). */
+const Q850: Record<string, number> = {
+  UNALLOCATED_NUMBER: 1, NORMAL_CLEARING: 16, USER_BUSY: 17, NO_USER_RESPONSE: 18, NO_ANSWER: 19,
+  CALL_REJECTED: 21, DESTINATION_OUT_OF_ORDER: 27, NORMAL_UNSPECIFIED: 31, NORMAL_TEMPORARY_FAILURE: 41,
+  INCOMPATIBLE_DESTINATION: 88, ORIGINATOR_CANCEL: 487, LOSE_RACE: 502, MANAGER_REQUEST: 503,
+  SYSTEM_SHUTDOWN: 501,
+};
 
 /** 180 Ringing: CHANNEL_PROGRESS, then RINGING if the call state changes (reference §2.4). */
 export function markRingReady(ctx: SimContext, channel: Channel): void {
@@ -27,6 +35,9 @@ export function markPreAnswered(ctx: SimContext, channel: Channel): void {
 /** 200 OK: CHANNEL_ANSWER, then CHANNEL_CALLSTATE ACTIVE (reference §2.4 step 7). */
 export function markAnswered(ctx: SimContext, channel: Channel): void {
   if (channel.isAnswered || channel.isHungUp) return;
+  // Answering an inbound SIP call passes through early media first (osock-audio.raw:
+  // CHANNEL_PROGRESS_MEDIA, then CHANNEL_ANSWER with Channel-Call-State EARLY).
+  if (channel.direction === 'inbound') markPreAnswered(ctx, channel);
   channel.times.answered = nowMicros();
   channel.readCodec = channel.writeCodec = PCMU;
   channel.answerState = 'answered';
@@ -40,23 +51,48 @@ export function markAnswered(ctx: SimContext, channel: Channel): void {
  * loop of an async socket ends, the reporting events follow, and CHANNEL_DESTROY waits for the
  * controlling socket to let go (reference §1.9, §2.4). Resolves when the channel is destroyed.
  */
-export function hangupChannel(ctx: SimContext, channel: Channel, cause = 'NORMAL_CLEARING'): Promise<void> {
+export function hangupChannel(ctx: SimContext, channel: Channel, cause = 'NORMAL_CLEARING', waits: HangupWaits = {}): Promise<void> {
   if (channel.isHungUp) return Promise.resolve();
   channel.stateNumber = 10;
   channel.markHungUp(cause);
+  // The hangup time stays unset until the channel reaches CS_HANGUP: CHANNEL_HANGUP and the fax
+  // result after it show 0 (audio.raw).
+  channel.times.hangup = 0;
   fireChannelEvent(ctx, channel, 'CHANNEL_HANGUP');
-  channel.controller?.channelHungUp(channel);
-  return finishHangup(ctx, channel);
+  return finishHangup(ctx, channel, waits);
 }
 
-async function finishHangup(ctx: SimContext, channel: Channel): Promise<void> {
-  await appsIdle(channel);
+/** Points in the teardown that wait for something else first (an originate's BACKGROUND_JOB). */
+export interface HangupWaits {
+  completeAfter?: Promise<void>;
+  destroyAfter?: Promise<void>;
+}
+
+async function finishHangup(ctx: SimContext, channel: Channel, waits: HangupWaits): Promise<void> {
+  // Applications still queued (sendmsgs in flight included) are worked off before the channel
+  // leaves CS_EXECUTE: `set` still runs there (osock-badapp.raw).
+  for (let idle = appsIdle(channel); hasApps(channel); idle = appsIdle(channel)) {
+    await idle;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (idle === appsIdle(channel)) break;
+  }
+  if (waits.completeAfter) await waits.completeAfter;
   endSocketPark(ctx, channel);
   setRunningState(ctx, channel, 'CS_HANGUP');
+  channel.times.hangup = nowMicros();
   setCallState(ctx, channel, 'HANGUP');
   setRunningState(ctx, channel, 'CS_REPORTING');
+  channel.setVar('hangup_cause', channel.hangupCause);
+  channel.setVar('hangup_cause_q850', Q850[channel.hangupCause ?? '']);
+  channel.setVar('last_app', channel.getVar('current_application'));
+  channel.setVar('last_arg', channel.getVar('current_application_data'));
   fireChannelEvent(ctx, channel, 'CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', channel.hangupCause]] });
+  // An outbound socket learns of the hangup once the channel is reported (the linger notice
+  // follows CHANNEL_HANGUP_COMPLETE: osock-audio.raw).
+  channel.controller?.channelHungUp(channel);
+  if (waits.destroyAfter) await waits.destroyAfter;
   if (channel.controller) await channel.controller.released;
+  channel.stateNumber = 12;
   fireChannelEvent(ctx, channel, 'CHANNEL_DESTROY');
   setRunningState(ctx, channel, 'CS_DESTROY');
   ctx.channels.remove(channel);

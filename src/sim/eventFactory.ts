@@ -36,7 +36,9 @@ export class EventFactory {
   create(name: string, origin: EventOrigin, subclass?: string): EslEvent {
     const micros = nowMicros();
     this.refreshDates(Math.floor(micros / 1_000_000));
+    // A CUSTOM event starts with Event-Subclass, before Event-Name (every capture shows it).
     const event = new EslEvent(name, subclass)
+      .add('Event-Subclass', subclass)
       .add('Event-Name', name)
       .add('Core-UUID', this.core.coreUuid)
       .add('FreeSWITCH-Hostname', this.core.hostname)
@@ -50,7 +52,7 @@ export class EventFactory {
       .add('Event-Calling-Function', origin.func)
       .add('Event-Calling-Line-Number', origin.line)
       .add('Event-Sequence', ++this.sequence);
-    return subclass === undefined ? event : event.add('Event-Subclass', subclass);
+    return event;
   }
 
   private refreshDates(second: number): void {

@@ -56,7 +56,7 @@ export function firePhaseB(ctx: SimContext, channel: Channel, mode: FaxMode, n: 
   channel.setVar('fax_remote_station_id', remote(n));
   fireChannelEvent(ctx, channel, 'CUSTOM', {
     subclass: subclass(mode, 'negociateresult'),
-    origin: origin('phase_b_handler', 469),
+    origin: origin('phase_b_handler', 386),
     after: [
       ['uuid', channel.uuid],
       ['fax-transfer-rate', n.rate],
@@ -85,7 +85,7 @@ export function firePhaseD(ctx: SimContext, channel: Channel, mode: FaxMode, pag
   if (tx) channel.setVar('fax_document_total_pages', page.totalPages);
   fireChannelEvent(ctx, channel, 'CUSTOM', {
     subclass: subclass(mode, 'pageresult'),
-    origin: origin('phase_d_handler', 391),
+    origin: origin('phase_d_handler', 521),
     after: [
       ['uuid', channel.uuid],
       ['fax-document-transferred-pages', page.transferred],
@@ -121,7 +121,7 @@ export function firePhaseE(ctx: SimContext, channel: Channel, mode: FaxMode, r: 
   channel.setVar('fax_transfer_rate', r.rate);
   fireChannelEvent(ctx, channel, 'CUSTOM', {
     subclass: subclass(mode, 'result'),
-    origin: origin('phase_e_handler', 365),
+    origin: origin('phase_e_handler', 676),
     after: [
       ['fax-success', success],
       ['fax-result-code', r.code],

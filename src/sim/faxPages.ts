@@ -14,7 +14,8 @@ export function lineResolution(page: FaxPage): string {
   return `${x}x${y}`;
 }
 
-const perMetre = (dpi: number): number => Math.round(dpi / 0.0254);
+/** spandsp truncates: 204×196 dpi is 8031x7716 (audio.raw). */
+const perMetre = (dpi: number): number => Math.floor(dpi / 0.0254);
 
 /** Realistic page time: ~12 s for a fine page at 14,400 bit/s, longer at lower rates (issue §6). */
 export const pageSeconds = (page: FaxPage, rate: number): number => (page.yDpi < 150 ? 7 : 12) * (14400 / rate);
@@ -31,8 +32,9 @@ export function pageStats(page: FaxPage, index: number, totalPages: number, ecm:
     imageSize: Math.round((page.width * page.length) / 8 / (ecm ? 14 : 7)) + index * 97,
     badRows,
     longestBadRun: Math.ceil(badRows / 3),
-    encoding: ecm ? 8 : 4,
-    encodingName: ecm ? 'T.6' : 'T.4 2-D',
+    // Two spandsp 2023 stations with ECM pick T.85 (JBIG) L0 (audio.raw, osock-audio.raw).
+    encoding: ecm ? 32 : 4,
+    encodingName: ecm ? 'T.85(L0)' : 'T.4 2-D',
   };
 }
 

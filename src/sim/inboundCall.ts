@@ -53,7 +53,8 @@ export function startInboundCall(
   const base = stationFor(ctx.scenario, options.from);
   const station = stationSchema.parse({ ...base, ...options.station, ...(options.document ? { document: options.document } : {}) });
   const uuid = options.uuid ?? randomUUID();
-  const channel = new Channel(uuid, `sofia/${profile}/${options.from}@${ip}:5060`, 'inbound', {
+  // The channel is named after the From URI, which has no port here (osock-audio.raw).
+  const channel = new Channel(uuid, `sofia/${profile}/${options.from}@${ip}`, 'inbound', {
     username: options.from, dialplan: 'XML', callerIdName: options.callerName ?? options.from, callerIdNumber: options.from,
     calleeIdName: '', calleeIdNumber: '', networkAddr: ip, ani: options.from, destinationNumber: options.to,
     source: 'mod_sofia', context: 'public', rdnis: '',
@@ -63,14 +64,16 @@ export function startInboundCall(
     ['sip_from_user', options.from], ['sip_from_uri', `${options.from}@${ip}`], ['sip_from_host', ip],
     ['channel_name', channel.name], ['sip_local_network_addr', ctx.events.core.ipv4], ['sip_network_ip', ip],
     ['sip_network_port', '5060'], ['sip_received_ip', ip], ['sip_received_port', '5060'], ['sip_via_protocol', 'udp'],
-    ['sofia_profile_name', profile], ['sip_gateway_name', gatewayName], ['gateway_name', gatewayName],
+    ['sofia_profile_name', profile], ['recovery_profile_name', profile], ['sip_gateway_name', gatewayName],
     ['sip_req_user', options.to], ['sip_req_uri', `${options.to}@${ctx.events.core.ipv4}`], ['sip_req_host', ctx.events.core.ipv4],
     ['sip_to_user', options.to], ['sip_to_uri', `${options.to}@${ctx.events.core.ipv4}`], ['sip_to_host', ctx.events.core.ipv4],
     ['sip_contact_user', options.from], ['sip_contact_host', ip], ['sip_call_id', `${randomUUID()}@${ip}`],
   ];
   if (options.diversion) vars.push(['sip_h_Diversion', options.diversion]);
   for (const [name, value] of Object.entries(options.sipHeaders ?? {})) vars.push([`sip_h_${name}`, value]);
-  vars.push(['ep_codec_string', 'PCMU@8000h@20i@64000b'], ['call_uuid', uuid]);
+  vars.push(['ep_codec_string', 'PCMU@8000h@20i@64000b'], ['call_uuid', uuid], ['outside_call', 'true']);
+  // FreeSWITCH's stock public dialplan exports the call's date (osock-audio.raw).
+  vars.push(['RFC2822_DATE', new Date().toUTCString().replace('GMT', '+0000')], ['export_vars', 'RFC2822_DATE']);
   for (const [name, value] of vars) channel.setVar(name, value);
   ctx.channels.add(channel);
 

@@ -36,12 +36,15 @@ export class InboundConnection extends EslConnection {
     super.onClosed();
   }
 
-  /** Inbound `myevents <uuid> [format]`: the format word is ignored, a FreeSWITCH bug (reference §1.6). */
+  /**
+   * Inbound `myevents <uuid> [format]`: the format word is ignored, a FreeSWITCH bug (reference
+   * §1.6). A uuid of no channel is refused only with a format word; without one it is accepted
+   * (proto.raw: `myevents 00000000-…` gets `+OK Events Enabled`).
+   */
   private myevents(line: string): void {
     const [, uuid, format] = line.split(/\s+/);
-    if (uuid === undefined || !this.ctx.channels.has(uuid)) {
-      return this.reply(format === undefined ? '-ERR command not found' : '-ERR invalid uuid');
-    }
+    if (uuid === undefined || uuid === '') return this.reply('-ERR command not found');
+    if (format !== undefined && !this.ctx.channels.has(uuid)) return this.reply('-ERR invalid uuid');
     this.reply(this.enableMyevents(uuid));
   }
 

@@ -70,10 +70,28 @@ export async function originateApi(ctx: SimContext, args: string): Promise<strin
   }
   if (!outcome.ok) return `-ERR ${outcome.cause}\n`;
   const channel = outcome.channel;
+  flipCallerId(channel);
   setRunningState(ctx, channel, 'CS_EXECUTE');
   const app = request.app ?? { name: 'park', arg: '' };
   setImmediate(() => {
     void enqueueApp(ctx, channel, { app: app.name, arg: app.arg }).then(() => hangupChannel(ctx, channel, 'NORMAL_CLEARING'));
   });
   return `+OK ${channel.uuid}\n`;
+}
+
+/**
+ * An answered originate runs its application as if the far end had called: caller and callee swap
+ * (`channel_cid_flipped`), the original caller id stays in `Orig-Caller-ID-*` (audio.raw).
+ */
+function flipCallerId(channel: Channel): void {
+  const p = channel.profile;
+  channel.setVar('pre_transfer_caller_id_name', p.callerIdName);
+  channel.setVar('pre_transfer_caller_id_number', p.callerIdNumber);
+  channel.setVar('channel_cid_flipped', 'yes');
+  channel.setVar('call_uuid', channel.getVar('call_uuid'));
+  p.origCallerIdName = p.callerIdName;
+  p.origCallerIdNumber = p.callerIdNumber;
+  [p.callerIdName, p.calleeIdName] = [p.calleeIdName, p.callerIdName];
+  [p.callerIdNumber, p.calleeIdNumber] = [p.calleeIdNumber, p.callerIdNumber];
+  channel.hitDialplan = true;
 }

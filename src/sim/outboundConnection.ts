@@ -28,6 +28,7 @@ export class OutboundConnection extends EslConnection implements ChannelControll
   readonly released: Promise<void>;
   private release!: () => void;
   private first = true;
+  private parkPending = false;
   /** The first command runs, but its reply is never sent unless it is `connect` (reference §1.9). */
   private swallowReplies = false;
   /** undefined: no linger; -1: forever. */
@@ -78,11 +79,26 @@ export class OutboundConnection extends EslConnection implements ChannelControll
     const lower = packet.command.trim().toLowerCase();
     if (lower.startsWith('connect')) return this.connect();
     this.swallowReplies = first;
+    if (lower.startsWith('sendmsg')) this.park();
     try {
       await this.command(packet, lower);
     } finally {
       this.swallowReplies = false;
     }
+  }
+
+  /**
+   * The socket app parks the channel once `connect` arrived; in FreeSWITCH that races with the
+   * client's next commands, and the captures show CHANNEL_PARK once the subscription commands
+   * took effect, as the first sendmsg arrives (osock-*.raw). The simulator parks when a sendmsg
+   * arrives, or 50 ms after `connect` if none does.
+   */
+  private park(): void {
+    if (!this.parkPending) return;
+    this.parkPending = false;
+    if (this.channel.isHungUp || this.channel.parked) return;
+    this.channel.parked = true;
+    fireChannelEvent(this.ctx, this.channel, 'CHANNEL_PARK');
   }
 
   override write(frame: string | Buffer): void {
@@ -157,9 +173,9 @@ export class OutboundConnection extends EslConnection implements ChannelControll
       .add('Socket-Mode', this.mode.async ? 'async' : 'static')
       .add('Control', this.mode.full ? 'full' : 'single-channel');
     this.write(event.serialize('plain'));
-    if (this.mode.async && !this.channel.isHungUp && !this.channel.parked) {
-      this.channel.parked = true;
-      fireChannelEvent(this.ctx, this.channel, 'CHANNEL_PARK');
+    if (this.mode.async) {
+      this.parkPending = true;
+      setTimeout(() => this.park(), 50);
     }
   }
 }

@@ -14,6 +14,8 @@ export const stationSchema = z.object({
    * CALL_REJECTED default to 486 and 603.
    */
   sipStatus: z.number().int().min(300).max(699).optional(),
+  /** Sends 180 Ringing first; false answers (or fails) at once, with no CHANNEL_PROGRESS (audio.raw). */
+  ringback: z.boolean().default(true),
   /**
    * fax; voice (spandsp's T.30 timers end the fax: T1 35 s as answerer, T0 60 s as caller); silent:
    * a caller that sends nothing, which rxfax never gives up on (real FreeSWITCH: it runs until the

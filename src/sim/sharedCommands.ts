@@ -40,7 +40,7 @@ export async function runSharedCommand(conn: EslConnection, packet: EslPacket, o
     conn.reply(`+OK Job-UUID: ${jobUuid}`, [['Job-UUID', jobUuid]]);
     void runApi(conn, line.slice(6).trim()).then(({ command, args, output }) => {
       const event = conn.ctx.events
-        .create('BACKGROUND_JOB', { file: 'mod_event_socket.c', func: 'api_exec', line: 1580 })
+        .create('BACKGROUND_JOB', { file: 'mod_event_socket.c', func: 'api_exec', line: 1572 })
         .add('Job-UUID', jobUuid)
         .add('Job-Owner-UUID', ownerUuid)
         .add('Job-Command', command)
@@ -86,6 +86,7 @@ function applyFilter(conn: EslConnection, rest: string): string {
   const [first = '', ...others] = rest.split(' ');
   if (first.toLowerCase() === 'delete') {
     const [header = '', ...value] = others.join(' ').trim().split(' ');
+    if (header === '') return '-ERR invalid syntax';
     const text = value.join(' ');
     conn.filters.delete(header, text === '' ? undefined : text);
     return `+OK filter deleted. [${header}][${text}]`;

@@ -35,6 +35,8 @@ export function showChannels(ctx: SimContext, args: string): string {
   if (/\bas\s+json\b/i.test(args)) {
     return rows.length === 0 ? '{"row_count":0}\n' : `${JSON.stringify({ row_count: rows.length, rows })}\n`;
   }
+  // With no channel FreeSWITCH prints no column line at all (proto.raw: "\n0 total.\n").
+  if (rows.length === 0) return '\n0 total.\n';
   const lines = [COLUMNS.join(','), ...rows.map((values) => COLUMNS.map((column) => values[column]).join(','))];
   return `${lines.join('\n')}\n\n${rows.length} total.\n`;
 }

@@ -4,6 +4,8 @@ export interface FaxPage {
   length: number;
   xDpi: number;
   yDpi: number;
+  /** Drawn as a row of blocks, so each call's pages differ (document storage deduplicates equal ones). */
+  stamp?: number;
 }
 
 const SHORT = 3;
@@ -37,18 +39,53 @@ function packRow(row: Uint8Array, out: number[]): void {
 /** Encoded strips by geometry and page index: every simulated fax reuses them (the hot path of rxfax). */
 const stripCache = new Map<string, Buffer>();
 
-/** A page with a black frame and a bar per page number, so pages differ and are not blank. */
+/** Rows that carry the stamp (PackBits runs never cross rows, so they splice into a cached strip). */
+const STAMP_FROM = 100;
+const STAMP_ROWS = 24;
+
+/**
+ * A page with a black frame and a bar per page number, so pages differ and are not blank; with a
+ * stamp, rows STAMP_FROM… show its 32 bits as blocks, so no two calls write the same image.
+ */
 function pageStrip(page: FaxPage, index: number): Buffer {
-  const key = `${page.width}x${page.length}:${index}`;
+  const stamped = page.stamp !== undefined && page.length > STAMP_FROM + STAMP_ROWS;
+  const key = `${page.width}x${page.length}:${index}:${stamped}`;
   let strip = stripCache.get(key);
   if (!strip) {
     if (stripCache.size > 512) stripCache.clear();
-    stripCache.set(key, (strip = encodeStrip(page, index)));
+    stripCache.set(key, (strip = encodeStrip(page, index, stamped)));
   }
-  return strip;
+  if (!stamped) return strip;
+  const rowBytes = Math.ceil(page.width / 8);
+  const row = new Uint8Array(rowBytes);
+  row[0] = 0x80;
+  row[rowBytes - 1] = 0x01;
+  const stamp = (page.stamp ?? 0) >>> 0;
+  for (let bit = 0; bit < 32; bit++) if ((stamp >>> bit) & 1) row.fill(0xff, 8 + bit * 6, 8 + bit * 6 + 4);
+  const out: number[] = [];
+  packRow(row, out);
+  const encodedRow = Buffer.from(out);
+  const split = stampOffset(key, page, index);
+  return Buffer.concat([strip.subarray(0, split), ...Array.from({ length: STAMP_ROWS }, () => encodedRow), strip.subarray(split)]);
 }
 
-function encodeStrip(page: FaxPage, index: number): Buffer {
+/** Byte offset of row STAMP_FROM in a cached stamped strip (which leaves those rows out). */
+const stampOffsets = new Map<string, number>();
+function stampOffset(key: string, page: FaxPage, index: number): number {
+  let offset = stampOffsets.get(key);
+  if (offset === undefined) {
+    if (stampOffsets.size > 512) stampOffsets.clear();
+    stampOffsets.set(key, (offset = encodeRows(page, index, 0, STAMP_FROM).length));
+  }
+  return offset;
+}
+
+function encodeStrip(page: FaxPage, index: number, stamped: boolean): Buffer {
+  if (!stamped) return encodeRows(page, index, 0, page.length);
+  return Buffer.concat([encodeRows(page, index, 0, STAMP_FROM), encodeRows(page, index, STAMP_FROM + STAMP_ROWS, page.length)]);
+}
+
+function encodeRows(page: FaxPage, index: number, from: number, to: number): Buffer {
   const rowBytes = Math.ceil(page.width / 8);
   const frame = new Uint8Array(rowBytes).fill(0xff);
   const edges = new Uint8Array(rowBytes);
@@ -59,7 +96,7 @@ function encodeStrip(page: FaxPage, index: number): Buffer {
   bar[0] = 0x80;
   bar[rowBytes - 1] = 0x01;
   const out: number[] = [];
-  for (let y = 0; y < page.length; y++) {
+  for (let y = from; y < to; y++) {
     const row = y < 4 || y >= page.length - 4 ? frame : y >= 40 && y < 80 ? bar : edges;
     packRow(row, out);
   }

@@ -60,7 +60,9 @@ export const isEvent = (frame: RawFrame): boolean => frame.headers['Content-Type
 export function asEvent(frame: RawFrame): PlainEvent {
   const headers = plainHeaders(frame.body);
   const subclass = headers.find(([name]) => name === 'Event-Subclass')?.[1];
-  return { name: headers[0]?.[1] ?? '', headers, frame, ...(subclass ? { subclass: decodeURIComponent(subclass) } : {}) };
+  // Event-Name is not always first: a CUSTOM event starts with Event-Subclass (the captures).
+  const name = headers.find(([key]) => key === 'Event-Name')?.[1] ?? '';
+  return { name, headers, frame, ...(subclass ? { subclass: decodeURIComponent(subclass) } : {}) };
 }
 
 /** Collects plain events until one matches `stop` (inclusive). */

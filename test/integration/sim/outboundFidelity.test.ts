@@ -45,7 +45,8 @@ describe('outbound socket (reference §1.9, §7 item 6)', () => {
     expect(header(headers, 'Channel-Call-State')).toBe('RINGING');
     expect(header(headers, 'Channel-State-Number')).toBe('4');
     expect(header(headers, 'Unique-ID')).toBe(uuid);
-    expect(header(headers, 'Channel-Name')).toBe('sofia/external/%2B15551230000%40203.0.113.10%3A5060');
+    // Named after the From URI, without a port (osock-audio.raw).
+    expect(header(headers, 'Channel-Name')).toBe('sofia/external/%2B15551230000%40203.0.113.10');
     expect(header(headers, 'variable_sip_to_user')).toBe('%2B15559870000');
     expect(header(headers, 'variable_sip_network_ip')).toBe('203.0.113.10');
     expect(header(headers, 'variable_sip_gateway_name')).toBe('gw1');
@@ -84,9 +85,11 @@ describe('outbound socket (reference §1.9, §7 item 6)', () => {
     const { client } = await connected();
     await ask(client, 'myevents');
     client.command('sendmsg', { 'call-command': 'execute', 'execute-app-name': 'rxfax', 'execute-app-arg': `${h.dir}/my.tif` });
+    // The socket app parks the channel as the first sendmsg arrives: CHANNEL_PARK before its +OK (osock-audio.raw).
+    expect(asEvent(await client.next()).name).toBe('CHANNEL_PARK');
     expect((await client.next()).headers['Reply-Text']).toBe('+OK');
     const events = await collectEvents(client, (event) => event.name === 'CHANNEL_EXECUTE_COMPLETE');
-    expect(names(events)).toEqual(['CHANNEL_EXECUTE', 'CHANNEL_ANSWER', 'CHANNEL_EXECUTE_COMPLETE']);
+    expect(names(events)).toEqual(['CHANNEL_EXECUTE', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER', 'CHANNEL_EXECUTE_COMPLETE']);
     client.end();
   });
 
@@ -109,9 +112,10 @@ describe('outbound socket (reference §1.9, §7 item 6)', () => {
     const { client, uuid } = await connected();
     await ask(client, 'event plain ALL');
     client.command('sendmsg', { 'call-command': 'hangup', 'hangup-cause': 'NORMAL_CLEARING' });
-    expect((await client.next()).headers['Reply-Text']).toBe('+OK');
-    const hangup = await client.until((frame) => !isEvent(frame) || asEvent(frame).name === 'CHANNEL_HANGUP');
-    expect(asEvent(hangup).name).toBe('CHANNEL_HANGUP');
+    expect((await client.until((frame) => !isEvent(frame))).headers['Reply-Text']).toBe('+OK');
+    // The queued events go out first, as with a linger notice (osock-audio.raw); CHANNEL_DESTROY never.
+    const before = await collectEvents(client, (event) => event.name === 'CHANNEL_HANGUP_COMPLETE');
+    expect(names(before)).toContain('CHANNEL_HANGUP');
     expect((await client.next()).raw).toBe(
       `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${uuid}\nContent-Disposition: disconnect\nContent-Length: 67\n\n` +
         'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n',
@@ -124,14 +128,15 @@ describe('outbound socket (reference §1.9, §7 item 6)', () => {
     expect((await ask(client, 'linger')).headers['Reply-Text']).toBe('+OK will linger');
     await ask(client, 'event plain ALL');
     client.command('sendmsg', { 'call-command': 'hangup', 'hangup-cause': 'USER_BUSY' });
-    await client.next();
-    const notice = await client.until((frame) => !isEvent(frame));
+    expect((await client.until((frame) => !isEvent(frame))).headers['Reply-Text']).toBe('+OK');
+    // The linger notice follows CHANNEL_HANGUP_COMPLETE (osock-audio.raw).
+    const events = await collectEvents(client, (event) => event.name === 'CHANNEL_HANGUP_COMPLETE');
+    expect(names(events)).toEqual(['CHANNEL_HANGUP', 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_STATE', 'CHANNEL_CALLSTATE', 'CHANNEL_STATE', 'CHANNEL_HANGUP_COMPLETE']);
+    const notice = await client.next();
     expect(notice.raw).toBe(
       `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${uuid}\nContent-Disposition: linger\n` +
-        `Channel-Name: sofia/external/+15551230000@203.0.113.10:5060\nLinger-Time: -1\nContent-Length: 0\n\n`,
+        `Channel-Name: sofia/external/+15551230000@203.0.113.10\nLinger-Time: -1\nContent-Length: 0\n\n`,
     );
-    const events = await collectEvents(client, (event) => event.name === 'CHANNEL_HANGUP_COMPLETE');
-    expect(names(events)).toEqual(['CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_STATE', 'CHANNEL_CALLSTATE', 'CHANNEL_STATE', 'CHANNEL_HANGUP_COMPLETE']);
     expect(await client.silentFor(60)).toBe(true);
     expect((await ask(client, 'exit')).headers['Reply-Text']).toBe('+OK bye');
     expect((await client.next()).headers['Content-Disposition']).toBe('disconnect');

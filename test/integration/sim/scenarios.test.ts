@@ -12,7 +12,8 @@ beforeEach(async () => {
         '1002': { outcome: 'CALL_REJECTED' },
         '1003': { outcome: 'NO_ROUTE_DESTINATION' },
         '1004': { ringSeconds: 1 },
-        '1005': { ringSeconds: 5 },
+        // Rings long enough that 1004 always answers first, even on a loaded machine (1 ms per simulated second).
+        '1005': { ringSeconds: 30 },
       },
     },
   });
