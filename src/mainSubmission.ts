@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RoutingTable } from '../projections/routingTable.js';
@@ -23,6 +24,9 @@ export interface SubmissionWiring {
 export function createSubmissionApi(wiring: SubmissionWiring): Omit<SubmissionRouteDeps, 'auth'> {
   const { submission } = wiring.config;
   const tempDir = join(wiring.config.dataDir, 'tmp');
+  // Only this process works in its data dir's tmp: anything there was left by one that died
+  // mid-submission (uploads, half-converted pages) and nothing will ever come back for it.
+  rmSync(tempDir, { recursive: true, force: true });
   const converter = createDocumentConverter({
     tempDir: join(tempDir, 'conversion'),
     timeoutMs: submission.conversionTimeoutMs,
