@@ -57,7 +57,7 @@ export async function dialGroup(
  */
 export async function originateApi(ctx: SimContext, args: string): Promise<string> {
   const request = parseOriginate(args);
-  if (!request) return USAGE;
+  if ('error' in request) return request.error === 'usage' ? USAGE : '-ERR DESTINATION_OUT_OF_ORDER\n';
   const timeout = Number(request.vars.get('originate_timeout') ?? request.timeoutSeconds ?? 60);
   const uuid = request.vars.get('origination_uuid');
   if (uuid !== undefined && ctx.channels.has(uuid)) return '-ERR DESTINATION_OUT_OF_ORDER\n';
