@@ -1,6 +1,7 @@
 import { nowMicros } from './eventFactory.js';
 import { appsIdle } from './appRunner.js';
 import type { Channel } from './channel.js';
+import { runHangupHook } from './hangupHook.js';
 import { fireChannelEvent, setCallState, setRunningState } from './channelEvents.js';
 import type { SimContext } from './simContext.js';
 
@@ -54,6 +55,7 @@ async function finishHangup(ctx: SimContext, channel: Channel): Promise<void> {
   endSocketPark(ctx, channel);
   setRunningState(ctx, channel, 'CS_HANGUP');
   setCallState(ctx, channel, 'HANGUP');
+  await runHangupHook(ctx, channel);
   setRunningState(ctx, channel, 'CS_REPORTING');
   fireChannelEvent(ctx, channel, 'CHANNEL_HANGUP_COMPLETE', { before: [['Hangup-Cause', channel.hangupCause]] });
   if (channel.controller) await channel.controller.released;
