@@ -5,10 +5,12 @@ import type { Logger } from 'pino';
 import type { QueryView } from '../projections/documentProjection.js';
 import { faxCollections, type FaxView } from '../projections/faxProjection.js';
 import type { RoutingTable } from '../projections/routingTable.js';
+import { deleteOutcomeRecord, readOutcomeRecord } from './adapters/esl/faxOutcomeRecord.js';
 import { createInboundEslClient } from './adapters/esl/inboundEslClient.js';
 import { startOutboundSocketServer } from './adapters/esl/outboundSocketServer.js';
 import { splitHostPort } from './config/hostPort.js';
 import type { Config } from './config/schema.js';
+import type { DeliveryRequest, FaxRoutedData } from './domain/fax/deliveryPlan.js';
 import { screenInboundCall, type InboundPolicy, type ScreeningLookups } from './domain/fax/inboundScreening.js';
 import { tryE164 } from './domain/tenancy/e164.js';
 import type { Clock } from './ports/clock.js';
@@ -68,22 +70,25 @@ export async function startReceivePath(deps: {
     t38: config.fax.t38,
     spoolDir,
   };
+  const deliveryPlan = (fax: DeliveryRequest): FaxRoutedData => {
+    if (fax.purpose !== 'outbound-relay') return planDelivery(fax, deps.routing.lookup(fax.recipient));
+    // The sending number's own upstream gateways come first when the caller is one of the tenant's numbers.
+    const sender = fax.sender ? deps.routing.lookup(fax.sender) : undefined;
+    return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
+  };
+  const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
+  const forgetOutcome = (callUuid: string) => deleteOutcomeRecord((command) => callControl.api(command), callUuid);
   const runtime = createInboundFaxRuntime({
     eventStore: deps.eventStore,
     documents: deps.documents,
     screen: (offer, faxId) => screenInboundCall(offer, lookups, policy, faxId),
-    planDelivery: (fax) => {
-      if (fax.purpose !== 'outbound-relay') return planDelivery(fax, deps.routing.lookup(fax.recipient));
-      // The sending number's own upstream gateways come first when the caller is one of the tenant's numbers.
-      const sender = fax.sender ? deps.routing.lookup(fax.sender) : undefined;
-      return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
-    },
+    planDelivery: deliveryPlan,
+    forgetOutcome,
     newFaxId: randomUUID,
     clock: deps.clock,
     logger,
   });
 
-  const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
   let closing = false;
   void reconcileWhenConnected();
 
@@ -107,7 +112,17 @@ export async function startReceivePath(deps: {
     for (let attempt = 1; open.length > 0 && !closing; attempt++) {
       try {
         await callControl.ready();
-        const closed = await reconcileInboundFaxes({ open, eventStore: deps.eventStore, callControl, documents: deps.documents, clock: deps.clock, logger });
+        const closed = await reconcileInboundFaxes({
+          open,
+          eventStore: deps.eventStore,
+          callControl,
+          documents: deps.documents,
+          planDelivery: deliveryPlan,
+          recordedOutcome: (callUuid) => readOutcomeRecord((command) => callControl.api(command), callUuid),
+          forgetOutcome,
+          clock: deps.clock,
+          logger,
+        });
         logger.info({ closed }, 'reconciled faxes interrupted by a restart');
         return;
       } catch (error) {

@@ -17,6 +17,11 @@ export interface InboundCall {
   readonly offer: CallOffer;
   onSignal(listener: (signal: EslSignal) => void): void;
   execute(app: string, arg?: string): Promise<void>;
+  /**
+   * Has FreeSWITCH record the call's fax outcome at hang-up (before the answer): a faxengine that
+   * restarts meanwhile reads it. Optional: test doubles may not have it.
+   */
+  rememberOutcome?(): Promise<void>;
   close(): void;
 }
 
@@ -26,6 +31,8 @@ export interface InboundFaxRuntimeDeps {
   screen(offer: CallOffer, faxId: string): ScreeningDecision | Promise<ScreeningDecision>;
   /** The delivery plan for a received document, from the routing read model at that moment. */
   planDelivery(fax: DeliveryRequest): FaxRoutedData;
+  /** Deletes a call's outcome record once the call's events are stored (it only serves restarts). */
+  forgetOutcome?(callUuid: string): Promise<void>;
   newFaxId(): string;
   clock: Clock;
   logger: Logger;
@@ -39,6 +46,9 @@ export interface InboundFaxRuntime {
   drain(timeoutMs: number): Promise<void>;
 }
 
+/** FreeSWITCH runs the hang-up hook right after the call's last events; this is ample. */
+const OUTCOME_RECORD_SETTLE_MS = 10_000;
+
 /**
  * Runs one inbound fax actor per call: the actor's emitted events go, in order, to the fax's
  * stream through its single appender; the call's ESL signals go to the actor; the effects the
@@ -47,7 +57,7 @@ export interface InboundFaxRuntime {
 export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFaxRuntime {
   const live = new Map<string, Promise<void>>();
   /** Each live call's socket, by fax id, for the machine's effects. */
-  const calls = new Map<string, { faxId: string; run(app: string, arg?: string): void }>();
+  const calls = new Map<string, { faxId: string; run(app: string, arg?: string): void; remember(): void }>();
   const callOf = (faxId: string) => calls.get(faxId);
   const faxIdsByCall = new Map<string, string>();
 
@@ -60,11 +70,19 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
     actions: {
       respond: ({ context }, { sipCode }) => callOf(context.faxId)?.run('respond', String(sipCode)),
       // Sent back to back: the socket keeps their order and FreeSWITCH queues them (event-lock).
-      startReceiving: ({ context }, { call: accepted }) =>
-        receiveDialplan(accepted).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
+      startReceiving: ({ context }, { call: accepted }) => {
+        callOf(context.faxId)?.remember();
+        receiveDialplan(accepted).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg));
+      },
       startBridge: ({ context }, { bridge }) => bridgeDialplan(bridge).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
     },
   });
+
+  /** The record is written at hang-up, a moment after the events we acted on: deleted once that surely passed. */
+  function forgetOutcomeLater(callUuid: string): void {
+    if (!deps.forgetOutcome) return;
+    setTimeout(() => void deps.forgetOutcome?.(callUuid).catch(() => undefined), OUTCOME_RECORD_SETTLE_MS).unref();
+  }
 
   function handleCall(call: InboundCall): string {
     const faxId = deps.newFaxId();
@@ -76,7 +94,13 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
     });
     const run = (app: string, arg?: string) =>
       void call.execute(app, arg).catch((error: unknown) => log.warn({ err: error, app }, 'dialplan application not accepted'));
-    calls.set(faxId, { faxId, run });
+    let remembered = false;
+    const remember = () => {
+      if (!call.rememberOutcome) return;
+      remembered = true;
+      void call.rememberOutcome().catch((error: unknown) => log.warn({ err: error }, 'FreeSWITCH will not record the outcome of this call'));
+    };
+    calls.set(faxId, { faxId, run, remember });
     faxIdsByCall.set(call.offer.callUuid, faxId);
     const forget = () => {
       calls.delete(faxId);
@@ -111,6 +135,7 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
           void appender.flushed().catch(() => undefined).finally(() => {
             call.close();
             forget();
+            if (remembered) forgetOutcomeLater(call.offer.callUuid);
             resolve();
           });
         },

@@ -121,6 +121,7 @@ export async function startCrashRestartHarness(options: { scenario: ScenarioInpu
 
   const history = (faxId: string): Promise<RecordedEvent[]> => reader.readStream(`fax-${faxId}`);
   return {
+    dir: dir.path,
     sim,
     reader,
     delivered,

@@ -5,7 +5,7 @@ import type { EslSignal } from '../../domain/fax/faxSignals.js';
 import type { FaxDialer, OriginateRequest } from '../../ports/faxDialer.js';
 import { eventTime, toEslSignal } from './eslSignals.js';
 import { createInboundEslClient, type InboundEslClient } from './inboundEslClient.js';
-import { FAX_OUTCOME_REALM, outcomeHook, parseOutcomeRecord } from './faxOutcomeRecord.js';
+import { deleteOutcomeRecord, outcomeHook, readOutcomeRecord } from './faxOutcomeRecord.js';
 import { originateCommand } from './originateCommand.js';
 
 /** What an outbound fax call needs to hear; CUSTOM and its subclasses last (reference §1.6). */
@@ -153,12 +153,8 @@ export function createFaxDialerPool(options: {
       const headers = JSON.parse(dump) as Record<string, string>;
       return headers['Answer-State'] === 'answered' || Number(headers['Caller-Channel-Answered-Time'] ?? 0) > 0;
     },
-    async recordedOutcome(callUuid) {
-      return parseOutcomeRecord(await pick().api(`db select/${FAX_OUTCOME_REALM}/${callUuid}`));
-    },
-    async forgetOutcome(callUuid) {
-      await pick().api(`db delete/${FAX_OUTCOME_REALM}/${callUuid}`);
-    },
+    recordedOutcome: (callUuid) => readOutcomeRecord((command) => pick().api(command), callUuid),
+    forgetOutcome: (callUuid) => deleteOutcomeRecord((command) => pick().api(command), callUuid),
     async overridesFor(destination) {
       const client = pick();
       const realm = `override-${destination}`;

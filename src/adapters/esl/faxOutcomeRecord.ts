@@ -55,3 +55,14 @@ export function parseOutcomeRecord(text: string): RecordedCallOutcome | undefine
       : {}),
   };
 }
+
+type Api = (command: string) => Promise<string>;
+
+/** The record of a call, through any `api` connection; undefined when there is none (or no mod_db). */
+export async function readOutcomeRecord(api: Api, callUuid: string): Promise<RecordedCallOutcome | undefined> {
+  return parseOutcomeRecord(await api(`db select/${FAX_OUTCOME_REALM}/${callUuid}`));
+}
+
+export async function deleteOutcomeRecord(api: Api, callUuid: string): Promise<void> {
+  await api(`db delete/${FAX_OUTCOME_REALM}/${callUuid}`);
+}
