@@ -120,8 +120,9 @@ export function createFaxDialerPool(options: {
   return {
     async originate(request: OriginateRequest, onSignal) {
       const jobUuid = randomUUID();
-      // FreeSWITCH writes the call's outcome to mod_db at hang-up, for a faxengine that was not listening.
-      const command = `bgapi ${originateCommand(request, { api_hangup_hook: outcomeHook(request.callUuid) })}`;
+      // FreeSWITCH writes the call's outcome to mod_db at hang-up, for a faxengine that was not
+      // listening. The hook holds ${…}: without origination_nested_vars FreeSWITCH drops it.
+      const command = `bgapi ${originateCommand(request, { origination_nested_vars: 'true', api_hangup_hook: outcomeHook(request.callUuid) })}`;
       const client = pick();
       // The filters and the originate go out back to back on one socket, without waiting for the
       // filters' replies: FreeSWITCH handles a connection's commands in order, so the call's events

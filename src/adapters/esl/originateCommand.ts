@@ -3,17 +3,19 @@ import type { OriginateRequest } from '../../ports/faxDialer.js';
 /**
  * `originate {vars}sofia/gateway/<gw>/<number> &txfax(<tiff>)` for one fax attempt. Variable
  * values are user text (page header, station ident, caller name), so each is escaped for the
- * three splits FreeSWITCH runs over it (see `originateValue`); `extra` variables (faxengine's
- * own, e.g. the hang-up hook) go through the same escaping.
+ * three splits FreeSWITCH runs over it (see `originateValue`) and loses any `${`. `extra` holds
+ * faxengine's own variables (the hang-up hook), which may hold `${…}` to be expanded later:
+ * FreeSWITCH drops such values from an originate unless it also says `origination_nested_vars=true`.
  */
 export function originateCommand(request: OriginateRequest, extra: Readonly<Record<string, string>> = {}): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(request.gateway)) throw new Error(`gateway name "${request.gateway}" cannot be dialled`);
   if (!/^\+?[0-9*#]+$/.test(request.destination)) throw new Error(`destination "${request.destination}" cannot be dialled`);
   if (/[\s()]/.test(request.tiffPath)) throw new Error(`fax file path "${request.tiffPath}" contains spaces or parentheses`);
-  const variables = { ...request.variables, ...extra, origination_uuid: request.callUuid };
-  const block = Object.entries(variables)
+  const user = Object.entries({ ...request.variables, origination_uuid: request.callUuid }).map(([name, value]) => [name, originateValue(value)] as const);
+  const own = Object.entries(extra).map(([name, value]) => [name, originateValue(value, { variables: true })] as const);
+  const block = [...user.filter(([name]) => !(name in extra)), ...own]
     .filter(([name]) => /^[A-Za-z0-9_]+$/.test(name))
-    .map(([name, value]) => `${name}=${originateValue(value)}`)
+    .map(([name, value]) => `${name}=${value}`)
     .join(',');
   return `originate {${block}}sofia/gateway/${request.gateway}/${request.destination} &txfax(${request.tiffPath})`;
 }
@@ -29,10 +31,13 @@ export function originateCommand(request: OriginateRequest, extra: Readonly<Reco
  * quotes or not, so braces that do not balance are dropped; control characters become spaces
  * (the command is one line), and ends are trimmed (FreeSWITCH trims them anyway).
  */
-export function originateValue(value: string): string {
+export function originateValue(value: string, options: { variables?: boolean } = {}): string {
   // eslint-disable-next-line no-control-regex
   let text = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
   if (!bracesBalance(text)) text = text.replace(/[{}]/g, '');
+  // `${` (even as `$\{`) is a variable reference, which FreeSWITCH would expand wherever the value
+  // is later expanded: user text never carries one.
+  if (!options.variables) text = text.replace(/\$(?=\\*\{)/g, '');
   const level = (input: string, special: RegExp) => input.replace(special, (char) => (char === ' ' ? '\\s' : `\\${char}`));
   const variableLevel = level(text, /[\\']/g);
   const blockLevel = level(variableLevel, /[\\',]/g);

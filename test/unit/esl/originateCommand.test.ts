@@ -49,6 +49,13 @@ describe('originate command for a fax attempt', () => {
     expect(originateValue('  padded  ')).toBe('padded');
   });
 
+  it("user text never carries a ${…} reference; faxengine's own variables may", () => {
+    const command = originateCommand({ ...request, variables: { fax_header: 'Total ${system(id)} $\\{x} 5$' } }, { api_hangup_hook: 'db insert/r/k/${fax_success}' });
+    const variables = channelVariables(command);
+    expect(variables.get('fax_header')).toBe('Total {system(id)} \\{x} 5$');
+    expect(variables.get('api_hangup_hook')).toBe('db insert/r/k/${fax_success}');
+  });
+
   it('refuses gateway names, numbers and paths that would break the command', () => {
     expect(() => originateCommand({ ...request, gateway: 'gw1/evil' })).toThrow(/gateway name/);
     expect(() => originateCommand({ ...request, destination: '555 1234' })).toThrow(/destination/);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseOriginate, type OriginateParseError, type OriginateRequest } from '../../../src/sim/originateParser.js';
+import { hasVariableReference } from '../../../src/sim/originate.js';
 import { separateString } from '../../../src/sim/separateString.js';
 
 const parsed = (args: string): OriginateRequest => {
@@ -54,6 +55,14 @@ describe('originate parsing', () => {
   test('a missing target or too many arguments is a usage error', () => {
     expect(parseOriginate('sofia/gateway/gw1/1')).toEqual({ error: 'usage' });
     expect(parseOriginate('sofia/gateway/gw1/1 1 2 3 4 5 6 7')).toEqual({ error: 'usage' });
+  });
+});
+
+describe('variables that hold ${…}', () => {
+  test('are recognised as FreeSWITCH does (switch_string_var_check_const)', () => {
+    expect(hasVariableReference('db insert/r/k/${fax_success}')).toBe(true);
+    expect(hasVariableReference('a $\\{b}')).toBe(true);
+    expect(hasVariableReference('costs 5$ {x}')).toBe(false);
   });
 });
 
