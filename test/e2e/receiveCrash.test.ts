@@ -7,7 +7,7 @@ import { startCrashRestartHarness, until } from '../support/crashRestartHarness.
 // Callers (digits as the carrier sends them): R1's fax ends while faxengine is down, R2's is still going at the restart.
 const R1 = '5550001111';
 const R2 = '5550002222';
-// Simulated durations × 0.08: about a second per page; R2's 14 pages outlast the kill and the restart.
+// Simulated durations × 0.08: about a second per page; R2's 24 pages outlast R1, the kill and the restart.
 const TIME_SCALE = 0.08;
 
 describe('faxengine SIGKILLed while it receives faxes (#15 defect 1)', () => {
@@ -20,7 +20,7 @@ describe('faxengine SIGKILLed while it receives faxes (#15 defect 1)', () => {
   it('FreeSWITCH finishes the faxes; the restarted faxengine keeps each with all its pages, as received', async () => {
     harness = await startCrashRestartHarness({
       timeScale: TIME_SCALE,
-      scenario: { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { [R1]: { pages: 4 }, [R2]: { pages: 14 } } },
+      scenario: { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { [R1]: { pages: 4 }, [R2]: { pages: 24 } } },
     });
     const h = harness;
     await h.provision();
@@ -55,7 +55,7 @@ describe('faxengine SIGKILLed while it receives faxes (#15 defect 1)', () => {
     await until('both faxes closed', async () => (await ended(first.uuid)) && (await ended(second.uuid)), 60_000);
 
     const documents = createFileDocumentStore(join(h.dir, 'documents'));
-    for (const [callUuid, pages] of [[first.uuid, 4], [second.uuid, 14]] as const) {
+    for (const [callUuid, pages] of [[first.uuid, 4], [second.uuid, 24]] as const) {
       const events = await history(callUuid);
       const types = events.map((event) => event.type);
       expect(types, callUuid).not.toContain('FaxReceiveInterrupted');

@@ -6,7 +6,8 @@ import { makeTempDir } from '../support/tempDir.js';
 // Remote stations (digits as dialled).
 const D1 = '15550000011'; // answers after faxengine died and takes the whole fax before it restarts
 const D2 = '15550000012'; // answers after faxengine died; still sending when it restarts
-// Simulated durations × 0.05: D1 rings 2 s and its 2 pages take ~2 s; D2 rings 3 s, then 7 pages at 4,800 bit/s (~13 s).
+// Simulated durations × 0.05: D1 rings 2 s and its 2 pages take ~2 s; D2 rings 3 s, then 7 pages at 2,400 bit/s (~25 s),
+// which outlasts D1, the kill and the restart with room to spare on a busy machine.
 const TIME_SCALE = 0.05;
 
 describe('faxengine SIGKILLed while an attempt is dialling (#15 defect 2)', () => {
@@ -25,7 +26,7 @@ describe('faxengine SIGKILLed while an attempt is dialling (#15 defect 2)', () =
   it('the remote gets each fax exactly once and the fax is sent, whether its call ended while faxengine was down or is still up', async () => {
     harness = await startCrashRestartHarness({
       timeScale: TIME_SCALE,
-      scenario: { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { [D1]: { ringSeconds: 40 }, [D2]: { ringSeconds: 60, rate: 4800 } } },
+      scenario: { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { [D1]: { ringSeconds: 40 }, [D2]: { ringSeconds: 60, rate: 2400 } } },
       env: { FAXENGINE_SEND_FAILURE_RETRY_DELAY_MS: '1000', FAXENGINE_SEND_NO_ANSWER_RETRY_DELAY_MS: '1000' },
     });
     const h = harness;
