@@ -63,7 +63,13 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   const now = () => deps.clock.now().toISOString();
   const signal = (faxId: string, event: OutboundFaxSignal) => {
     const entry = actors.get(faxId);
-    if (entry && entry.actor.getSnapshot().status === 'active') entry.actor.send(event);
+    if (!entry || entry.actor.getSnapshot().status !== 'active') return;
+    entry.actor.send(event);
+    // The event socket dropped mid-call: once FreeSWITCH is reachable again, find out what became of the call.
+    const snapshot = entry.actor.getSnapshot();
+    if (event.type === 'esl.connection.lost' && snapshot.matches('detached') && snapshot.context.call) {
+      void reconcile(faxId, snapshot.context.call.callUuid);
+    }
   };
 
   const machine = outboundFaxMachine.provide({

@@ -172,6 +172,24 @@ describe('sending faxes against the simulator', () => {
     expect(events.at(-1)!).toMatchObject({ type: 'FaxSent', data: { attempts: 1 } });
   });
 
+  it('the event socket drops mid-call: the call goes on, is found again after the reconnect and ends sent, once', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} }, stations: { '+15550000010': { rate: 2400 } } }, timeScale: 0.02 });
+    let transmissions = 0;
+    harness.sim.context.hub.route({ deliver: (event) => void (event.subclass === 'spandsp::txfaxresult' && event.get('fax-success') === '1' && transmissions++) }, undefined);
+    const faxId = await harness.queue({ to: '+15550000010' }, 3);
+    const deadline = Date.now() + 15_000;
+    while (!(await harness.types(faxId)).includes('FaxPageTransferred')) {
+      if (Date.now() > deadline) throw new Error('no page before the drop');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    harness.sim.killConnections();
+    const events = await harness.finished(faxId, 30_000);
+    expect(events.at(-1)).toMatchObject({ type: 'FaxSent', data: { attempts: 1, pages: 3 } });
+    expect(events.map((event) => event.type)).not.toContain('FaxSendAttemptInterrupted');
+    expect(harness.originates()).toHaveLength(1);
+    expect(transmissions).toBe(1);
+  }, 60_000);
+
   it('applies the original’s mod_db override-<number> variables to calls to that number', async () => {
     harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} } } });
     await harness.dialer.ready();
