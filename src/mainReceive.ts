@@ -18,7 +18,7 @@ import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
 import { startStationKnowledge } from './reactors/stationLearning.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
-import { reconcileInboundFaxes } from './runtime/reconcileInboundFaxes.js';
+import { reconcileInboundFaxes, waitWhileLive } from './runtime/reconcileInboundFaxes.js';
 import { planDelivery, planOutboundRelay } from '../projections/deliveryPlanning.js';
 
 /** Part of the composition root: the receive path (outbound-socket server, actors, station knowledge). */
@@ -78,12 +78,22 @@ export async function startReceivePath(deps: {
   };
   const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
   const forgetOutcome = (callUuid: string) => deleteOutcomeRecord((command) => callControl.api(command), callUuid);
+  /** A call whose socket was lost goes on in FreeSWITCH: wait (bounded) for its end and read its record. */
+  const awaitCallEnd = async (callUuid: string) => {
+    await Promise.race([
+      callControl.ready(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('FreeSWITCH not reachable')), 30_000).unref()),
+    ]);
+    if (await waitWhileLive({ callControl, clock: deps.clock }, callUuid)) await callControl.hangup(callUuid, 'NORMAL_TEMPORARY_FAILURE');
+    return readOutcomeRecord((command) => callControl.api(command), callUuid);
+  };
   const runtime = createInboundFaxRuntime({
     eventStore: deps.eventStore,
     documents: deps.documents,
     screen: (offer, faxId) => screenInboundCall(offer, lookups, policy, faxId),
     planDelivery: deliveryPlan,
     forgetOutcome,
+    awaitCallEnd,
     newFaxId: randomUUID,
     clock: deps.clock,
     logger,

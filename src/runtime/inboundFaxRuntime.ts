@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { inboundFaxMachine } from '../../machines/inboundFax.js';
 import type { DeliveryRequest, FaxRoutedData } from '../domain/fax/deliveryPlan.js';
 import type { EslSignal } from '../domain/fax/faxSignals.js';
+import { signalsFromRecord, type RecordedCallOutcome } from '../domain/fax/recordedCallOutcome.js';
 import type { CallOffer } from '../domain/fax/inboundFaxEvents.js';
 import type { ScreeningDecision } from '../domain/fax/inboundScreening.js';
 import { faxStream } from '../domain/streams.js';
@@ -33,6 +34,11 @@ export interface InboundFaxRuntimeDeps {
   planDelivery(fax: DeliveryRequest): FaxRoutedData;
   /** Deletes a call's outcome record once the call's events are stored (it only serves restarts). */
   forgetOutcome?(callUuid: string): Promise<void>;
+  /**
+   * After a call's socket was lost: resolves once FreeSWITCH no longer has the call (it keeps
+   * running rxfax and the queued hangup without us), with the outcome it recorded, if any.
+   */
+  awaitCallEnd?(callUuid: string): Promise<RecordedCallOutcome | undefined>;
   newFaxId(): string;
   clock: Clock;
   logger: Logger;
@@ -148,8 +154,19 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       });
     });
     live.set(faxId, finished);
-    call.onSignal((signal) => {
+    const deliver = (signal: EslSignal) => {
       if (actor.getSnapshot().status === 'active') actor.send(signal);
+    };
+    call.onSignal((signal) => {
+      if (signal.type !== 'esl.connection.lost' || !remembered || !deps.awaitCallEnd) return deliver(signal);
+      // The socket is gone but the call is not: take its end from FreeSWITCH's record, as if heard.
+      void deps.awaitCallEnd(call.offer.callUuid).then(
+        (outcome) => (outcome ? signalsFromRecord(outcome, deps.clock.now().toISOString()) : [signal]).forEach(deliver),
+        (error: unknown) => {
+          log.warn({ err: error }, 'could not learn how the call ended after its socket was lost');
+          deliver(signal);
+        },
+      );
     });
     actor.start();
     return faxId;

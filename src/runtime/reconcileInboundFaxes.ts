@@ -128,7 +128,10 @@ async function reconcileOne(deps: ReconcileInboundDeps, fax: OpenInboundFax): Pr
 }
 
 /** Resolves true when the call is still up after the bound (it must be ended), false once it is gone. */
-async function waitWhileLive(deps: ReconcileInboundDeps, callUuid: string): Promise<boolean> {
+export async function waitWhileLive(
+  deps: Pick<ReconcileInboundDeps, 'callControl' | 'clock' | 'liveCallWaitMs' | 'pollMs'>,
+  callUuid: string,
+): Promise<boolean> {
   const deadline = deps.clock.now().getTime() + (deps.liveCallWaitMs ?? LIVE_CALL_WAIT_MS);
   while (await deps.callControl.callExists(callUuid)) {
     if (deps.clock.now().getTime() >= deadline) return true;
