@@ -32,7 +32,6 @@ export function originateCommand(request: OriginateRequest, extra: Readonly<Reco
  * (the command is one line), and ends are trimmed (FreeSWITCH trims them anyway).
  */
 export function originateValue(value: string, options: { variables?: boolean } = {}): string {
-  // eslint-disable-next-line no-control-regex
   let text = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
   if (!bracesBalance(text)) text = text.replace(/[{}]/g, '');
   // `${` (even as `$\{`) is a variable reference, which FreeSWITCH would expand wherever the value
