@@ -1,5 +1,7 @@
-import { assign, emit, setup } from 'xstate';
+import { assign, emit, raise, setup } from 'xstate';
 import type { EslSignal } from '../src/domain/fax/faxSignals.js';
+import type { RecordedCallOutcome } from '../src/domain/fax/recordedCallOutcome.js';
+import { t30Text } from '../src/domain/fax/t30Results.js';
 import {
   answeredEvent,
   attemptFailedEvent,
@@ -38,9 +40,9 @@ export type OutboundFaxSignal =
   /** The originate could not be sent (FreeSWITCH unreachable): nothing was dialled. */
   | { type: 'dial.failed'; at: string; error: string }
   /** After a lost connection or a restart: FreeSWITCH still has the call (its events follow again)… */
-  | { type: 'call.alive'; at: string }
-  /** …or does not: how the call ended is unknown. */
-  | { type: 'call.gone'; at: string }
+  | { type: 'call.alive'; at: string; answered: boolean }
+  /** …or does not: how it ended is what FreeSWITCH recorded at hang-up, or unknown without a record. */
+  | { type: 'call.gone'; at: string; outcome?: RecordedCallOutcome }
   | { type: 'fax.cancel'; at: string; by: Submitter };
 
 /** How long after a hang-up spandsp's result may still arrive (code 49 follows CHANNEL_HANGUP). */
@@ -58,6 +60,29 @@ const hangupCause = {
   }),
 } as const;
 const fax = (build: (args: { context: OutboundFaxContext }) => OutboundFaxEmitted) => ({ type: 'emitEvent', params: build }) as const;
+/** Marks the call answered and stores FaxCallAnswered (once per call). */
+const answered = (at: ({ event }: { event: OutboundFaxSignal }) => string) =>
+  [
+    { type: 'updateCall', params: { answered: true } },
+    { type: 'emitEvent', params: ({ context, event }: { context: OutboundFaxContext; event: OutboundFaxSignal }) => answeredEvent(context, at({ event })) },
+  ] as const;
+
+/** The attempt's end as FreeSWITCH recorded it (read after a restart): what the call's events would have said. */
+function recordedProgress(outcome: RecordedCallOutcome): Partial<CallProgress> {
+  const result = outcome.fax;
+  return {
+    hangupCause: outcome.hangupCause,
+    ...(result
+      ? {
+          result: { success: result.success, code: result.code, text: t30Text(result.code), pages: result.pages },
+          pagesSent: result.pages,
+          transferRate: result.transferRate,
+          ecmUsed: result.ecm,
+          t38Status: result.t38Status,
+        }
+      : {}),
+  };
+}
 
 /**
  * One outbound fax: wait for a channel, dial through a gateway, follow txfax's events, and after
@@ -183,6 +208,9 @@ export const outboundFaxMachine = setup({
             { type: 'emitEvent', params: ({ context, event }) => answeredEvent(context, event.at) },
           ],
         },
+        // Followed again after a restart, the answer may have come while nobody listened: spandsp's
+        // events prove it, and are handled as in `sending`.
+        'esl.fax.*': { target: 'sending', actions: ['recordTime', ...answered(({ event }) => event.at), raise(({ event }) => event)] },
         'esl.originate.failed': { target: 'attemptOver', actions: ['recordTime', hangupCause] },
         'esl.channel.hangup': { target: 'attemptOver', actions: ['recordTime', hangupCause] },
         'dial.failed': { target: 'attemptOver', actions: ['recordTime', { type: 'updateCall', params: { hangupCause: 'FREESWITCH_UNREACHABLE' } }] },
@@ -258,12 +286,35 @@ export const outboundFaxMachine = setup({
      */
     detached: {
       on: {
-        'call.alive': [{ guard: 'answered', target: 'sending' }, { target: 'dialing' }],
-        // Gone while we were not listening: it may have been answered and sent. Never send twice silently.
-        'call.gone': {
-          target: 'failed',
-          actions: ['recordTime', 'releaseChannel', fax(({ context }) => interruptedAttemptEvent(context)), fax(({ context }) => interruptedFailedEvent(context))],
-        },
+        'call.alive': [
+          { guard: 'answered', target: 'sending' },
+          // Answered while nobody listened: FreeSWITCH says so (the stored events do not).
+          { guard: ({ event }) => event.answered, target: 'sending', actions: answered(({ event }) => event.at) },
+          { target: 'dialing' },
+        ],
+        // Gone while we were not listening, and FreeSWITCH recorded how it ended: the attempt ends
+        // with that, as if its events had been heard (sent, or failed and retried by the policy).
+        'call.gone': [
+          {
+            guard: ({ context, event }) => event.outcome !== undefined && event.outcome.answered && !context.call?.answered,
+            target: 'attemptOver',
+            actions: [
+              'recordTime',
+              ...answered(({ event }) => (event.type === 'call.gone' && event.outcome?.answeredAt) || event.at),
+              { type: 'updateCall', params: ({ event }) => recordedProgress(event.outcome!) },
+            ],
+          },
+          {
+            guard: ({ event }) => event.outcome !== undefined,
+            target: 'attemptOver',
+            actions: ['recordTime', { type: 'updateCall', params: ({ event }) => recordedProgress(event.outcome!) }],
+          },
+          // No record (FreeSWITCH restarted too): it may have been answered and sent. Never send twice silently.
+          {
+            target: 'failed',
+            actions: ['recordTime', 'releaseChannel', fax(({ context }) => interruptedAttemptEvent(context)), fax(({ context }) => interruptedFailedEvent(context))],
+          },
+        ],
         'fax.cancel': { actions: ['recordTime', 'markCancelRequested', 'hangupCall'] },
       },
     },

@@ -5,10 +5,12 @@ import type { Logger } from 'pino';
 import type { QueryView } from '../projections/documentProjection.js';
 import { faxCollections, type FaxView } from '../projections/faxProjection.js';
 import type { RoutingTable } from '../projections/routingTable.js';
+import { deleteOutcomeRecord, readOutcomeRecord } from './adapters/esl/faxOutcomeRecord.js';
 import { createInboundEslClient } from './adapters/esl/inboundEslClient.js';
 import { startOutboundSocketServer, type OutboundSocketListener } from './adapters/esl/outboundSocketServer.js';
 import { splitHostPort } from './config/hostPort.js';
 import type { Config } from './config/schema.js';
+import type { DeliveryRequest, FaxRoutedData } from './domain/fax/deliveryPlan.js';
 import { screenInboundCall, type InboundPolicy, type ScreeningLookups } from './domain/fax/inboundScreening.js';
 import { tryE164 } from './domain/tenancy/e164.js';
 import type { Clock } from './ports/clock.js';
@@ -17,7 +19,7 @@ import type { EventStore } from './ports/eventStore.js';
 import { startStationKnowledge } from './reactors/stationLearning.js';
 import type { ParkedEventLog } from './reactors/parkedEvents.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
-import { reconcileInboundFaxes } from './runtime/reconcileInboundFaxes.js';
+import { reconcileInboundFaxes, waitWhileLive } from './runtime/reconcileInboundFaxes.js';
 import { sweepSpool } from './runtime/sweepSpool.js';
 import { planDelivery, planOutboundRelay } from '../projections/deliveryPlanning.js';
 
@@ -74,23 +76,36 @@ export async function startReceivePath(deps: {
     t38: config.fax.t38,
     spoolDir,
   };
+  const deliveryPlan = (fax: DeliveryRequest): FaxRoutedData => {
+    if (fax.purpose !== 'outbound-relay') return planDelivery(fax, deps.routing.lookup(fax.recipient));
+    // The sending number's own upstream gateways come first when the caller is one of the tenant's numbers.
+    const sender = fax.sender ? deps.routing.lookup(fax.sender) : undefined;
+    return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
+  };
+  const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
+  const forgetOutcome = (callUuid: string) => deleteOutcomeRecord((command) => callControl.api(command), callUuid);
+  /** A call whose socket was lost goes on in FreeSWITCH: wait (bounded) for its end and read its record. */
+  const awaitCallEnd = async (callUuid: string) => {
+    await Promise.race([
+      callControl.ready(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('FreeSWITCH not reachable')), 30_000).unref()),
+    ]);
+    if (await waitWhileLive({ callControl, clock: deps.clock }, callUuid)) await callControl.hangup(callUuid, 'NORMAL_TEMPORARY_FAILURE');
+    return readOutcomeRecord((command) => callControl.api(command), callUuid);
+  };
   const runtime = createInboundFaxRuntime({
     eventStore: deps.eventStore,
     documents: deps.documents,
     screen: (offer, faxId) => screenInboundCall(offer, lookups, policy, faxId),
-    planDelivery: (fax) => {
-      if (fax.purpose !== 'outbound-relay') return planDelivery(fax, deps.routing.lookup(fax.recipient));
-      // The sending number's own upstream gateways come first when the caller is one of the tenant's numbers.
-      const sender = fax.sender ? deps.routing.lookup(fax.sender) : undefined;
-      return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
-    },
+    planDelivery: deliveryPlan,
+    forgetOutcome,
+    awaitCallEnd,
     newFaxId: randomUUID,
     noFaxToneTimeoutMs: config.fax.noFaxToneTimeoutMs,
     clock: deps.clock,
     logger,
   });
 
-  const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
   let closing = false;
   const sweep = () =>
     sweepSpool({ spoolDir, eventStore: deps.eventStore, logger }).catch((error: unknown) => logger.warn({ err: error }, 'could not sweep the spool directory'));
@@ -118,7 +133,17 @@ export async function startReceivePath(deps: {
     for (let attempt = 1; open.length > 0 && !closing; attempt++) {
       try {
         await callControl.ready();
-        const closed = await reconcileInboundFaxes({ open, eventStore: deps.eventStore, callControl, documents: deps.documents, clock: deps.clock, logger });
+        const closed = await reconcileInboundFaxes({
+          open,
+          eventStore: deps.eventStore,
+          callControl,
+          documents: deps.documents,
+          planDelivery: deliveryPlan,
+          recordedOutcome: (callUuid) => readOutcomeRecord((command) => callControl.api(command), callUuid),
+          forgetOutcome,
+          clock: deps.clock,
+          logger,
+        });
         logger.info({ closed }, 'reconciled faxes interrupted by a restart');
         return;
       } catch (error) {

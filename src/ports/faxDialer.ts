@@ -1,4 +1,5 @@
 import type { EslSignal } from '../domain/fax/faxSignals.js';
+import type { RecordedCallOutcome } from '../domain/fax/recordedCallOutcome.js';
 
 /** One outbound fax call to place (`bgapi originate … &txfax(<tiff>)`). */
 export interface OriginateRequest {
@@ -29,6 +30,15 @@ export interface FaxDialer {
   release(callUuid: string): void;
   hangup(callUuid: string, cause?: string): Promise<void>;
   callExists(callUuid: string): Promise<boolean>;
+  /** Whether a live call has been answered (after a restart the stored events may not say so). */
+  isAnswered(callUuid: string): Promise<boolean>;
+  /**
+   * How a call ended, as FreeSWITCH recorded it at hang-up (every originate carries the hook that
+   * writes it); undefined when there is no record (FreeSWITCH restarted, or mod_db not loaded).
+   */
+  recordedOutcome(callUuid: string): Promise<RecordedCallOutcome | undefined>;
+  /** Deletes a call's record once its outcome is stored as an event. */
+  forgetOutcome(callUuid: string): Promise<void>;
   /** The original's per-destination overrides: mod_db realm `override-<number>`, key = variable. */
   overridesFor(destination: string): Promise<Record<string, string>>;
   /** Resolves once at least one connection is ready. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { inboundFaxMachine } from '../../machines/inboundFax.js';
 import type { DeliveryRequest, FaxRoutedData } from '../domain/fax/deliveryPlan.js';
 import type { EslSignal } from '../domain/fax/faxSignals.js';
+import { signalsFromRecord, type RecordedCallOutcome } from '../domain/fax/recordedCallOutcome.js';
 import type { CallOffer } from '../domain/fax/inboundFaxEvents.js';
 import type { ScreeningDecision } from '../domain/fax/inboundScreening.js';
 import { faxStream } from '../domain/streams.js';
@@ -20,6 +21,11 @@ export interface InboundCall {
   execute(app: string, arg?: string): Promise<void>;
   /** Ends the call at once, even while an application (rxfax) runs. */
   hangup(cause: string): Promise<void>;
+  /**
+   * Has FreeSWITCH record the call's fax outcome at hang-up (before the answer): a faxengine that
+   * restarts meanwhile reads it. Optional: test doubles may not have it.
+   */
+  rememberOutcome?(): Promise<void>;
   close(): void;
 }
 
@@ -29,6 +35,13 @@ export interface InboundFaxRuntimeDeps {
   screen(offer: CallOffer, faxId: string): ScreeningDecision | Promise<ScreeningDecision>;
   /** The delivery plan for a received document, from the routing read model at that moment. */
   planDelivery(fax: DeliveryRequest): FaxRoutedData;
+  /** Deletes a call's outcome record once the call's events are stored (it only serves restarts). */
+  forgetOutcome?(callUuid: string): Promise<void>;
+  /**
+   * After a call's socket was lost: resolves once FreeSWITCH no longer has the call (it keeps
+   * running rxfax and the queued hangup without us), with the outcome it recorded, if any.
+   */
+  awaitCallEnd?(callUuid: string): Promise<RecordedCallOutcome | undefined>;
   newFaxId(): string;
   /** Hang up a call that sent no fax tones (no negotiation) this long after the answer; absent: no limit. */
   noFaxToneTimeoutMs?: number;
@@ -44,6 +57,9 @@ export interface InboundFaxRuntime {
   drain(timeoutMs: number): Promise<void>;
 }
 
+/** FreeSWITCH runs the hang-up hook right after the call's last events; this is ample. */
+const OUTCOME_RECORD_SETTLE_MS = 10_000;
+
 /**
  * Runs one inbound fax actor per call: the actor's emitted events go, in order, to the fax's
  * stream through its single appender; the call's ESL signals go to the actor; the effects the
@@ -52,7 +68,7 @@ export interface InboundFaxRuntime {
 export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFaxRuntime {
   const live = new Map<string, Promise<void>>();
   /** Each live call's socket, by fax id, for the machine's effects. */
-  const calls = new Map<string, { faxId: string; run(app: string, arg?: string): void; hangUp(): void }>();
+  const calls = new Map<string, { faxId: string; run(app: string, arg?: string): void; hangUp(): void; remember(): void }>();
   const callOf = (faxId: string) => calls.get(faxId);
   const faxIdsByCall = new Map<string, string>();
 
@@ -65,12 +81,20 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
     actions: {
       respond: ({ context }, { sipCode }) => callOf(context.faxId)?.run('respond', String(sipCode)),
       // Sent back to back: the socket keeps their order and FreeSWITCH queues them (event-lock).
-      startReceiving: ({ context }, { call: accepted }) =>
-        receiveDialplan(accepted).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
+      startReceiving: ({ context }, { call: accepted }) => {
+        callOf(context.faxId)?.remember();
+        receiveDialplan(accepted).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg));
+      },
       startBridge: ({ context }, { bridge }) => bridgeDialplan(bridge).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
       hangUp: ({ context }) => callOf(context.faxId)?.hangUp(),
     },
   });
+
+  /** The record is written at hang-up, a moment after the events we acted on: deleted once that surely passed. */
+  function forgetOutcomeLater(callUuid: string): void {
+    if (!deps.forgetOutcome) return;
+    setTimeout(() => void deps.forgetOutcome?.(callUuid).catch(() => undefined), OUTCOME_RECORD_SETTLE_MS).unref();
+  }
 
   function handleCall(call: InboundCall): string {
     const faxId = deps.newFaxId();
@@ -86,7 +110,13 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       log.info('no fax tones since the answer: hanging up');
       call.hangup('NORMAL_CLEARING').catch((error: unknown) => log.warn({ err: error }, 'could not hang up'));
     };
-    calls.set(faxId, { faxId, run, hangUp });
+    let remembered = false;
+    const remember = () => {
+      if (!call.rememberOutcome) return;
+      remembered = true;
+      void call.rememberOutcome().catch((error: unknown) => log.warn({ err: error }, 'FreeSWITCH will not record the outcome of this call'));
+    };
+    calls.set(faxId, { faxId, run, hangUp, remember });
     faxIdsByCall.set(call.offer.callUuid, faxId);
     const forget = () => {
       calls.delete(faxId);
@@ -133,6 +163,7 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
           void appender.flushed().catch(() => undefined).finally(() => {
             call.close();
             forget();
+            if (remembered) forgetOutcomeLater(call.offer.callUuid);
             resolve();
           });
         },
@@ -145,8 +176,19 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       });
     });
     live.set(faxId, finished);
-    call.onSignal((signal) => {
+    const deliver = (signal: EslSignal) => {
       if (actor.getSnapshot().status === 'active') actor.send(signal);
+    };
+    call.onSignal((signal) => {
+      if (signal.type !== 'esl.connection.lost' || !remembered || !deps.awaitCallEnd) return deliver(signal);
+      // The socket is gone but the call is not: take its end from FreeSWITCH's record, as if heard.
+      void deps.awaitCallEnd(call.offer.callUuid).then(
+        (outcome) => (outcome ? signalsFromRecord(outcome, deps.clock.now().toISOString()) : [signal]).forEach(deliver),
+        (error: unknown) => {
+          log.warn({ err: error }, 'could not learn how the call ended after its socket was lost');
+          deliver(signal);
+        },
+      );
     });
     actor.start();
     return faxId;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createActor, type ActorRefFrom } from 'xstate';
 import { outboundFaxMachine, type OutboundFaxInput, type OutboundFaxSignal } from '../../machines/outboundFax.js';
+import type { EslSignal } from '../domain/fax/faxSignals.js';
 import type { Submitter } from '../domain/outbound/outboundFaxEvents.js';
 import type { SendPolicy } from '../domain/outbound/sendPolicy.js';
 import { firstAttemptState, type TransportSettings } from '../domain/outbound/sendState.js';
@@ -63,6 +64,9 @@ interface ActorEntry {
   done: Promise<void>;
 }
 
+/** FreeSWITCH runs the hang-up hook right after the call's last events; this is ample. */
+const OUTCOME_RECORD_SETTLE_MS = 10_000;
+
 /**
  * Runs one outbound fax actor per unfinished fax: the actor's events go to the fax's stream through
  * its single appender, the dialer's signals for its calls go to the actor, and its effects become
@@ -79,7 +83,13 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   let heldAt = 0;
   const signal = (faxId: string, event: OutboundFaxSignal) => {
     const entry = actors.get(faxId);
-    if (entry && entry.actor.getSnapshot().status === 'active') entry.actor.send(event);
+    if (!entry || entry.actor.getSnapshot().status !== 'active') return;
+    entry.actor.send(event);
+    // The event socket dropped mid-call: once FreeSWITCH is reachable again, find out what became of the call.
+    const snapshot = entry.actor.getSnapshot();
+    if (event.type === 'esl.connection.lost' && snapshot.matches('detached') && snapshot.context.call) {
+      void reconcile(faxId, snapshot.context.call.callUuid);
+    }
   };
 
   const machine = outboundFaxMachine.provide({
@@ -100,7 +110,9 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         ),
       releaseChannel: ({ context }) => {
         deps.scheduler.release(context.faxId);
-        if (context.call) deps.dialer.release(context.call.callUuid);
+        if (!context.call) return;
+        deps.dialer.release(context.call.callUuid);
+        forgetOutcomeLater(context.faxId, context.call.callUuid);
       },
       // Persist the intent, then dial: the originate waits until FaxSendAttemptStarted (emitted in
       // the same transition, so already queued) is stored. A failed append — a revision conflict
@@ -206,15 +218,45 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     }
   }
 
-  /** A fax that was in a call when we lost track: follow the call again if it is still up. */
+  /**
+   * FreeSWITCH writes a call's outcome record at hang-up, a moment after the events we acted on:
+   * it is deleted once the attempt's events are stored and that moment has surely passed.
+   */
+  function forgetOutcomeLater(faxId: string, callUuid: string): void {
+    const appender = actors.get(faxId)?.appender;
+    setTimeout(() => {
+      void (appender?.flushed() ?? Promise.resolve())
+        .then(() => deps.dialer.forgetOutcome(callUuid))
+        .catch((error: unknown) => deps.logger.debug({ err: error, faxId, callUuid }, 'could not delete the call outcome record'));
+    }, OUTCOME_RECORD_SETTLE_MS).unref();
+  }
+
+  /**
+   * A fax that was in a call when we lost track: follow the call again if it is still up (answered
+   * or not, FreeSWITCH says which), else end the attempt with the outcome FreeSWITCH recorded at
+   * hang-up. Signals that arrive while we ask are held back and delivered after `call.alive`, so a
+   * hang-up in between is not lost; a call that ended meanwhile without a record yet is followed
+   * through those signals.
+   */
   async function reconcile(faxId: string, callUuid: string): Promise<void> {
     try {
       await deps.dialer.ready();
-      if (await deps.dialer.callExists(callUuid)) {
-        await deps.dialer.follow(callUuid, (event) => signal(faxId, event));
-        signal(faxId, { type: 'call.alive', at: now() });
+      const held: EslSignal[] = [];
+      let deliver = (event: EslSignal): void => {
+        held.push(event);
+      };
+      await deps.dialer.follow(callUuid, (event) => deliver(event));
+      const live = await deps.dialer.callExists(callUuid);
+      const outcome = live ? undefined : await deps.dialer.recordedOutcome(callUuid);
+      const endedWhileAsking = held.some((event) => event.type === 'esl.channel.hangup' || event.type === 'esl.fax.result');
+      if (live || (!outcome && endedWhileAsking)) {
+        const answered = held.some((event) => event.type.startsWith('esl.fax.')) || (live && (await deps.dialer.isAnswered(callUuid)));
+        signal(faxId, { type: 'call.alive', at: now(), answered });
+        deliver = (event): void => signal(faxId, event);
+        for (const event of held.splice(0)) signal(faxId, event);
       } else {
-        signal(faxId, { type: 'call.gone', at: now() });
+        deps.dialer.release(callUuid);
+        signal(faxId, { type: 'call.gone', at: now(), ...(outcome ? { outcome } : {}) });
       }
     } catch (error) {
       deps.logger.warn({ err: error, faxId }, 'could not reconcile the call yet; retrying');

@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { DeliveryRequest, FaxRoutedData } from '../domain/fax/deliveryPlan.js';
+import type { InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
+import type { RecordedCallOutcome } from '../domain/fax/recordedCallOutcome.js';
+import { classifyT30Result, t30Text } from '../domain/fax/t30Results.js';
 import type { Clock } from '../ports/clock.js';
 import type { CallControl } from '../ports/callControl.js';
 import type { DocumentStore } from '../ports/documentStore.js';
-import type { EventStore } from '../ports/eventStore.js';
+import type { EventStore, RecordedEvent } from '../ports/eventStore.js';
 
 /** An inbound fax whose stream does not yet say how the call ended. */
 export interface OpenInboundFax {
@@ -15,51 +19,137 @@ export interface OpenInboundFax {
 }
 
 /**
- * After a restart no socket is left for calls that were in progress, so their faxes would stay
- * "receiving" forever. For each: ask FreeSWITCH whether the call still exists (and hang it up if
- * so: nobody is listening any more), keep whatever the spool file holds, and close the fax with
- * FaxReceiveInterrupted + FaxCallEnded. A fax whose stream already ends with FaxCallEnded is left
- * alone (so a retry after a partial run closes nothing twice), and the append expects the revision
- * that check read, so a fax that ends meanwhile fails the append instead of being closed twice.
+ * How long a restarted faxengine lets a call it finds still up go on before hanging it up: real
+ * FreeSWITCH keeps running the applications queued on it (rxfax writes the spool file, the queued
+ * hangup ends it), so a fax in progress finishes on its own; this only bounds a call that hangs.
  */
-export async function reconcileInboundFaxes(deps: {
+export const LIVE_CALL_WAIT_MS = 15 * 60_000;
+
+export interface ReconcileInboundDeps {
   open: readonly OpenInboundFax[];
   eventStore: EventStore;
   callControl: CallControl;
   documents: DocumentStore;
+  /** The delivery plan for a kept document (as the live runtime records it after the outcome). */
+  planDelivery(fax: DeliveryRequest): FaxRoutedData;
+  /** The outcome FreeSWITCH recorded at hang-up (the hook set on accepted calls), if any. */
+  recordedOutcome(callUuid: string): Promise<RecordedCallOutcome | undefined>;
+  forgetOutcome(callUuid: string): Promise<void>;
   clock: Clock;
   logger: Logger;
-}): Promise<number> {
-  let closed = 0;
-  for (const fax of deps.open) {
-    const log = deps.logger.child({ faxId: fax.faxId, callUuid: fax.callUuid });
-    const [last] = await deps.eventStore.readStream(`fax-${fax.faxId}`, { direction: 'backwards', maxCount: 1 });
-    if (!last || last.type === 'FaxCallEnded') continue;
-    if (await deps.callControl.callExists(fax.callUuid)) {
-      await deps.callControl.hangup(fax.callUuid, 'NORMAL_TEMPORARY_FAILURE');
-    }
-    const documentId = fax.pages > 0 && existsSync(fax.spoolPath) ? await storeQuietly(deps.documents, fax.spoolPath, log) : undefined;
-    const at = deps.clock.now().toISOString();
-    await deps.eventStore.append(
-      `fax-${fax.faxId}`,
-      [
-        {
-          type: 'FaxReceiveInterrupted',
-          data: { faxId: fax.faxId, callUuid: fax.callUuid, tenantId: fax.tenantId ?? '', reason: 'restart', pagesReceived: fax.pages, ...(documentId ? { documentId } : {}), interruptedAt: at },
-        },
-        { type: 'FaxCallEnded', data: { faxId: fax.faxId, callUuid: fax.callUuid, hangupCause: 'FAXENGINE_RESTART', endedAt: at } },
-      ].map((event) => ({ ...event, metadata: { correlationId: fax.faxId, callUuid: fax.callUuid, actor: 'reconciliation', ...(fax.tenantId ? { tenantId: fax.tenantId } : {}) } })),
-      last.revision,
-    );
-    log.warn({ pages: fax.pages, kept: Boolean(documentId) }, 'closed a fax interrupted by a restart');
-    closed += 1;
-  }
-  return closed;
+  liveCallWaitMs?: number;
+  pollMs?: number;
 }
 
-async function storeQuietly(documents: DocumentStore, path: string, log: Logger): Promise<string | undefined> {
+type Answered = Extract<InboundFaxEvent, { type: 'FaxCallAnswered' }>['data'];
+
+/**
+ * After a restart no socket is left for calls that were in progress, so their faxes would stay
+ * "receiving" forever. For each: wait while FreeSWITCH still has the call (bounded, then hang it
+ * up), then close the fax from facts: the spool file is the truth about the pages that arrived
+ * (kept as the document whatever was stored before the crash), and FreeSWITCH's outcome record
+ * says whether rxfax succeeded. Received → FaxReceived; failed with pages → FaxReceiveFailed,
+ * partial; both get their FaxRouted delivery plan. Without a record (FreeSWITCH restarted, or the
+ * call ended before the hook was set) the fax is FaxReceiveInterrupted, with its pages kept and
+ * delivered as partial. A fax whose stream already ends with FaxCallEnded is left alone, and the
+ * append expects the revision read, so nothing is closed twice.
+ */
+export async function reconcileInboundFaxes(deps: ReconcileInboundDeps): Promise<number> {
+  const closed = await Promise.all(deps.open.map((fax) => reconcileOne(deps, fax)));
+  return closed.filter(Boolean).length;
+}
+
+async function reconcileOne(deps: ReconcileInboundDeps, fax: OpenInboundFax): Promise<boolean> {
+  const log = deps.logger.child({ faxId: fax.faxId, callUuid: fax.callUuid });
+  const stream = `fax-${fax.faxId}`;
+  let hungUpByUs = false;
+  if (await waitWhileLive(deps, fax.callUuid)) {
+    await deps.callControl.hangup(fax.callUuid, 'NORMAL_TEMPORARY_FAILURE');
+    hungUpByUs = true;
+  }
+  const history = await deps.eventStore.readStream(stream);
+  const last = history.at(-1);
+  if (!last || last.type === 'FaxCallEnded') return false;
+  const outcome = await deps.recordedOutcome(fax.callUuid).catch(() => undefined);
+  const document = existsSync(fax.spoolPath) ? await storeQuietly(deps.documents, fax.spoolPath, log) : undefined;
+  const pages = document?.pages ?? 0;
+  const answered = answeredData(history);
+  const tenantId = answered?.tenantId ?? fax.tenantId ?? '';
+  const at = deps.clock.now().toISOString();
+  const ids = { faxId: fax.faxId, callUuid: fax.callUuid };
+  const events: Array<{ type: string; data: unknown }> = [];
+  const result = outcome?.fax;
+
+  if (result?.success && document) {
+    events.push({
+      type: 'FaxReceived',
+      data: { ...ids, tenantId, pages, documentId: document.id, resultCode: result.code, resultText: t30Text(result.code), t38Status: result.t38Status, transferRate: result.transferRate, receivedAt: at },
+    });
+  } else if (result) {
+    events.push({
+      type: 'FaxReceiveFailed',
+      data: {
+        ...ids,
+        tenantId,
+        resultCode: result.code,
+        resultText: t30Text(result.code),
+        reasonClass: classifyT30Result(result.code, { pagesTransferred: pages, negotiations: negotiationsOf(history) }),
+        hangupCause: outcome.hangupCause,
+        pagesReceived: pages,
+        ...(document ? { documentId: document.id } : {}),
+        partial: document !== undefined,
+        t38Status: result.t38Status,
+        negotiations: negotiationsOf(history),
+        badRows: 0,
+        failedAt: at,
+      },
+    });
+  } else {
+    events.push({
+      type: 'FaxReceiveInterrupted',
+      data: { ...ids, tenantId, reason: 'restart', pagesReceived: pages, ...(document ? { documentId: document.id } : {}), interruptedAt: at },
+    });
+  }
+  if (document && answered) {
+    const { recipient, purpose, sender } = answered;
+    const partial = events[0]!.type !== 'FaxReceived';
+    events.push({ type: 'FaxRouted', data: deps.planDelivery({ faxId: fax.faxId, tenantId, recipient, ...(purpose ? { purpose } : {}), ...(sender ? { sender } : {}), documentId: document.id, partial }) });
+  }
+  const hangupCause = hungUpByUs ? 'FAXENGINE_RESTART' : (outcome?.hangupCause ?? 'FAXENGINE_RESTART');
+  events.push({ type: 'FaxCallEnded', data: { ...ids, hangupCause, endedAt: at } });
+  await deps.eventStore.append(
+    stream,
+    events.map((event) => ({ ...event, metadata: { correlationId: fax.faxId, callUuid: fax.callUuid, actor: 'reconciliation', ...(tenantId ? { tenantId } : {}) } })),
+    last.revision,
+  );
+  if (outcome) await deps.forgetOutcome(fax.callUuid).catch(() => undefined);
+  log.warn({ pages, outcome: events[0]!.type, recorded: outcome !== undefined }, 'closed a fax whose call ended while faxengine was down');
+  return true;
+}
+
+/** Resolves true when the call is still up after the bound (it must be ended), false once it is gone. */
+export async function waitWhileLive(
+  deps: Pick<ReconcileInboundDeps, 'callControl' | 'clock' | 'liveCallWaitMs' | 'pollMs'>,
+  callUuid: string,
+): Promise<boolean> {
+  const deadline = deps.clock.now().getTime() + (deps.liveCallWaitMs ?? LIVE_CALL_WAIT_MS);
+  while (await deps.callControl.callExists(callUuid)) {
+    if (deps.clock.now().getTime() >= deadline) return true;
+    await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 1000));
+  }
+  return false;
+}
+
+function answeredData(history: readonly RecordedEvent[]): Answered | undefined {
+  return history.find((event) => event.type === 'FaxCallAnswered')?.data as Answered | undefined;
+}
+
+const negotiationsOf = (history: readonly RecordedEvent[]) => history.filter((event) => event.type === 'FaxNegotiated').length;
+
+async function storeQuietly(documents: DocumentStore, path: string, log: Logger): Promise<{ id: string; pages: number } | undefined> {
   try {
-    return (await documents.putTiff(path)).id;
+    const stored = await documents.putTiff(path);
+    return stored.pages > 0 ? { id: stored.id, pages: stored.pages } : undefined;
   } catch (error) {
     log.warn({ err: error, path }, 'the spool file of an interrupted fax could not be kept');
     return undefined;

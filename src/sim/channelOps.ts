@@ -1,6 +1,7 @@
 import { nowMicros } from './eventFactory.js';
 import { appsIdle, hasApps } from './appRunner.js';
 import type { Channel } from './channel.js';
+import { runHangupHook } from './hangupHook.js';
 import { fireChannelEvent, setCallState, setRunningState } from './channelEvents.js';
 import type { SimContext } from './simContext.js';
 
@@ -81,6 +82,7 @@ async function finishHangup(ctx: SimContext, channel: Channel, waits: HangupWait
   setRunningState(ctx, channel, 'CS_HANGUP');
   channel.times.hangup = nowMicros();
   setCallState(ctx, channel, 'HANGUP');
+  await runHangupHook(ctx, channel);
   setRunningState(ctx, channel, 'CS_REPORTING');
   channel.setVar('hangup_cause', channel.hangupCause);
   channel.setVar('hangup_cause_q850', Q850[channel.hangupCause ?? '']);

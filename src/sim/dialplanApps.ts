@@ -64,6 +64,10 @@ const faxDetect: Application = async (ctx, channel, arg) => {
  */
 const bridge: Application = async (ctx, channel, arg) => {
   const dial = parseDialString(arg);
+  if (!dial) {
+    channel.setVar('originate_disposition', 'DESTINATION_OUT_OF_ORDER');
+    return;
+  }
   const timeout = Number(dial.vars.get('call_timeout') ?? channel.getVar('call_timeout') ?? 60);
   let outcome: Awaited<ReturnType<typeof dialGroup>> = { ok: false, cause: 'NORMAL_CLEARING' };
   for (const group of dial.groups) {

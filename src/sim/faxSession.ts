@@ -21,7 +21,7 @@ export interface FaxDocument {
 /**
  * One rxfax/txfax run after the early checks (reference §3.4–3.7, §4): start variables, phase B
  * (repeated on retrain or a T.38 switch), one phase D per page, exactly one phase E. A hangup
- * mid-fax ends with code 49 after CHANNEL_HANGUP; rxfax writes the pages it got to `file`.
+ * mid-fax ends with code 49 after CHANNEL_HANGUP; rxfax writes each page it got to `file` as it ends.
  */
 export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, file: string, doc: FaxDocument): Promise<void> {
   const station = channel.station;
@@ -97,6 +97,8 @@ export async function runFax(ctx: SimContext, channel: Channel, mode: FaxMode, f
       if (mode === 'rx') lastPage.fileResolution = lastPage.resolution;
       badRows += lastPage.badRows;
       received.push(page);
+      // spandsp closes each received page into the TIFF as it ends: the spool file grows page by page.
+      if (mode === 'rx') await writeFile(file, writeFaxTiff(received)).catch(() => undefined);
       firePhaseD(ctx, channel, mode, lastPage);
     }
     if (failure && failure.afterPages >= doc.pages.length) return (await sleep(3)) ? failure.code : T30.CALLDROPPED;

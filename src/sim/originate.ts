@@ -9,6 +9,11 @@ import type { SimContext } from './simContext.js';
 const USAGE =
   '-USAGE: <proto_url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n';
 
+/** `switch_string_var_check_const`: a `$` followed (past any backslashes) by `{`. */
+export function hasVariableReference(value: string): boolean {
+  return /\$\\*\{/.test(value);
+}
+
 /** Rings all endpoints of a `,` group at once; the first answer wins and the others lose the race. */
 export async function dialGroup(
   ctx: SimContext,
@@ -57,7 +62,14 @@ export async function dialGroup(
  */
 export async function originateApi(ctx: SimContext, args: string): Promise<string> {
   const request = parseOriginate(args);
-  if (!request) return USAGE;
+  if ('error' in request) return request.error === 'usage' ? USAGE : '-ERR DESTINATION_OUT_OF_ORDER\n';
+  // switch_ivr_originate: a value holding `${` is not set on the channel ("Invalid data … contains a
+  // variable") unless the originate says origination_nested_vars=true.
+  if (!/origination_nested_vars=true/i.test(args)) {
+    for (const endpoint of request.groups.flat()) {
+      for (const [name, value] of endpoint.vars) if (hasVariableReference(value)) endpoint.vars.delete(name);
+    }
+  }
   const timeout = Number(request.vars.get('originate_timeout') ?? request.timeoutSeconds ?? 60);
   const uuid = request.vars.get('origination_uuid');
   if (uuid !== undefined && ctx.channels.has(uuid)) return '-ERR DESTINATION_OUT_OF_ORDER\n';

@@ -1,3 +1,5 @@
+import { findEndParen, separateString } from './separateString.js';
+
 /** One endpoint of a dial string, with its own `[var=value]` block merged over the `{}` block. */
 export interface Endpoint {
   raw: string;
@@ -43,7 +45,10 @@ export function splitTopLevel(text: string, separator: string): string[] {
   return parts;
 }
 
-/** `a=b,c='x,y'` (or `^^:a=b:c=d` with a custom delimiter) → ordered variables. */
+/**
+ * `[a=b,c=d]` leg blocks (and `^^:a=b:c=d` with a custom delimiter) → ordered variables. Leg
+ * blocks keep the simulator's simpler rule (quotes protect delimiters and are removed).
+ */
 export function parseVarBlock(body: string, into = new Map<string, string>()): Map<string, string> {
   let delimiter = ',';
   let text = body;
@@ -58,6 +63,32 @@ export function parseVarBlock(body: string, into = new Map<string, string>()): M
     into.set(pair.slice(0, eq).trim(), value);
   }
   return into;
+}
+
+/**
+ * The `{…}` blocks at the start of a dial string, as `switch_event_create_brackets` reads them:
+ * the block ends at the `}` that balances the first `{` (quotes do not count), its body splits on
+ * `,` (or the `^^X` delimiter) and each variable on its first `=`, with FreeSWITCH's quote and
+ * escape rules (see separateString). Undefined when a block does not end: "Parse Error!".
+ */
+export function parseGlobalBlocks(text: string, into = new Map<string, string>()): { vars: Map<string, string>; rest: string } | undefined {
+  let rest = text.trimStart();
+  while (rest.startsWith('{')) {
+    const end = findEndParen(rest, '{', '}');
+    if (end === -1) return undefined;
+    let body = rest.slice(1, end);
+    let delimiter = ',';
+    if (body.startsWith('^^') && body.length > 2) {
+      delimiter = body[2] as string;
+      body = body.slice(3);
+    }
+    for (const variable of separateString(body, delimiter, 1024)) {
+      const pair = separateString(variable, '=', 2);
+      if (pair.length === 2) into.set(pair[0] as string, pair[1] as string);
+    }
+    rest = rest.slice(end + 1).trimStart();
+  }
+  return { vars: into, rest };
 }
 
 function takeBlock(text: string, open: string, close: string): [string | undefined, string] {
@@ -80,27 +111,36 @@ function parseEndpoint(raw: string, globals: Map<string, string>): Endpoint {
   return { raw: rest, vars, kind: 'unsupported', target: '', number: '' };
 }
 
-/** Parses `{vars}[leg]ep1,[leg]ep2|ep3` (reference §2.4 and the issue's originate grammar). */
-export function parseDialString(text: string): DialString {
-  const [globalBlock, rest] = takeBlock(text.trim(), '{', '}');
-  const vars = globalBlock === undefined ? new Map<string, string>() : parseVarBlock(globalBlock);
-  const groups = splitTopLevel(rest, '|')
-    .map((group) => splitTopLevel(group, ',').filter((ep) => ep.trim() !== '').map((ep) => parseEndpoint(ep, vars)))
+/** Parses `{vars}[leg]ep1,[leg]ep2|ep3` (reference §2.4); undefined on a `{…}` parse error. */
+export function parseDialString(text: string): DialString | undefined {
+  const global = parseGlobalBlocks(text);
+  if (!global) return undefined;
+  const groups = splitTopLevel(global.rest, '|')
+    .map((group) => splitTopLevel(group, ',').filter((ep) => ep.trim() !== '').map((ep) => parseEndpoint(ep, global.vars)))
     .filter((group) => group.length > 0);
-  return { vars, groups };
+  return { vars: global.vars, groups };
 }
 
-/** `originate <url> <exten>|&<app>(<arg>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout>]`. */
-export function parseOriginate(args: string): OriginateRequest | undefined {
-  const words = splitTopLevel(args.trim(), ' ').filter((word) => word !== '');
-  const [url, target] = words;
-  if (url === undefined || target === undefined) return undefined;
+/** Why an originate never placed a call: bad arguments (`-USAGE`) or a dial string FreeSWITCH cannot parse. */
+export type OriginateParseError = { error: 'usage' } | { error: 'parse' };
+
+/**
+ * `originate <url> <exten>|&<app>(<arg>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout>]`.
+ * The arguments split on spaces as mod_commands splits them (2 to 7 of them), so an unquoted
+ * space inside `{…}` cuts the dial string and its block never ends: a parse error, which
+ * FreeSWITCH answers `-ERR DESTINATION_OUT_OF_ORDER` (captures/parseerror.raw).
+ */
+export function parseOriginate(args: string): OriginateRequest | OriginateParseError {
+  const words = separateString(args.trim(), ' ', 10);
+  if (words.length < 2 || words.length > 7) return { error: 'usage' };
+  const [url = '', target = ''] = words;
   const dial = parseDialString(url);
-  if (dial.groups.length === 0) return undefined;
+  if (!dial) return { error: 'parse' };
+  if (dial.groups.length === 0) return { error: 'usage' };
   const timeout = words[6] === undefined ? undefined : Number(words[6]);
   const request: OriginateRequest = { ...dial, timeoutSeconds: Number.isFinite(timeout) ? timeout : undefined };
   if (!target.startsWith('&')) return { ...request, exten: target };
   const app = /^&([^(\s]+)(?:\((.*)\))?$/s.exec(target);
-  if (!app) return undefined;
+  if (!app) return { error: 'usage' };
   return { ...request, app: { name: app[1] ?? '', arg: app[2] ?? '' } };
 }

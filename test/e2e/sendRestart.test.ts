@@ -19,7 +19,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const A = '15550000001'; // answers: sent once before the kill
 const B = '15550000002'; // busy before the kill, answers after: retried after the restart
 const C1 = '15550000003'; // slow 7-page fax, call still up at the restart: followed to its end
-const C2 = '15550000004'; // slow fax, call gone at the restart: interrupted, maybe sent
+const C2 = '15550000004'; // slow fax, call cut mid-fax while down: FreeSWITCH's record says so, retried
+const C3 = '15550000005'; // the same, but the record is gone (FreeSWITCH restarted too): interrupted, maybe sent
 const BUSY_RETRY_MS = 6_000;
 // Every simulated duration × 0.05: a fine page takes 0.6 s at 14,400 bit/s, 1.8 s at 4,800, 3.6 s at 2,400.
 // C1's call (7 pages at 4,800: ~13 s) must outlast the kill and the restart (~5 s here).
@@ -50,6 +51,7 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
         FAXENGINE_SEND_MAX_ATTEMPTS: '3',
         FAXENGINE_SEND_BUSY_RETRY_DELAY_MS: String(BUSY_RETRY_MS),
         FAXENGINE_SEND_GATEWAY_COOLDOWN_MS: '1000',
+        FAXENGINE_SEND_FAILURE_RETRY_DELAY_MS: '1000',
       },
     });
     cleanups.push(() => cli.child.kill('SIGKILL'));
@@ -58,7 +60,7 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
     return { cli, socket: await port('accepting FreeSWITCH outbound sockets'), http: await port('HTTP API listening') };
   }
 
-  it('finishes every fax after the restart: none dialled twice, the waiting one retried, the followed call sent, the lost call marked maybe sent', async () => {
+  it('finishes every fax after the restart: none dialled twice, the waiting one retried, the followed call sent, the cut call retried from its record, the unrecorded one marked maybe sent', async () => {
     const dir = makeTempDir('send-restart');
     cleanups.push(dir.remove);
     const scenario = {
@@ -68,6 +70,7 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
         [B]: { outcome: 'USER_BUSY', ringSeconds: 1 },
         [C1]: { ringSeconds: 1, rate: 4800 as const },
         [C2]: { ringSeconds: 1, rate: 2400 as const },
+        [C3]: { ringSeconds: 1, rate: 2400 as const },
       },
     };
     const probe: Simulator = await createSimulator({ listen: { host: '127.0.0.1', port: 0 }, scenario });
@@ -104,7 +107,7 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
       if (res.status !== 202) throw new Error(`POST /v1/faxes: ${res.status} ${await res.text()}`);
       return ((await res.json()) as Json).id as string;
     };
-    const ids = { A: await submit(A), B: await submit(B), C1: await submit(C1, docs.longPdf), C2: await submit(C2) };
+    const ids = { A: await submit(A), B: await submit(B), C1: await submit(C1, docs.longPdf), C2: await submit(C2), C3: await submit(C3) };
 
     const reader = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
     cleanups.push(() => reader.close());
@@ -121,7 +124,8 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
     // Before the kill: A sent, B waiting to retry, C1 and C2 answered and sending.
     await until('A sent', async () => (await types(ids.A)).includes('FaxSent'));
     await until('B waiting to retry', async () => (await types(ids.B)).includes('FaxRetryScheduled'));
-    await until('C1 and C2 in their calls', async () => (await types(ids.C1)).includes('FaxCallAnswered') && (await types(ids.C2)).includes('FaxCallAnswered'));
+    const inCall = async (faxId: string) => (await types(faxId)).includes('FaxCallAnswered');
+    await until('C1, C2 and C3 in their calls', async () => (await inCall(ids.C1)) && (await inCall(ids.C2)) && (await inCall(ids.C3)));
     const retry = (await history(ids.B)).find((event) => event.type === 'FaxRetryScheduled')!;
     const retryAt = Date.parse((retry.data as { retryAt: string }).retryAt);
     expect(retryAt).toBeGreaterThan(Date.now());
@@ -129,15 +133,21 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
     first.cli.child.kill('SIGKILL');
     await first.cli.exited;
     const killedAt = Date.now();
-    // While faxengine is down: B's line frees up, C2's call ends; C1's call goes on.
+    // While faxengine is down: B's line frees up, C2's and C3's calls are cut mid-fax; C1's call goes on.
     sim.setStation(B, { ringSeconds: 1 });
     const channelOf = (faxId: string) => sim.channels().find((channel) => channel.direction === 'outbound' && channel.variables.faxengine_fax_id === faxId);
     const c1Call = channelOf(ids.C1);
     const c2Call = channelOf(ids.C2);
+    const c3Call = channelOf(ids.C3);
     expect(c1Call).toBeDefined();
     expect(c2Call).toBeDefined();
+    expect(c3Call).toBeDefined();
     await hangupChannel(sim.context, sim.context.channels.get(c2Call!.uuid)!, 'NORMAL_CLEARING');
-    await until('C2 channel gone', async () => !sim.channels().some((channel) => channel.uuid === c2Call!.uuid), 5_000);
+    await hangupChannel(sim.context, sim.context.channels.get(c3Call!.uuid)!, 'NORMAL_CLEARING');
+    await until('C2 and C3 channels gone', async () => !sim.channels().some((channel) => channel.uuid === c2Call!.uuid || channel.uuid === c3Call!.uuid), 5_000);
+    // FreeSWITCH recorded both outcomes at hang-up; C3's record is lost, as after a FreeSWITCH restart.
+    expect(sim.context.db.api(`select/faxengine_outcome/${c2Call!.uuid}`)).toMatch(/^v1:0:49:/);
+    sim.context.db.api(`delete/faxengine_outcome/${c3Call!.uuid}`);
 
     const second = await serve(dir.path, eslPort);
     http = second.http;
@@ -179,15 +189,26 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
     expect((await history(ids.C1)).at(-1)!.data).toMatchObject({ transferRate: 4800 });
     expect(views.C1).toMatchObject({ transferRate: 4800, outbound: { attemptLog: [{ attempt: 1, gateway: 'carrier1', outcome: expect.stringMatching(/^sent/) }] } });
 
-    expect(views.C2).toMatchObject({ status: 'failed', ended: true, outbound: { attempts: 1, maybeSent: true } });
-    expect(dialled(C2)).toHaveLength(1);
-    expect(await started(ids.C2)).toHaveLength(1);
-    const c2Types = await types(ids.C2);
-    expect(c2Types.slice(-2)).toEqual(['FaxSendAttemptInterrupted', 'FaxFailed']);
-    expect((await history(ids.C2)).at(-1)!.data).toMatchObject({ outcomeClass: 'interrupted', maybeSent: true });
+    // C2 was cut mid-fax (T.30 code 49) while nobody listened: recorded as such and retried, as if heard.
+    expect(views.C2).toMatchObject({ status: 'sent', ended: true, outbound: { attempts: 2, maybeSent: false } });
+    expect(dialled(C2)).toHaveLength(2);
+    expect((await history(ids.C2)).find((event) => event.type === 'FaxSendAttemptFailed')!.data).toMatchObject({
+      attempt: 1,
+      answered: true,
+      t30Code: 49,
+      outcomeClass: 'pageTransferFailure',
+    });
+    expect(await types(ids.C2)).not.toContain('FaxSendAttemptInterrupted');
+
+    expect(views.C3).toMatchObject({ status: 'failed', ended: true, outbound: { attempts: 1, maybeSent: true } });
+    expect(dialled(C3)).toHaveLength(1);
+    expect(await started(ids.C3)).toHaveLength(1);
+    const c3Types = await types(ids.C3);
+    expect(c3Types.slice(-2)).toEqual(['FaxSendAttemptInterrupted', 'FaxFailed']);
+    expect((await history(ids.C3)).at(-1)!.data).toMatchObject({ outcomeClass: 'interrupted', maybeSent: true });
 
     // Nothing else was dialled, and no call is left behind.
-    expect(originates).toHaveLength(5);
+    expect(originates).toHaveLength(7);
     await sim.waitForCalls(10_000);
   }, 90_000);
 });

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createFileDocumentStore } from '../../src/adapters/documents/fileDocumentStore.js';
 import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
+import { deleteOutcomeRecord, readOutcomeRecord } from '../../src/adapters/esl/faxOutcomeRecord.js';
+import { createInboundEslClient, type InboundEslClient } from '../../src/adapters/esl/inboundEslClient.js';
 import { startOutboundSocketServer } from '../../src/adapters/esl/outboundSocketServer.js';
 import type { CallOffer } from '../../src/domain/fax/inboundFaxEvents.js';
 import type { ScreeningDecision } from '../../src/domain/fax/inboundScreening.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { startStationKnowledge, type StationKnowledge } from '../../src/reactors/stationLearning.js';
 import { createInboundFaxRuntime } from '../../src/runtime/inboundFaxRuntime.js';
+import { waitWhileLive } from '../../src/runtime/reconcileInboundFaxes.js';
 import { createSimulator, type SimulatorOptions } from '../../src/sim/simulator.js';
 import { makeTempDir } from './tempDir.js';
 
@@ -22,6 +25,8 @@ export async function startInboundHarness(options: {
   scenario?: SimulatorOptions['scenario'];
   timeScale?: number;
   noFaxToneTimeoutMs?: number;
+  /** Wire call control as `serve` does, so a call whose socket is lost is followed to its recorded end. */
+  callControl?: boolean;
 }) {
   const dir = makeTempDir('inbound');
   const spoolDir = join(dir.path, 'spool');
@@ -40,11 +45,22 @@ export async function startInboundHarness(options: {
     documents,
     screen: (offer, faxId) => options.screen(offer, faxId, spoolDir, stations),
     planDelivery: (fax) => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
+    ...(options.callControl
+      ? {
+          awaitCallEnd: async (callUuid: string) => {
+            await callControl!.ready();
+            await waitWhileLive({ callControl: callControl!, clock: systemClock, pollMs: 50 }, callUuid);
+            return readOutcomeRecord((command) => callControl!.api(command), callUuid);
+          },
+          forgetOutcome: (callUuid: string) => deleteOutcomeRecord((command) => callControl!.api(command), callUuid),
+        }
+      : {}),
     newFaxId: randomUUID,
     ...(options.noFaxToneTimeoutMs ? { noFaxToneTimeoutMs: options.noFaxToneTimeoutMs } : {}),
     clock: systemClock,
     logger,
   });
+  let callControl: InboundEslClient | undefined;
   const faxIds: string[] = [];
   const server = await startOutboundSocketServer({
     host: '127.0.0.1',
@@ -58,6 +74,7 @@ export async function startInboundHarness(options: {
     timeScale: options.timeScale ?? 0.002,
     ...(options.scenario ? { scenario: options.scenario } : {}),
   });
+  if (options.callControl) callControl = createInboundEslClient({ ...sim.eslAddress, password: 'ClueCon', logger });
   return {
     sim,
     runtime,
@@ -70,6 +87,7 @@ export async function startInboundHarness(options: {
       return eventStore.readStream(`fax-${faxId}`);
     },
     async close() {
+      await callControl?.close();
       await sim.close();
       await server.stopAccepting();
       await runtime.drain(2000);

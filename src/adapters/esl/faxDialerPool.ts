@@ -5,6 +5,7 @@ import type { EslSignal } from '../../domain/fax/faxSignals.js';
 import type { FaxDialer, OriginateRequest } from '../../ports/faxDialer.js';
 import { eventTime, toEslSignal } from './eslSignals.js';
 import { createInboundEslClient, type InboundEslClient } from './inboundEslClient.js';
+import { deleteOutcomeRecord, outcomeHook, readOutcomeRecord } from './faxOutcomeRecord.js';
 import { originateCommand } from './originateCommand.js';
 
 /** What an outbound fax call needs to hear; CUSTOM and its subclasses last (reference §1.6). */
@@ -119,7 +120,9 @@ export function createFaxDialerPool(options: {
   return {
     async originate(request: OriginateRequest, onSignal) {
       const jobUuid = randomUUID();
-      const command = `bgapi ${originateCommand(request)}`;
+      // FreeSWITCH writes the call's outcome to mod_db at hang-up, for a faxengine that was not
+      // listening. The hook holds ${…}: without origination_nested_vars FreeSWITCH drops it.
+      const command = `bgapi ${originateCommand(request, { origination_nested_vars: 'true', api_hangup_hook: outcomeHook(request.callUuid) })}`;
       const client = pick();
       // The filters and the originate go out back to back on one socket, without waiting for the
       // filters' replies: FreeSWITCH handles a connection's commands in order, so the call's events
@@ -145,6 +148,14 @@ export function createFaxDialerPool(options: {
     },
     hangup: (callUuid, cause = 'NORMAL_CLEARING') => pick().hangup(callUuid, cause),
     callExists: (callUuid) => pick().callExists(callUuid),
+    async isAnswered(callUuid) {
+      const dump = await pick().api(`uuid_dump ${callUuid} json`);
+      if (!dump.trimStart().startsWith('{')) return false;
+      const headers = JSON.parse(dump) as Record<string, string>;
+      return headers['Answer-State'] === 'answered' || Number(headers['Caller-Channel-Answered-Time'] ?? 0) > 0;
+    },
+    recordedOutcome: (callUuid) => readOutcomeRecord((command) => pick().api(command), callUuid),
+    forgetOutcome: (callUuid) => deleteOutcomeRecord((command) => pick().api(command), callUuid),
     async overridesFor(destination) {
       const client = pick();
       const realm = `override-${destination}`;

@@ -3,6 +3,7 @@ import type { Connection, Event } from 'modesl';
 import type { EslSignal } from '../../domain/fax/faxSignals.js';
 import type { CallOffer } from '../../domain/fax/inboundFaxEvents.js';
 import { inboundCallEvents, toEslSignal } from './eslSignals.js';
+import { outcomeHook } from './faxOutcomeRecord.js';
 
 /** One inbound call on its outbound-socket connection, as the runtime sees it. */
 export interface InboundCallSession {
@@ -16,6 +17,8 @@ export interface InboundCallSession {
    * facing silence never returns.
    */
   hangup(cause: string): Promise<void>;
+  /** Has FreeSWITCH write the call's fax outcome to mod_db at hang-up (see faxOutcomeRecord). */
+  rememberOutcome(): Promise<void>;
   /** Ends our side of the socket (FreeSWITCH keeps lingering events until it closes). */
   close(): void;
 }
@@ -106,6 +109,10 @@ export async function openInboundCallSession(connection: Connection): Promise<In
           else resolve();
         });
       });
+    },
+    async rememberOutcome() {
+      // `uuid_setvar` stores the value as is; `set` would expand the hook's ${…} at once.
+      await command(`api uuid_setvar ${uuid} api_hangup_hook ${outcomeHook(uuid)}`);
     },
     close() {
       connection.socket?.end();

@@ -132,6 +132,26 @@ describe('receive scenarios against the simulator', () => {
     expect(events.find((event) => event.type === 'FaxCallRejected')?.data).toMatchObject({ sipCode: 403, reason: 'unknown_source' });
   });
 
+  it('the socket drops mid-fax: FreeSWITCH finishes the fax, and it is received with all its pages from its record', async () => {
+    harness = await startInboundHarness({
+      screen: carrierScreen,
+      scenario: { gateways: { carrier1: { ip: '10.0.0.1' } }, stations: { '5550007777': { pages: 3 } } },
+      timeScale: 0.05,
+      callControl: true,
+    });
+    const call = harness.sim.startInboundCall({ from: '5550007777', to: '15551230000', gateway: 'carrier1' });
+    await waitFor(() => harness!.faxIds.length === 1);
+    const faxId = harness.faxIds[0]!;
+    await waitForEvent(faxId, 'FaxPageTransferred');
+    harness.sim.killConnections();
+    expect((await call.finished).variables.fax_success).toBe('1');
+    await waitFor(() => harness!.runtime.liveFaxIds().length === 0, 20_000);
+    const events = await harness.eventsOf(faxId);
+    expect(events.map((event) => event.type)).not.toContain('FaxReceiveInterrupted');
+    expect(events.find((event) => event.type === 'FaxReceived')?.data).toMatchObject({ pages: 3, documentId: expect.stringMatching(/^sha256-/) });
+    expect(events.at(-1)).toMatchObject({ type: 'FaxCallEnded', data: { hangupCause: 'NORMAL_CLEARING' } });
+  }, 40_000);
+
   async function waitForEvent(faxId: string, type: string) {
     const deadline = Date.now() + 10_000;
     while (!(await harness!.eventsOf(faxId)).some((event) => event.type === type)) {

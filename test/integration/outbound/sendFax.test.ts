@@ -31,9 +31,32 @@ describe('sending faxes against the simulator', () => {
     const [originate] = harness.originates();
     const started = events.find((event) => event.type === 'FaxSendAttemptStarted')!.data as { callUuid: string };
     expect(originate!.command).toContain(`origination_uuid=${started.callUuid}`);
-    expect(originate!.command).toContain("fax_header='Acme, Inc.'");
     expect(originate!.command).toContain('sofia/gateway/gw1/+15557654321 &txfax(');
     expect(events.at(-1)!.data).toMatchObject({ pages: 3, attempts: 1, gateway: 'gw1' });
+  });
+
+  it('page header, caller name and station ident reach the channel whole: commas, quotes, spaces, %, non-ASCII', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} } } });
+    const header = `Acme Corp, Billing dept 50% — O'Brien "Ünïcødé" ☎`;
+    const seen = new Map<string, Record<string, string | undefined>>();
+    const context = harness.sim.context;
+    // Watches the simulated FreeSWITCH's own channel, as its originate parser left it.
+    context.hub.route(
+      {
+        deliver(event) {
+          const channel = event.uniqueId === undefined ? undefined : context.channels.get(event.uniqueId);
+          if (channel && event.name === 'CHANNEL_ANSWER') {
+            seen.set(channel.uuid, { header: channel.getVar('fax_header'), ident: channel.getVar('fax_ident'), name: channel.getVar('origination_caller_id_name') });
+          }
+        },
+      },
+      undefined,
+    );
+    const faxId = await harness.queue({ to: '+15557654321', headerText: header, stationIdent: '+1 555, 123 0000', callerIdName: `Billing, "50%" Dépt` });
+    const events = await harness.finished(faxId);
+    expect(events.at(-1)!.type).toBe('FaxSent');
+    const callUuid = (events.find((event) => event.type === 'FaxSendAttemptStarted')!.data as { callUuid: string }).callUuid;
+    expect(seen.get(callUuid)).toEqual({ header, ident: '+1 555, 123 0000', name: `Billing, "50%" Dépt` });
   });
 
   it('no answer on gateway A → gateway B at once, by priority', async () => {
@@ -177,6 +200,24 @@ describe('sending faxes against the simulator', () => {
     expect(events.map((event) => event.type)).not.toContain('FaxSendAttemptFailed');
     expect(events.at(-1)!).toMatchObject({ type: 'FaxSent', data: { attempts: 1 } });
   });
+
+  it('the event socket drops mid-call: the call goes on, is found again after the reconnect and ends sent, once', async () => {
+    harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} }, stations: { '+15550000010': { rate: 2400 } } }, timeScale: 0.02 });
+    let transmissions = 0;
+    harness.sim.context.hub.route({ deliver: (event) => void (event.subclass === 'spandsp::txfaxresult' && event.get('fax-success') === '1' && transmissions++) }, undefined);
+    const faxId = await harness.queue({ to: '+15550000010' }, 3);
+    const deadline = Date.now() + 15_000;
+    while (!(await harness.types(faxId)).includes('FaxPageTransferred')) {
+      if (Date.now() > deadline) throw new Error('no page before the drop');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    harness.sim.killConnections();
+    const events = await harness.finished(faxId, 30_000);
+    expect(events.at(-1)).toMatchObject({ type: 'FaxSent', data: { attempts: 1, pages: 3 } });
+    expect(events.map((event) => event.type)).not.toContain('FaxSendAttemptInterrupted');
+    expect(harness.originates()).toHaveLength(1);
+    expect(transmissions).toBe(1);
+  }, 60_000);
 
   it('applies the original’s mod_db override-<number> variables to calls to that number', async () => {
     harness = await startOutboundHarness({ scenario: { gateways: { gw1: {} } } });

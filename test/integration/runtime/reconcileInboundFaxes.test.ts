@@ -3,7 +3,9 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileDocumentStore } from '../../../src/adapters/documents/fileDocumentStore.js';
 import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
+import { deleteOutcomeRecord, readOutcomeRecord } from '../../../src/adapters/esl/faxOutcomeRecord.js';
 import { createInboundEslClient } from '../../../src/adapters/esl/inboundEslClient.js';
+import type { DeliveryRequest, FaxRoutedData } from '../../../src/domain/fax/deliveryPlan.js';
 import { systemClock } from '../../../src/ports/clock.js';
 import { reconcileInboundFaxes } from '../../../src/runtime/reconcileInboundFaxes.js';
 import { createSimulator } from '../../../src/sim/simulator.js';
@@ -38,6 +40,9 @@ describe('reconciling faxes left open by a previous process', () => {
       eventStore,
       callControl,
       documents: createFileDocumentStore(join(dir.path, 'documents')),
+      planDelivery: (fax: DeliveryRequest): FaxRoutedData => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
+      recordedOutcome: (callUuid: string) => readOutcomeRecord((command) => callControl.api(command), callUuid),
+      forgetOutcome: (callUuid: string) => deleteOutcomeRecord((command) => callControl.api(command), callUuid),
       clock: systemClock,
       logger: pino({ level: 'silent' }),
     };
@@ -49,5 +54,45 @@ describe('reconciling faxes left open by a previous process', () => {
     const interrupted = (await eventStore.readStream('fax-f1'))[2]!.data as { documentId?: string; reason: string };
     expect(interrupted.reason).toBe('restart');
     expect(interrupted.documentId).toMatch(/^sha256-/);
+  });
+
+  it("trusts the spool file over the page count stored before the crash, and FreeSWITCH's record for the result", async () => {
+    const dir = makeTempDir('reconcile-record');
+    cleanups.push(dir.remove);
+    const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    cleanups.push(() => eventStore.close());
+    const sim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 } });
+    cleanups.push(() => sim.close());
+    const callControl = createInboundEslClient({ ...sim.eslAddress, password: 'ClueCon', logger: pino({ level: 'silent' }) });
+    cleanups.push(() => callControl.close());
+    await callControl.ready();
+
+    const answered = { faxId: 'f2', callUuid: 'done-call', tenantId: 't1', recipient: '+15551230000', sourceGateway: 'gw1', t38Enabled: false, t38Requested: false, t38Policy: 'off', answeredAt: new Date().toISOString() };
+    await eventStore.append('fax-f2', [
+      { type: 'FaxCallOffered', data: { faxId: 'f2', callUuid: 'done-call' } },
+      { type: 'FaxCallAnswered', data: answered },
+    ]);
+    // faxengine died before any page event; rxfax went on and wrote all three pages, and succeeded.
+    const spoolPath = join(dir.path, 'f2.tif');
+    await makeFaxTiff(spoolPath, 3);
+    sim.context.db.api('insert/faxengine_outcome/done-call/v1:1:0:3:NORMAL_CLEARING:1796543327:9600:on:off');
+    const closed = await reconcileInboundFaxes({
+      open: [{ faxId: 'f2', callUuid: 'done-call', tenantId: 't1', pages: 0, spoolPath }],
+      eventStore,
+      callControl,
+      documents: createFileDocumentStore(join(dir.path, 'documents')),
+      planDelivery: (fax) => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
+      recordedOutcome: (callUuid) => readOutcomeRecord((command) => callControl.api(command), callUuid),
+      forgetOutcome: (callUuid) => deleteOutcomeRecord((command) => callControl.api(command), callUuid),
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+    });
+    expect(closed).toBe(1);
+    const history = await eventStore.readStream('fax-f2');
+    expect(history.map((event) => event.type)).toEqual(['FaxCallOffered', 'FaxCallAnswered', 'FaxReceived', 'FaxRouted', 'FaxCallEnded']);
+    expect(history[2]!.data).toMatchObject({ pages: 3, resultCode: 0, documentId: expect.stringMatching(/^sha256-/) });
+    expect(history[3]!.data).toMatchObject({ partial: false, recipient: '+15551230000', documentId: (history[2]!.data as { documentId: string }).documentId });
+    expect(history[4]!.data).toMatchObject({ hangupCause: 'NORMAL_CLEARING' });
+    expect(sim.context.db.api('exists/faxengine_outcome/done-call')).toBe('false');
   });
 });

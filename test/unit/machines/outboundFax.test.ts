@@ -138,7 +138,7 @@ describe('outbound fax machine', () => {
     expect(lost.last('FaxFailed')).toMatchObject({ maybeSent: true });
 
     const alive = start();
-    alive.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.channel.answered', at: at(1) }, { type: 'esl.connection.lost', at: at(2) }, { type: 'call.alive', at: at(3) });
+    alive.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' }, { type: 'esl.channel.answered', at: at(1) }, { type: 'esl.connection.lost', at: at(2) }, { type: 'call.alive', at: at(3), answered: true });
     expect(alive.state()).toBe('sending');
   });
 
@@ -146,8 +146,42 @@ describe('outbound fax machine', () => {
     const inCall = { callUuid: 'c9', gateway: 'gwA', startedAt: at(0), answered: true, negotiations: 1, pagesSent: 1, badRows: 0, t38Status: 'off' as const, cancelRequested: false };
     const fax = start(input(['gwA'], { inCall }));
     expect(fax.state()).toBe('detached');
-    fax.send({ type: 'call.alive', at: at(5) }, page(6, 2), result(7, 0, 2), { type: 'esl.channel.hangup', at: at(8), cause: 'NORMAL_CLEARING' });
+    fax.send({ type: 'call.alive', at: at(5), answered: true }, page(6, 2), result(7, 0, 2), { type: 'esl.channel.hangup', at: at(8), cause: 'NORMAL_CLEARING' });
     expect(fax.last('FaxSent')).toMatchObject({ callUuid: 'c9', pages: 2 });
+  });
+
+  const unansweredInCall = { callUuid: 'c9', gateway: 'gwA', startedAt: at(0), answered: false, negotiations: 0, pagesSent: 0, badRows: 0, t38Status: 'off' as const, cancelRequested: false };
+
+  it('a restored call answered while faxengine was down is followed as answered (FreeSWITCH says so)', () => {
+    const fax = start(input(['gwA'], { inCall: unansweredInCall }));
+    fax.send({ type: 'call.alive', at: at(5), answered: true }, negotiated(6), page(7, 1), page(8, 2), { type: 'esl.channel.hangup', at: at(9), cause: 'NORMAL_CLEARING' }, result(9, 0, 2));
+    expect(fax.types()).toEqual(['FaxCallAnswered', 'FaxNegotiated', 'FaxPageTransferred', 'FaxPageTransferred', 'FaxSent']);
+  });
+
+  it("spandsp's events prove an answer nobody heard: handled as in sending", () => {
+    const fax = start(input(['gwA'], { inCall: unansweredInCall }));
+    fax.send({ type: 'call.alive', at: at(5), answered: false }, page(7, 1), page(8, 2), { type: 'esl.channel.hangup', at: at(9), cause: 'NORMAL_CLEARING' }, result(9, 0, 2));
+    expect(fax.types()).toEqual(['FaxCallAnswered', 'FaxPageTransferred', 'FaxPageTransferred', 'FaxSent']);
+    expect(fax.last('FaxSent')).toMatchObject({ callUuid: 'c9', pages: 2 });
+  });
+
+  it('a call that ended while faxengine was down ends with the outcome FreeSWITCH recorded', () => {
+    const sent = start(input(['gwA'], { inCall: unansweredInCall }));
+    const fax = { success: true, code: 0, pages: 2, transferRate: 9600, ecm: true, t38Status: 'off' as const };
+    sent.send({ type: 'call.gone', at: at(60), outcome: { hangupCause: 'NORMAL_CLEARING', answered: true, answeredAt: at(3), fax } });
+    expect(sent.types()).toEqual(['FaxCallAnswered', 'FaxSent']);
+    expect(sent.last('FaxCallAnswered')).toMatchObject({ answeredAt: at(3) });
+    expect(sent.last('FaxSent')).toMatchObject({ callUuid: 'c9', pages: 2, transferRate: 9600 });
+
+    const failed = start(input(['gwA'], { inCall: unansweredInCall }));
+    failed.send({ type: 'call.gone', at: at(60), outcome: { hangupCause: 'NORMAL_CLEARING', answered: true, fax: { ...fax, success: false, code: 48, pages: 0 } } });
+    expect(failed.types()).toEqual(['FaxCallAnswered', 'FaxSendAttemptFailed', 'FaxRetryScheduled']);
+    expect(failed.last('FaxSendAttemptFailed')).toMatchObject({ outcomeClass: 'negotiationFailure', t30Code: 48, answered: true });
+
+    const busy = start(input(['gwA'], { inCall: unansweredInCall }));
+    busy.send({ type: 'call.gone', at: at(60), outcome: { hangupCause: 'USER_BUSY', answered: false } });
+    expect(busy.types()).toEqual(['FaxSendAttemptFailed', 'FaxRetryScheduled']);
+    expect(busy.last('FaxSendAttemptFailed')).toMatchObject({ outcomeClass: 'busy', answered: false });
   });
 
   it('a restored fax waiting to retry re-arms its absolute deadline', () => {
