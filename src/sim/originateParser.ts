@@ -140,7 +140,12 @@ export function parseOriginate(args: string): OriginateRequest | OriginateParseE
   const timeout = words[6] === undefined ? undefined : Number(words[6]);
   const request: OriginateRequest = { ...dial, timeoutSeconds: Number.isFinite(timeout) ? timeout : undefined };
   if (!target.startsWith('&')) return { ...request, exten: target };
-  const app = /^&([^(\s]+)(?:\((.*)\))?$/s.exec(target);
-  if (!app) return { error: 'usage' };
-  return { ...request, app: { name: app[1] ?? '', arg: app[2] ?? '' } };
+  // As originate_function: the name runs to `(`, the argument to the first `)` or the word's end
+  // (a space inside the parentheses splits the word, and FreeSWITCH does not mind).
+  const open = target.indexOf('(');
+  const name = open === -1 ? target.slice(1) : target.slice(1, open);
+  if (name === '') return { error: 'usage' };
+  const rest = open === -1 ? '' : target.slice(open + 1);
+  const close = rest.indexOf(')');
+  return { ...request, app: { name, arg: close === -1 ? rest : rest.slice(0, close) } };
 }

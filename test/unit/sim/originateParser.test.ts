@@ -56,6 +56,12 @@ describe('originate parsing', () => {
     expect(parseOriginate('sofia/gateway/gw1/1')).toEqual({ error: 'usage' });
     expect(parseOriginate('sofia/gateway/gw1/1 1 2 3 4 5 6 7')).toEqual({ error: 'usage' });
   });
+
+  test('an application argument with a space is cut at the space, as originate_function does (proto.raw)', () => {
+    const request = parseOriginate("{a=b,c='x y'}sofia/gateway/nosuchgw/15551234567 &txfax(/tmp/x y.tif)");
+    expect(request).toMatchObject({ app: { name: 'txfax', arg: '/tmp/x' } });
+    expect(parseOriginate('sofia/gateway/gw1/1 &park')).toMatchObject({ app: { name: 'park', arg: '' } });
+  });
 });
 
 describe('variables that hold ${…}', () => {
