@@ -130,6 +130,8 @@ export async function startCrashRestartHarness(options: { scenario: ScenarioInpu
     submit,
     history,
     types: async (faxId: string) => (await history(faxId)).map((event) => event.type),
+    /** The running server's process (its output, its exit). */
+    process: (): CliProcess => server.cli,
     /** SIGKILLs the running server and waits for it to be gone. */
     async kill(): Promise<void> {
       server.cli.child.kill('SIGKILL');
@@ -139,12 +141,12 @@ export async function startCrashRestartHarness(options: { scenario: ScenarioInpu
     async restart(): Promise<void> {
       server = await serve('127.0.0.1:0');
     },
-    /** Every originate the simulator was asked for, to that number. */
-    dialled: (number: string) =>
+    /** Every originate the simulator was asked for (to that number only, when given). */
+    dialled: (number?: string) =>
       sim
         .connections()
         .flatMap((connection) => sim.commandLog(connection.id))
-        .filter((entry) => /^(bg)?api originate /.test(entry.command) && new RegExp(`sofia/gateway/[^/]+/\\+?${number} `).test(entry.command)),
+        .filter((entry) => /^(bg)?api originate /.test(entry.command) && new RegExp(`sofia/gateway/[^/]+/\\+?${number ?? '\\d+'} `).test(entry.command)),
     async close(): Promise<void> {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     },
