@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { AcceptedCall } from '../../src/domain/fax/inboundScreening.js';
 
 const run = promisify(execFile);
 
@@ -14,3 +15,21 @@ export async function makeFaxTiff(path: string, pages: number): Promise<void> {
   ).join(' ');
   await run('gs', ['-q', '-dBATCH', '-dNOPAUSE', '-sDEVICE=tiffg4', '-r204x196', '-g1728x2292', `-sOutputFile=${path}`, '-c', program]);
 }
+
+/** A screening that accepts the call for tenant t1 on +15551230000 from carrier1, receiving into the spool. */
+export function acceptedCall(faxId: string, spoolDir: string, overrides: Partial<AcceptedCall> = {}): AcceptedCall {
+  return {
+    kind: 'accept',
+    tenantId: 't1',
+    recipient: '+15551230000',
+    sourceGateway: 'carrier1',
+    t38Enabled: false,
+    t38Requested: false,
+    t38Policy: 'test',
+    ringDelayMs: 0,
+    silenceMs: 0,
+    spoolPath: `${spoolDir}/${faxId}.tif`,
+    ...overrides,
+  };
+}
+

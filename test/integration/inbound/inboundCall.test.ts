@@ -1,22 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AcceptedCall } from '../../../src/domain/fax/inboundScreening.js';
 import { countPdfPages } from '../../../src/adapters/documents/tiffTools.js';
 import { waitFor } from '../eventStore/eventStoreConformance.js';
+import { acceptedCall } from '../../support/faxFixtures.js';
 import { startInboundHarness } from '../../support/inboundHarness.js';
 
-const accept = (faxId: string, spoolDir: string): AcceptedCall => ({
-  kind: 'accept',
-  tenantId: 't1',
-  recipient: '+15551230000',
-  sourceGateway: 'carrier1',
-  t38Enabled: true,
-  t38Requested: false,
-  t38Policy: 'test',
-  stationIdent: 'ACME FAX',
-  ringDelayMs: 0,
-  silenceMs: 0,
-  spoolPath: `${spoolDir}/${faxId}.tif`,
-});
+const accept = (faxId: string, spoolDir: string) => acceptedCall(faxId, spoolDir, { t38Enabled: true, stationIdent: 'ACME FAX' });
 
 describe('receiving a fax through the outbound socket (simulator over TCP)', () => {
   let harness: Awaited<ReturnType<typeof startInboundHarness>> | undefined;

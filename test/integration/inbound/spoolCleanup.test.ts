@@ -2,23 +2,12 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AcceptedCall } from '../../../src/domain/fax/inboundScreening.js';
 import { sweepSpool } from '../../../src/runtime/sweepSpool.js';
 import { waitFor } from '../eventStore/eventStoreConformance.js';
+import { acceptedCall } from '../../support/faxFixtures.js';
 import { startInboundHarness } from '../../support/inboundHarness.js';
 
-const accept = (faxId: string, spoolDir: string): AcceptedCall => ({
-  kind: 'accept',
-  tenantId: 't1',
-  recipient: '+15551230000',
-  sourceGateway: 'carrier1',
-  t38Enabled: false,
-  t38Requested: false,
-  t38Policy: 'test',
-  ringDelayMs: 0,
-  silenceMs: 0,
-  spoolPath: `${spoolDir}/${faxId}.tif`,
-});
+const accept = (faxId: string, spoolDir: string) => acceptedCall(faxId, spoolDir);
 
 describe('the spool holds a received TIFF only until its document is stored', () => {
   let harness: Awaited<ReturnType<typeof startInboundHarness>> | undefined;
