@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createActor, type ActorRefFrom } from 'xstate';
 import { outboundFaxMachine, type OutboundFaxInput, type OutboundFaxSignal } from '../../machines/outboundFax.js';
-import type { EslSignal } from '../domain/fax/faxSignals.js';
 import type { Submitter } from '../domain/outbound/outboundFaxEvents.js';
 import type { SendPolicy } from '../domain/outbound/sendPolicy.js';
 import { firstAttemptState, type TransportSettings } from '../domain/outbound/sendState.js';
@@ -11,6 +10,7 @@ import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { FaxDialer } from '../ports/faxDialer.js';
 import { callsOver, CUT_CALL_GRACE_MS } from './callsOver.js';
+import { createCallReconciler } from './reconcileOutboundCall.js';
 import type { ChannelScheduler } from './channelScheduler.js';
 import { foldOutboundFax, restoredSendState, type OutboundFaxRecord } from './restoreOutboundFax.js';
 import { createStreamAppender, type StreamAppender } from './streamAppender.js';
@@ -91,6 +91,8 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       void reconcile(faxId, snapshot.context.call.callUuid);
     }
   };
+
+  const reconcile = createCallReconciler({ dialer: deps.dialer, signal: (faxId, event) => signal(faxId, event), now, logger: deps.logger });
 
   const machine = outboundFaxMachine.provide({
     actions: {
@@ -229,39 +231,6 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         .then(() => deps.dialer.forgetOutcome(callUuid))
         .catch((error: unknown) => deps.logger.debug({ err: error, faxId, callUuid }, 'could not delete the call outcome record'));
     }, OUTCOME_RECORD_SETTLE_MS).unref();
-  }
-
-  /**
-   * A fax that was in a call when we lost track: follow the call again if it is still up (answered
-   * or not, FreeSWITCH says which), else end the attempt with the outcome FreeSWITCH recorded at
-   * hang-up. Signals that arrive while we ask are held back and delivered after `call.alive`, so a
-   * hang-up in between is not lost; a call that ended meanwhile without a record yet is followed
-   * through those signals.
-   */
-  async function reconcile(faxId: string, callUuid: string): Promise<void> {
-    try {
-      await deps.dialer.ready();
-      const held: EslSignal[] = [];
-      let deliver = (event: EslSignal): void => {
-        held.push(event);
-      };
-      await deps.dialer.follow(callUuid, (event) => deliver(event));
-      const live = await deps.dialer.callExists(callUuid);
-      const outcome = live ? undefined : await deps.dialer.recordedOutcome(callUuid);
-      const endedWhileAsking = held.some((event) => event.type === 'esl.channel.hangup' || event.type === 'esl.fax.result');
-      if (live || (!outcome && endedWhileAsking)) {
-        const answered = held.some((event) => event.type.startsWith('esl.fax.')) || (live && (await deps.dialer.isAnswered(callUuid)));
-        signal(faxId, { type: 'call.alive', at: now(), answered });
-        deliver = (event): void => signal(faxId, event);
-        for (const event of held.splice(0)) signal(faxId, event);
-      } else {
-        deps.dialer.release(callUuid);
-        signal(faxId, { type: 'call.gone', at: now(), ...(outcome ? { outcome } : {}) });
-      }
-    } catch (error) {
-      deps.logger.warn({ err: error, faxId }, 'could not reconcile the call yet; retrying');
-      setTimeout(() => void reconcile(faxId, callUuid), 1000).unref();
-    }
   }
 
   function holdNewCalls(): void {

@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { OutboundFaxSignal } from '../../machines/outboundFax.js';
+import type { EslSignal } from '../domain/fax/faxSignals.js';
+import type { FaxDialer } from '../ports/faxDialer.js';
+
+/**
+ * For a fax that was in a call when we lost track (a restart, or a lost event socket): follow the
+ * call again if it is still up (answered or not, FreeSWITCH says which), else end the attempt with
+ * the outcome FreeSWITCH recorded at hang-up. Signals that arrive while we ask are held back and delivered after `call.alive`, so a
+ * hang-up in between is not lost; a call that ended meanwhile without a record yet is followed
+ * through those signals.
+ */
+export function createCallReconciler(deps: {
+  dialer: FaxDialer;
+  /** Delivers a signal to the fax's actor. */
+  signal(faxId: string, event: OutboundFaxSignal): void;
+  now(): string;
+  logger: Logger;
+}): (faxId: string, callUuid: string) => Promise<void> {
+  const { dialer, signal, now, logger } = deps;
+  return async function reconcile(faxId: string, callUuid: string): Promise<void> {
+    try {
+      await dialer.ready();
+      const held: EslSignal[] = [];
+      let deliver = (event: EslSignal): void => {
+        held.push(event);
+      };
+      await dialer.follow(callUuid, (event) => deliver(event));
+      const live = await dialer.callExists(callUuid);
+      const outcome = live ? undefined : await dialer.recordedOutcome(callUuid);
+      const endedWhileAsking = held.some((event) => event.type === 'esl.channel.hangup' || event.type === 'esl.fax.result');
+      if (live || (!outcome && endedWhileAsking)) {
+        const answered = held.some((event) => event.type.startsWith('esl.fax.')) || (live && (await dialer.isAnswered(callUuid)));
+        signal(faxId, { type: 'call.alive', at: now(), answered });
+        deliver = (event): void => signal(faxId, event);
+        for (const event of held.splice(0)) signal(faxId, event);
+      } else {
+        dialer.release(callUuid);
+        signal(faxId, { type: 'call.gone', at: now(), ...(outcome ? { outcome } : {}) });
+      }
+    } catch (error) {
+      logger.warn({ err: error, faxId }, 'could not reconcile the call yet; retrying');
+      setTimeout(() => void reconcile(faxId, callUuid), 1000).unref();
+    }
+  };
+}
