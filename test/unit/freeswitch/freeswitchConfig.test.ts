@@ -181,6 +181,10 @@ describe('the configuration as FreeSWITCH assembles it from freeswitch.xml', () 
     expect(addresses.filter((address) => !/^(192\.0\.2|198\.51\.100|203\.0\.113)\./.test(address))).toEqual([]);
   });
 
+  it('paces RTP with a timer on every profile (without one, a fax call on 1.10.12 never sends audio)', () => {
+    expect(profiles().map((profile) => params(profile)['rtp-timer-name'])).toEqual(['soft', 'soft']);
+  });
+
   it('times out dead media with the media_timeout variable, not the deprecated rtp-timeout-sec profile parameter', () => {
     expect(assembled.globals.get('media_timeout')).toBe('120000');
     const deprecated = profiles().flatMap((profile) => children(child(profile, 'settings'), 'param')).filter((param) => /^rtp-(hold-)?timeout-sec$/.test(param.attributes.name ?? ''));
