@@ -11,7 +11,9 @@ export function originateCommand(request: OriginateRequest, extra: Readonly<Reco
   if (!/^[A-Za-z0-9_.-]+$/.test(request.gateway)) throw new Error(`gateway name "${request.gateway}" cannot be dialled`);
   if (!/^\+?[0-9*#]+$/.test(request.destination)) throw new Error(`destination "${request.destination}" cannot be dialled`);
   if (/[\s()]/.test(request.tiffPath)) throw new Error(`fax file path "${request.tiffPath}" contains spaces or parentheses`);
-  const user = Object.entries({ ...request.variables, origination_uuid: request.callUuid }).map(([name, value]) => [name, originateValue(value)] as const);
+  const user = Object.entries({ ...request.variables, origination_uuid: request.callUuid }).map(
+    ([name, value]) => [name, originateValue(name === 'origination_caller_id_name' ? displayName(value) : value)] as const,
+  );
   const own = Object.entries(extra).map(([name, value]) => [name, originateValue(value, { variables: true })] as const);
   const block = [...user.filter(([name]) => !(name in extra)), ...own]
     .filter(([name]) => /^[A-Za-z0-9_]+$/.test(name))
@@ -50,4 +52,13 @@ function bracesBalance(text: string): boolean {
     else if (char === '}' && --depth < 0) return false;
   }
   return depth === 0;
+}
+
+/**
+ * The caller name becomes the quoted display name of the SIP From header, and sofia does not escape
+ * a `"` in it: on FreeSWITCH 1.10.12 `O'Neil, Mary "MJ"` went out as `"MJ"`. Double quotes become
+ * single ones, which SIP carries as they are.
+ */
+function displayName(value: string): string {
+  return value.replace(/"/g, "'");
 }

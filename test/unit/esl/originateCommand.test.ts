@@ -18,6 +18,13 @@ function channelVariables(command: string): Map<string, string> {
 }
 
 describe('originate command for a fax attempt', () => {
+  it('turns double quotes in the caller name into single ones: sofia would cut the SIP display name at them', () => {
+    const command = originateCommand({ ...request, variables: { origination_caller_id_name: 'O\'Neil, Mary "MJ"', fax_header: 'say "hi"' } });
+    const variables = channelVariables(command);
+    expect(variables.get('origination_caller_id_name')).toBe("O'Neil, Mary 'MJ'");
+    expect(variables.get('fax_header')).toBe('say "hi"');
+  });
+
   it('dials the gateway with a fresh origination_uuid', () => {
     const command = originateCommand(request);
     expect(command).toMatch(/^originate \{.*\}sofia\/gateway\/carrier_1\/\+15551234567 &txfax\(\/var\/spool\/faxengine\/out\/doc\.tif\)$/);
@@ -38,7 +45,7 @@ describe('originate command for a fax attempt', () => {
     const command = originateCommand({ ...request, variables: { fax_header: text, origination_caller_id_name: text, fax_ident: text } });
     const variables = channelVariables(command);
     expect(variables.get('fax_header')).toBe(text);
-    expect(variables.get('origination_caller_id_name')).toBe(text);
+    expect(variables.get('origination_caller_id_name')).toBe(text.replace(/"/g, "'"));
     expect(variables.get('fax_ident')).toBe(text);
     expect(variables.get('origination_uuid')).toBe(request.callUuid);
   });
