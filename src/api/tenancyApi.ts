@@ -4,7 +4,7 @@ import type { QueryView } from '../../projections/documentProjection.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/eventStore.js';
 import { createAuth } from './auth/authenticate.js';
-import { throttleAddress } from './auth/clientAddress.js';
+import { clientAddress, throttleAddress } from './auth/clientAddress.js';
 import { createLoginRateLimiter, type LoginRateLimiter, type LoginThrottleSettings } from './auth/loginRateLimiter.js';
 import { createPasswordCheckQueue, type PasswordCheck } from './auth/passwordCheckQueue.js';
 import { hashPassword, verifyPassword } from './auth/passwords.js';
@@ -29,12 +29,15 @@ export interface TenancyApiOptions {
   /** Password checks run at once, and how many may wait (more: 503). */
   passwordChecks?: { concurrency: number; maxQueued: number };
   loginLimiter?: LoginRateLimiter;
+  /** `auth.trustedProxies`: peers whose X-Forwarded-For names the client. */
+  trustedProxies?: readonly string[];
 }
 
 /** Builds what the tenancy routes need from the stores; `createApp` mounts them when given. */
 export function createTenancyApi(options: TenancyApiOptions): TenancyRouteDeps {
   const hash = options.hashPassword ?? ((password: string) => hashPassword(password));
   const credentials = () => options.readModel('credentials');
+  const trustedProxies = new Set(options.trustedProxies ?? []);
   const checkPassword = createPasswordCheckQueue({ verify: options.verifyPassword ?? verifyPassword, ...(options.passwordChecks ?? { concurrency: 2, maxQueued: 100 }) });
   return {
     commands: createTenancyCommands({ eventStore: options.eventStore, clock: options.clock, defaultCountry: options.defaultCountry, hashPassword: hash, settle: options.settle }),
@@ -49,7 +52,7 @@ export function createTenancyApi(options: TenancyApiOptions): TenancyRouteDeps {
       credentials,
       clock: options.clock,
       limiter: options.loginLimiter ?? createLoginRateLimiter({ clock: options.clock, settings: options.loginThrottle }),
-      clientAddress: (c) => throttleAddress(peerAddress(c)),
+      clientAddress: (c) => throttleAddress(clientAddress(peerAddress(c), c.req.header('x-forwarded-for'), trustedProxies)),
       hashPassword: hash,
       checkPassword,
     }),
@@ -57,8 +60,9 @@ export function createTenancyApi(options: TenancyApiOptions): TenancyRouteDeps {
 }
 
 /**
- * The TCP peer's address. No proxy header (X-Forwarded-For, Forwarded) is believed: anyone could
- * send one to escape the throttle. `app.request()` in tests has no socket, hence the fixed name.
+ * The TCP peer's address. A proxy header is believed only from `auth.trustedProxies` (none by
+ * default): anyone could send one to escape the throttle. `app.request()` in tests has no
+ * socket, hence the fixed name.
  */
 function peerAddress(c: Context): string {
   try {

@@ -10,7 +10,7 @@ export interface HttpAnswer {
 
 export interface ServedApp {
   /** A request over its own TCP connection from a loopback address (any 127.x.y.z works on Linux). */
-  request(from: string, method: string, path: string, authorization?: string): Promise<HttpAnswer>;
+  request(from: string, method: string, path: string, authorization?: string, headers?: Record<string, string>): Promise<HttpAnswer>;
   close(): Promise<void>;
 }
 
@@ -21,9 +21,9 @@ export async function serveOverHttp(app: { fetch: (request: Request, ...rest: an
   });
   const { port } = server.address() as AddressInfo;
   return {
-    request(from, method, path, authorization) {
+    request(from, method, path, authorization, headers = {}) {
       return new Promise((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, method, localAddress: from, agent: false, headers: authorization ? { authorization } : {} }, (res) => {
+        const req = request({ host: '127.0.0.1', port, path, method, localAddress: from, agent: false, headers: authorization ? { ...headers, authorization } : headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));

@@ -18,7 +18,7 @@ describe('login throttle', () => {
   let hashChecks: number;
   let aliceKey: string;
 
-  async function start(options: { realScrypt?: boolean } = {}) {
+  async function start(options: { realScrypt?: boolean; trustedProxies?: string[] } = {}) {
     nowMs = Date.parse('2026-06-01T12:00:00Z');
     hashChecks = 0;
     h = await startTenancyHarness({
@@ -30,6 +30,7 @@ describe('login throttle', () => {
           return verifyPassword(password, hash);
         },
         ...(options.realScrypt ? { hashPassword: (password: string) => hashPassword(password) } : {}),
+        trustedProxies: options.trustedProxies ?? [],
       },
     });
     const tenant = (await (await h.call('POST', '/v1/tenants', { name: 'A' })).json()) as Json;
@@ -138,5 +139,21 @@ describe('login throttle', () => {
     // ...while Alice, from an address with no failures, gets in at once.
     expect((await get(user, '/v1/me', alice)).status).toBe(200);
     expect(hashChecks).toBe(13);
+  });
+
+  it('believes X-Forwarded-For only from a configured proxy', async () => {
+    await served.close();
+    await disposeTenancyHarness(h);
+    const proxy = '127.0.0.5';
+    await start({ trustedProxies: [proxy] });
+    const via = (client: string, authorization: string, from = proxy) => served.request(from, 'GET', '/v1/me', authorization, { 'x-forwarded-for': client });
+    // Behind the proxy, each client is counted on its own...
+    for (let i = 0; i < 6; i++) await via('198.51.100.1', basic('alice', `guess ${i}`));
+    expect((await via('198.51.100.1', alice)).status).toBe(429);
+    expect((await via('198.51.100.2', alice)).status).toBe(200);
+    // ...while anyone else's header is ignored: a rotating X-Forwarded-For does not escape the throttle.
+    const spoofed: HttpAnswer[] = [];
+    for (let i = 0; i < 8; i++) spoofed.push(await via(`203.0.113.${i}`, basic('alice', `guess ${i}`), attacker));
+    expect(statuses(spoofed).slice(5)).toEqual([429, 429, 429]);
   });
 });
