@@ -198,9 +198,9 @@ export const configSchema = z.object({
   auth: z
     .object({
       /** Failures one source address may have before it must wait (then 1 s, doubling). */
-      addressFreeFailures: z.coerce.number().int().min(1).max(1000).default(5),
+      addressFreeFailures: z.coerce.number().int().min(1).max(1_000_000).default(5),
       /** Failures on one user name before addresses that failed on it must wait; clean addresses never do. */
-      accountFreeFailures: z.coerce.number().int().min(1).max(1000).default(10),
+      accountFreeFailures: z.coerce.number().int().min(1).max(1_000_000).default(10),
       /** The first wait; each further failure doubles it. */
       throttleDelay: duration.refine((ms) => ms >= 100, 'must be at least 100ms').default(1000),
       throttleMaxDelay: duration.refine((ms) => ms >= 1000, 'must be at least 1s').default(300_000),
