@@ -12,6 +12,7 @@ import { createParkedEventLog } from './reactors/parkedEvents.js';
 import type { EventStore } from './ports/eventStore.js';
 import { version } from './version.js';
 import { createTenancyApi } from './api/tenancyApi.js';
+import { tenancyAuthOptions } from './mainAuth.js';
 import { systemClock } from './ports/clock.js';
 import { openReadModels } from './reactors/readModels.js';
 import { join } from 'node:path';
@@ -73,6 +74,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     defaultCountry: config.numbers.defaultCountry,
     readModel: (projection) => readModels.runner.view(projection),
     settle: (position) => readModels.runner.waitFor(position),
+    ...tenancyAuthOptions(config),
   });
   if (!config.admin.apiKey) logger.warn('admin API disabled: set admin.apiKey (FAXENGINE_ADMIN_API_KEY) to enable it');
 

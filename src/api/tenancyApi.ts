@@ -4,7 +4,9 @@ import type { QueryView } from '../../projections/documentProjection.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/eventStore.js';
 import { createAuth } from './auth/authenticate.js';
-import { createLoginRateLimiter, type LoginRateLimiter } from './auth/loginRateLimiter.js';
+import { clientAddress, throttleAddress } from './auth/clientAddress.js';
+import { createLoginRateLimiter, type LoginRateLimiter, type LoginThrottleSettings } from './auth/loginRateLimiter.js';
+import { createPasswordCheckQueue, type PasswordCheck } from './auth/passwordCheckQueue.js';
 import { hashPassword, verifyPassword } from './auth/passwords.js';
 import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
 import { createTenancyCommands } from './services/tenancyCommands.js';
@@ -20,33 +22,49 @@ export interface TenancyApiOptions {
   /** Resolves once the read models include the event at a position. */
   settle: (position: number) => Promise<void>;
   hashPassword?: (password: string) => Promise<string>;
+  /** scrypt verification (tests inject one that counts its calls). */
+  verifyPassword?: PasswordCheck;
+  /** Failed-login throttling (config `auth.*`); defaults as in the README. */
+  loginThrottle?: LoginThrottleSettings;
+  /** Password checks run at once, and how many may wait (more: 503). */
+  passwordChecks?: { concurrency: number; maxQueued: number };
   loginLimiter?: LoginRateLimiter;
+  /** `auth.trustedProxies`: peers whose X-Forwarded-For names the client. */
+  trustedProxies?: readonly string[];
 }
 
 /** Builds what the tenancy routes need from the stores; `createApp` mounts them when given. */
 export function createTenancyApi(options: TenancyApiOptions): TenancyRouteDeps {
   const hash = options.hashPassword ?? ((password: string) => hashPassword(password));
   const credentials = () => options.readModel('credentials');
+  const trustedProxies = new Set(options.trustedProxies ?? []);
+  const checkPassword = createPasswordCheckQueue({ verify: options.verifyPassword ?? verifyPassword, ...(options.passwordChecks ?? { concurrency: 2, maxQueued: 100 }) });
   return {
     commands: createTenancyCommands({ eventStore: options.eventStore, clock: options.clock, defaultCountry: options.defaultCountry, hashPassword: hash, settle: options.settle }),
     directory: () => options.readModel('directory'),
     routing: () => options.readModel('routing'),
     credentials,
     defaultCountry: options.defaultCountry,
-    verifyPassword,
+    // The current-password check of a password change queues with the logins.
+    verifyPassword: (password, hash) => checkPassword(password, hash, true),
     auth: createAuth({
       adminApiKey: options.adminApiKey,
       credentials,
       clock: options.clock,
-      limiter: options.loginLimiter ?? createLoginRateLimiter({ clock: options.clock }),
-      clientIp,
+      limiter: options.loginLimiter ?? createLoginRateLimiter({ clock: options.clock, settings: options.loginThrottle }),
+      clientAddress: (c) => throttleAddress(clientAddress(peerAddress(c), c.req.header('x-forwarded-for'), trustedProxies)),
       hashPassword: hash,
+      checkPassword,
     }),
   };
 }
 
-/** The peer address; `app.request()` in tests has no socket, so it falls back to a fixed name. */
-function clientIp(c: Context): string {
+/**
+ * The TCP peer's address. A proxy header is believed only from `auth.trustedProxies` (none by
+ * default): anyone could send one to escape the throttle. `app.request()` in tests has no
+ * socket, hence the fixed name.
+ */
+function peerAddress(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

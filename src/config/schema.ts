@@ -194,6 +194,26 @@ export const configSchema = z.object({
       apiKey: z.string().min(16, 'must be at least 16 characters').optional(),
     })
     .prefault({}),
+  /** Failed-login throttling and password-check capacity (see README, Authentication). */
+  auth: z
+    .object({
+      /** Failures one source address may have before it must wait (then 1 s, doubling). */
+      addressFreeFailures: z.coerce.number().int().min(1).max(1_000_000).default(5),
+      /** Failures on one user name before addresses that failed on it must wait; clean addresses never do. */
+      accountFreeFailures: z.coerce.number().int().min(1).max(1_000_000).default(10),
+      /** The first wait; each further failure doubles it. */
+      throttleDelay: duration.refine((ms) => ms >= 100, 'must be at least 100ms').default(1000),
+      throttleMaxDelay: duration.refine((ms) => ms >= 1000, 'must be at least 1s').default(300_000),
+      /** An address or account with no failure for this long starts afresh. */
+      forgetFailuresAfter: duration.refine((ms) => ms >= 1000, 'must be at least 1s').default(900_000),
+      /** scrypt password checks at once; they share libuv's thread pool (4 threads) with file I/O. */
+      passwordCheckConcurrency: z.coerce.number().int().min(1).max(64).default(2),
+      /** Password checks that may wait for one; more are answered 503. */
+      passwordCheckQueue: z.coerce.number().int().min(0).max(100_000).default(100),
+      /** Reverse proxies whose X-Forwarded-For is believed (exact addresses); empty: none is. */
+      trustedProxies: list(z.ipv4().or(z.ipv6())).default([]),
+    })
+    .prefault({}),
   numbers: z
     .object({
       /** ISO 3166 country used to read national-format numbers (e.g. 5551234567). */

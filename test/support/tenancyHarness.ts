@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import { createApp } from '../../src/api/app.js';
 import { hashPassword } from '../../src/api/auth/passwords.js';
-import { createTenancyApi } from '../../src/api/tenancyApi.js';
+import { createTenancyApi, type TenancyApiOptions } from '../../src/api/tenancyApi.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { EventStore } from '../../src/ports/eventStore.js';
 import { openReadModels, type ReadModels } from '../../src/reactors/readModels.js';
@@ -28,7 +28,9 @@ export interface TenancyHarness {
 }
 
 /** A full tenancy stack on a fresh temp dir: SQLite event store, read store, runner, app. */
-export async function startTenancyHarness(options: { adminApiKey?: string | null; clock?: Clock; dir?: string; defaultCountry?: string } = {}): Promise<TenancyHarness> {
+export async function startTenancyHarness(
+  options: { adminApiKey?: string | null; clock?: Clock; dir?: string; defaultCountry?: string; tenancy?: Partial<TenancyApiOptions> } = {},
+): Promise<TenancyHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'faxengine-tenancy-'));
   const logger = pino({ level: 'silent' });
   const eventStore = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
@@ -43,6 +45,7 @@ export async function startTenancyHarness(options: { adminApiKey?: string | null
     readModel: (projection) => readModels.runner.view(projection),
     settle: (position) => readModels.runner.waitFor(position),
     hashPassword: cheapHash,
+    ...options.tenancy,
   });
   const app = createApp({ eventStore, logger, version: 'test', tenancy });
   return {

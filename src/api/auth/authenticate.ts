@@ -6,8 +6,8 @@ import type { Clock } from '../../ports/clock.js';
 import { problemResponse } from '../problem.js';
 import { hashApiKey, secretsEqual } from './apiKeys.js';
 import { parseAuthorization, type PresentedCredentials } from './credentials.js';
-import type { LoginRateLimiter } from './loginRateLimiter.js';
-import { verifyPassword } from './passwords.js';
+import type { LoginAttempt, LoginRateLimiter } from './loginRateLimiter.js';
+import { PasswordCheckQueueFull, type QueuedPasswordCheck } from './passwordCheckQueue.js';
 import type { AuthEnv, Principal } from './principal.js';
 
 export interface AuthDeps {
@@ -16,27 +16,37 @@ export interface AuthDeps {
   credentials: () => DocumentView;
   limiter: LoginRateLimiter;
   clock: Clock;
-  clientIp: (c: Context) => string;
+  /** The address failed logins are counted against (see throttleAddress). */
+  clientAddress: (c: Context) => string;
   hashPassword: (password: string) => Promise<string>;
+  /** Bounded scrypt verification (see createPasswordCheckQueue). */
+  checkPassword: QueuedPasswordCheck;
 }
 
 /** `legacyAdmin`: /admin/*, admin key only. `admin`: /v1 admin routes (a tenant user gets 403). `any`: admin or a tenant user. */
 export type Access = 'legacyAdmin' | 'admin' | 'any';
+
+type Outcome = { principal: Principal } | { failed: true } | { retryAfterSeconds: number; status: 429 | 503 };
 
 /** Authentication middleware factories for the three kinds of route. */
 export function createAuth(deps: AuthDeps) {
   // Unknown user names still pay for one scrypt, so timing does not tell which part was wrong.
   let decoy: Promise<string> | undefined;
 
-  async function userByPassword(username: string, password: string): Promise<Principal | null> {
+  async function userByPassword(username: string, password: string, priority: boolean): Promise<Principal | null> {
     const view = deps.credentials();
     const userId = view.get<string>(C.usernames, username.toLowerCase());
     const login = userId === undefined ? undefined : view.get<Login>(C.logins, userId);
-    const ok = await verifyPassword(password, login?.passwordHash ?? (await (decoy ??= deps.hashPassword('decoy password'))));
+    const ok = await deps.checkPassword(password, login?.passwordHash ?? (await (decoy ??= deps.hashPassword('decoy password'))), priority);
     if (!ok || !login || login.disabled) return null;
     return { kind: 'user', userId: login.userId, tenantId: login.tenantId, username: login.username, apiKeyId: null };
   }
 
+  /**
+   * Keys have 256 random bits, so a fast hash of the token is as good as a slow one and finds the
+   * key in O(1) without comparing secrets; a wrong token counts against its address only, as
+   * there is no account to charge it to.
+   */
   function userByApiKey(token: string): Principal | null {
     const view = deps.credentials();
     const key = view.get<ApiKeyCredential>(C.apiKeys, hashApiKey(token));
@@ -46,38 +56,74 @@ export function createAuth(deps: AuthDeps) {
     return { kind: 'user', userId: login.userId, tenantId: login.tenantId, username: login.username, apiKeyId: key.keyId };
   }
 
-  async function identify(credentials: PresentedCredentials, access: Access): Promise<Principal | null> {
-    if (credentials.scheme === 'none') return null;
-    if (credentials.scheme === 'bearer') return access === 'legacyAdmin' ? null : userByApiKey(credentials.token);
-    // As in the original, the admin user name is free and the password is the key.
-    if (deps.adminApiKey !== undefined && secretsEqual(credentials.password, deps.adminApiKey)) return { kind: 'admin' };
-    return access === 'legacyAdmin' ? null : userByPassword(credentials.username, credentials.password);
+  /** Cheap checks first; the account throttle and scrypt only for a user name and password. */
+  async function identify(credentials: Exclude<PresentedCredentials, { scheme: 'none' }>, access: Access, attempt: LoginAttempt, clean: boolean): Promise<Outcome> {
+    if (credentials.scheme === 'bearer') {
+      const principal = access === 'legacyAdmin' ? null : userByApiKey(credentials.token);
+      return principal ? { principal } : { failed: true };
+    }
+    // As in the original, the admin user name is free and the password is the key: failures on
+    // the name `admin` therefore never stand between the admin key and the admin.
+    if (deps.adminApiKey !== undefined && secretsEqual(credentials.password, deps.adminApiKey)) return { principal: { kind: 'admin' } };
+    if (access === 'legacyAdmin') return { failed: true };
+    const accountWait = attempt.account(credentials.username);
+    if (accountWait > 0) return { retryAfterSeconds: accountWait, status: 429 };
+    try {
+      const principal = await userByPassword(credentials.username, credentials.password, clean);
+      return principal ? { principal } : { failed: true };
+    } catch (error) {
+      if (error instanceof PasswordCheckQueueFull) return { retryAfterSeconds: 1, status: 503 };
+      throw error;
+    }
   }
 
   const middleware = (access: Access) =>
     createMiddleware<AuthEnv>(async (c, next) => {
       if (access === 'legacyAdmin' && deps.adminApiKey === undefined) return adminDisabled(c);
+      // Several route modules guard the same paths: a request is authenticated (and pays for
+      // scrypt) once, later guards only check what the principal may do.
+      const known = c.get('principal') as Principal | undefined;
+      if (known) return permitted(c, access, known) ?? next();
       const credentials = parseAuthorization(c.req.header('authorization'));
-      const limitKey = `${deps.clientIp(c)}|${credentials.scheme === 'basic' ? credentials.username.toLowerCase() : credentials.scheme}`;
-      const wait = deps.limiter.retryAfter(limitKey);
-      if (wait > 0) {
-        c.header('Retry-After', String(wait));
-        return problemResponse(c, { type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'too many failed logins; try again later' });
+      if (credentials.scheme === 'none') return unauthorized(c, access);
+      // The address throttle comes before any check, so a throttled address costs no hash.
+      const admission = deps.limiter.begin(deps.clientAddress(c));
+      if (!admission.admitted) return throttled(c, 429, admission.retryAfterSeconds);
+      const { attempt, clean } = admission;
+      let outcome: Outcome;
+      try {
+        outcome = await identify(credentials, access, attempt, clean);
+      } catch (error) {
+        attempt.abandoned();
+        throw error;
       }
-      const principal = await identify(credentials, access);
-      if (!principal) {
-        if (credentials.scheme !== 'none') deps.limiter.recordFailure(limitKey);
-        if (access === 'admin' && deps.adminApiKey === undefined && credentials.scheme !== 'bearer') return adminDisabled(c);
-        c.header('WWW-Authenticate', 'Basic realm="faxengine", charset="UTF-8"');
-        return problemResponse(c, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'valid credentials required' });
+      if ('retryAfterSeconds' in outcome) {
+        attempt.abandoned();
+        return throttled(c, outcome.status, outcome.retryAfterSeconds);
       }
-      deps.limiter.recordSuccess(limitKey);
-      if (access === 'admin' && principal.kind !== 'admin') {
-        return problemResponse(c, { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'this route needs the admin API key' });
+      if ('failed' in outcome) {
+        attempt.failed();
+        return unauthorized(c, access, credentials.scheme);
       }
-      c.set('principal', principal);
+      attempt.succeeded();
+      const refusal = permitted(c, access, outcome.principal);
+      if (refusal) return refusal;
+      c.set('principal', outcome.principal);
       await next();
     });
+
+  /** A response refusing the principal on this kind of route, or undefined when it may go on. */
+  function permitted(c: Context, access: Access, principal: Principal): Response | undefined {
+    if (principal.kind === 'admin' || access === 'any') return undefined;
+    if (access === 'legacyAdmin') return unauthorized(c, access);
+    return problemResponse(c, { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'this route needs the admin API key' });
+  }
+
+  function unauthorized(c: Context, access: Access, scheme: PresentedCredentials['scheme'] = 'none'): Response {
+    if (access === 'admin' && deps.adminApiKey === undefined && scheme !== 'bearer') return adminDisabled(c);
+    c.header('WWW-Authenticate', 'Basic realm="faxengine", charset="UTF-8"');
+    return problemResponse(c, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'valid credentials required' });
+  }
 
   const admin = middleware('admin');
   const any = middleware('any');
@@ -87,6 +133,13 @@ export function createAuth(deps: AuthDeps) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+function throttled(c: Context, status: 429 | 503, retryAfterSeconds: number): Response {
+  c.header('Retry-After', String(retryAfterSeconds));
+  return status === 429
+    ? problemResponse(c, { type: 'about:blank', title: 'Too Many Requests', status, detail: 'too many failed logins; try again later' })
+    : problemResponse(c, { type: 'about:blank', title: 'Service Unavailable', status, detail: 'too many logins being checked; try again shortly' });
+}
 
 function adminDisabled(c: Context): Response {
   return problemResponse(c, {

@@ -1,57 +1,88 @@
 import type { Clock } from '../../ports/clock.js';
+import { createFailureCounters, type ThrottlePolicy } from './failureCounters.js';
+
+export interface LoginThrottleSettings {
+  /** Failures from one source address (every kind: passwords, API keys, the admin key). */
+  address: ThrottlePolicy;
+  /** Failures on one user name, from any address; they slow only addresses that have failed themselves. */
+  account: ThrottlePolicy;
+}
+
+export const defaultLoginThrottle: LoginThrottleSettings = {
+  address: { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 300_000, forgetAfterMs: 900_000 },
+  account: { freeFailures: 10, baseDelayMs: 1000, maxDelayMs: 300_000, forgetAfterMs: 900_000 },
+};
+
+/** `clean`: the address has no recent failure (its password checks go first). */
+export type Admission = { admitted: false; retryAfterSeconds: number } | { admitted: true; clean: boolean; attempt: LoginAttempt };
+
+/** One request's try at logging in; exactly one of failed / succeeded / abandoned ends it. */
+export interface LoginAttempt {
+  /** Before a password is checked against a user name: seconds to wait, or 0 to go on. */
+  account(username: string): number;
+  failed(): void;
+  succeeded(): void;
+  /** Not decided (refused for another reason): counts neither way. */
+  abandoned(): void;
+}
 
 export interface LoginRateLimiter {
-  /** Seconds until the key may try again, or 0 when it may try now. */
-  retryAfter(key: string): number;
-  recordFailure(key: string): void;
-  recordSuccess(key: string): void;
+  /** Called before any credential is checked, so a throttled address costs no hash. */
+  begin(address: string): Admission;
 }
 
 /**
- * Fixed-window count of failed logins per key (client IP + user name): after `maxFailures` in a
- * window the key is refused until the window ends, whether or not the next guess is right.
+ * OWASP's advice against brute force and credential stuffing, without its denial-of-service
+ * trap: failures are counted per source address and per account, and past a few free ones each
+ * further failure doubles the wait. A throttled address is refused (429) before any check. An
+ * account under attack slows only the addresses that have failed: the right password from a
+ * clean address always goes through, so nobody can lock a user (or the admin key) out.
  */
-export function createLoginRateLimiter(options: { clock: Clock; maxFailures?: number; windowSeconds?: number; maxKeys?: number }): LoginRateLimiter {
-  const maxFailures = options.maxFailures ?? 10;
-  const windowMs = (options.windowSeconds ?? 300) * 1000;
-  const maxKeys = options.maxKeys ?? 100_000;
-  const windows = new Map<string, { startedAt: number; failures: number }>();
+export function createLoginRateLimiter(options: { clock: Clock; settings?: LoginThrottleSettings; maxKeys?: number }): LoginRateLimiter {
+  const settings = options.settings ?? defaultLoginThrottle;
+  const addresses = createFailureCounters(settings.address, options.maxKeys);
+  const accounts = createFailureCounters(settings.account, options.maxKeys);
   const now = () => options.clock.now().getTime();
-
-  function current(key: string) {
-    const window = windows.get(key);
-    if (window && now() - window.startedAt >= windowMs) {
-      windows.delete(key);
-      return undefined;
-    }
-    return window;
-  }
-
-  /** Bounds memory under a spray of distinct keys: drop expired windows, then the oldest. */
-  function prune(): void {
-    for (const key of windows.keys()) current(key);
-    for (const key of windows.keys()) {
-      if (windows.size < maxKeys) break;
-      windows.delete(key);
-    }
-  }
+  const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
   return {
-    retryAfter(key) {
-      const window = current(key);
-      if (!window || window.failures < maxFailures) return 0;
-      return Math.max(1, Math.ceil((window.startedAt + windowMs - now()) / 1000));
-    },
-    recordFailure(key) {
-      const window = current(key);
-      if (window) window.failures++;
-      else {
-        if (windows.size >= maxKeys) prune();
-        windows.set(key, { startedAt: now(), failures: 1 });
-      }
-    },
-    recordSuccess(key) {
-      windows.delete(key);
+    begin(address) {
+      const addressWait = addresses.waitMs(address, now());
+      if (addressWait > 0) return { admitted: false, retryAfterSeconds: seconds(addressWait) };
+      const suspect = addresses.hasFailed(address, now());
+      addresses.begin(address, now());
+      let accountKey: string | undefined;
+      let settled = false;
+      const settle = (outcome: 'failed' | 'released') => {
+        if (settled) return;
+        settled = true;
+        if (outcome === 'failed') {
+          addresses.fail(address, now());
+          if (accountKey !== undefined) accounts.fail(accountKey, now());
+        } else {
+          addresses.release(address);
+          if (accountKey !== undefined) accounts.release(accountKey);
+        }
+      };
+      return {
+        admitted: true,
+        clean: !suspect,
+        attempt: {
+          account(username) {
+            const key = username.toLowerCase();
+            if (suspect) {
+              const accountWait = accounts.waitMs(key, now());
+              if (accountWait > 0) return seconds(accountWait);
+            }
+            accounts.begin(key, now());
+            accountKey = key;
+            return 0;
+          },
+          failed: () => settle('failed'),
+          succeeded: () => settle('released'),
+          abandoned: () => settle('released'),
+        },
+      };
     },
   };
 }

@@ -103,11 +103,11 @@ describe('tenant API', () => {
     expect((await h.call('GET', '/v1/me', undefined, 'Bearer fxk_nope')).status).toBe(401);
 
     for (let attempt = 0; attempt < 9; attempt++) await h.call('GET', '/v1/me', undefined, basic('alice', 'wrong password'));
+    // The address has failed too often: it waits before anything is checked (per address and
+    // per account, and who else still gets in: loginThrottle.test.ts, over real sockets).
     const limited = await h.call('GET', '/v1/me', undefined, alice);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Other users are not locked out by Alice's attacker.
-    expect((await h.call('GET', '/v1/me', undefined, bob)).status).toBe(200);
   });
 });
 
