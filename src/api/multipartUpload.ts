@@ -61,14 +61,14 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | nul
   }
 
   const parts: FormPart[] = [];
-  const fileStreams: Readable[] = [];
   // Every stream of every file's pipeline: destroying the part alone does not always settle its pipeline.
   const pipes: Array<Readable | Writable> = [];
   const writes: Promise<void>[] = [];
+  let fileCount = 0;
   let totalBytes = 0;
   parser.on('file', (field, stream, fileName, _encoding, mimeType) => {
-    const index = fileStreams.length;
-    fileStreams.push(stream);
+    const index = fileCount++;
+    pipes.push(stream);
     if (index >= limits.maxFiles) return stop(tooManyFiles(`more than ${limits.maxFiles} files`, limits));
     const file: SpooledPart = { name: displayName(fileName, index), contentType: mimeType, path: join(dir, `upload-${index}`), bytes: 0 };
     parts.push({ field, file });
@@ -82,7 +82,7 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | nul
       },
     });
     const out = createWriteStream(file.path);
-    pipes.push(stream, counting, out);
+    pipes.push(counting, out);
     writes.push(pipeline(stream, counting, out).catch(stop));
   });
   parser.on('field', (field, value, _nameTruncated, valueTruncated) => {
@@ -98,7 +98,7 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | nul
     const reader = body?.getReader();
     let received = 0;
     for (;;) {
-      const chunk = reader ? await Promise.race([reader.read(), failure]) : { done: true as const };
+      const chunk = reader ? await Promise.race([reader.read().catch(unreadable), failure]) : { done: true as const };
       if (chunk.done) break;
       received += chunk.value.byteLength;
       if (received > limits.maxBodyBytes) throw bodyTooLarge(limits);
@@ -110,7 +110,7 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | nul
     return parts;
   } catch (error) {
     // The reader is left as it is: cancelling it would reset the connection before the 413 is written.
-    for (const stream of [...fileStreams, ...pipes]) stream.destroy();
+    for (const stream of pipes) stream.destroy();
     parser.destroy();
     await Promise.allSettled(writes); // every file closed before the caller removes `dir`
     throw error;
@@ -119,6 +119,11 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | nul
 
 function bodyTooLarge(limits: UploadLimits): TooLargeError {
   return new TooLargeError('file', `the request is larger than the files' limit of ${limits.maxTotalBytes} bytes (submission.maxTotalBytes) and ${limits.maxBodyBytes - limits.maxTotalBytes} bytes for the form's other parts`);
+}
+
+/** The client went away mid-body, most likely: its problem, not a server error to log. */
+function unreadable(error: unknown): never {
+  throw new HTTPException(400, { message: `the request body could not be read to its end: ${error instanceof Error ? error.message : String(error)}` });
 }
 
 function malformed(error: unknown): HTTPException {
