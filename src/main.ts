@@ -109,6 +109,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     eventStore,
     logger,
     version,
+    maxJsonBodyBytes: config.http.maxJsonBodyBytes,
     tenancy,
     faxes: { faxes, eventStore, documents, auth: tenancy.auth },
     stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },

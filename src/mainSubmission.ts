@@ -45,5 +45,5 @@ export function createSubmissionApi(wiring: SubmissionWiring): Omit<SubmissionRo
     tempDir: join(tempDir, 'submissions'),
     logger: wiring.logger.child({ component: 'submission' }),
   });
-  return { service, maxTotalBytes: submission.maxTotalBytes, dropDir: submission.dropDir };
+  return { service, dropDir: submission.dropDir };
 }

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore.js';
 import { problemFor, problemResponse } from './problem.js';
+import { defaultMaxJsonBodyBytes, jsonBodyLimit } from './jsonBodyLimit.js';
 import { healthRoutes } from './routes/health.js';
 import { docsPageRoutes } from './routes/docsPage.js';
 import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
@@ -11,6 +12,7 @@ import { faxRoutes, type FaxRouteDeps } from './routes/faxRoutes.js';
 import { stationRoutes, type StationRouteDeps } from './routes/stationRoutes.js';
 import { faxSubmissionRoutes } from './routes/faxSubmissionRoutes.js';
 import type { SubmissionRouteDeps } from './routes/submissionAccess.js';
+import { isStreamedUpload } from './routes/receiveUploads.js';
 import { notificationRoutes, type NotificationRouteDeps } from './routes/notificationRoutes.js';
 import { documentLinkRoutes, type DocumentLinkRouteDeps } from './routes/documentLinkRoutes.js';
 import { parkedEventRoutes, type ParkedEventRouteDeps } from './routes/parkedEventRoutes.js';
@@ -20,6 +22,8 @@ export interface AppDeps {
   eventStore: EventStore;
   logger: Logger;
   version: string;
+  /** `http.maxJsonBodyBytes`: the largest body of any request but a multipart upload (default 64 KiB). */
+  maxJsonBodyBytes?: number;
   /** Tenants, numbers, users and endpoints: the admin and tenant API (see createTenancyApi). */
   tenancy?: TenancyRouteDeps;
   /** Fax read routes (/v1/faxes…, the original's /fax/status). */
@@ -63,6 +67,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     if (problem.status >= 500) deps.logger.error({ err: error, path: c.req.path }, 'request failed');
     return problemResponse(c, problem);
   });
+  // Before every route: no request body but an upload (which streams to disk under its own limits) is read past the limit.
+  app.use('*', jsonBodyLimit(deps.maxJsonBodyBytes ?? defaultMaxJsonBodyBytes, (c) => deps.submission !== undefined && isStreamedUpload(c)));
   app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
 
   app.route('/', healthRoutes(deps));

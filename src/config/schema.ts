@@ -74,6 +74,8 @@ export const configSchema = z.object({
   http: z
     .object({
       listen: hostPort.default('0.0.0.0:8080'),
+      /** Largest JSON (or other non-upload) request body; more is refused with 413 before it is read. */
+      maxJsonBodyBytes: byteSize.default(64 * 1024),
     })
     .prefault({}),
   /** `sqlite:<path>` or a KurrentDB connection string; empty means `sqlite:<dataDir>/events.sqlite`. */

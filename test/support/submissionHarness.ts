@@ -82,7 +82,7 @@ export async function startSubmissionHarness(options: { limits?: Partial<Submiss
     version: 'test',
     tenancy,
     faxes: { faxes, eventStore, documents, auth: tenancy.auth },
-    submission: { service, auth: tenancy.auth, maxTotalBytes: limits.maxTotalBytes, dropDir },
+    submission: { service, auth: tenancy.auth, dropDir },
   });
 
   async function json(method: string, path: string, body?: unknown, authorization = adminAuth): Promise<Json> {

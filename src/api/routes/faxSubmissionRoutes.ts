@@ -4,7 +4,8 @@ import type { AuthEnv } from '../auth/principal.js';
 import type { SubmissionFields } from '../services/faxSubmission.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 import { legacyFaxSendRoutes } from './legacy/legacyFaxSendRoutes.js';
-import { answerHeaders, authenticateOnce, idempotencyKeyOf, submitterOf, tenantFor, uploadLimit, type SubmissionRouteDeps } from './submissionAccess.js';
+import { receiveUploads, submissionContentOf } from './receiveUploads.js';
+import { answerHeaders, authenticateOnce, idempotencyKeyOf, submitterOf, tenantFor, type SubmissionRouteDeps } from './submissionAccess.js';
 
 const tags = ['Faxes'];
 const binary = z.custom<File>((value) => value instanceof File, { error: 'a document (PDF, TIFF, PNG or JPEG) sent as a file part' }).openapi({ type: 'string', format: 'binary' });
@@ -85,16 +86,16 @@ const cancel = createRoute({
 export function faxSubmissionRoutes(deps: SubmissionRouteDeps): OpenAPIHono<AuthEnv> {
   const routes = routeModule();
   const authenticate = authenticateOnce(deps.auth);
-  const limit = uploadLimit(deps.maxTotalBytes);
+  const uploads = receiveUploads(deps.service);
 
-  routes.openapi({ ...submit, middleware: [authenticate, limit] as const }, async (c) => {
+  routes.openapi({ ...submit, middleware: [authenticate, uploads] as const }, async (c) => {
     const form = c.req.valid('form') as z.infer<typeof submissionForm>;
     const principal = c.get('principal');
     const result = await deps.service.submit({
       ...fieldsOf(form),
       tenantId: tenantFor(principal, form.tenantId, 'tenantId'),
       submittedBy: submitterOf(principal),
-      files: (Array.isArray(form.file) ? form.file : [form.file]).map((file) => ({ name: file.name, contentType: file.type, content: file })),
+      files: (Array.isArray(form.file) ? form.file : [form.file]).map((file) => ({ name: file.name, contentType: file.type, content: submissionContentOf(file) })),
       ...idempotencyKeyOf(c),
     });
     answerHeaders(c, result);

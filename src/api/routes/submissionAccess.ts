@@ -1,18 +1,14 @@
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { NotPermittedError, ValidationError } from '../../domain/errors.js';
 import type { Submitter } from '../../domain/outbound/outboundFaxEvents.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv, Principal } from '../auth/principal.js';
-import { problemResponse } from '../problem.js';
 import type { FaxSubmission, FaxSubmissionResult } from '../services/faxSubmission.js';
 
 export interface SubmissionRouteDeps {
   service: FaxSubmission;
   auth: Auth;
-  /** Bounds the request body before it is read: the files' limit plus room for the form's other parts. */
-  maxTotalBytes: number;
   /** `submission.dropDir`; unset, the original's `file_name` answers 503. */
   dropDir?: string;
 }
@@ -49,11 +45,3 @@ export function answerHeaders(c: Context, result: FaxSubmissionResult): void {
   c.header('Location', `/v1/faxes/${result.faxId}`);
   if (result.replayed) c.header('Idempotent-Replayed', 'true');
 }
-
-/** Refuses a body that cannot fit the files' limit before reading it (413); part headers and text fields get 1 MiB on top. */
-export const uploadLimit = (maxTotalBytes: number) =>
-  bodyLimit({
-    maxSize: maxTotalBytes + 1024 * 1024,
-    onError: (c) =>
-      problemResponse(c, { type: 'about:blank', title: 'Content Too Large', status: 413, field: 'file', detail: `the request is larger than the files' limit of ${maxTotalBytes} bytes (submission.maxTotalBytes)` }),
-  });

@@ -76,6 +76,10 @@ export interface FaxSubmissionDeps {
 }
 
 export interface FaxSubmission {
+  /** The documents' limits, for a caller that receives uploads: it stops reading at them. */
+  readonly fileLimits: FileLimits;
+  /** A new folder in the submission temp dir for one request's uploads; the caller removes it. */
+  createUploadDir(): Promise<string>;
   /** Validates, converts and stores the documents, then queues the fax (403/413/422/409 as typed errors). */
   submit(request: FaxSubmissionRequest): Promise<FaxSubmissionResult>;
   /** Cancels an outbound fax; `tenantId` undefined = the admin (any tenant). Another tenant's fax is not found. */
@@ -138,6 +142,13 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
   }
 
   return {
+    fileLimits: { maxFiles: limits.maxFiles, maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes },
+
+    async createUploadDir() {
+      await mkdir(deps.tempDir, { recursive: true });
+      return mkdtemp(join(deps.tempDir, 'upload-'));
+    },
+
     async submit(request) {
       const fields = prepareFields(request, { defaultCountry: deps.defaultCountry, defaultPageSize: deps.defaultPageSize, lookup: deps.lookupNumber });
       await mkdir(deps.tempDir, { recursive: true });

@@ -6,7 +6,8 @@ import type { AuthEnv } from '../../auth/principal.js';
 import { DropDirectoryUnavailableError, resolveDropFile } from '../../services/dropDirectory.js';
 import type { SubmissionFile } from '../../services/faxSubmission.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from '../openapiHelpers.js';
-import { answerHeaders, authenticateOnce, idempotencyKeyOf, submitterOf, tenantFor, uploadLimit, type SubmissionRouteDeps } from '../submissionAccess.js';
+import { receiveUploads, submissionContentOf } from '../receiveUploads.js';
+import { answerHeaders, authenticateOnce, idempotencyKeyOf, submitterOf, tenantFor, type SubmissionRouteDeps } from '../submissionAccess.js';
 import { legacyId } from './legacyFormat.js';
 
 const tags = ['Original tenant API'];
@@ -46,7 +47,7 @@ const send = createRoute({
 /** The original's `POST /fax/send`, for its tenant users (HTTP Basic), on the same submission service. */
 export function legacyFaxSendRoutes(deps: SubmissionRouteDeps): OpenAPIHono<AuthEnv> {
   const routes = routeModule();
-  routes.openapi({ ...send, middleware: [authenticateOnce(deps.auth), uploadLimit(deps.maxTotalBytes)] as const }, async (c) => {
+  routes.openapi({ ...send, middleware: [authenticateOnce(deps.auth), receiveUploads(deps.service)] as const }, async (c) => {
     const json = c.req.valid('json') as Partial<z.infer<typeof jsonBody>>;
     const form = c.req.valid('form') as Partial<z.infer<typeof formBody>>;
     let request: { from: string; to: string; tenantId: string | undefined; file: SubmissionFile; names: Record<string, string> };
@@ -61,7 +62,7 @@ export function legacyFaxSendRoutes(deps: SubmissionRouteDeps): OpenAPIHono<Auth
       const file = { name: basename(path), content: { path } };
       request = { from: json.from_number!, to: json.to_number!, tenantId: json.tenant_id, file, names: { from: 'from_number', to: 'to_number', file: 'file_name', tenantId: 'tenant_id' } };
     } else if (form.file !== undefined) {
-      const file = { name: form.file.name, contentType: form.file.type, content: form.file };
+      const file = { name: form.file.name, contentType: form.file.type, content: submissionContentOf(form.file) };
       request = { from: form.caller_number!, to: form.callee_number!, tenantId: form.tenant_id, file, names: { from: 'caller_number', to: 'callee_number', tenantId: 'tenant_id' } };
     } else {
       throw new ValidationError('body', 'send JSON {"from_number","to_number","file_name"} or a multipart form with caller_number, callee_number and file');
