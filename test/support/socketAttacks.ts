@@ -28,13 +28,14 @@ export interface HeaderFlood {
 }
 
 /**
- * Streams `totalBytes` of ESL header lines that never end with the blank line, respecting
+ * Streams `totalBytes` of ESL header lines that never end with the blank line (after `prefix`, say a
+ * well-formed reply to `connect`), respecting
  * back-pressure, so the sender's own memory stays bounded whatever the server does.
  */
-export function startHeaderFlood(port: number, totalBytes: number, host = '127.0.0.1'): HeaderFlood {
+export function startHeaderFlood(port: number, totalBytes: number, options: { host?: string; prefix?: string } = {}): HeaderFlood {
   const line = 'X-Flood-Header: ' + 'a'.repeat(47) + '\n';
   const chunk = Buffer.from(line.repeat(Math.floor(65_536 / line.length)));
-  const socket = connect(port, host);
+  const socket = connect(port, options.host ?? '127.0.0.1');
   socket.on('error', () => undefined);
   let sent = 0;
   let over = false;
@@ -55,7 +56,10 @@ export function startHeaderFlood(port: number, totalBytes: number, host = '127.0
         socket.destroy();
       }
     };
-    socket.once('connect', pump);
+    socket.once('connect', () => {
+      if (options.prefix) socket.write(options.prefix);
+      pump();
+    });
   });
   return {
     get sent() {

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import esl, { type Connection } from 'modesl';
 import type { Logger } from 'pino';
 import { createAddressAllowList } from './addressAllowList.js';
+import { maxHeaderBlockBytes } from './fastEventParsing.js';
 import { createCallAdmission } from './callAdmission.js';
 import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';
 import { installModeslPatches } from './modeslPatches.js';
@@ -138,8 +139,8 @@ export async function startOutboundSocketServer(options: {
     if (!accepting) return void socket.destroy();
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    // Only a connection that answered `connect` waits for a set-up slot; a silent one is closed.
-    void greetOutboundSocket(socket, setupTimeoutMs).then((spoke) => {
+    // Only a connection that answered `connect` waits for a set-up slot; a silent or flooding one is closed.
+    void greetOutboundSocket(socket, setupTimeoutMs, maxHeaderBlockBytes).then((spoke) => {
       if (spoke && !socket.destroyed) admission.offer(socket);
     });
   };
