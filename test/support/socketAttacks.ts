@@ -32,7 +32,7 @@ export interface HeaderFlood {
  * well-formed reply to `connect`), respecting
  * back-pressure, so the sender's own memory stays bounded whatever the server does.
  */
-export function startHeaderFlood(port: number, totalBytes: number, options: { host?: string; prefix?: string } = {}): HeaderFlood {
+export function startHeaderFlood(port: number, totalBytes: number, options: { host?: string; prefix?: string; bytesPerSecond?: number } = {}): HeaderFlood {
   const line = 'X-Flood-Header: ' + 'a'.repeat(47) + '\n';
   const chunk = Buffer.from(line.repeat(Math.floor(65_536 / line.length)));
   const socket = connect(port, options.host ?? '127.0.0.1');
@@ -50,6 +50,8 @@ export function startHeaderFlood(port: number, totalBytes: number, options: { ho
       while (!over && sent < totalBytes) {
         sent += chunk.length;
         if (!socket.write(chunk)) return void socket.once('drain', pump);
+        // Paced: the next chunk when this one's share of the second is over.
+        if (options.bytesPerSecond) return void setTimeout(pump, (chunk.length / options.bytesPerSecond) * 1000);
       }
       if (sent >= totalBytes && !over) {
         over = true;
