@@ -111,7 +111,8 @@ export async function startOutboundSocketServer(options: {
   admissionMaxLoad?: number;
 }): Promise<OutboundSocketServer> {
   installModeslPatches();
-  const sockets = new Set<Socket>();
+  /** Connections greeted that have not answered yet. */
+  const greeting = new Set<Socket>();
   let accepting = true;
   const setupTimeoutMs = options.setupTimeoutMs ?? 5000;
   const listener =
@@ -137,11 +138,13 @@ export async function startOutboundSocketServer(options: {
   const accept = (socket: Socket) => {
     if (socket.destroyed) return;
     if (!accepting) return void socket.destroy();
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    greeting.add(socket);
     // Only a connection that answered `connect` waits for a set-up slot; a silent or flooding one is closed.
     void greetOutboundSocket(socket, setupTimeoutMs, maxHeaderBlockBytes).then((spoke) => {
-      if (spoke && !socket.destroyed) admission.offer(socket);
+      greeting.delete(socket);
+      if (!spoke || socket.destroyed) return;
+      if (accepting) admission.offer(socket);
+      else socket.destroy();
     });
   };
   server.on('connection', accept);
@@ -187,7 +190,7 @@ export async function startOutboundSocketServer(options: {
     address: server.address() as AddressInfo,
     async stopAccepting() {
       accepting = false;
-      for (const socket of admission.takeWaiting()) socket.destroy();
+      for (const socket of [...greeting, ...admission.takeWaiting()]) socket.destroy();
       admission.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
