@@ -14,7 +14,7 @@ import { startServe } from '../support/serveProcess.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { tsxLoader } from '../support/tsxLoader.js';
 
-const CALLS_PER_PHASE = 5;
+const CALLS_PER_PHASE = 9;
 const IDLE_CONNECTIONS = 1000;
 const FLOOD_BYTES = 100 * 1024 * 1024;
 const UPLOAD_BYTES = 45 * 1024 * 1024;
@@ -50,6 +50,11 @@ const base = `http://127.0.0.1:${serve.http}`;
 const rssMb = () => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${serve.cli.child.pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : NaN;
+};
+/** The server's CPU time so far (user + system), from /proc/<pid>/stat, in milliseconds. */
+const cpuMs = () => {
+  const fields = readFileSync(`/proc/${serve.cli.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 };
 const admin = async (path: string, body: unknown) => {
   const response = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: basic('admin', adminKey), 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -92,7 +97,10 @@ try {
   };
 
   await setUpPhase(); // warm-up
+  const quietCpuStart = cpuMs();
+  const quietStarted = performance.now();
   const setupQuietMs = await setUpPhase();
+  const quietCpuShare = (cpuMs() - quietCpuStart) / (performance.now() - quietStarted);
 
   /** Runs `work` while an attack child process runs; answers its result and the attack's report. */
   const underAttack = async <T>(args: string[], work: () => Promise<T>) => {
@@ -101,10 +109,14 @@ try {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     for (let tries = 0; tries < 2400 && !out.includes('attacking'); tries++) await sleep(25);
     await sleep(500);
+    const cpuStart = cpuMs();
+    const started = performance.now();
     const result = await work();
+    const serverCpuShare = (cpuMs() - cpuStart) / (performance.now() - started);
     child.stdin.end('stop\n');
     await new Promise((resolve) => child.once('exit', resolve));
-    return { result, attack: JSON.parse(out.split('\n').find((line) => line.startsWith('{')) ?? '{}') as Record<string, number> };
+    const attack = JSON.parse(out.split('\n').find((line) => line.startsWith('{')) ?? '{}') as Record<string, number>;
+    return { result, attack: { ...attack, serverCpuShare: Math.round(serverCpuShare * 100) / 100 } };
   };
 
   // 1,000 idle connections, kept at 1,000 as faxengine closes them (an attacker reconnects).
@@ -177,6 +189,7 @@ try {
 
   const line = {
     setupQuietMs,
+    quietServerCpuShare: Math.round(quietCpuShare * 100) / 100,
     setupIdle1000Ms: idle.result,
     setupHeaderFlood100MbMs: flood.result,
     setupBackToBackFloodsMs: unboundedFlood.result,
@@ -184,7 +197,8 @@ try {
     floodAttack: flood.attack,
     backToBackFloodAttack: unboundedFlood.attack,
     floodPeakRssAboveIdleMb: Math.round(floodPeakRss - idleRssBeforeFlood),
-    serverIdleRssMb: Math.round(idleRss),
+    rssBeforeFloodsMb: Math.round(idleRssBeforeFlood),
+    rssAfterFloodsMb: Math.round(idleRss),
     uploadPeakRssAboveIdleMb: Math.round(uploadPeakRss - idleRss),
     uploadStatuses,
     loginQuietMs: median(quietLogins),
