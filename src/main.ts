@@ -44,7 +44,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   logger.info({ config: maskConfig(config), version }, 'starting faxengine');
-  const listeners = await bindListeners(config);
+  const listeners = await bindListeners(config, logger);
   try {
     return await startBehindListeners(listeners, config, logger);
   } catch (error) {

@@ -116,6 +116,7 @@ export async function startReceivePath(deps: {
   const socketServer = await startOutboundSocketServer({
     listener: deps.socketListener,
     setupConcurrency: config.socket.setupConcurrency,
+    setupTimeoutMs: config.socket.setupTimeoutMs,
     maxCallsPerSecond: config.socket.maxCallsPerSecond,
     admissionMaxLoad: config.socket.admissionMaxLoad,
     logger,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAddressOrCidr } from '../adapters/esl/addressAllowList.js';
 import { defaultSendPolicy } from '../domain/outbound/sendPolicy.js';
 
 const hostPortPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
@@ -106,6 +107,10 @@ export const configSchema = z.object({
     .object({
       /** Where faxengine accepts FreeSWITCH's outbound sockets (`socket host:port async full`). */
       listen: hostPort.default('127.0.0.1:8084'),
+      /** Addresses (or CIDR blocks) of the FreeSWITCH nodes allowed to connect; others are disconnected at once. */
+      allowFrom: list(z.string().refine(isAddressOrCidr, 'expected an IP address or CIDR block, e.g. 10.0.0.5 or 10.0.0.0/24')).default(['127.0.0.1', '::1']),
+      /** How long a new call socket may take to answer `connect` and, once taken up, to be set up; it is closed after. */
+      setupTimeoutMs: duration.pipe(z.number().min(100).max(600_000)).default(5000),
       /** New call sockets set up at once; more wait, so a burst of calls cannot starve faxes under way. */
       setupConcurrency: z.coerce.number().int().min(1).max(10_000).default(8),
       /** New calls taken up per second at most, spread evenly (FreeSWITCH's own default limit, sessions-per-second, is 30). */

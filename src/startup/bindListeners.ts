@@ -4,6 +4,7 @@ import { bindOutboundSocketListener, type OutboundSocketListener } from '../adap
 import { createLifecycleGate, type LifecycleGate } from '../api/lifecycleGate.js';
 import { splitHostPort } from '../config/hostPort.js';
 import type { Config } from '../config/schema.js';
+import type { Logger } from 'pino';
 import { bindOrExplain } from './listenError.js';
 
 export interface BoundListeners {
@@ -21,14 +22,16 @@ export interface BoundListeners {
  * bound throws a ListenError naming its key, after the ones bound already were released, and
  * before the data directory, the store or FreeSWITCH were touched.
  */
-export async function bindListeners(config: Pick<Config, 'http' | 'socket'>): Promise<BoundListeners> {
+export async function bindListeners(config: Pick<Config, 'http' | 'socket'>, logger?: Logger): Promise<BoundListeners> {
   const gate = createLifecycleGate();
   const httpAt = splitHostPort(config.http.listen);
   const http = await bindOrExplain('http.listen', config.http.listen, () => listenHttp(gate, httpAt.host, httpAt.port));
   let socket: OutboundSocketListener;
   try {
     const socketAt = splitHostPort(config.socket.listen);
-    socket = await bindOrExplain('socket.listen', config.socket.listen, () => bindOutboundSocketListener(socketAt.host, socketAt.port));
+    socket = await bindOrExplain('socket.listen', config.socket.listen, () =>
+      bindOutboundSocketListener(socketAt.host, socketAt.port, { allowFrom: config.socket.allowFrom, ...(logger ? { logger } : {}) }),
+    );
   } catch (error) {
     await closeHttp(http, 0);
     throw error;

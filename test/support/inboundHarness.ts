@@ -27,6 +27,8 @@ export async function startInboundHarness(options: {
   noFaxToneTimeoutMs?: number;
   /** Wire call control as `serve` does, so a call whose socket is lost is followed to its recorded end. */
   callControl?: boolean;
+  /** The outbound-socket server's gate: who may connect, and the set-up deadline. */
+  socket?: { allowFrom?: string[]; setupTimeoutMs?: number };
 }) {
   const dir = makeTempDir('inbound');
   const spoolDir = join(dir.path, 'spool');
@@ -65,6 +67,7 @@ export async function startInboundHarness(options: {
   const server = await startOutboundSocketServer({
     host: '127.0.0.1',
     port: 0,
+    ...options.socket,
     logger,
     onCall: (call) => void faxIds.push(runtime.handleCall(call)),
   });
@@ -77,6 +80,8 @@ export async function startInboundHarness(options: {
   if (options.callControl) callControl = createInboundEslClient({ ...sim.eslAddress, password: 'ClueCon', logger });
   return {
     sim,
+    /** Where the simulator's calls (and a test's own connections) reach faxengine. */
+    socketPort: server.address.port,
     runtime,
     stations,
     eventStore,

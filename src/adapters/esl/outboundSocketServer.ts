@@ -2,9 +2,23 @@ import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import esl, { type Connection } from 'modesl';
 import type { Logger } from 'pino';
+import { createAddressAllowList } from './addressAllowList.js';
+import { maxHeaderBlockBytes } from './fastEventParsing.js';
 import { createCallAdmission } from './callAdmission.js';
 import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';
 import { installModeslPatches } from './modeslPatches.js';
+import { createRefusalLog } from './refusalLog.js';
+import { greetOutboundSocket, skipNextConnectWrite } from './socketGreeting.js';
+
+/** FreeSWITCH on the same host; an operator whose FreeSWITCH runs elsewhere adds its address. */
+export const defaultAllowFrom = ['127.0.0.1', '::1'];
+
+export interface SocketGateOptions {
+  /** Addresses and CIDR blocks of the FreeSWITCH nodes; anyone else is disconnected before any read. */
+  allowFrom?: readonly string[];
+  /** Told about refused connections (at most once a minute per address). */
+  logger?: Logger;
+}
 
 /** A bound listening socket whose calls wait for `startOutboundSocketServer` to take them. */
 export interface OutboundSocketListener {
@@ -19,10 +33,25 @@ export interface OutboundSocketListener {
  * early. Calls that connect before the server starts wait (their sockets are held) rather than
  * being refused.
  */
-export async function bindOutboundSocketListener(host: string, port: number): Promise<OutboundSocketListener> {
+export async function bindOutboundSocketListener(host: string, port: number, gate: SocketGateOptions = {}): Promise<OutboundSocketListener> {
   const server = createServer();
+  const allowed = createAddressAllowList(gate.allowFrom ?? defaultAllowFrom);
+  const noteRefusal = createRefusalLog({
+    log: (address, refused) =>
+      gate.logger?.warn({ address, refused }, 'refused a connection to the outbound-socket port from an address not in socket.allowFrom'),
+  });
+  // Registered first, so the listeners after it (hold, accept) only ever see allowed sockets.
+  server.on('connection', (socket: Socket) => {
+    // A reset before anyone reads must not take the process down.
+    socket.on('error', () => undefined);
+    if (allowed(socket.remoteAddress)) return;
+    socket.destroy();
+    noteRefusal(socket.remoteAddress ?? 'unknown');
+  });
   let early: Socket[] | undefined = [];
-  const hold = (socket: Socket) => early?.push(socket);
+  const hold = (socket: Socket) => {
+    if (!socket.destroyed) early?.push(socket);
+  };
   server.on('connection', hold);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,7 +94,14 @@ export async function startOutboundSocketServer(options: {
   /** Where to listen, unless `listener` was bound already (by `bindOutboundSocketListener`: listen first, start later). */
   host?: string;
   port?: number;
+  /** Who may connect, when this server binds its own listener (a bound `listener` has its own). */
+  allowFrom?: readonly string[];
   listener?: OutboundSocketListener;
+  /**
+   * How long a new connection may take to answer `connect`, and, once admitted, to be set up; it
+   * is closed at the deadline (and its slot freed). FreeSWITCH answers at once.
+   */
+  setupTimeoutMs?: number;
   logger: Logger;
   onCall: (session: InboundCallSession) => void;
   setupConcurrency?: number;
@@ -75,9 +111,16 @@ export async function startOutboundSocketServer(options: {
   admissionMaxLoad?: number;
 }): Promise<OutboundSocketServer> {
   installModeslPatches();
-  const sockets = new Set<Socket>();
+  /** Connections greeted that have not answered yet. */
+  const greeting = new Set<Socket>();
   let accepting = true;
-  const listener = options.listener ?? (await bindOutboundSocketListener(options.host ?? '127.0.0.1', options.port ?? 0));
+  const setupTimeoutMs = options.setupTimeoutMs ?? 5000;
+  const listener =
+    options.listener ??
+    (await bindOutboundSocketListener(options.host ?? '127.0.0.1', options.port ?? 0, {
+      ...(options.allowFrom ? { allowFrom: options.allowFrom } : {}),
+      logger: options.logger,
+    }));
   const server = listener.server;
   // modesl's Server only calls address() and listens for 'connection': it gets admitted sockets.
   const admitted = Object.assign(new EventEmitter(), { address: () => server.address() });
@@ -85,25 +128,47 @@ export async function startOutboundSocketServer(options: {
     setupConcurrency: options.setupConcurrency ?? 8,
     maxCallsPerSecond: options.maxCallsPerSecond ?? 100,
     maxLoad: options.admissionMaxLoad ?? 0.85,
-    admit: (socket) => admitted.emit('connection', socket),
+    admit: (socket) => {
+      skipNextConnectWrite(socket);
+      admitted.emit('connection', socket);
+      // modesl's parser listens now: the connect reply held back by the greeting reaches it.
+      socket.resume();
+    },
   });
   const accept = (socket: Socket) => {
+    if (socket.destroyed) return;
     if (!accepting) return void socket.destroy();
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    admission.offer(socket);
+    greeting.add(socket);
+    // Only a connection that answered `connect` waits for a set-up slot; a silent or flooding one is closed.
+    void greetOutboundSocket(socket, setupTimeoutMs, maxHeaderBlockBytes).then((spoke) => {
+      greeting.delete(socket);
+      if (!spoke || socket.destroyed) return;
+      if (accepting) admission.offer(socket);
+      else socket.destroy();
+    });
   };
   server.on('connection', accept);
 
   const eslServer = new esl.Server({ server: admitted as unknown as Server });
-  eslServer.on('connection::open', (connection: Connection) => {
+  eslServer.on('connection::open', (connection: Connection, id: string) => {
     let done = false;
+    const socket = connection.socket;
+    // A peer that answered `connect` but does not finish its set-up in time gives its slot back.
+    const deadline = setTimeout(() => {
+      options.logger.warn({ address: socket?.remoteAddress }, 'an outbound socket was not set up in time; closing it');
+      socket?.destroy();
+    }, setupTimeoutMs);
     const setupFinished = () => {
       if (done) return;
       done = true;
+      clearTimeout(deadline);
       admission.finished();
     };
-    connection.socket?.once('close', setupFinished);
+    socket?.once('close', () => {
+      setupFinished();
+      // modesl forgets a connection only on 'end', which a destroyed or reset socket never emits.
+      delete (eslServer as unknown as { connections: Record<string, unknown> }).connections[id];
+    });
     connection.once('esl::ready', () =>
       openInboundCallSession(connection)
         .then(options.onCall, (error: unknown) => {
@@ -125,7 +190,7 @@ export async function startOutboundSocketServer(options: {
     address: server.address() as AddressInfo,
     async stopAccepting() {
       accepting = false;
-      for (const socket of admission.takeWaiting()) socket.destroy();
+      for (const socket of [...greeting, ...admission.takeWaiting()]) socket.destroy();
       admission.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

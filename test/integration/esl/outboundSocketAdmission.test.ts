@@ -42,31 +42,47 @@ describe('outbound socket server admission', () => {
       onCall: (session) => ready.push(session),
     });
     const first = fakeFreeswitchCall(server.address.port, 'call-1');
-    let readyWhenSecondGreeted = -1;
+    let readyWhenSecondSetUp = -1;
     const second = fakeFreeswitchCall(server.address.port, 'call-2', (command) => {
-      if (command === 'connect') readyWhenSecondGreeted = ready.length;
+      if (command.startsWith('event json BACKGROUND_JOB')) readyWhenSecondSetUp = ready.length;
     });
     sockets.push(first.socket, second.socket);
     await waitFor(() => ready.length === 2);
-    // The second call was only greeted once the first had been fully set up.
-    expect(readyWhenSecondGreeted).toBe(1);
+    // Both were greeted at once (once each), but the second was set up only after the first.
+    expect(readyWhenSecondSetUp).toBe(1);
     expect(ready.map((session) => session.offer.callUuid)).toEqual(['call-1', 'call-2']);
+    expect(second.commands.filter((command) => command === 'connect')).toHaveLength(1);
     expect(second.commands).toContain('linger');
   });
 
-  it('keeps a waiting call waiting while the slot is taken, and admits it when the first hangs up', async () => {
-    server = await startOutboundSocketServer({ host: '127.0.0.1', port: 0, setupConcurrency: 1, logger: pino({ level: 'silent' }), onCall: () => undefined });
-    // A "FreeSWITCH" that never answers the connect keeps the only slot busy.
+  it('a connection that never answers connect holds no slot, and is closed at the set-up deadline', async () => {
+    server = await startOutboundSocketServer({ host: '127.0.0.1', port: 0, setupConcurrency: 1, setupTimeoutMs: 400, logger: pino({ level: 'silent' }), onCall: () => undefined });
     const silent = connect(server.address.port, '127.0.0.1');
     const greetings: string[] = [];
+    let silentClosed = false;
     silent.on('data', (chunk) => greetings.push(chunk.toString()));
+    silent.on('close', () => (silentClosed = true));
     sockets.push(silent);
     await waitFor(() => greetings.length > 0);
-    const waiting = fakeFreeswitchCall(server.address.port, 'call-3');
+    const call = fakeFreeswitchCall(server.address.port, 'call-3');
+    sockets.push(call.socket);
+    await waitFor(() => call.commands.includes('linger'));
+    expect(silentClosed).toBe(false);
+    await waitFor(() => silentClosed);
+  });
+
+  it('a connection that answers connect but stalls its set-up gives its slot back at the deadline', async () => {
+    server = await startOutboundSocketServer({ host: '127.0.0.1', port: 0, setupConcurrency: 1, setupTimeoutMs: 400, logger: pino({ level: 'silent' }), onCall: () => undefined });
+    // Answers connect, then nothing: it takes the only slot.
+    const stalled = connect(server.address.port, '127.0.0.1');
+    let stalledClosed = false;
+    stalled.once('data', () => stalled.write('Content-Type: command/reply\nReply-Text: +OK\nEvent-Name: CHANNEL_DATA\nUnique-ID: stalled\n\n'));
+    stalled.on('close', () => (stalledClosed = true));
+    sockets.push(stalled);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const waiting = fakeFreeswitchCall(server.address.port, 'call-4');
     sockets.push(waiting.socket);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(waiting.commands).toEqual([]);
-    silent.destroy();
     await waitFor(() => waiting.commands.includes('linger'));
+    expect(stalledClosed).toBe(true);
   });
 });
