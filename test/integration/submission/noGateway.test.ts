@@ -44,8 +44,10 @@ describe('a tenant with no upstream gateway to send through', () => {
   it("a PBX gateway of the tenant is no way out; the tenant's own upstream gateway is", async () => {
     h = await startSubmissionHarness({ carrier: false });
     const acme = await h.tenant('Acme', 'acme', ['5551230001']);
-    const addEndpoint = (target: Json) =>
-      h.request('POST', `/v1/tenants/${acme.id}/endpoints`, { body: { target }, authorization: adminAuth }).then((res) => expect(res.status).toBe(201));
+    const addEndpoint = async (target: Json) => {
+      const res = await h.request('POST', `/v1/tenants/${acme.id}/endpoints`, { body: { target }, authorization: adminAuth });
+      expect(res.status).toBe(201);
+    };
     const submit = () => h.send('/v1/faxes', { to: '5559876543', from: '5551230001' }, [['letter.pdf', docs.pdf, 'application/pdf']], acme.auth);
 
     await addEndpoint({ kind: 'gateway', gateway: 'pbx_acme', sourceIps: ['192.0.2.10'] });
