@@ -54,7 +54,12 @@ export function createAuth(deps: AuthDeps) {
     return access === 'legacyAdmin' ? null : userByPassword(credentials.username, credentials.password);
   }
 
-  const middleware = (access: Access) =>
+  /**
+   * `adminRoute`: a route of the admin API that tenant users may also read. With the admin API off,
+   * Basic credentials that are no user's there are taken for an admin key and answer 503, as on the
+   * admin-only routes; without credentials the answer stays 401, for the users who may read it.
+   */
+  const middleware = (access: Access, adminRoute = access === 'admin') =>
     createMiddleware<AuthEnv>(async (c, next) => {
       if (access === 'legacyAdmin' && deps.adminApiKey === undefined) return adminDisabled(c);
       const credentials = parseAuthorization(c.req.header('authorization'));
@@ -67,7 +72,8 @@ export function createAuth(deps: AuthDeps) {
       const principal = await identify(credentials, access);
       if (!principal) {
         if (credentials.scheme !== 'none') deps.limiter.recordFailure(limitKey);
-        if (access === 'admin' && deps.adminApiKey === undefined && credentials.scheme !== 'bearer') return adminDisabled(c);
+        const triedAdmin = access === 'admin' ? credentials.scheme !== 'bearer' : adminRoute && credentials.scheme === 'basic';
+        if (triedAdmin && deps.adminApiKey === undefined) return adminDisabled(c);
         c.header('WWW-Authenticate', 'Basic realm="faxengine", charset="UTF-8"');
         return problemResponse(c, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'valid credentials required' });
       }
@@ -82,7 +88,8 @@ export function createAuth(deps: AuthDeps) {
   const admin = middleware('admin');
   const any = middleware('any');
   /** Reads for the admin and the tenant's users; changes for the admin only. */
-  const readOrAdmin = createMiddleware<AuthEnv>((c, next) => (c.req.method === 'GET' ? any(c, next) : admin(c, next)));
+  const readAsAdminRoute = middleware('any', true);
+  const readOrAdmin = createMiddleware<AuthEnv>((c, next) => (c.req.method === 'GET' ? readAsAdminRoute(c, next) : admin(c, next)));
   return { legacyAdmin: middleware('legacyAdmin'), admin, any, readOrAdmin };
 }
 
