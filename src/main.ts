@@ -24,6 +24,7 @@ import { startNotifiers } from './mainNotify.js';
 import { hostname } from 'node:os';
 import { bindListeners, type BoundListeners } from './startup/bindListeners.js';
 import { firstStartMessage, resolveAdminApiKey } from './startup/adminApiKey.js';
+import { readinessChecks } from './startup/readinessChecks.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -117,6 +118,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
+    readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });
   gate.open(app.fetch);
   logger.info({ address: `${httpAddress.address}:${httpAddress.port}` }, 'HTTP API listening');

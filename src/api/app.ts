@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore.js';
 import { problemFor, problemResponse, statusTitle } from './problem.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { docsPageRoutes } from './routes/docsPage.js';
 import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
 import { tenancyRoutes } from './routes/tenancyRoutes.js';
@@ -34,6 +34,8 @@ export interface AppDeps {
   documentLinks?: DocumentLinkRouteDeps;
   /** Events reactors parked after retrying them (/v1/admin/parked-events). */
   parkedEvents?: ParkedEventRouteDeps;
+  /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
+  readiness?: ReadinessCheck[];
 }
 
 /** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
