@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../config/loadConfig.js';
 
 export const adminKeyFileName = 'admin-api-key';
 
@@ -23,7 +24,8 @@ export function resolveAdminApiKey(configured: string | undefined, dataDir: stri
   const path = join(dataDir, adminKeyFileName);
   if (existsSync(path)) {
     const key = readFileSync(path, 'utf8').trim();
-    if (key.length < 16) throw new Error(`${path}: the admin API key kept there is shorter than 16 characters; remove the file to get a new one`);
+    // A start-up failure the operator fixes: one line naming the file, exit 2 (as for the configuration).
+    if (key.length < 16) throw new ConfigError(`${path}: the admin API key kept there is shorter than 16 characters; remove the file to get a new one`);
     return { key, source: 'file', path };
   }
   if (!generate) return { key: undefined, source: 'off' };
