@@ -37,8 +37,8 @@ export type OutboundFaxSignal =
   | { type: 'channel.granted'; at: string; callUuid: string }
   /** Per-destination overrides (mod_db) replace some of this attempt's variables; the originate follows. */
   | { type: 'dial.overridesApplied'; at: string; overrides: Record<string, string> }
-  /** The originate could not be sent (FreeSWITCH unreachable): nothing was dialled. */
-  | { type: 'dial.failed'; at: string; error: string }
+  /** No originate went out; `cause` says why when it is known (default: FreeSWITCH was unreachable). */
+  | { type: 'dial.failed'; at: string; error: string; cause?: string }
   /** After a lost connection or a restart: FreeSWITCH still has the call (its events follow again)… */
   | { type: 'call.alive'; at: string; answered: boolean }
   /** …or does not: how it ended is what FreeSWITCH recorded at hang-up, or unknown without a record. */
@@ -213,7 +213,7 @@ export const outboundFaxMachine = setup({
         'esl.fax.*': { target: 'sending', actions: ['recordTime', ...answered(({ event }) => event.at), raise(({ event }) => event)] },
         'esl.originate.failed': { target: 'attemptOver', actions: ['recordTime', hangupCause] },
         'esl.channel.hangup': { target: 'attemptOver', actions: ['recordTime', hangupCause] },
-        'dial.failed': { target: 'attemptOver', actions: ['recordTime', { type: 'updateCall', params: { hangupCause: 'FREESWITCH_UNREACHABLE' } }] },
+        'dial.failed': { target: 'attemptOver', actions: ['recordTime', { type: 'updateCall', params: ({ event }) => ({ hangupCause: event.cause ?? 'FREESWITCH_UNREACHABLE' }) }] },
         'esl.connection.lost': 'detached',
         'fax.cancel': { actions: ['recordTime', 'markCancelRequested', 'hangupCall'] },
       },

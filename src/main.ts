@@ -24,6 +24,8 @@ import { startFaxRelay } from './reactors/faxRelay.js';
 import { startNotifiers } from './mainNotify.js';
 import { hostname } from 'node:os';
 import { bindListeners, type BoundListeners } from './startup/bindListeners.js';
+import { firstStartMessage, resolveAdminApiKey } from './startup/adminApiKey.js';
+import { readinessChecks } from './startup/readinessChecks.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -67,16 +69,18 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
   const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger });
   await readModels.runner.start();
+  const admin = resolveAdminApiKey(config.admin.apiKey, config.dataDir, config.admin.generateApiKey);
   const tenancy = createTenancyApi({
     eventStore,
     clock: systemClock,
-    adminApiKey: config.admin.apiKey,
+    adminApiKey: admin.key,
     defaultCountry: config.numbers.defaultCountry,
     readModel: (projection) => readModels.runner.view(projection),
     settle: (position) => readModels.runner.waitFor(position),
     ...tenancyAuthOptions(config),
   });
-  if (!config.admin.apiKey) logger.warn('admin API disabled: set admin.apiKey (FAXENGINE_ADMIN_API_KEY) to enable it');
+  if (!admin.key) logger.warn('admin API disabled: set admin.apiKey (FAXENGINE_ADMIN_API_KEY) to enable it');
+  else if (admin.path) logger.info({ path: admin.path, generated: admin.source === 'generated' }, 'admin API key from the data directory');
 
   const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
   const faxes = () => readModels.runner.view('faxes');
@@ -117,9 +121,12 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
+    readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });
   gate.open(app.fetch);
   logger.info({ address: `${httpAddress.address}:${httpAddress.port}` }, 'HTTP API listening');
+  // Shown once, on the terminal rather than in the logs that get shipped elsewhere.
+  if (admin.source === 'generated') process.stderr.write(firstStartMessage({ ...admin, key: admin.key!, path: admin.path! }, localBaseUrl(httpAddress)));
 
   return {
     httpAddress,

@@ -158,6 +158,8 @@ export async function startReceivePath(deps: {
     socketAddress: socketServer.address,
     runtime,
     stations,
+    /** The call-control connection to FreeSWITCH's event socket is up (for `/readyz`). */
+    freeswitchConnected: () => callControl.connected(),
     /** Stops taking calls, lets calls in progress finish (bounded), then stops the rest. */
     async close() {
       closing = true;

@@ -26,7 +26,7 @@ export async function startSendPath(deps: {
   stationNeedsAudio: (e164: string) => boolean;
   clock: Clock;
   logger: Logger;
-}): Promise<{ runtime: OutboundFaxRuntime; close(): Promise<void> }> {
+}): Promise<{ runtime: OutboundFaxRuntime; freeswitchConnected(): boolean; close(): Promise<void> }> {
   const { config, logger } = deps;
   const send = config.send;
   const dialer = createFaxDialerPool({
@@ -77,6 +77,7 @@ export async function startSendPath(deps: {
 
   return {
     runtime,
+    freeswitchConnected: () => dialer.connected(),
     async close() {
       await runtime.drain(config.fax.drainTimeoutMs);
       await runtime.stop();

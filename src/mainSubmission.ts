@@ -37,6 +37,7 @@ export function createSubmissionApi(wiring: SubmissionWiring): Omit<SubmissionRo
     documents: wiring.documents,
     converter,
     lookupNumber: (e164) => wiring.routing.lookup(e164),
+    outboundGateways: (tenantId, numberId) => wiring.routing.outboundGateways(tenantId, numberId),
     control: wiring.control,
     clock: wiring.clock,
     defaultCountry: wiring.config.numbers.defaultCountry,

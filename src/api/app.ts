@@ -2,9 +2,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore.js';
-import { problemFor, problemResponse } from './problem.js';
+import { problemFor, problemResponse, statusTitle } from './problem.js';
 import { defaultMaxJsonBodyBytes, jsonBodyLimit } from './jsonBodyLimit.js';
-import { healthRoutes } from './routes/health.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { docsPageRoutes } from './routes/docsPage.js';
 import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
 import { tenancyRoutes } from './routes/tenancyRoutes.js';
@@ -38,6 +38,8 @@ export interface AppDeps {
   documentLinks?: DocumentLinkRouteDeps;
   /** Events reactors parked after retrying them (/v1/admin/parked-events). */
   parkedEvents?: ParkedEventRouteDeps;
+  /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
+  readiness?: ReadinessCheck[];
 }
 
 /** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
@@ -61,7 +63,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.onError((error, c) => {
     // Hono's own 4xx (e.g. malformed JSON) become problems too, unless they carry a prepared response.
     if (error instanceof HTTPException) {
-      return error.res ? error.getResponse() : problemResponse(c, { type: 'about:blank', title: 'Bad Request', status: error.status, detail: error.message, field: 'body' });
+      return error.res ? error.getResponse() : problemResponse(c, { type: 'about:blank', title: statusTitle(error.status), status: error.status, detail: error.message, field: 'body' });
     }
     const problem = problemFor(error);
     if (problem.status >= 500) deps.logger.error({ err: error, path: c.req.path }, 'request failed');

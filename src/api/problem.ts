@@ -20,6 +20,27 @@ export function problemResponse(c: Context, problem: Problem): Response {
   });
 }
 
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  411: 'Length Required',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/** The RFC 9110 reason phrase of a status, for a problem's `title`. */
+export function statusTitle(status: number): string {
+  return titles[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+}
+
 /** Maps a thrown error to the problem it stands for; anything unknown is a 500 (a bug). */
 export function problemFor(error: unknown): Problem {
   if (error instanceof ValidationError) {

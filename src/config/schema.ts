@@ -197,8 +197,10 @@ export const configSchema = z.object({
     .prefault({}),
   admin: z
     .object({
-      /** HTTP Basic password of the admin API; without it the admin API answers 503. */
+      /** HTTP Basic password of the admin API; unset, the one kept in `<dataDir>/admin-api-key`. */
       apiKey: z.string().min(16, 'must be at least 16 characters').optional(),
+      /** Without `apiKey` or a kept key, generate one on the first start (false: the admin API stays off and answers 503). */
+      generateApiKey: flag.default(true),
     })
     .prefault({}),
   /** Failed-login throttling and password-check capacity (see README, Authentication). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createActor, type ActorRefFrom } from 'xstate';
 import { outboundFaxMachine, type OutboundFaxInput, type OutboundFaxSignal } from '../../machines/outboundFax.js';
+import { NO_GATEWAY_CAUSE } from '../domain/outbound/outcomeClassification.js';
 import type { Submitter } from '../domain/outbound/outboundFaxEvents.js';
 import type { SendPolicy } from '../domain/outbound/sendPolicy.js';
 import { firstAttemptState, type TransportSettings } from '../domain/outbound/sendState.js';
@@ -152,6 +153,12 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   }
 
   async function dial(faxId: string, request: Parameters<FaxDialer['originate']>[0]): Promise<void> {
+    if (request.gateway === '') {
+      // Submission refuses a tenant without an upstream gateway; this one lost its gateways since.
+      deps.logger.warn({ faxId }, "no upstream gateway for this fax's tenant and number, and no global one: not dialling");
+      signal(faxId, { type: 'dial.failed', at: now(), error: 'no upstream gateway', cause: NO_GATEWAY_CAUSE });
+      return;
+    }
     try {
       const overrides: Record<string, string> = deps.useModDbOverrides ? await deps.dialer.overridesFor(request.destination).catch(() => ({})) : {};
       if (Object.keys(overrides).length > 0) {

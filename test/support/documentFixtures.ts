@@ -28,6 +28,24 @@ export async function makePdf(
   await rm(program);
 }
 
+/**
+ * A PDF of the given pages cut short the way an interrupted download or upload leaves one: the
+ * last page's object and the cross-reference table at the end are gone, while the page tree still
+ * counts every page. Ghostscript renders the pages it finds, warns `Couldn't get page info` and
+ * exits 0.
+ */
+export async function makeTruncatedPdf(path: string, pages: string[]): Promise<void> {
+  await makePdf(path, pages);
+  const bytes = await readFile(path);
+  const text = bytes.toString('latin1');
+  const pageObjects = [...text.matchAll(/\d+ 0 obj\s*<<\s*\/Type\s*\/Page\b(?!s)/g)];
+  const last = pageObjects.at(-1);
+  if (!last || pageObjects.length !== pages.length) throw new Error(`expected ${pages.length} page objects in ${path}, found ${pageObjects.length}`);
+  const afterLast = text.indexOf('endobj', last.index) + 'endobj'.length;
+  const xref = text.lastIndexOf('xref');
+  await writeFile(path, Buffer.concat([bytes.subarray(0, last.index), bytes.subarray(afterLast, xref)]));
+}
+
 /** An image file rendered by ghostscript's raster devices (`png16m`, `pnggray`, `png256`, `jpeg`, `tiff24nc`, …). */
 export async function makeRaster(path: string, device: string, page: string, size: { widthPx: number; heightPx: number; dpi: number }): Promise<void> {
   await run('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', `-sDEVICE=${device}`, `-r${size.dpi}`, `-g${size.widthPx}x${size.heightPx}`, `-sOutputFile=${path}`, '-c', page]);

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { boxPage, makePdf, makeRaster } from './documentFixtures.js';
+import { boxPage, makePdf, makeRaster, makeTruncatedPdf } from './documentFixtures.js';
 
 export interface SubmissionDocuments {
   /** Two A4 pages. */
@@ -11,6 +11,8 @@ export interface SubmissionDocuments {
   longPdf: Uint8Array;
   encryptedPdf: Uint8Array;
   corruptPdf: Uint8Array;
+  /** Three pages listed, the last one's object cut off: ghostscript alone would render two. */
+  truncatedPdf: Uint8Array;
   empty: Uint8Array;
 }
 
@@ -21,6 +23,7 @@ export async function makeSubmissionDocuments(dir: string): Promise<SubmissionDo
     makePdf(path('two.pdf'), [boxPage(0.25), boxPage(0.5)]),
     makePdf(path('long.pdf'), Array.from({ length: 7 }, (_, index) => boxPage((index + 1) / 10))),
     makePdf(path('secret.pdf'), [boxPage(0.5)], { userPassword: 'open sesame' }),
+    makeTruncatedPdf(path('cut.pdf'), [boxPage(0.25), boxPage(0.5), boxPage(0.75)]),
     makeRaster(path('picture.png'), 'png16m', boxPage(0.5, 576, 806), { widthPx: 200, heightPx: 280, dpi: 25 }),
   ]);
   const corrupt = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not really a PDF\n%%EOF\n');
@@ -31,6 +34,7 @@ export async function makeSubmissionDocuments(dir: string): Promise<SubmissionDo
     longPdf: await readFile(path('long.pdf')),
     encryptedPdf: await readFile(path('secret.pdf')),
     corruptPdf: corrupt,
+    truncatedPdf: await readFile(path('cut.pdf')),
     empty: new Uint8Array(0),
   };
 }

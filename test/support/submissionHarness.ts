@@ -39,7 +39,7 @@ export const testLimits: SubmissionLimits = { maxFiles: 3, maxFileBytes: 400_000
  * The HTTP API with tenancy, fax reads and submission on a temp dir: SQLite event store, read
  * models, the file document store and the real ghostscript converter; the runtime is a recorder.
  */
-export async function startSubmissionHarness(options: { limits?: Partial<SubmissionLimits>; dropDir?: string | null; claimStaleAfterMs?: number } = {}) {
+export async function startSubmissionHarness(options: { limits?: Partial<SubmissionLimits>; dropDir?: string | null; claimStaleAfterMs?: number; carrier?: boolean } = {}) {
   const dir = makeTempDir('submission');
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const eventStore: EventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
@@ -67,6 +67,7 @@ export async function startSubmissionHarness(options: { limits?: Partial<Submiss
     documents,
     converter: createDocumentConverter({ tempDir: join(tempDir, 'conversion'), concurrency: 2 }),
     lookupNumber: (e164) => readModels.routing.lookup(e164),
+    outboundGateways: (tenantId, numberId) => readModels.routing.outboundGateways(tenantId, numberId),
     control: control.port,
     clock,
     defaultCountry: 'US',
@@ -92,6 +93,8 @@ export async function startSubmissionHarness(options: { limits?: Partial<Submiss
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as Json;
   }
+  // Faxes go out through a carrier: without one (`carrier: false`) every submission is refused.
+  if (options.carrier !== false) await json('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: [] } });
 
   return {
     dir: dir.path,

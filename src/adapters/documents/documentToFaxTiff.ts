@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { DocumentConversionError } from './documentConversionError.js';
 import { detectDocumentKind } from './documentKind.js';
 import { isFaxPage, parseTiffinfo } from './faxTiffCheck.js';
-import { ghostscriptFaxArgs, ghostscriptSaysEncrypted, type FaxPageGeometry } from './ghostscriptCommands.js';
+import { ghostscriptFaxArgs, ghostscriptPageCountArgs, ghostscriptSaysEncrypted, parseGhostscriptPageCount, type FaxPageGeometry } from './ghostscriptCommands.js';
 import { UnusableImageError, writeImagePdf } from './imagePdf.js';
 import { describeJpeg } from './jpegImage.js';
 import { describePng, verifyPngData } from './pngImage.js';
 import type { ProcessPool, ProcessResult } from './processPool.js';
+import { readTiffStructure } from './tiffStructure.js';
 
 /** Everything one document's conversion needs from the conversion it is part of. */
 export interface DocumentJob {
@@ -55,7 +56,17 @@ export async function documentToFaxTiff(
   // Ghostscript exits 0 on a PDF it cannot make sense of; it then writes no page, hence no file.
   const written = await stat(destination).then((file) => file.size > 0, () => false);
   if (rendered.exitCode !== 0 || !written) throw fail('corrupt', rendered.stderr.trim() || rendered.stdout.trim());
+  if (!renderable.ours) await checkReadWhole(renderable.path);
   return { path: destination, kept: false };
+
+  /** A user's PDF must come out with every page its page tree lists: a fax missing pages is worse than none. */
+  async function checkReadWhole(pdf: string): Promise<void> {
+    const counted = await run('gs', ghostscriptPageCountArgs(pdf));
+    const expected = parseGhostscriptPageCount(counted.stdout);
+    if (expected === undefined) return; // no count to hold the rendering to; the rendering itself went well
+    const { pages } = await readTiffStructure(destination);
+    if (pages < expected) throw fail('corrupt', `ghostscript read ${pages} of its ${expected} pages: ${rendered.stderr.trim()}`);
+  }
 
   async function toRenderable(): Promise<Renderable | FaxPages> {
     const kind = await detectDocumentKind(input.path);

@@ -59,3 +59,19 @@ export function ghostscriptFaxArgs(
 export function ghostscriptSaysEncrypted(stderr: string): boolean {
   return /requires a password|password.*(?:incorrect|required)/i.test(stderr);
 }
+
+/**
+ * Ghostscript arguments that print a PDF's page count (from its page tree) on stdout. Rendering
+ * leniently, ghostscript skips a page it cannot find (`Couldn't get page info`) and still exits 0;
+ * comparing this count with the pages rendered catches a document that was not read whole.
+ */
+export function ghostscriptPageCountArgs(inputPath: string): string[] {
+  const literal = inputPath.replace(/[\\()]/g, (character) => `\\${character}`);
+  return ['-q', '-dNODISPLAY', '-dSAFER', `--permit-file-read=${inputPath}`, '-c', `(${literal}) (r) file runpdfbegin pdfpagecount = quit`];
+}
+
+/** The count `ghostscriptPageCountArgs` printed, or undefined when ghostscript could not say. */
+export function parseGhostscriptPageCount(stdout: string): number | undefined {
+  const match = /^\s*(\d+)\s*$/m.exec(stdout);
+  return match ? Number(match[1]) : undefined;
+}

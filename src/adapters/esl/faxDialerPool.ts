@@ -41,7 +41,7 @@ export function createFaxDialerPool(options: {
   logger: Logger;
   size?: number;
   timeoutMs?: number;
-}): FaxDialer {
+}): FaxDialer & { connected(): boolean } {
   const calls = new Map<string, Followed>();
   const callsByJob = new Map<string, string>();
   let next = 0;
@@ -168,6 +168,8 @@ export function createFaxDialerPool(options: {
     async ready() {
       await Promise.race(clients.map((client) => client.ready()));
     },
+    /** At least one connection is up and subscribed: a fax can be dialled now (for `/readyz`). */
+    connected: () => clients.some((client) => client.connected()),
     async close() {
       await Promise.all(clients.map((client) => client.close()));
     },

@@ -77,7 +77,12 @@ export function createAuth(deps: AuthDeps) {
     }
   }
 
-  const middleware = (access: Access) =>
+  /**
+   * `adminRoute`: a route of the admin API that tenant users may also read. With the admin API off,
+   * Basic credentials that are no user's there are taken for an admin key and answer 503, as on the
+   * admin-only routes; without credentials the answer stays 401, for the users who may read it.
+   */
+  const middleware = (access: Access, adminRoute = access === 'admin') =>
     createMiddleware<AuthEnv>(async (c, next) => {
       if (access === 'legacyAdmin' && deps.adminApiKey === undefined) return adminDisabled(c);
       // Several route modules guard the same paths: a request is authenticated (and pays for
@@ -103,7 +108,7 @@ export function createAuth(deps: AuthDeps) {
       }
       if ('failed' in outcome) {
         attempt.failed();
-        return unauthorized(c, access, credentials.scheme);
+        return unauthorized(c, access, credentials.scheme, adminRoute);
       }
       attempt.succeeded();
       const refusal = permitted(c, access, outcome.principal);
@@ -119,8 +124,10 @@ export function createAuth(deps: AuthDeps) {
     return problemResponse(c, { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'this route needs the admin API key' });
   }
 
-  function unauthorized(c: Context, access: Access, scheme: PresentedCredentials['scheme'] = 'none'): Response {
-    if (access === 'admin' && deps.adminApiKey === undefined && scheme !== 'bearer') return adminDisabled(c);
+  function unauthorized(c: Context, access: Access, scheme: PresentedCredentials['scheme'] = 'none', adminRoute = access === 'admin'): Response {
+    // With the admin API off, credentials that could only have been meant as the admin key say so.
+    const triedAdmin = access === 'admin' ? scheme !== 'bearer' : adminRoute && scheme === 'basic';
+    if (triedAdmin && deps.adminApiKey === undefined) return adminDisabled(c);
     c.header('WWW-Authenticate', 'Basic realm="faxengine", charset="UTF-8"');
     return problemResponse(c, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'valid credentials required' });
   }
@@ -128,7 +135,8 @@ export function createAuth(deps: AuthDeps) {
   const admin = middleware('admin');
   const any = middleware('any');
   /** Reads for the admin and the tenant's users; changes for the admin only. */
-  const readOrAdmin = createMiddleware<AuthEnv>((c, next) => (c.req.method === 'GET' ? any(c, next) : admin(c, next)));
+  const readAsAdminRoute = middleware('any', true);
+  const readOrAdmin = createMiddleware<AuthEnv>((c, next) => (c.req.method === 'GET' ? readAsAdminRoute(c, next) : admin(c, next)));
   return { legacyAdmin: middleware('legacyAdmin'), admin, any, readOrAdmin };
 }
 

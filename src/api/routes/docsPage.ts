@@ -41,6 +41,7 @@ fetch('/openapi.json').then((r) => r.json()).then((doc) => {
 }).catch((e) => { document.getElementById('ops').textContent = 'Could not load /openapi.json: ' + e; });
 </script></body></html>`;
 
+/** `/docs`, and `/` sending whoever opens the server's address there (a bare 404 tells a newcomer nothing). */
 export function docsPageRoutes(): Hono {
-  return new Hono().get('/docs', (c) => c.html(page));
+  return new Hono().get('/docs', (c) => c.html(page)).get('/', (c) => c.redirect('/docs', 302));
 }

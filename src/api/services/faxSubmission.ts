@@ -62,6 +62,8 @@ export interface FaxSubmissionDeps {
   converter: DocumentConverter;
   /** The routing read model: which tenant a number belongs to and its settings. */
   lookupNumber: (e164: string) => Route | undefined;
+  /** Upstream gateways a number sends through: none, and its faxes are refused (422). */
+  outboundGateways: (tenantId: string, numberId: string) => readonly string[];
   control: OutboundFaxControl;
   clock: Clock;
   defaultCountry: string;
@@ -150,7 +152,7 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
     },
 
     async submit(request) {
-      const fields = prepareFields(request, { defaultCountry: deps.defaultCountry, defaultPageSize: deps.defaultPageSize, lookup: deps.lookupNumber });
+      const fields = prepareFields(request, { defaultCountry: deps.defaultCountry, defaultPageSize: deps.defaultPageSize, lookup: deps.lookupNumber, outboundGateways: deps.outboundGateways });
       await mkdir(deps.tempDir, { recursive: true });
       const workDir = await mkdtemp(join(deps.tempDir, 'submission-'));
       try {

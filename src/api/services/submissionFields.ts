@@ -34,6 +34,8 @@ export interface FieldContext {
   /** Page size when none is asked for; undefined = Letter for +1 destinations, A4 elsewhere. */
   defaultPageSize?: PageSize;
   lookup: (e164: string) => Route | undefined;
+  /** Upstream gateways a number of the tenant sends through (its own, the tenant's, global). */
+  outboundGateways: (tenantId: string, numberId: string) => readonly string[];
 }
 
 /** Validates a submission's fields; throws 422 (`ValidationError`) or 403 (`NotPermittedError`) naming the field. */
@@ -46,6 +48,14 @@ export function prepareFields(fields: SubmissionFields, context: FieldContext): 
     throw new NotPermittedError('from', `${from} is not a number of ${fields.tenantId === undefined ? 'any tenant' : `tenant ${fields.tenantId}`}`);
   }
   if (route.settings.direction === 'inbound') throw new ValidationError('from', `${from} is an inbound-only number; it cannot send`);
+  // Accepted, such a fax could only fail at dial time: say what is missing now, to whoever can add it.
+  if (context.outboundGateways(route.tenantId, route.numberId).length === 0) {
+    throw new ValidationError(
+      'from',
+      `tenant ${route.tenantId} has no upstream gateway to send through: add a carrier gateway endpoint (role upstream) to ${from}, to the tenant, or a global one (POST /v1/endpoints)`,
+      { missing: 'gateway' },
+    );
+  }
 
   const callerIdName = text('callerIdName', fields.callerIdName, 100);
   const headerText = text('headerText', fields.headerText, 100);

@@ -63,6 +63,8 @@ export type SendOutcomeClass =
   | 'pageTransferFailure'
   /** Our TIFF could not be sent: our fault, retrying cannot help. */
   | 'localFileError'
+  /** The fax's tenant has no upstream (carrier) gateway to dial through: a set-up mistake, retrying cannot help. */
+  | 'noGateway'
   | 'cancelled'
   | 'unknown';
 
@@ -80,6 +82,9 @@ export interface ClassifiedOutcome {
   /** The raw input, so events keep the original cause and code next to the class. */
   attempt: AttemptOutcome;
 }
+
+/** The cause recorded for an attempt that had no gateway to dial through (no call was placed). */
+export const NO_GATEWAY_CAUSE = 'NO_GATEWAY';
 
 /**
  * Hangup causes (FreeSWITCH's Q.850 names) of calls that produced no T.30 result. Causes not listed
@@ -120,6 +125,8 @@ export const hangupCauseClasses: ReadonlyMap<string, SendOutcomeClass> = new Map
   ['USER_NOT_REGISTERED', 'gatewayFailure'],
   ['MEDIA_TIMEOUT', 'gatewayFailure'],
   ['ORIGINATOR_CANCEL', 'cancelled'],
+  // Ours, not FreeSWITCH's: no gateway was there to dial (see `NO_GATEWAY_CAUSE`).
+  [NO_GATEWAY_CAUSE, 'noGateway'],
   // A call that ended "normally" without a fax result cannot be claimed as sent.
   ['NORMAL_CLEARING', 'unknown'],
   ['NORMAL_UNSPECIFIED', 'unknown'],
@@ -187,6 +194,7 @@ const labels: Record<SendOutcomeClass, string> = {
   negotiationFailure: 'negotiation failed',
   pageTransferFailure: 'page transfer failed',
   localFileError: 'local document error',
+  noGateway: 'no upstream gateway to send through',
   cancelled: 'cancelled',
   unknown: 'unknown failure',
 };

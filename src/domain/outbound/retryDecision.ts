@@ -31,7 +31,7 @@ export type NextStep = { kind: 'done' } | RetryLater | NextGatewayNow | GiveUp;
  * What to do after an attempt of an outbound fax. Pure: the caller passes the time and applies
  * the result with `nextAttemptState`.
  *
- * - sent → done; cancelled, rejected, local file error → give up at once;
+ * - sent → done; cancelled, rejected, local file error, no gateway → give up at once;
  * - attempts used up → give up, naming the last cause;
  * - busy / no answer → same gateway after the policy's delay;
  * - gateway failure → cool that gateway, go on with the next free one in priority order now, or,
@@ -47,7 +47,7 @@ export function decideNextStep(state: SendState, outcome: ClassifiedOutcome, pol
   const tried = `${state.attempts} attempt${state.attempts === 1 ? '' : 's'}`;
 
   if (outcomeClass === 'cancelled') return giveUp(`cancelled after ${tried}`);
-  if (outcomeClass === 'rejected' || outcomeClass === 'localFileError' || state.attempts >= policy.maxAttempts) {
+  if (outcomeClass === 'rejected' || outcomeClass === 'localFileError' || outcomeClass === 'noGateway' || state.attempts >= policy.maxAttempts) {
     return giveUp(`failed after ${tried}: ${describeOutcome(outcome)}`);
   }
   const current = state.gateways[state.gatewayIndex] ?? state.gateways[0];

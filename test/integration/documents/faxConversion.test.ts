@@ -7,7 +7,7 @@ import {
   type ConversionOptions,
   type InputDocument,
 } from '../../../src/adapters/documents/faxConversion.js';
-import { boxPage, makePdf, makePng, makeRaster, setExifOrientation, type PngSpec } from '../../support/documentFixtures.js';
+import { boxPage, makePdf, makePng, makeTruncatedPdf, makeRaster, setExifOrientation, type PngSpec } from '../../support/documentFixtures.js';
 import { makeFaxTiff } from '../../support/faxFixtures.js';
 import { rawPageData, readTiffPages, type TiffPage } from '../../support/faxTiffPages.js';
 import { makeTempDir } from '../../support/tempDir.js';
@@ -185,6 +185,15 @@ describe('converting documents to a fax TIFF', () => {
       await expectRefusal(converter.convert([input('broken.pdf')], file('out.tif'), fineA4), 'broken.pdf', 'corrupt');
       await expectRefusal(converter.convert([input('good.pdf'), input('broken.pdf')], file('out.tif'), fineA4), 'broken.pdf', 'corrupt');
       await expectNothingLeft(dir, tempDir, ['good.pdf', 'broken.pdf']);
+    });
+
+    it('refuses a PDF that ghostscript cannot read whole (a lost page) instead of faxing the pages it found', async () => {
+      const { converter, file, input, dir, tempDir } = setup();
+      await makeTruncatedPdf(file('cut.pdf'), [boxPage(0.25), boxPage(0.5), boxPage(0.75)]);
+      await makePdf(file('good.pdf'), [boxPage(0.5)]);
+      await expectRefusal(converter.convert([input('cut.pdf')], file('out.tif'), fineA4), 'cut.pdf', 'corrupt');
+      await expectRefusal(converter.convert([input('good.pdf'), input('cut.pdf')], file('out.tif'), fineA4), 'cut.pdf', 'corrupt');
+      await expectNothingLeft(dir, tempDir, ['cut.pdf', 'good.pdf']);
     });
 
     it('names corrupt images and TIFFs, including damage ghostscript would draw around', async () => {

@@ -46,6 +46,8 @@ describe('faxengine serve draining on SIGTERM', () => {
     const tenant = (await (await api('/v1/tenants', { method: 'POST', body: JSON.stringify({ name: 'Acme' }) })).json()) as { id: string };
     await api(`/v1/tenants/${tenant.id}/numbers`, { method: 'POST', body: JSON.stringify({ number: '5551230000' }) });
     await api('/v1/endpoints', { method: 'POST', body: JSON.stringify({ target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } }) });
+    // Ready once faxengine has (re)connected to the simulator's event socket.
+    for (let tries = 0; tries < 300 && (await api('/readyz')).status !== 200; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await api('/readyz')).status).toBe(200);
 
     const reader = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });

@@ -39,9 +39,10 @@ describe('faxengine serve', () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
+    // No FreeSWITCH here: alive, but not ready to send or receive a fax.
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', eventStore: 'ok' });
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ dependencies: { eventStore: 'ok', freeswitchControl: 'unreachable', freeswitchDialer: 'unreachable' } });
     expect(existsSync(join(cwd, 'data', 'events.sqlite'))).toBe(true);
 
     cli.child.kill('SIGTERM');

@@ -150,6 +150,7 @@ describe('POST /v1/faxes', () => {
   it.each([
     ['secret.pdf', 'encryptedPdf', 'encrypted'],
     ['broken.pdf', 'corruptPdf', 'corrupt'],
+    ['cut.pdf', 'truncatedPdf', 'corrupt'],
     ['nothing.pdf', 'empty', 'empty'],
   ] as const)('answers 422 naming %s when it cannot be faxed (%s), and queues nothing', async (name, key, reason) => {
     const res = await h.send('/v1/faxes', { to: '5559876543', from: '5551230001' }, [['fine.png', docs.png], [name, docs[key]]], acme.auth);

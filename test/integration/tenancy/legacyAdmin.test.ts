@@ -39,8 +39,15 @@ describe('original admin API (/admin/*)', () => {
     const tenant = await post('/admin/tenant', readmeExample('Tenant'));
     expect(tenant).toEqual({ id: 1, name: 'Acme Corp', email: 'fax@acme.example', notify: '', numbers: [] });
 
-    const number = await post('/admin/number', readmeExample('TenantNumber'));
+    // Its `webhook` is a name ("Acme Fax Relay"), which nothing can be posted to: refused, saying what works.
+    const unnamed = await h.call('POST', '/admin/number', readmeExample('TenantNumber'));
+    expect(unnamed.status).toBe(422);
+    expect((await unnamed.json()) as Json).toMatchObject({ field: 'webhook', detail: expect.stringContaining('"endpoint_type":"webhook"') });
+    expect((await (await h.call('GET', '/v1/tenants/1/numbers')).json()) as Json).toMatchObject({ total: 0 });
+    const number = await post('/admin/number', readmeExample('TenantNumber').replace('"Acme Fax Relay"', '"https://relay.acme.example/fax"'));
     expect(number).toEqual({ id: 1, tenant_id: 1, number: '+15551234567', name: '', header: '', cid: '+15551234567', notify_emails: 'fax@acme.example' });
+    const hooks = (await (await h.call('GET', '/v1/tenants/1/endpoints?kind=webhook')).json()) as Json;
+    expect(hooks.items).toEqual([expect.objectContaining({ scope: 'number', numberId: '1', target: expect.objectContaining({ kind: 'webhook', url: 'https://relay.acme.example/fax' }) })]);
 
     const user = await post('/admin/user', readmeExample('TenantUser').replace('"encrypted_password"', '"a long passphrase"'));
     expect(user).toEqual({ id: 1, tenant_id: 1, username: 'tenantuser' });
@@ -49,7 +56,7 @@ describe('original admin API (/admin/*)', () => {
     expect((await h.call('GET', '/v1/me', undefined, basic('tenantuser', 'a long passphrase'))).status).toBe(200);
 
     const endpoint = await post('/admin/endpoint', readmeExample('Endpoint'));
-    expect(endpoint).toEqual({ id: 1, type: 'tenant', type_id: 1, endpoint_type: 'gateway', endpoint: 'pbx_acme', priority: 0, bridge: false });
+    expect(endpoint).toEqual({ id: 2, type: 'tenant', type_id: 1, endpoint_type: 'gateway', endpoint: 'pbx_acme', priority: 0, bridge: false });
 
     const reloaded = await h.call('GET', '/admin/reload');
     expect(await reloaded.json()).toEqual({ message: 'Data reloaded successfully' });
@@ -95,6 +102,46 @@ describe('original admin API (/admin/*)', () => {
     expect((await h.call('DELETE', '/admin/number?number=5551230000&tenant_id=1')).status).toBe(404);
     expect(await (await h.call('DELETE', '/admin/tenant/1')).json()).toEqual({ message: 'tenant deleted successfully' });
     expect((await h.call('PUT', '/admin/tenant/1', { name: 'gone' })).status).toBe(404);
+  });
+
+  it('PUT /admin/endpoint/{id} changes only the fields it is given', async () => {
+    await post('/admin/tenant', { name: 'Acme' });
+    await post('/admin/number', { tenant_id: 1, number: '5551234567' });
+    const hookBody = { target: { kind: 'webhook', url: 'https://hooks.acme.example/fax', secret: 'a secret of 16+ chars', style: 'form' }, numberId: '1' };
+    expect((await h.call('POST', '/v1/tenants/1/endpoints', hookBody)).status).toBe(201);
+    await post('/admin/endpoint', { type: 'tenant', type_id: 1, endpoint_type: 'gateway', endpoint: 'pbx_acme:192.0.2.10', priority: 2, bridge: true });
+
+    const priority = await h.call('PUT', '/admin/endpoint/1', { priority: 4 });
+    expect(priority.status, await priority.clone().text()).toBe(200);
+    expect(await priority.json()).toEqual({ id: 1, type: 'number', type_id: 1, endpoint_type: 'webhook', endpoint: 'https://hooks.acme.example/fax', priority: 4, bridge: false });
+    // The webhook's secret and style, which the original's fields cannot express, stay.
+    expect((await (await h.call('GET', '/v1/tenants/1/endpoints/1')).json()) as Json).toMatchObject({ priority: 4, target: { style: 'form', hasSecret: true } });
+
+    expect(await (await h.call('PUT', '/admin/endpoint/2', { bridge: false })).json()).toEqual({ id: 2, type: 'tenant', type_id: 1, endpoint_type: 'gateway', endpoint: 'pbx_acme:192.0.2.10', priority: 2, bridge: false });
+    expect(await (await h.call('PUT', '/admin/endpoint/2', { endpoint: 'pbx_acme2' })).json()).toMatchObject({ endpoint: 'pbx_acme2', priority: 2 });
+    const kindOnly = await h.call('PUT', '/admin/endpoint/2', { endpoint_type: 'webhook' });
+    expect(kindOnly.status).toBe(422);
+    expect(((await kindOnly.json()) as Json).field).toBe('endpoint');
+  });
+
+  it("the number's webhook URL becomes a webhook endpoint of the number, once", async () => {
+    await post('/admin/tenant', { name: 'Acme' });
+    await post('/admin/number', { tenant_id: 1, number: '5551234567' });
+    const hooks = async () => ((await (await h.call('GET', '/v1/tenants/1/endpoints?kind=webhook')).json()) as Json).items as Json[];
+    expect(await hooks()).toEqual([]);
+    for (let i = 0; i < 2; i++) expect((await h.call('PUT', '/admin/number/1', { webhook: 'https://hooks.acme.example/fax' })).status).toBe(200);
+    expect(await hooks()).toEqual([expect.objectContaining({ scope: 'number', numberId: '1', deliver: true, target: expect.objectContaining({ url: 'https://hooks.acme.example/fax', style: 'json' }) })]);
+    const bad = await h.call('PUT', '/admin/number/1', { webhook: 'ftp://files.acme.example', name: 'unchanged?' });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as Json).field).toBe('webhook');
+    expect((await (await h.call('GET', '/v1/tenants/1/numbers/1')).json()) as Json).toMatchObject({ displayName: null });
+  });
+
+  it('answers a body of the wrong media type 415 "Unsupported Media Type"', async () => {
+    const res = await h.app.request('/admin/tenant', { method: 'POST', headers: { authorization: basic('admin', 'test-admin-key-0123456789'), 'content-type': 'text/plain' }, body: 'name=Acme' });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await res.json()) as Json).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
   });
 
   it('needs the admin key as the Basic password (any user name)', async () => {

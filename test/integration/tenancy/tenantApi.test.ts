@@ -115,7 +115,8 @@ describe('admin API without a configured key', () => {
   it('answers 503 on admin routes and never opens; shared reads without credentials answer 401', async () => {
     const h = await startTenancyHarness({ adminApiKey: null });
     try {
-      for (const [method, path] of [['GET', '/admin/reload'], ['POST', '/admin/tenant'], ['POST', '/v1/tenants'], ['GET', '/v1/numbers']]) {
+      // GET /v1/tenants… is also a tenant user's read: the admin's (failed) key answers 503 there too.
+      for (const [method, path] of [['GET', '/admin/reload'], ['POST', '/admin/tenant'], ['POST', '/v1/tenants'], ['GET', '/v1/numbers'], ['GET', '/v1/tenants'], ['GET', '/v1/tenants/1/endpoints']]) {
         const res = await h.call(method!, path!, method === 'POST' ? {} : undefined, basic('admin', 'any guess at a key'));
         expect(res.status, path).toBe(503);
         expect(((await res.json()) as Json).detail).toContain('FAXENGINE_ADMIN_API_KEY');

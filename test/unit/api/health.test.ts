@@ -27,6 +27,27 @@ describe('health routes', () => {
     expect((await app.request('/healthz')).status).toBe(200);
   });
 
+  it('reports every dependency; only a required one that is down makes it 503', async () => {
+    const dir = makeTempDir('health');
+    dirs.push(dir);
+    const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    let freeswitch = true;
+    const readiness = [
+      { name: 'freeswitchDialer', check: () => freeswitch, required: true },
+      { name: 'smtp', check: async () => false, required: false },
+      { name: 'kafka', check: () => Promise.reject(new Error('refused')), required: false },
+    ];
+    const app = createApp({ eventStore, logger: pino({ level: 'silent' }), version: 'test', readiness });
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', eventStore: 'ok', dependencies: { eventStore: 'ok', freeswitchDialer: 'ok', smtp: 'unreachable', kafka: 'unreachable' } });
+    freeswitch = false;
+    const unready = await app.request('/readyz');
+    expect(unready.status).toBe(503);
+    expect(await unready.json()).toMatchObject({ detail: 'FreeSWITCH event socket (dialer) unreachable', dependencies: { eventStore: 'ok', freeswitchDialer: 'unreachable' } });
+    await eventStore.close();
+  });
+
   it('answers unknown routes with a 404 problem and serves the OpenAPI document', async () => {
     const { app, eventStore } = appWithStore();
     const missing = await app.request('/nope');

@@ -52,6 +52,7 @@ describe('classifying an attempt by hangup cause (no T.30 result)', () => {
     ['USER_NOT_REGISTERED', 'gatewayFailure'],
     ['MEDIA_TIMEOUT', 'gatewayFailure'],
     ['ORIGINATOR_CANCEL', 'cancelled'],
+    ['NO_GATEWAY', 'noGateway'],
     ['NORMAL_CLEARING', 'unknown'],
     ['NORMAL_UNSPECIFIED', 'unknown'],
     ['SYSTEM_SHUTDOWN', 'unknown'],

@@ -45,6 +45,7 @@ describe('retry decision', () => {
     ['invalid number format', cause('INVALID_NUMBER_FORMAT'), 'failed after 1 attempt: rejected (INVALID_NUMBER_FORMAT)'],
     ['unreadable TIFF', t30(41), 'failed after 1 attempt: local document error: TIFF/F file cannot be opened (T.30 code 41)'],
     ['refused password', t30(56), 'failed after 1 attempt: rejected: Password not accepted (T.30 code 56)'],
+    ['no gateway to dial', cause('NO_GATEWAY'), 'failed after 1 attempt: no upstream gateway to send through (NO_GATEWAY)'],
   ])('gives up at once on %s', (_, attempt, reason) => {
     expect(decide(attempt)).toMatchObject({ kind: 'giveUp', reason, recordStationT38Trouble: false });
   });
