@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { boxPage, makePdf } from '../support/documentFixtures.js';
 import { makeFaxTiff } from '../support/faxFixtures.js';
 import { readTiffPages } from '../support/faxTiffPages.js';
@@ -30,6 +30,11 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     await makePdf(join(rig.dir, 'two.pdf'), [boxPage(0.25), boxPage(0.5)]);
     pdf = await readFile(join(rig.dir, 'two.pdf'));
   }, 180_000);
+
+  // Each scenario starts with faxengine up, even after one that failed between its SIGKILL and restart.
+  beforeEach(async () => {
+    await rig.ensureRunning();
+  }, 120_000);
 
   afterAll(async () => {
     await rig?.close();

@@ -122,6 +122,10 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
         FAXENGINE_FREESWITCH_PASSWORD: password,
         FAXENGINE_ADMIN_API_KEY: adminKey,
         FAXENGINE_LOG_LEVEL: 'info',
+        // The remote refuses T.38 (its extensions under test are G.711). faxengine's own re-INVITE
+        // would be refused too, and on a loaded machine the refused re-INVITE in the middle of the
+        // fax broke T.30 in some runs (result 13, "unexpected message"): keep it out of G.711 tests.
+        FAXENGINE_FAX_T38_UPSTREAM_REQUEST: 'false',
       },
     });
     cleanups.push(() => cli.child.kill('SIGKILL'));
@@ -147,6 +151,12 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
     await call('POST', `/v1/tenants/${tenant.id}/numbers`, { number: TENANT_NUMBER });
     await call('POST', `/v1/tenants/${tenant.id}/users`, { username: 'acme', password: 'acme password' });
     await call('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['127.0.0.1'], role: 'upstream' } });
+    // The remote's G.711 stations refuse T.38: tell faxengine so as an operator would, with the
+    // original's mod_db per-destination override, so its calls do not re-INVITE to T.38 mid-fax.
+    for (const extension of [remoteExtensions.rxAudio, remoteExtensions.rxAfterRinging]) {
+      const reply = await faxengineFs.esl.api(`db insert/override-+1${remoteNumber(extension)}/fax_enable_t38/false`);
+      if (!reply.startsWith('+OK')) throw new Error(`mod_db override: ${reply}`);
+    }
     return { user: `Basic ${Buffer.from('acme:acme password').toString('base64')}` };
   }
 
@@ -218,6 +228,11 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
     async kill(): Promise<void> {
       server.cli.child.kill('SIGKILL');
       await server.cli.exited;
+    },
+    /** Starts faxengine again if it is not running (a scenario that failed between kill and restart). */
+    async ensureRunning(): Promise<void> {
+      if (server.cli.child.exitCode === null && server.cli.child.signalCode === null) return;
+      server = await serve();
     },
     /** Starts faxengine again on the same data directory and ports (the FreeSWITCH dialplan's socket). */
     async restart(): Promise<void> {
