@@ -172,4 +172,30 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     expect(await outcomeClasses(faxId)).toEqual(['noAnswer']);
     expect(rig.remoteCallsTo(ext.unavailable)).toHaveLength(1);
   }, SCENARIO_MS);
+  it('(8) sends a fax to a remote that accepts T.38: sent over T.38, received there once', async () => {
+    const faxId = await rig.submit(user, remoteNumber(ext.rxT38), pdf);
+    const view = await rig.finalFax(faxId);
+    expect(view).toMatchObject({ status: 'sent', pages: 2, t38Status: 'negotiated', outbound: { attempts: 1 } });
+    const results = rig.remoteRxResults(ext.rxT38);
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ 'fax-success': '1', 'fax-document-transferred-pages': '2', 'fax-t38-status': 'negotiated' });
+  }, SCENARIO_MS);
+
+  it('(9) receives a fax from a carrier that switches to T.38: received over T.38, 2 pages', async () => {
+    const call = await rig.remoteSendsFax(tiff, '15557770009', { t38: true });
+    const sent = await remoteEvent('the remote\'s txfax result', 'spandsp::txfaxresult', call);
+    expect(sent).toMatchObject({ 'fax-success': '1', 'fax-t38-status': 'negotiated' });
+    const view = await rig.finalFax(await inboundFaxFrom('5557770009'));
+    expect(view).toMatchObject({ status: 'received', pages: 2, partial: false, t38Status: 'negotiated' });
+  }, SCENARIO_MS);
+
+  it('(10) a fax cancelled while the remote rings: the call is hung up unanswered, the fax cancelled', async () => {
+    const faxId = await rig.submit(user, remoteNumber(ext.ringForever), pdf);
+    await until('the remote ringing', () => rig.remoteCallsTo(ext.ringForever).length === 1, 120_000);
+    const call = rig.remoteCallsTo(ext.ringForever)[0]!['Unique-ID']!;
+    expect(await rig.call('DELETE', `/v1/faxes/${faxId}`)).toMatchObject({ status: 'cancelled' });
+    await remoteEvent('the remote\'s call ended', 'CHANNEL_HANGUP_COMPLETE', call, 60_000);
+    expect(rig.remoteEvents('CHANNEL_ANSWER', call)).toHaveLength(0);
+    expect(await rig.finalFax(faxId)).toMatchObject({ status: 'cancelled' });
+  }, SCENARIO_MS);
 });

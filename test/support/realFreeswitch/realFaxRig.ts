@@ -184,10 +184,12 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
     return view;
   }
 
-  /** The remote calls TENANT_NUMBER through the carrier and sends `tiff` with txfax; answers its call's uuid. */
-  async function remoteSendsFax(tiff: string, callerNumber: string): Promise<string> {
+  /** The remote calls TENANT_NUMBER through the carrier and sends `tiff` with txfax (G.711 unless `t38`); answers its call's uuid. */
+  async function remoteSendsFax(tiff: string, callerNumber: string, options: { t38?: boolean } = {}): Promise<string> {
     const uuid = randomUUID();
-    const variables = [`origination_uuid=${uuid}`, `origination_caller_id_number=${callerNumber}`, 'fax_ident=REMOTE-TX', 'fax_enable_t38=false', 'fax_enable_t38_request=false'];
+    // With t38 the remote re-INVITEs to T.38 itself (faxengine requests none on received calls here).
+    const t38 = options.t38 === true;
+    const variables = [`origination_uuid=${uuid}`, `origination_caller_id_number=${callerNumber}`, 'fax_ident=REMOTE-TX', `fax_enable_t38=${t38}`, `fax_enable_t38_request=${t38}`];
     await remote.esl.bgapi(`originate {${variables.join(',')}}sofia/gateway/tofaxengine/${TENANT_NUMBER} &txfax(${tiff})`);
     return uuid;
   }

@@ -7,7 +7,7 @@ export const remoteExtensions = {
   rxAudio: '9901',
   /** Rings for `ringMs`, then answers and receives over G.711. */
   rxAfterRinging: '9902',
-  /** Answers and receives, accepting and requesting T.38. */
+  /** Answers and receives, accepting T.38 when the caller re-INVITEs to it (requesting none itself: no glare). */
   rxT38: '9938',
   /** Responds 486 Busy Here without answering. */
   busy: '9486',
@@ -40,7 +40,7 @@ export function writeRemoteConf(dir: string, values: RemoteConfValues): void {
   const modules = ['mod_console', 'mod_logfile', 'mod_event_socket', 'mod_sofia', 'mod_commands', 'mod_dptools', 'mod_dialplan_xml', 'mod_spandsp', 'mod_tone_stream'];
   const rx = (t38: boolean) => `
         <action application="set" data="fax_enable_t38=${t38}"/>
-        <action application="set" data="fax_enable_t38_request=${t38}"/>
+        <action application="set" data="fax_enable_t38_request=false"/>
         <action application="set" data="fax_ident=REMOTE-RX"/>
         <action application="answer"/>
         <action application="rxfax" data="${values.rxDir}/remote-\${uuid}.tif"/>
