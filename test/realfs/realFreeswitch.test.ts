@@ -92,15 +92,15 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     const ident = 'ACME FAX, 1 "B"';
     const faxId = await rig.submit(user, remoteNumber(ext.rxAudio), pdf, { headerText: header, callerIdName: callerName, stationIdent: ident });
     const view = await rig.finalFax(faxId);
-    expect(view).toMatchObject({ status: 'sent', pages: 2, outbound: { attempts: 1, maybeSent: false } });
+    expect(view).toMatchObject({ status: 'sent', pages: 2, outbound: { maybeSent: false } });
 
+    // One call per attempt (an attempt spandsp lost to a starved CPU is retried), one fax received.
     const calls = rig.remoteCallsTo(ext.rxAudio);
-    expect(calls).toHaveLength(1);
-    const results = rig.remoteRxResults(ext.rxAudio);
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ 'fax-success': '1', 'fax-document-transferred-pages': '2', 'fax-remote-station-id': ident });
-    const received = join(rig.remoteRxDir, `remote-${calls[0]!['Unique-ID']}.tif`);
-    expect((await readTiffPages(received)).length).toBe(2);
+    expect(calls).toHaveLength(view.outbound.attempts);
+    const received = rig.remoteRxResults(ext.rxAudio).filter((event) => event['fax-success'] === '1');
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ 'fax-document-transferred-pages': '2', 'fax-remote-station-id': ident });
+    expect((await readTiffPages(join(rig.remoteRxDir, `remote-${received[0]!['Unique-ID']}.tif`))).length).toBe(2);
 
     // What faxengine's originate left on its own FreeSWITCH's channel, and what the remote got in SIP.
     const answered = rig.faxengineFsEvents('CHANNEL_ANSWER').find((event: FsEvent) => event.variable_faxengine_fax_id === faxId);
@@ -175,10 +175,11 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
   it('(8) sends a fax to a remote that accepts T.38: sent over T.38, received there once', async () => {
     const faxId = await rig.submit(user, remoteNumber(ext.rxT38), pdf);
     const view = await rig.finalFax(faxId);
-    expect(view).toMatchObject({ status: 'sent', pages: 2, t38Status: 'negotiated', outbound: { attempts: 1 } });
-    const results = rig.remoteRxResults(ext.rxT38);
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ 'fax-success': '1', 'fax-document-transferred-pages': '2', 'fax-t38-status': 'negotiated' });
+    expect(view).toMatchObject({ status: 'sent', pages: 2, t38Status: 'negotiated' });
+    expect(rig.remoteCallsTo(ext.rxT38)).toHaveLength(view.outbound.attempts);
+    const received = rig.remoteRxResults(ext.rxT38).filter((event) => event['fax-success'] === '1');
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ 'fax-document-transferred-pages': '2', 'fax-t38-status': 'negotiated' });
   }, SCENARIO_MS);
 
   it('(9) receives a fax from a carrier that switches to T.38: received over T.38, 2 pages', async () => {

@@ -126,6 +126,8 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
         // would be refused too, and on a loaded machine the refused re-INVITE in the middle of the
         // fax broke T.30 in some runs (result 13, "unexpected message"): keep it out of G.711 tests.
         FAXENGINE_FAX_T38_UPSTREAM_REQUEST: 'false',
+        // A G.711 attempt that spandsp loses to a starved CPU is retried in seconds, not minutes.
+        FAXENGINE_SEND_FAILURE_RETRY_DELAY_MS: '5000',
       },
     });
     cleanups.push(() => cli.child.kill('SIGKILL'));
