@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore.js';
+import { allowedMethods, methodNotAllowed } from './methodNotAllowed.js';
 import { problemFor, problemResponse } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { docsPageRoutes } from './routes/docsPage.js';
@@ -63,7 +64,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     if (problem.status >= 500) deps.logger.error({ err: error, path: c.req.path }, 'request failed');
     return problemResponse(c, problem);
   });
-  app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const allow = allowed(c.req.path);
+    if (allow.length > 0 && !allow.includes(c.req.method)) return methodNotAllowed(c, allow);
+    return problemResponse(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` });
+  });
 
   app.route('/', healthRoutes(deps));
   if (deps.tenancy) app.route('/', tenancyRoutes(deps.tenancy));

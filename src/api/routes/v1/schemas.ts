@@ -6,6 +6,12 @@ const time = z.string().openapi({ example: '2025-01-31T12:00:00.000Z' });
 const emails = z.array(z.string()).max(50);
 const nullableText = z.string().nullable();
 
+/** A yes/no query parameter: exactly `true` or `false`, so the document says what is accepted. */
+export const queryFlag = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional();
+
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
