@@ -1,6 +1,7 @@
 import { okJson, provisionAcme, faxesWhen } from '../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
 import { makeSubmissionDocuments } from '../support/submissionFixtures.js';
+import { makeTempDir } from '../support/tempDir.js';
 
 export const tenantUser = { username: 'acme', password: 'acme long password' };
 
@@ -12,7 +13,12 @@ export const tenantUser = { username: 'acme', password: 'acme long password' };
 export async function startContractServer() {
   const scenario = { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { '5550001111': { pages: 1, ident: 'SENDER' } } };
   // A drop directory, so the original's `/fax/send` with `file_name` is served rather than refused (503).
-  const env = await startServerWithSimulator({ scenario, env: { FAXENGINE_SUBMISSION_DROP_DIR: '/nonexistent-drop-dir' } });
+  const drop = makeTempDir('contract-drop');
+  const env = await startServerWithSimulator({ scenario, env: { FAXENGINE_SUBMISSION_DROP_DIR: drop.path } });
+  const close = async () => {
+    await env.close();
+    drop.remove();
+  };
   try {
     const tenantId = await provisionAcme(env, {
       globalGateways: [{ kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' }],
@@ -36,10 +42,10 @@ export async function startContractServer() {
       tenantId,
       adminAuthorization: basicAuth('admin', testAdminKey),
       tenantAuthorization: `Bearer ${String(key.key)}`,
-      close: () => env.close(),
+      close,
     };
   } catch (error) {
-    await env.close();
+    await close();
     throw error;
   }
 }

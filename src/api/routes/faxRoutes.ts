@@ -11,6 +11,7 @@ import type { EventStore } from '../../ports/eventStore.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { faxEventSchema, faxPage, faxSchema } from './faxSchemas.js';
+import { queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
 export interface FaxRouteDeps {
@@ -40,7 +41,7 @@ const list = createRoute({
       since: instant.optional(),
       until: instant.optional(),
       tenantId: z.string().optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
+      limit: queryInt(1, 500).default(50),
       cursor: z.string().optional(),
     }),
   },

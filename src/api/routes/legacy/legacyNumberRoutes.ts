@@ -26,7 +26,7 @@ const body = z
 const response = z
   .object({ id: z.union([z.number(), z.string()]), tenant_id: z.union([z.number(), z.string()]), number: z.string(), name: z.string(), header: z.string(), cid: z.string(), notify_emails: z.string() })
   .openapi('LegacyNumberResponse');
-const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string' }) });
+const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string', pattern: '^\\d+$' }) });
 const deleteQuery = z.object({ number: z.string(), tenant_id: legacyId });
 
 const create = createRoute({ method: 'post', path: '/admin/number', tags, summary: 'Add a tenant number (stored as E.164)', security: adminAuth, request: jsonBody(body), responses: { 200: jsonContent(response, 'the number'), 401: P[401], 404: P[404], 409: P[409], 422: P[422], 503: P[503] } });
