@@ -18,7 +18,7 @@ export const queryFlag = z
   .transform((value) => value === 'true')
   .optional();
 
-/** A whole-number query parameter; an empty value is refused, not read as 0 as Number('') would. */
+/** A whole-number query parameter (at most 10⁹ unless given); an empty value is refused, not read as 0 as Number('') would. */
 export const queryInt = (min: number, max?: number) => {
   const int = z.coerce.number().int().min(min);
   // The document shows the integer the preprocess leads to (without this, `offset` read as integer or null).
