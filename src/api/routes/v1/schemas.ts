@@ -19,10 +19,10 @@ export const queryFlag = z
   .optional();
 
 /** A whole-number query parameter (at most 10⁹ unless given); an empty value is refused, not read as 0 as Number('') would. */
-export const queryInt = (min: number, max?: number) => {
-  const int = z.coerce.number().int().min(min);
+export const queryInt = (min: number, max = 1_000_000_000) => {
+  const int = z.coerce.number().int().min(min).max(max);
   // The document shows the integer the preprocess leads to (without this, `offset` read as integer or null).
-  return z.preprocess((value) => (value === '' ? Number.NaN : value), max === undefined ? int : int.max(max)).openapi({ type: 'integer', minimum: min, ...(max === undefined ? {} : { maximum: max }) });
+  return z.preprocess((value) => (value === '' ? Number.NaN : value), int).openapi({ type: 'integer', minimum: min, maximum: max });
 };
 
 export const pageQuery = z.object({
