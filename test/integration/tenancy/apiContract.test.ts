@@ -37,7 +37,7 @@ describe('the API keeps to its OpenAPI document', () => {
 
   it('reads query values exactly as documented: flags true|false, no empty numbers', async () => {
     expect((await h.call('GET', '/v1/tenants?includeDeleted=true')).status).toBe(200);
-    for (const query of ['includeDeleted=', 'includeDeleted=yes', 'offset=', 'offset=-1', 'limit=0', 'offset=1000000001']) {
+    for (const query of ['includeDeleted=', 'includeDeleted=yes', 'offset=', 'offset=%0C%C2%A0', 'offset=1.5', 'offset=-1', 'limit=0', 'offset=1000000001']) {
       const res = await h.call('GET', `/v1/tenants?${query}`);
       expect(res.status, query).toBe(422);
     }

@@ -18,11 +18,14 @@ export const queryFlag = z
   .transform((value) => value === 'true')
   .optional();
 
-/** A whole-number query parameter (at most 10⁹ unless given); an empty value is refused, not read as 0 as Number('') would. */
+/**
+ * A whole-number query parameter (at most 10⁹ unless given) written in digits: an empty or blank
+ * value is refused, not read as 0 as Number('') and Number(' ') would.
+ */
 export const queryInt = (min: number, max = 1_000_000_000) => {
   const int = z.coerce.number().int().min(min).max(max);
   // The document shows the integer the preprocess leads to (without this, `offset` read as integer or null).
-  return z.preprocess((value) => (value === '' ? Number.NaN : value), int).openapi({ type: 'integer', minimum: min, maximum: max });
+  return z.preprocess((value) => (typeof value === 'string' && !/^-?\d+$/.test(value) ? Number.NaN : value), int).openapi({ type: 'integer', minimum: min, maximum: max });
 };
 
 export const pageQuery = z.object({
