@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../support/tempDir.js';
 import { startContractServer } from './contractServer.js';
 
 // Installed by `.ci/setup --test` (pinned there); SCHEMATHESIS names another binary.
@@ -23,12 +24,21 @@ const checks = ['--checks', 'all', '--exclude-checks', 'ignored_auth'];
 function schemathesis(base: string, authorization: string): Promise<{ code: number | null; output: string }> {
   const args = ['--config-file', config, 'run', `${base}/openapi.json`, ...checks, '-H', `Authorization: ${authorization}`, '--seed', '1', '--max-examples', '50', '--no-color'];
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } });
+    // In a directory of its own: schemathesis keeps a cache of past failures in `.schemathesis/`,
+    // and each run here should start from the seed alone.
+    const cwd = makeTempDir('schemathesis');
+    const child = spawn(binary, args, { cwd: cwd.path, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
+    child.on('error', (error) => {
+      cwd.remove();
+      reject(error);
+    });
+    child.on('close', (code) => {
+      cwd.remove();
+      resolve({ code, output });
+    });
   });
 }
 
