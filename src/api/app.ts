@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore.js';
+import { allowedMethods, methodNotAllowed } from './methodNotAllowed.js';
 import { problemFor, problemResponse, statusTitle } from './problem.js';
 import { defaultMaxJsonBodyBytes, jsonBodyLimit } from './jsonBodyLimit.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -71,7 +72,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   });
   // Before every route: no request body but an upload (which streams to disk under its own limits) is read past the limit.
   app.use('*', jsonBodyLimit(deps.maxJsonBodyBytes ?? defaultMaxJsonBodyBytes, (c) => deps.submission !== undefined && isStreamedUpload(c)));
-  app.notFound((c) => problemResponse(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` }));
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const allow = allowed(c.req.path);
+    if (allow.length > 0 && !allow.includes(c.req.method)) return methodNotAllowed(c, allow);
+    return problemResponse(c, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${c.req.method} ${c.req.path}` });
+  });
 
   app.route('/', healthRoutes(deps));
   if (deps.tenancy) app.route('/', tenancyRoutes(deps.tenancy));

@@ -10,6 +10,8 @@ import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
+import { faxEventSchema, faxPage, faxSchema } from './faxSchemas.js';
+import { queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
 export interface FaxRouteDeps {
@@ -20,9 +22,10 @@ export interface FaxRouteDeps {
 }
 
 const tags = ['Faxes'];
-const faxSchema = z.object({}).passthrough().openapi('Fax');
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
 const statuses = faxStatuses;
+// Any UTC offset is accepted; the read model's times are UTC ISO strings, compared as text.
+const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
 const list = createRoute({
   method: 'get',
@@ -35,14 +38,14 @@ const list = createRoute({
       direction: z.enum(['inbound', 'outbound']).optional(),
       status: z.enum(statuses).optional(),
       number: z.string().optional(),
-      since: z.iso.datetime().optional(),
-      until: z.iso.datetime().optional(),
+      since: instant.optional(),
+      until: instant.optional(),
       tenantId: z.string().optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
+      limit: queryInt(1, 500).default(50),
       cursor: z.string().optional(),
     }),
   },
-  responses: { 200: jsonContent(z.object({ items: z.array(faxSchema), nextCursor: z.string().nullable() }), 'a page of faxes'), 401: P[401], 422: P[422] },
+  responses: { 200: jsonContent(faxPage, 'a page of faxes'), 401: P[401], 422: P[422] },
 });
 const read = createRoute({
   method: 'get',
@@ -60,7 +63,7 @@ const history = createRoute({
   summary: "The fax's full history from the event store (its audit trail)",
   security: anyAuth,
   request: { params: idParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(z.object({}).passthrough()) }), 'every event of the fax, oldest first'), 401: P[401], 404: P[404] },
+  responses: { 200: jsonContent(z.object({ items: z.array(faxEventSchema) }), 'every event of the fax, oldest first'), 401: P[401], 404: P[404] },
 });
 const documentRoute = createRoute({
   method: 'get',
@@ -98,7 +101,7 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
   routes.openapi(history, async (c) => {
     const fax = visibleFax(c, deps.faxes(), c.req.valid('param').id);
     const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
-    return c.json({ items: events.map(({ id, type, data, revision, created }) => ({ id, type, data, revision, created })) }, 200);
+    return c.json({ items: events.map(({ id, type, data, revision, created }) => ({ id, type, data: data as Record<string, never>, revision, created })) }, 200);
   });
   routes.openapi(documentRoute, async (c) => {
     const fax = visibleFax(c, deps.faxes(), c.req.valid('param').id);

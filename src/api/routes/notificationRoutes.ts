@@ -11,6 +11,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
+import { queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
 export interface NotificationRouteDeps {
@@ -38,7 +39,7 @@ const list = createRoute({
     query: z.object({
       status: z.enum(statuses).optional(),
       tenantId: z.string().optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
+      limit: queryInt(1, 500).default(100),
     }),
   },
   responses: { 200: page, 401: P[401], 422: P[422] },

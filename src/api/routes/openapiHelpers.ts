@@ -1,4 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
 import { ValidationError } from '../../domain/errors.js';
 import type { AuthEnv } from '../auth/principal.js';
 import type { z } from '@hono/zod-openapi';
@@ -17,12 +18,15 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
 
 export const problemResponses = {
+  400: problem('malformed request body (not JSON, or not a form)'),
   401: problem('missing or wrong credentials'),
   403: problem('needs the admin API key'),
   404: problem('not found (or belongs to another tenant)'),
   409: problem('conflicts with the current state'),
+  413: problem('request body too large'),
+  415: problem('the body is not of a type this route takes (see its request body)'),
   422: problem('invalid input; `field` names it'),
-  429: problem('too many failed logins'),
+  429: problem('too many failed logins; `Retry-After` says when to try again'),
   503: problem('admin API disabled (no admin.apiKey)'),
 } as const;
 
@@ -38,5 +42,48 @@ export const validationHook = (result: { success: boolean; error?: { issues: { p
   throw new ValidationError(issue?.path.map(String).join('.') || 'body', issue?.message ?? 'invalid request');
 };
 
-/** A route module: an OpenAPIHono that knows the principal and reports bad input as 422. */
-export const routeModule = () => new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
+/**
+ * The answers every route of a kind can give, whether or not its definition lists them, so the
+ * OpenAPI document is exact: credentials (401, and 429 from the login limiter), the admin key on
+ * /v1 admin routes (403 to a tenant user; 503 when the admin API is off), invalid input (422), and
+ * for a body: malformed (400), of another type (415) or too large (413).
+ */
+export function withCommonResponses<R extends RouteConfig>(route: R): R {
+  const P = problemResponses;
+  const extra: Partial<Record<keyof typeof P, (typeof P)[keyof typeof P]>> = {};
+  const security = route.security ?? [];
+  if (security.length > 0) Object.assign(extra, { 401: P[401], 429: P[429] });
+  if (security === adminAuth) Object.assign(extra, route.path.startsWith('/v1/') ? { 403: P[403], 503: P[503] } : { 503: P[503] });
+  const request = route.request;
+  if (request && (request.params || request.query || request.body || request.headers)) extra[422] = P[422];
+  if (request?.body) Object.assign(extra, { 400: P[400], 413: P[413], 415: P[415] });
+  return { ...route, responses: { ...extra, ...route.responses } };
+}
+
+/**
+ * A required body must be there: without this, a request with no body (and no content type)
+ * reaches the handler as `{}`, and a PATCH without a body "succeeds" doing nothing.
+ */
+const bodyRequired = createMiddleware(async (c, next) => {
+  // A body without a content type is the 415 of @hono/zod-openapi's media type gate; no body is ours.
+  const length = c.req.header('content-length');
+  const empty = !c.req.header('transfer-encoding') && (length === undefined || Number(length) === 0);
+  if (!c.req.header('content-type') && empty) throw new ValidationError('body', 'required: send a JSON object');
+  await next();
+});
+
+/**
+ * A route module: an OpenAPIHono that knows the principal, reports bad input as 422, refuses a
+ * missing required body, and documents the answers every route can give (withCommonResponses).
+ */
+export const routeModule = () => {
+  const routes = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
+  const register = routes.openapi;
+  routes.openapi = ((route: RouteConfig, handler: never, hook: never) => {
+    const complete = withCommonResponses(route);
+    const middleware = route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware];
+    const needsBody = route.request?.body?.required === true;
+    return register({ ...complete, ...(needsBody ? { middleware: [bodyRequired, ...middleware] } : {}) } as never, handler, hook);
+  }) as typeof register;
+  return routes;
+};

@@ -26,7 +26,6 @@ const body = z
 // PUT keeps what it does not mention, so nothing is required and nothing has a default.
 const updateBody = z
   .object({
-    id: legacyId.optional(),
     type: z.enum(['tenant', 'number', 'global']).optional(),
     type_id: legacyId.optional(),
     endpoint_type: z.enum(['gateway', 'webhook', 'email']).optional(),
@@ -35,12 +34,15 @@ const updateBody = z
     bridge: z.boolean().optional(),
   })
   .openapi('LegacyEndpointUpdate', { example: { priority: 4 } });
+
+// The original's clients send an `id` when creating; it is ignored (ids are assigned), so the document leaves it out.
+const createBody = body.omit({ id: true }).openapi('LegacyEndpointInput');
 const response = z
   .object({ id: z.union([z.number(), z.string()]), type: z.string(), type_id: z.union([z.number(), z.string()]), endpoint_type: z.string(), endpoint: z.string(), priority: z.number(), bridge: z.boolean() })
   .openapi('LegacyEndpointResponse');
-const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string' }) });
+const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string', pattern: '^\\d+$' }) });
 
-const create = createRoute({ method: 'post', path: '/admin/endpoint', tags, summary: 'Add an endpoint (gateway `name[:ip,…]`, webhook URL, or e-mail addresses)', security: adminAuth, request: jsonBody(body), responses: { 200: jsonContent(response, 'the endpoint'), 401: P[401], 404: P[404], 422: P[422], 503: P[503] } });
+const create = createRoute({ method: 'post', path: '/admin/endpoint', tags, summary: 'Add an endpoint (gateway `name[:ip,…]`, webhook URL, or e-mail addresses)', security: adminAuth, request: jsonBody(createBody), responses: { 200: jsonContent(response, 'the endpoint'), 401: P[401], 404: P[404], 422: P[422], 503: P[503] } });
 const update = createRoute({ method: 'put', path: '/admin/endpoint/{id}', tags, summary: 'Update an endpoint; fields left out keep their values', security: adminAuth, request: { params: idParam, ...jsonBody(updateBody) }, responses: { 200: jsonContent(response, 'the endpoint'), 401: P[401], 404: P[404], 422: P[422], 503: P[503] } });
 const remove = createRoute({ method: 'delete', path: '/admin/endpoint/{id}', tags, summary: 'Delete an endpoint', security: adminAuth, request: { params: idParam }, responses: { 200: jsonContent(messageSchema, 'deleted'), 401: P[401], 404: P[404], 503: P[503] } });
 

@@ -4,7 +4,7 @@ import type { NotifyOn, TenantSettings } from '../../../domain/tenancy/types.js'
 import type { EndpointView, NumberView, TenantView } from '../../../../projections/directoryModel.js';
 
 /** The original's ids were SQL integers; ours are the same digits as strings. */
-export const legacyId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
+export const legacyId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d+$/)]).transform(String);
 export const renderId = (id: string): number | string => (/^\d+$/.test(id) ? Number(id) : id);
 
 export const message = (text: string) => ({ message: text });

@@ -26,13 +26,15 @@ const body = z
     webhook: z.string().optional().openapi({ description: "An http(s) URL: becomes a webhook endpoint of the number (signed JSON, the same as `POST /admin/endpoint` with `endpoint_type` webhook); '' adds none" }),
   })
   .openapi('LegacyNumber', { example: { tenant_id: 1, number: '5551234567', cid: '+15551234567' } });
+// The original's clients send an `id` when creating; it is ignored (ids are assigned), so the document leaves it out.
+const createBody = body.omit({ id: true }).openapi('LegacyNumberInput');
 const response = z
   .object({ id: z.union([z.number(), z.string()]), tenant_id: z.union([z.number(), z.string()]), number: z.string(), name: z.string(), header: z.string(), cid: z.string(), notify_emails: z.string() })
   .openapi('LegacyNumberResponse');
-const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string' }) });
+const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string', pattern: '^\\d+$' }) });
 const deleteQuery = z.object({ number: z.string(), tenant_id: legacyId });
 
-const create = createRoute({ method: 'post', path: '/admin/number', tags, summary: 'Add a tenant number (stored as E.164)', security: adminAuth, request: jsonBody(body), responses: { 200: jsonContent(response, 'the number'), 401: P[401], 404: P[404], 409: P[409], 422: P[422], 503: P[503] } });
+const create = createRoute({ method: 'post', path: '/admin/number', tags, summary: 'Add a tenant number (stored as E.164)', security: adminAuth, request: jsonBody(createBody), responses: { 200: jsonContent(response, 'the number'), 401: P[401], 404: P[404], 409: P[409], 422: P[422], 503: P[503] } });
 const update = createRoute({ method: 'put', path: '/admin/number/{id}', tags, summary: 'Update a tenant number', security: adminAuth, request: { params: idParam, ...jsonBody(body) }, responses: { 200: jsonContent(response, 'the number'), 401: P[401], 404: P[404], 409: P[409], 422: P[422], 503: P[503] } });
 const remove = createRoute({ method: 'delete', path: '/admin/number', tags, summary: 'Delete a tenant number (`?number=…&tenant_id=…`)', security: adminAuth, request: { query: deleteQuery }, responses: { 200: jsonContent(messageSchema, 'deleted'), 401: P[401], 404: P[404], 422: P[422], 503: P[503] } });
 

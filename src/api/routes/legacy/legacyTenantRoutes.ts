@@ -11,10 +11,12 @@ const tags = ['Original admin API'];
 const body = z
   .object({ id: legacyId.optional(), name: z.string().optional(), email: z.string().optional(), notify: z.string().optional() })
   .openapi('LegacyTenant', { example: { id: 1, name: 'Acme Corp', email: 'fax@acme.example' } });
+// The original's clients send an `id` when creating; it is ignored (ids are assigned), so the document leaves it out.
+const createBody = body.omit({ id: true }).openapi('LegacyTenantInput');
 const response = z.object({ id: z.union([z.number(), z.string()]), name: z.string(), email: z.string(), notify: z.string(), numbers: z.array(z.record(z.string(), z.unknown())) }).openapi('LegacyTenantResponse');
-const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string' }) });
+const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string', pattern: '^\\d+$' }) });
 
-const create = createRoute({ method: 'post', path: '/admin/tenant', tags, summary: 'Add a tenant (the `id` in the body is ignored; ids are assigned 1, 2, 3, …)', security: adminAuth, request: jsonBody(body), responses: { 200: jsonContent(response, 'the tenant'), 401: P[401], 422: P[422], 503: P[503] } });
+const create = createRoute({ method: 'post', path: '/admin/tenant', tags, summary: 'Add a tenant (the `id` in the body is ignored; ids are assigned 1, 2, 3, …)', security: adminAuth, request: jsonBody(createBody), responses: { 200: jsonContent(response, 'the tenant'), 401: P[401], 422: P[422], 503: P[503] } });
 const update = createRoute({ method: 'put', path: '/admin/tenant/{id}', tags, summary: 'Update a tenant (fields left out keep their value)', security: adminAuth, request: { params: idParam, ...jsonBody(body) }, responses: { 200: jsonContent(response, 'the tenant'), 401: P[401], 404: P[404], 422: P[422], 503: P[503] } });
 const remove = createRoute({ method: 'delete', path: '/admin/tenant/{id}', tags, summary: 'Delete a tenant (releases numbers, disables users and endpoints)', security: adminAuth, request: { params: idParam }, responses: { 200: jsonContent(messageSchema, 'deleted'), 401: P[401], 404: P[404], 503: P[503] } });
 

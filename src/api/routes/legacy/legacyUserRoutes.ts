@@ -11,11 +11,13 @@ const tags = ['Original admin API'];
 const body = z
   .object({ id: legacyId.optional(), tenant_id: legacyId.optional(), username: z.string().optional(), password: z.string().optional(), api_key: z.string().optional() })
   .openapi('LegacyUser', { example: { tenant_id: 1, username: 'tenantuser', password: 'a long passphrase' } });
+// The original's clients send an `id` when creating; it is ignored (ids are assigned), so the document leaves it out.
+const createBody = body.omit({ id: true }).openapi('LegacyUserInput');
 // Unlike the original, the response never carries the password (it returned the encrypted one).
 const response = z.object({ id: z.union([z.number(), z.string()]), tenant_id: z.union([z.number(), z.string()]), username: z.string() }).openapi('LegacyUserResponse');
-const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string' }) });
+const idParam = z.object({ id: legacyId.openapi({ param: { name: 'id', in: 'path' }, type: 'string', pattern: '^\\d+$' }) });
 
-const create = createRoute({ method: 'post', path: '/admin/user', tags, summary: 'Add a tenant user; an `api_key` given here becomes one of its API keys (stored hashed)', security: adminAuth, request: jsonBody(body), responses: { 200: jsonContent(response, 'the user'), 401: P[401], 404: P[404], 409: P[409], 422: P[422], 503: P[503] } });
+const create = createRoute({ method: 'post', path: '/admin/user', tags, summary: 'Add a tenant user; an `api_key` given here becomes one of its API keys (stored hashed)', security: adminAuth, request: jsonBody(createBody), responses: { 200: jsonContent(response, 'the user'), 401: P[401], 404: P[404], 409: P[409], 422: P[422], 503: P[503] } });
 const update = createRoute({ method: 'put', path: '/admin/user/{id}', tags, summary: "Update a tenant user's password (and add an `api_key`)", security: adminAuth, request: { params: idParam, ...jsonBody(body) }, responses: { 200: jsonContent(response, 'the user'), 401: P[401], 404: P[404], 422: P[422], 503: P[503] } });
 const remove = createRoute({ method: 'delete', path: '/admin/user/{id}', tags, summary: 'Delete a tenant user', security: adminAuth, request: { params: idParam }, responses: { 200: jsonContent(messageSchema, 'deleted'), 401: P[401], 404: P[404], 503: P[503] } });
 

@@ -3,12 +3,34 @@ import { sendPolicySchema } from '../../../domain/outbound/sendPolicy.js';
 
 const id = z.string().openapi({ example: '1' });
 const time = z.string().openapi({ example: '2025-01-31T12:00:00.000Z' });
-const emails = z.array(z.string()).max(50);
+// The domain's own checks (src/domain/tenancy/validation.ts, userDecider.ts), stated in the document.
+const email = z.string().max(254).regex(/^\s*[^\s@]+@[^\s@]+\.[^\s@]+\s*$/).openapi({ example: 'fax@acme.example' });
+const emails = z.array(email).max(50);
+const password = z.string().min(8).max(256);
+const username = z.string().regex(/^[A-Za-z0-9._@+-]{3,64}$/);
+const stationIdent = z.string().max(20).regex(/^[\x20-\x7E]*$/).nullable().openapi({ description: 'T.30 ident: at most 20 printable ASCII characters' });
+const shortText = z.string().max(100).nullable();
 const nullableText = z.string().nullable();
 
+/** A yes/no query parameter: exactly `true` or `false`, so the document says what is accepted. */
+export const queryFlag = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional();
+
+/**
+ * A whole-number query parameter (at most 10⁹ unless given) written in digits: an empty or blank
+ * value is refused, not read as 0 as Number('') and Number(' ') would.
+ */
+export const queryInt = (min: number, max = 1_000_000_000) => {
+  const int = z.coerce.number().int().min(min).max(max);
+  // The document shows the integer the preprocess leads to (without this, `offset` read as integer or null).
+  return z.preprocess((value) => (typeof value === 'string' && !/^-?\d+$/.test(value) ? Number.NaN : value), int).openapi({ type: 'integer', minimum: min, maximum: max });
+};
+
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: queryInt(1, 500).default(50),
+  offset: queryInt(0).default(0),
 });
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
@@ -21,13 +43,15 @@ const sendPolicyOverride = z
   .openapi('SendPolicyOverride', {
     description: "Send policy keys this tenant's faxes use instead of the global `send.*` configuration; a fax's own `policy` still wins. Null inherits the global policy.",
     example: { maxAttempts: 5, busyRetryDelayMs: 60_000 },
+    // Loose at run time (above), closed in the document: an unknown key is refused (422).
+    additionalProperties: false,
   });
 
 export const tenantSettings = z.object({
   callerId: nullableText,
-  faxHeader: nullableText,
-  faxIdent: nullableText,
-  retentionDays: z.number().int().nullable(),
+  faxHeader: shortText,
+  faxIdent: stationIdent,
+  retentionDays: z.number().int().min(1).nullable(),
   notifyEmails: emails,
   notifyOn: z.enum(['always', 'failure', 'never']),
   sendPolicy: sendPolicyOverride,
@@ -44,9 +68,9 @@ export const tenantInput = z
 export const tenantPatch = tenantInput.partial().openapi('TenantPatch');
 
 const numberProfile = {
-  displayName: nullableText,
-  stationIdent: nullableText,
-  header: nullableText,
+  displayName: shortText,
+  stationIdent,
+  header: shortText,
   callerId: nullableText,
   notifyEmails: emails,
   direction: z.enum(['inbound', 'outbound', 'both']),
@@ -65,9 +89,9 @@ export const numberInput = z
 export const numberPatch = numberInput.partial().openapi('NumberPatch');
 
 export const userSchema = z.object({ id, tenantId: id, username: z.string(), disabled: z.boolean(), createdAt: time, updatedAt: time }).openapi('User');
-export const userInput = z.object({ username: z.string(), password: z.string() }).openapi('UserInput', { example: { username: 'acme-fax', password: 'correct horse battery' } });
-export const userPatch = z.object({ password: z.string().optional(), disabled: z.boolean().optional() }).openapi('UserPatch');
-export const passwordChange = z.object({ currentPassword: z.string(), newPassword: z.string() }).openapi('PasswordChange');
+export const userInput = z.object({ username, password }).openapi('UserInput', { example: { username: 'acme-fax', password: 'correct horse battery' } });
+export const userPatch = z.object({ password: password.optional(), disabled: z.boolean().optional() }).openapi('UserPatch');
+export const passwordChange = z.object({ currentPassword: z.string(), newPassword: password }).openapi('PasswordChange');
 
 export const apiKeySchema = z
   .object({ id, tenantId: id, userId: id, label: nullableText, prefix: z.string(), createdAt: time, expiresAt: time.nullable(), revokedAt: time.nullable() })
@@ -83,7 +107,7 @@ const gatewayTarget = z.object({
   sourceIps: z.array(z.string()).max(50).default([]),
   role: z.enum(['upstream', 'pbx']).optional(),
 });
-const emailTarget = z.object({ kind: z.literal('email'), addresses: z.array(z.string()).min(1).max(50) });
+const emailTarget = z.object({ kind: z.literal('email'), addresses: z.array(email).min(1).max(50) });
 const webhookTarget = z.object({
   kind: z.literal('webhook'),
   url: z.string(),

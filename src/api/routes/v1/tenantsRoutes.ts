@@ -4,7 +4,7 @@ import type { AuthEnv } from '../../auth/principal.js';
 import { adminAuth, anyAuth, jsonBody, jsonContent, noContent, problemResponses as P, routeModule } from '../openapiHelpers.js';
 import type { TenancyRouteDeps } from '../tenancyApiDeps.js';
 import { visibleTenant } from './access.js';
-import { pageOf, pageQuery, tenantIdParam, tenantInput, tenantPatch, tenantSchema } from './schemas.js';
+import { pageOf, pageQuery, queryFlag, tenantIdParam, tenantInput, tenantPatch, tenantSchema } from './schemas.js';
 
 const tags = ['Tenants'];
 
@@ -14,7 +14,7 @@ const list = createRoute({
   tags,
   summary: 'List tenants (a tenant user sees only its own)',
   security: anyAuth,
-  request: { query: pageQuery.extend({ name: z.string().optional(), includeDeleted: z.stringbool().optional() }) },
+  request: { query: pageQuery.extend({ name: z.string().optional(), includeDeleted: queryFlag }) },
   responses: { 200: jsonContent(pageOf(tenantSchema, 'TenantPage'), 'tenants'), 401: P[401], 429: P[429] },
 });
 

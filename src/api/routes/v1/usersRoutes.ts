@@ -4,7 +4,7 @@ import type { AuthEnv } from '../../auth/principal.js';
 import { adminAuth, anyAuth, jsonBody, jsonContent, noContent, problemResponses as P, routeModule } from '../openapiHelpers.js';
 import type { TenancyRouteDeps } from '../tenancyApiDeps.js';
 import { visibleChild, visibleTenant } from './access.js';
-import { apiKeyInput, apiKeySchema, issuedApiKey, pageOf, pageQuery, tenantIdParam, userInput, userPatch, userSchema } from './schemas.js';
+import { apiKeyInput, apiKeySchema, issuedApiKey, pageOf, pageQuery, queryFlag, tenantIdParam, userInput, userPatch, userSchema } from './schemas.js';
 
 const tags = ['Users'];
 const userParams = tenantIdParam.extend({ userId: z.string().openapi({ param: { name: 'userId', in: 'path' } }) });
@@ -17,7 +17,7 @@ const list = createRoute({
   tags,
   summary: "A tenant's API users (no secrets)",
   security: anyAuth,
-  request: { params: tenantIdParam, query: pageQuery.extend({ username: z.string().optional(), disabled: z.stringbool().optional() }) },
+  request: { params: tenantIdParam, query: pageQuery.extend({ username: z.string().optional(), disabled: queryFlag }) },
   responses: { 200: jsonContent(pageOf(userSchema, 'UserPage'), 'users'), 401: P[401], 404: P[404] },
 });
 const create = createRoute({
