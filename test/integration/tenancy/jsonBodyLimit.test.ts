@@ -5,21 +5,11 @@ import { loadConfig } from '../../../src/config/loadConfig.js';
 import { generatedBytes, rawRequest, serveOverHttp } from '../../support/rawHttp.js';
 import { sampleRss } from '../../support/rssSampler.js';
 import { basic, startTenancyHarness, type TenancyHarness } from '../../support/tenancyHarness.js';
+import { within } from '../../support/within.js';
 
 type Json = Record<string, any>;
 const limit = 64 * 1024;
 const hugeBody = 200 * 1024 ** 2;
-
-/** Resolves with `promise`, or fails the test after `ms` naming what did not come. */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('JSON request bodies are bounded by http.maxJsonBodyBytes', () => {
   let h: TenancyHarness;
