@@ -7,6 +7,7 @@ import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { startCli, type CliProcess } from '../support/cliProcess.js';
 import { makeSubmissionDocuments, type SubmissionDocuments } from '../support/submissionFixtures.js';
 import { makeTempDir } from '../support/tempDir.js';
+import { jsonApi } from '../support/jsonApi.js';
 
 type Json = Record<string, any>;
 
@@ -83,15 +84,7 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
     cleanups.push(() => sim.close());
 
     let http = first.http;
-    const call = async (method: string, path: string, body?: unknown, authorization = admin): Promise<Json> => {
-      const res = await fetch(`http://127.0.0.1:${http}${path}`, {
-        method,
-        headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Json;
-    };
+    const call = jsonApi(() => `http://127.0.0.1:${http}`, admin);
     const tenant = await call('POST', '/v1/tenants', { name: 'Acme' });
     await call('POST', `/v1/tenants/${tenant.id}/numbers`, { number: '5551230000' });
     await call('POST', `/v1/tenants/${tenant.id}/users`, { username: 'acme', password: 'acme password' });

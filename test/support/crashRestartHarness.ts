@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { createSimulator } from '../../src/sim/simulator.js';
 import { startCli, type CliProcess } from './cliProcess.js';
 import { makeTempDir } from './tempDir.js';
+import { jsonApi } from './jsonApi.js';
 
 type Json = Record<string, any>;
 
@@ -90,15 +91,7 @@ export async function startCrashRestartHarness(options: { scenario: ScenarioInpu
   const reader = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
   cleanups.push(() => reader.close());
 
-  async function call(method: string, path: string, body?: unknown, authorization = admin): Promise<Json> {
-    const res = await fetch(`http://127.0.0.1:${server.http}${path}`, {
-      method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Json;
-  }
+  const call = jsonApi(() => `http://127.0.0.1:${server.http}`, admin);
 
   /** One tenant with number 5551230000, a user, and carrier1 (10.1.1.1) as its gateway both ways. */
   async function provision(): Promise<{ tenantId: string; user: string }> {

@@ -8,6 +8,7 @@ import { eventName, type FsEvent } from './eslConnection.js';
 import { startFreeswitch, type FreeswitchProcess } from './freeswitchProcess.js';
 import { remoteExtensions, writeRemoteConf } from './remoteConf.js';
 import { writeShippedConf } from './shippedConf.js';
+import { jsonApi } from '../jsonApi.js';
 
 type Json = Record<string, any>;
 
@@ -137,15 +138,7 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
   }
   let server = await serve();
 
-  async function call(method: string, path: string, body?: unknown, authorization = admin): Promise<Json> {
-    const res = await fetch(`http://127.0.0.1:${server.http}${path}`, {
-      method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Json;
-  }
+  const call = jsonApi(() => `http://127.0.0.1:${server.http}`, admin);
 
   /** Tenant Acme with TENANT_NUMBER, a user, and the carrier (the remote, calling from 127.0.0.1) as upstream gateway. */
   async function provision(): Promise<{ user: string }> {
