@@ -3,10 +3,11 @@
 // so the attack's own CPU does not slow the simulator that measures set-up time.
 // Usage: tsx test/bench/abuseAttackChild.ts <socket-port> idle <connections>
 //        | flood <total-bytes> <bytes-per-second, 0 = as fast as it goes>
+//        | spray <requests> <user name>   (the port is then the HTTP API's)
 import type { Socket } from 'node:net';
 import { openIdleConnections, startHeaderFlood } from '../support/socketAttacks.js';
 
-const [portText, mode, amountText, rateText] = process.argv.slice(2) as [string, 'idle' | 'flood', string, string | undefined];
+const [portText, mode, amountText, rateText] = process.argv.slice(2) as [string, 'idle' | 'flood' | 'spray', string, string | undefined];
 const port = Number(portText);
 const amount = Number(amountText);
 let running = true;
@@ -31,6 +32,25 @@ if (mode === 'idle') {
     if (running) await topUp();
   }
   process.stdout.write(`${JSON.stringify({ opened, openAtEnd: [...open].filter((socket) => !socket.closed).length })}\n`);
+} else if (mode === 'spray') {
+  // `amount` wrong passwords for user `rateText` from 127.0.0.1, 20 at a time, spread over ~4 s.
+  const statuses: Record<string, number> = {};
+  const authorization = (n: number) => `Basic ${Buffer.from(`${rateText}:wrong password ${n}`).toString('base64')}`;
+  let sent = 0;
+  process.stdout.write('attacking\n');
+  const worker = async () => {
+    while (sent < amount) {
+      sent += 1;
+      const response = await fetch(`http://127.0.0.1:${port}/v1/faxes`, { headers: { authorization: authorization(sent) }, signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
+      await response?.arrayBuffer();
+      const key = String(response?.status ?? 'error');
+      statuses[key] = (statuses[key] ?? 0) + 1;
+      await sleep((4000 * 20) / amount);
+    }
+  };
+  await Promise.all(Array.from({ length: 20 }, worker));
+  await stopped;
+  process.stdout.write(`${JSON.stringify(statuses)}\n`);
 } else {
   // `amount` bytes of endless header block, in one connection after another as faxengine cuts each
   // off after its cap; paced at `rate` bytes a second when given.
