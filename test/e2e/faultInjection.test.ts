@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/sim/simulator.js';
@@ -17,6 +16,7 @@ import { chaosSeed, seededRandom } from '../support/seededRandom.js';
 import { startServe, watchLifetime, type Lifetime, type ServeProcess } from '../support/serveProcess.js';
 import { recordSimCalls } from '../support/simCallLog.js';
 import { makeTempDir } from '../support/tempDir.js';
+import { freePort } from '../support/freePort.js';
 
 const ROUNDS = 3;
 const PER_ROUND = 12;
@@ -28,14 +28,6 @@ const TIME_SCALE = 0.05;
 const GATEWAY_IP = '10.1.1.1';
 const adminKey = 'fault-injection-admin-key-0123456789';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

@@ -2,26 +2,15 @@ import { join } from 'node:path';
 import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import type { RecordedEvent } from '../../src/ports/eventStore.js';
 import type { ScenarioInput } from '../../src/sim/scenario.js';
-import { createServer } from 'node:net';
 import { createSimulator } from '../../src/sim/simulator.js';
 import { startCli, type CliProcess } from './cliProcess.js';
 import { makeTempDir } from './tempDir.js';
 import { jsonApi } from './jsonApi.js';
+import { freePort } from './freePort.js';
 
 type Json = Record<string, any>;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `check` until it holds (generous deadlines: the machine is shared). */
 export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {

@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createKurrentDbEventStore } from '../../../src/adapters/eventStore/kurrentdb/kurrentDbEventStore.js';
 import { EventStoreUnavailableError } from '../../../src/ports/eventStore.js';
 import { describeEventStoreConformance } from './eventStoreConformance.js';
+import { freePort } from '../../support/freePort.js';
 
 // No KurrentDB server can run on the project's build machines; set KURRENTDB_URL
 // (e.g. kurrentdb://127.0.0.1:2113?tls=false) to run the full conformance suite against one.
@@ -23,10 +23,3 @@ describe('KurrentDB adapter without a server', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -2,16 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../../src/sim/simulator.js';
 import { startCli } from '../../support/cliProcess.js';
 import { makeTempDir } from '../../support/tempDir.js';
+import { freePort } from '../../support/freePort.js';
 
 type Json = Record<string, any>;
-
-/** A port nothing listens on (a simulator bound it, then let go). */
-async function freePort(): Promise<number> {
-  const probe = await createSimulator({ listen: { host: '127.0.0.1', port: 0 }, scenario: {} });
-  const port = probe.eslAddress.port;
-  await probe.close();
-  return port;
-}
 
 describe('/readyz reports each dependency', () => {
   const cleanups: Array<() => unknown> = [];

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startCli, type CliProcess } from '../cliProcess.js';
 import { makeTempDir } from '../tempDir.js';
@@ -9,6 +8,7 @@ import { startFreeswitch, type FreeswitchProcess } from './freeswitchProcess.js'
 import { remoteExtensions, writeRemoteConf } from './remoteConf.js';
 import { writeShippedConf } from './shippedConf.js';
 import { jsonApi } from '../jsonApi.js';
+import { freePort } from '../freePort.js';
 
 type Json = Record<string, any>;
 
@@ -21,17 +21,6 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(200);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The tenant's number (as the remote dials it) and the number faxes are sent from. */

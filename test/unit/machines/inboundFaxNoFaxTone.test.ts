@@ -1,21 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fromPromise } from 'xstate';
 import { inboundFaxMachine } from '../../../machines/inboundFax.js';
-import type { AcceptedCall, ScreeningDecision } from '../../../src/domain/fax/inboundScreening.js';
+import type { ScreeningDecision } from '../../../src/domain/fax/inboundScreening.js';
+import { acceptedCall } from '../../support/faxFixtures.js';
 import { runMachine, settle } from '../../support/machineHarness.js';
 
-const accepted: AcceptedCall = {
-  kind: 'accept',
-  tenantId: 'tenant-a',
-  recipient: '+15551230000',
-  sourceGateway: 'carrier1',
-  t38Enabled: false,
-  t38Requested: false,
-  t38Policy: 'test',
-  ringDelayMs: 0,
-  silenceMs: 0,
-  spoolPath: '/spool/fax-1.tif',
-};
+const accepted = acceptedCall('fax-1', '/spool', { tenantId: 'tenant-a' });
 const at = (second: number) => `2026-01-01T00:${String(Math.floor(second / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}.000Z`;
 const LIMIT_MS = 60_000;
 
