@@ -7,7 +7,7 @@ import { maxHeaderBlockBytes } from './fastEventParsing.js';
 import { createCallAdmission } from './callAdmission.js';
 import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';
 import { installModeslPatches } from './modeslPatches.js';
-import { createRefusalLog } from './refusalLog.js';
+import { createPerAddressLog } from './perAddressLog.js';
 import { greetOutboundSocket, skipNextConnectWrite } from './socketGreeting.js';
 
 /** FreeSWITCH on the same host; an operator whose FreeSWITCH runs elsewhere adds its address. */
@@ -36,7 +36,7 @@ export interface OutboundSocketListener {
 export async function bindOutboundSocketListener(host: string, port: number, gate: SocketGateOptions = {}): Promise<OutboundSocketListener> {
   const server = createServer();
   const allowed = createAddressAllowList(gate.allowFrom ?? defaultAllowFrom);
-  const noteRefusal = createRefusalLog({
+  const noteRefusal = createPerAddressLog({
     log: (address, refused) =>
       gate.logger?.warn({ address, refused }, 'refused a connection to the outbound-socket port from an address not in socket.allowFrom'),
   });
@@ -111,6 +111,14 @@ export async function startOutboundSocketServer(options: {
   admissionMaxLoad?: number;
 }): Promise<OutboundSocketServer> {
   installModeslPatches();
+  // A peer that keeps stalling or resetting its connections must not flood the log either.
+  const noteSlowSetup = createPerAddressLog({
+    log: (address, count) => options.logger.warn({ address, count }, 'an outbound socket was not set up in time; closing it'),
+  });
+  let socketError: Error | undefined;
+  const noteSocketError = createPerAddressLog({
+    log: (address, count) => options.logger.warn({ address, count, err: socketError }, 'outbound socket error'),
+  });
   /** Connections greeted that have not answered yet. */
   const greeting = new Set<Socket>();
   let accepting = true;
@@ -155,7 +163,7 @@ export async function startOutboundSocketServer(options: {
     const socket = connection.socket;
     // A peer that answered `connect` but does not finish its set-up in time gives its slot back.
     const deadline = setTimeout(() => {
-      options.logger.warn({ address: socket?.remoteAddress }, 'an outbound socket was not set up in time; closing it');
+      noteSlowSetup(socket?.remoteAddress ?? 'unknown');
       socket?.destroy();
     }, setupTimeoutMs);
     const setupFinished = () => {
@@ -180,7 +188,10 @@ export async function startOutboundSocketServer(options: {
   });
   eslServer.on('connection::open', (connection: Connection) => {
     // A reset socket must not take the process down (modesl re-emits socket errors as 'error').
-    connection.on('error', (error: Error) => options.logger.warn({ err: error }, 'outbound socket error'));
+    connection.on('error', (error: Error) => {
+      socketError = error;
+      noteSocketError(connection.socket?.remoteAddress ?? 'unknown');
+    });
   });
 
   // Calls that connected while the rest of faxengine started: their turn now that sessions can be set up.

@@ -85,4 +85,19 @@ describe('outbound socket server admission', () => {
     await waitFor(() => waiting.commands.includes('linger'));
     expect(stalledClosed).toBe(true);
   });
+
+  it('stalled set-ups from one address are logged once a minute, not once per connection', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    server = await startOutboundSocketServer({ host: '127.0.0.1', port: 0, setupConcurrency: 5, setupTimeoutMs: 300, logger, onCall: () => undefined });
+    const closed: boolean[] = [];
+    for (let index = 0; index < 5; index++) {
+      const stalled = connect(server.address.port, '127.0.0.1');
+      stalled.once('data', () => stalled.write(`Content-Type: command/reply\nReply-Text: +OK\nEvent-Name: CHANNEL_DATA\nUnique-ID: stalled-${index}\n\n`));
+      stalled.on('close', () => closed.push(true));
+      sockets.push(stalled);
+    }
+    await waitFor(() => closed.length === 5);
+    expect(lines.filter((line) => line.includes('not set up in time'))).toHaveLength(1);
+  });
 });

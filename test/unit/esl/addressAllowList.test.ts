@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAddressAllowList, isAddressOrCidr } from '../../../src/adapters/esl/addressAllowList.js';
-import { createRefusalLog } from '../../../src/adapters/esl/refusalLog.js';
+import { createPerAddressLog } from '../../../src/adapters/esl/perAddressLog.js';
 
 describe('the outbound-socket allow-list', () => {
   it('allows the configured addresses, their IPv4-mapped forms and CIDR blocks; nobody else', () => {
@@ -20,7 +20,7 @@ describe('the refusal log', () => {
   it('logs an address at most once a minute, with the count refused since', () => {
     let now = 0;
     const logged: Array<[string, number]> = [];
-    const note = createRefusalLog({ log: (address, count) => logged.push([address, count]), now: () => now });
+    const note = createPerAddressLog({ log: (address, count) => logged.push([address, count]), now: () => now });
     for (let i = 0; i < 1000; i++) note('10.0.0.9');
     note('10.0.0.8');
     now = 59_999;
@@ -37,7 +37,7 @@ describe('the refusal log', () => {
   it('remembers a bounded number of addresses, so a spray of sources cannot grow it or the log', () => {
     let now = 0;
     let logged = 0;
-    const note = createRefusalLog({ log: () => logged++, now: () => now, maxAddresses: 100 });
+    const note = createPerAddressLog({ log: () => logged++, now: () => now, maxAddresses: 100 });
     for (let i = 0; i < 10_000; i++) note(`10.0.${i >> 8}.${i & 255}`);
     expect(logged).toBe(100);
     now = 60_000;

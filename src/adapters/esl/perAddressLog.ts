@@ -1,10 +1,10 @@
 /**
- * Logs each refused address at most once per `intervalMs`, so a flood of connections cannot
+ * Logs each address at most once per `intervalMs`, so a flood of connections (refused, silent, resetting) cannot
  * flood the log. Remembers at most `maxAddresses` addresses; past that, new ones are counted but
  * not logged until the interval has passed.
  */
-export function createRefusalLog(options: {
-  log(address: string, refusedSinceLastLog: number): void;
+export function createPerAddressLog(options: {
+  log(address: string, occurrencesSinceLastLog: number): void;
   intervalMs?: number;
   maxAddresses?: number;
   now?: () => number;
