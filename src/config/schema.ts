@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAddressOrCidr } from '../adapters/esl/addressAllowList.js';
+import { isAddressOrCidr } from '../domain/addressOrCidr.js';
 import { defaultSendPolicy } from '../domain/outbound/sendPolicy.js';
 
 const hostPortPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;

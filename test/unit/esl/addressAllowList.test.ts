@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAddressAllowList, isAddressOrCidr } from '../../../src/adapters/esl/addressAllowList.js';
+import { createAddressAllowList } from '../../../src/adapters/esl/addressAllowList.js';
+import { isAddressOrCidr } from '../../../src/domain/addressOrCidr.js';
 import { createPerAddressLog } from '../../../src/adapters/esl/perAddressLog.js';
 
 describe('the outbound-socket allow-list', () => {
