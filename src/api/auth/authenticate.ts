@@ -9,6 +9,7 @@ import { parseAuthorization, type PresentedCredentials } from './credentials.js'
 import type { LoginAttempt, LoginRateLimiter } from './loginRateLimiter.js';
 import { PasswordCheckQueueFull, type QueuedPasswordCheck } from './passwordCheckQueue.js';
 import type { AuthEnv, Principal } from './principal.js';
+import type { VerifiedCredentialsCache } from './verifiedCredentials.js';
 
 export interface AuthDeps {
   /** Unset: the admin API answers 503 (never open). */
@@ -21,6 +22,8 @@ export interface AuthDeps {
   hashPassword: (password: string) => Promise<string>;
   /** Bounded scrypt verification (see createPasswordCheckQueue). */
   checkPassword: QueuedPasswordCheck;
+  /** Recent successful password checks (`auth.credentialsCacheTtl`); unset: every request runs scrypt. */
+  verifiedLogins?: VerifiedCredentialsCache;
 }
 
 /** `legacyAdmin`: /admin/*, admin key only. `admin`: /v1 admin routes (a tenant user gets 403). `any`: admin or a tenant user. */
@@ -37,9 +40,26 @@ export function createAuth(deps: AuthDeps) {
     const view = deps.credentials();
     const userId = view.get<string>(C.usernames, username.toLowerCase());
     const login = userId === undefined ? undefined : view.get<Login>(C.logins, userId);
+    if (login && recentlyVerified(login, password)) return principalOf(login);
     const ok = await deps.checkPassword(password, login?.passwordHash ?? (await (decoy ??= deps.hashPassword('decoy password'))), priority);
     if (!ok || !login || login.disabled) return null;
-    return { kind: 'user', userId: login.userId, tenantId: login.tenantId, username: login.username, apiKeyId: null };
+    deps.verifiedLogins?.remember(login.userId, password, { userId: login.userId, passwordHash: login.passwordHash });
+    return principalOf(login);
+  }
+
+  /**
+   * A cached check counts only while the user's current login still has the password hash it was
+   * checked against and is enabled: a password change writes a new hash (salted, so even the same
+   * password), a disable (also what deleting the tenant does) sets the flag, a delete removes the
+   * login, and each is refused from the next request on, whatever the cache still holds.
+   */
+  function recentlyVerified(login: Login, password: string): boolean {
+    const cache = deps.verifiedLogins;
+    const verified = cache?.get(login.userId, password);
+    if (!verified) return false;
+    if (!login.disabled && verified.passwordHash === login.passwordHash) return true;
+    cache!.forget(login.userId, password);
+    return false;
   }
 
   /**
@@ -55,6 +75,8 @@ export function createAuth(deps: AuthDeps) {
     if (!login || login.disabled) return null;
     return { kind: 'user', userId: login.userId, tenantId: login.tenantId, username: login.username, apiKeyId: key.keyId };
   }
+
+  const principalOf = (login: Login): Principal => ({ kind: 'user', userId: login.userId, tenantId: login.tenantId, username: login.username, apiKeyId: null });
 
   /** Cheap checks first; the account throttle and scrypt only for a user name and password. */
   async function identify(credentials: Exclude<PresentedCredentials, { scheme: 'none' }>, access: Access, attempt: LoginAttempt, clean: boolean): Promise<Outcome> {
