@@ -4,7 +4,7 @@ import { credentialsCollections as C, type ApiKeyCredential, type Login } from '
 import type { DocumentView } from '../../../projections/documentProjection.js';
 import type { Clock } from '../../ports/clock.js';
 import { problemResponse } from '../problem.js';
-import { hashApiKey, secretsEqual } from './apiKeys.js';
+import { hashApiKey, secretMatcher } from './apiKeys.js';
 import { parseAuthorization, type PresentedCredentials } from './credentials.js';
 import type { LoginAttempt, LoginRateLimiter } from './loginRateLimiter.js';
 import { PasswordCheckQueueFull, type QueuedPasswordCheck } from './passwordCheckQueue.js';
@@ -33,14 +33,18 @@ type Outcome = { principal: Principal } | { failed: true } | { retryAfterSeconds
 
 /** Authentication middleware factories for the three kinds of route. */
 export function createAuth(deps: AuthDeps) {
+  const isAdminKey = deps.adminApiKey === undefined ? () => false : secretMatcher(deps.adminApiKey);
   // Unknown user names still pay for one scrypt, so timing does not tell which part was wrong.
   let decoy: Promise<string> | undefined;
 
-  async function userByPassword(username: string, password: string, priority: boolean): Promise<Principal | null> {
+  function loginOf(username: string): Login | undefined {
     const view = deps.credentials();
     const userId = view.get<string>(C.usernames, username.toLowerCase());
-    const login = userId === undefined ? undefined : view.get<Login>(C.logins, userId);
-    if (login && recentlyVerified(login, password)) return principalOf(login);
+    return userId === undefined ? undefined : view.get<Login>(C.logins, userId);
+  }
+
+  async function userByPassword(username: string, password: string, priority: boolean): Promise<Principal | null> {
+    const login = loginOf(username);
     const ok = await deps.checkPassword(password, login?.passwordHash ?? (await (decoy ??= deps.hashPassword('decoy password'))), priority);
     if (!ok || !login || login.disabled) return null;
     deps.verifiedLogins?.remember(login.userId, password, { userId: login.userId, passwordHash: login.passwordHash });
@@ -53,13 +57,14 @@ export function createAuth(deps: AuthDeps) {
    * password), a disable (also what deleting the tenant does) sets the flag, a delete removes the
    * login, and each is refused from the next request on, whatever the cache still holds.
    */
-  function recentlyVerified(login: Login, password: string): boolean {
+  function recentlyVerified(username: string, password: string): Login | undefined {
     const cache = deps.verifiedLogins;
-    const verified = cache?.get(login.userId, password);
-    if (!verified) return false;
-    if (!login.disabled && verified.passwordHash === login.passwordHash) return true;
-    cache!.forget(login.userId, password);
-    return false;
+    const login = cache && loginOf(username);
+    const verified = login && cache.get(login.userId, password);
+    if (!verified) return undefined;
+    if (!login.disabled && verified.passwordHash === login.passwordHash) return login;
+    cache.forget(login.userId, password);
+    return undefined;
   }
 
   /**
@@ -84,12 +89,16 @@ export function createAuth(deps: AuthDeps) {
       const principal = access === 'legacyAdmin' ? null : userByApiKey(credentials.token);
       return principal ? { principal } : { failed: true };
     }
+    // A password verified recently is no admin key: it was compared with the key (fixed for the
+    // process) before its user's check, so a cached login skips that hash too.
+    const verified = access === 'legacyAdmin' ? undefined : recentlyVerified(credentials.username, credentials.password);
     // As in the original, the admin user name is free and the password is the key: failures on
     // the name `admin` therefore never stand between the admin key and the admin.
-    if (deps.adminApiKey !== undefined && secretsEqual(credentials.password, deps.adminApiKey)) return { principal: { kind: 'admin' } };
+    if (!verified && isAdminKey(credentials.password)) return { principal: { kind: 'admin' } };
     if (access === 'legacyAdmin') return { failed: true };
     const accountWait = attempt.account(credentials.username);
     if (accountWait > 0) return { retryAfterSeconds: accountWait, status: 429 };
+    if (verified) return { principal: principalOf(verified) };
     try {
       const principal = await userByPassword(credentials.username, credentials.password, clean);
       return principal ? { principal } : { failed: true };

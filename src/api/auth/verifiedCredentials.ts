@@ -9,7 +9,7 @@ export interface VerifiedLogin {
 
 export interface VerifiedCredentialsCache {
   /** The login a recent check of exactly this password proved, while it is fresh (and touches it). */
-  get(userId: string, password: string): VerifiedLogin | undefined;
+  get(userId: string, password: string): Readonly<VerifiedLogin> | undefined;
   /** Remembers a successful check; never call it for a failed one. */
   remember(userId: string, password: string, login: VerifiedLogin): void;
   forget(userId: string, password: string): void;
@@ -27,10 +27,10 @@ export interface VerifiedCredentialsCache {
 export function createVerifiedCredentialsCache(options: { ttlMs: number; maxEntries: number; clock: Clock }): VerifiedCredentialsCache {
   const secret = randomBytes(32);
   // Insertion order is recency order: a hit moves its entry to the end.
-  const entries = new Map<string, VerifiedLogin & { expiresAt: number }>();
+  const entries = new Map<string, Readonly<VerifiedLogin & { expiresAt: number }>>();
   const enabled = options.ttlMs > 0 && options.maxEntries > 0;
   // Length-prefixed, so no (id, password) pair can be read as another.
-  const keyOf = (userId: string, password: string) => createHmac('sha256', secret).update(`${userId.length}:${userId}:`).update(password).digest('base64url');
+  const keyOf = (userId: string, password: string) => createHmac('sha256', secret).update(`${userId.length}:${userId}:${password}`).digest('hex');
 
   return {
     get(userId, password) {
@@ -41,7 +41,7 @@ export function createVerifiedCredentialsCache(options: { ttlMs: number; maxEntr
       entries.delete(key);
       if (entry.expiresAt <= options.clock.now().getTime()) return undefined;
       entries.set(key, entry);
-      return { userId: entry.userId, passwordHash: entry.passwordHash };
+      return entry;
     },
     remember(userId, password, login) {
       if (!enabled) return;
