@@ -18,7 +18,9 @@ export const stationProjection: DocumentProjection = {
   init: () => [],
   evolve(view, event) {
     const station = event as unknown as StationEvent;
-    const key = station.data.station;
+    const key = (station.data as { station?: unknown } | undefined)?.station;
+    // A malformed event must not stop the runner that folds every read model.
+    if (typeof key !== 'string' || key === '') return [];
     const current = view.get<StationState>(stationCollections.stations, key) ?? initialStationState(key);
     return [put(stationCollections.stations, key, evolveStation(current, station))];
   },
