@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
 import { stationCollections, stationProjection } from '../../projections/stationProjection.js';
 import { listStations, type StationPage } from '../../projections/stationQueries.js';
+import type { InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
 import {
   evolveStation,
   initialStationState,
