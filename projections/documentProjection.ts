@@ -29,6 +29,11 @@ export interface DocumentProjection {
   name: string;
   /** Event types the projection reacts to; others are skipped without calling `evolve`. */
   handles: readonly string[];
+  /**
+   * Collections that grow with history (one document per fax, per station…). They are read through
+   * the read store, a page or a key at a time, never held in memory whole.
+   */
+  historyCollections?: readonly string[];
   /** Documents a fresh read model starts with. */
   init(): DocumentWrite[];
   evolve(view: DocumentView, event: ProjectedEvent): DocumentWrite[];

@@ -84,7 +84,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
 
   const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
   const faxes = () => readModels.runner.view('faxes');
-  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, socketListener: listeners.socket, parked, clock: systemClock, logger });
+  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger });
   const notifiers = await startNotifiers({
     config,
     eventStore,

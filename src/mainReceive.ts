@@ -16,7 +16,7 @@ import { tryE164 } from './domain/tenancy/e164.js';
 import type { Clock } from './ports/clock.js';
 import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
-import { startStationKnowledge } from './reactors/stationLearning.js';
+import { startStationKnowledge, type StationReadModels } from './reactors/stationLearning.js';
 import type { ParkedEventLog } from './reactors/parkedEvents.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
 import { reconcileInboundFaxes, waitWhileLive } from './runtime/reconcileInboundFaxes.js';
@@ -30,6 +30,8 @@ export async function startReceivePath(deps: {
   documents: DocumentStore;
   routing: RoutingTable;
   faxes: () => QueryView;
+  /** The projection runner that folds the `stations` read model. */
+  readModels: StationReadModels;
   /** `socket.listen`, bound before anything else started (see bindListeners). */
   socketListener: OutboundSocketListener;
   parked?: ParkedEventLog;
@@ -43,6 +45,7 @@ export async function startReceivePath(deps: {
 
   const stations = await startStationKnowledge({
     eventStore: deps.eventStore,
+    readModels: deps.readModels,
     policy: { troublesBeforeFallback: config.fax.troublesBeforeFallback, cleanAudioFaxesBeforeRetry: config.fax.cleanAudioFaxesBeforeRetry },
     toE164,
     logger,

@@ -8,6 +8,7 @@ import { clientAddress, throttleAddress } from './auth/clientAddress.js';
 import { createLoginRateLimiter, type LoginRateLimiter, type LoginThrottleSettings } from './auth/loginRateLimiter.js';
 import { createPasswordCheckQueue, type PasswordCheck } from './auth/passwordCheckQueue.js';
 import { hashPassword, verifyPassword } from './auth/passwords.js';
+import { createVerifiedCredentialsCache } from './auth/verifiedCredentials.js';
 import type { TenancyRouteDeps } from './routes/tenancyApiDeps.js';
 import { createTenancyCommands } from './services/tenancyCommands.js';
 
@@ -31,6 +32,8 @@ export interface TenancyApiOptions {
   loginLimiter?: LoginRateLimiter;
   /** `auth.trustedProxies`: peers whose X-Forwarded-For names the client. */
   trustedProxies?: readonly string[];
+  /** `auth.credentialsCacheTtl` / `auth.credentialsCacheSize`: successful password checks kept (ttlMs 0: none). Default 60 s, 10,000. */
+  verifiedCredentials?: { ttlMs: number; maxEntries: number };
 }
 
 /** Builds what the tenancy routes need from the stores; `createApp` mounts them when given. */
@@ -55,6 +58,7 @@ export function createTenancyApi(options: TenancyApiOptions): TenancyRouteDeps {
       clientAddress: (c) => throttleAddress(clientAddress(peerAddress(c), c.req.header('x-forwarded-for'), trustedProxies)),
       hashPassword: hash,
       checkPassword,
+      verifiedLogins: createVerifiedCredentialsCache({ ...(options.verifiedCredentials ?? { ttlMs: 60_000, maxEntries: 10_000 }), clock: options.clock }),
     }),
   };
 }

@@ -219,6 +219,10 @@ export const configSchema = z.object({
       passwordCheckConcurrency: z.coerce.number().int().min(1).max(64).default(2),
       /** Password checks that may wait for one; more are answered 503. */
       passwordCheckQueue: z.coerce.number().int().min(0).max(100_000).default(100),
+      /** How long a successful HTTP Basic password check is reused before scrypt runs again (0: never reused). */
+      credentialsCacheTtl: duration.refine((ms) => ms <= 3_600_000, 'must be at most 1h').default(60_000),
+      /** Successful password checks kept at most (least recently used dropped first). */
+      credentialsCacheSize: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
       /** Reverse proxies whose X-Forwarded-For is believed (exact addresses); empty: none is. */
       trustedProxies: list(z.ipv4().or(z.ipv6())).default([]),
     })

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { stationCollections, stationProjection } from '../../projections/stationProjection.js';
+import { listStations, type StationPage } from '../../projections/stationQueries.js';
 import type { InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
 import {
   evolveStation,
@@ -10,8 +12,9 @@ import {
   type StationState,
 } from '../domain/fax/stationKnowledge.js';
 import { stationStream } from '../domain/streams.js';
-import { WrongExpectedRevisionError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../ports/eventStore.js';
 import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
+import type { ProjectionRunner } from './projectionRunner.js';
 import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 const CHECKPOINT = 'station-learning';
@@ -36,19 +39,25 @@ export interface StationKnowledge {
   /** True when calls with this station should use audio instead of T.38. */
   needsAudio(e164: string): boolean;
   state(e164: string): StationState | undefined;
-  all(): StationState[];
-  /** Resolves once the map shows `needsAudio` for the station (after an append elsewhere). */
+  /** One page of stations in E.164 order, after the cursor `after` (see listStations). */
+  list(limit: number, after?: string): StationPage;
+  /** Resolves once the read model shows `needsAudio` for the station (after an append elsewhere). */
   settled(e164: string, needsAudio: boolean, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** The projection runner that folds `stationProjection` (the server's read models). */
+export type StationReadModels = Pick<ProjectionRunner, 'view' | 'onApplied'>;
+
 /**
- * Two checkpointed subscriptions: one learns from finished faxes (appending to `station-<e164>`),
- * one folds the station streams into an in-memory map that screening reads in O(1).
+ * Learns from finished faxes (a checkpointed reactor appending to `station-<e164>`); what was
+ * learned is read from the `stations` read model, which the projection runner folds and
+ * checkpoints like the others, so a start never re-reads the station streams.
  * `toE164` normalises the caller number as routing does.
  */
 export async function startStationKnowledge(deps: {
   eventStore: EventStore;
+  readModels: StationReadModels;
   policy: StationPolicy;
   toE164: (raw: string) => string | undefined;
   logger: Logger;
@@ -59,29 +68,8 @@ export async function startStationKnowledge(deps: {
   const { eventStore } = deps;
   const parked = deps.parked ?? createParkedEventLog(eventStore);
   const retry = deps.retry ? { retry: deps.retry } : {};
-  const stations = new Map<string, StationState>();
-  // Admin routes wait for their own change to be folded before answering (read-your-writes).
-  const waiters = new Set<() => void>();
-
-  // Folded from the start on every start: nothing to checkpoint.
-  const folding = await new Promise<Subscription>((resolve, reject) => {
-    const subscribing = startReactorSubscription({
-      name: 'station-knowledge',
-      eventStore,
-      after: 0,
-      streamPrefixes: ['station-'],
-      handle: (event) => {
-        const station = (event.data as { station: string }).station;
-        stations.set(station, evolveStation(stations.get(station) ?? initialStationState(station), event as unknown as StationEvent));
-        for (const wake of waiters) wake();
-      },
-      parked,
-      logger: deps.logger,
-      ...retry,
-      onCaughtUp: () => void subscribing.then(resolve),
-    });
-    subscribing.catch(reject);
-  });
+  const view = () => deps.readModels.view(stationProjection.name);
+  const state = (e164: string) => view().get<StationState>(stationCollections.stations, e164);
 
   /** The far station and what a finished inbound fax, or an outbound attempt, tells about it. */
   async function outcomeOf(event: RecordedEvent): Promise<{ station: string; outcome: FaxOutcomeForStation } | undefined> {
@@ -135,8 +123,8 @@ export async function startStationKnowledge(deps: {
       const streamEvents = await eventStore.readStream(stationStream(station));
       // Idempotent: a replay after a crash finds its own earlier lesson and stops.
       if (streamEvents.some((item) => (item.data as { faxId?: string }).faxId === faxId)) return;
-      const state = streamEvents.reduce((current, item) => evolveStation(current, item as unknown as StationEvent), initialStationState(station));
-      const lessons = learnFromFax(state, outcome, deps.policy);
+      const known = streamEvents.reduce((current, item) => evolveStation(current, item as unknown as StationEvent), initialStationState(station));
+      const lessons = learnFromFax(known, outcome, deps.policy);
       if (lessons.length === 0) return;
       try {
         await eventStore.append(stationStream(station), lessons, streamEvents.at(-1)?.revision ?? 'no_stream');
@@ -163,28 +151,26 @@ export async function startStationKnowledge(deps: {
   });
 
   return {
-    needsAudio: (e164) => stations.get(e164)?.needsAudio ?? false,
-    state: (e164) => stations.get(e164),
-    all: () => [...stations.values()],
+    needsAudio: (e164) => state(e164)?.needsAudio ?? false,
+    state,
+    list: (limit, after) => listStations(view(), limit, after),
     settled(e164, needsAudio, timeoutMs = 5000) {
-      const done = () => (stations.get(e164)?.needsAudio ?? false) === needsAudio;
+      const done = () => (state(e164)?.needsAudio ?? false) === needsAudio;
       if (done()) return Promise.resolve();
+      // Admin routes wait for their own change to be folded before answering (read-your-writes).
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
-          waiters.delete(check);
+          unsubscribe();
           reject(new Error(`station ${e164} did not settle in ${timeoutMs} ms`));
         }, timeoutMs);
-        const check = () => {
-          if (!done()) return;
+        const unsubscribe = deps.readModels.onApplied((changed) => {
+          if (!changed.has(stationProjection.name) || !done()) return;
           clearTimeout(timer);
-          waiters.delete(check);
+          unsubscribe();
           resolve();
-        };
-        waiters.add(check);
+        });
       });
     },
-    async stop() {
-      await Promise.all([learning.stop(), folding.stop()]);
-    },
+    stop: () => learning.stop(),
   };
 }

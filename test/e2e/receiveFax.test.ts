@@ -147,6 +147,13 @@ describe('faxengine receives faxes end to end (server + simulator)', () => {
     expect(await legacy.json()).toEqual({ success: true, number: '5550002222' });
     const list = (await (await env.call('GET', '/v1/stations')).json()) as { items: Array<{ station: string; needsAudio: boolean }> };
     expect(list.items.map((item) => [item.station, item.needsAudio]).sort()).toEqual([['+15550001111', false], ['+15550002222', true]]);
+    // Paged by E.164: a page of one, then the rest after its cursor.
+    const page = async (query: string) => (await (await env!.call('GET', `/v1/stations${query}`)).json()) as { items: Array<{ station: string }>; nextCursor: string | null };
+    const first = await page('?limit=1');
+    expect([first.items.map((item) => item.station), first.nextCursor]).toEqual([['+15550001111'], '+15550001111']);
+    const second = await page(`?limit=1&cursor=${encodeURIComponent(first.nextCursor!)}`);
+    expect([second.items.map((item) => item.station), second.nextCursor]).toEqual([['+15550002222'], null]);
+    expect((await env.call('GET', '/v1/stations?limit=0')).status).toBe(422);
     expect((await env.call('PUT', '/v1/stations/not-a-number/fallback', {})).status).toBe(422);
     expect((await env.call('GET', '/v1/stations', undefined, basicAuth('acme', 'acme long password'))).status).toBe(403);
   });

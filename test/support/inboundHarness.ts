@@ -14,6 +14,7 @@ import { startStationKnowledge, type StationKnowledge } from '../../src/reactors
 import { createInboundFaxRuntime } from '../../src/runtime/inboundFaxRuntime.js';
 import { waitWhileLive } from '../../src/runtime/reconcileInboundFaxes.js';
 import { createSimulator, type SimulatorOptions } from '../../src/sim/simulator.js';
+import { startStationReadModel } from './stationReadModel.js';
 import { makeTempDir } from './tempDir.js';
 
 /**
@@ -36,8 +37,10 @@ export async function startInboundHarness(options: {
   const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
   const documents = createFileDocumentStore(join(dir.path, 'documents'));
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const stationReadModel = await startStationReadModel(eventStore, dir.path, logger);
   const stations = await startStationKnowledge({
     eventStore,
+    readModels: stationReadModel.runner,
     policy: { troublesBeforeFallback: 2, cleanAudioFaxesBeforeRetry: 5 },
     toE164: (raw) => (raw.startsWith('+') ? raw : `+1${raw.replace(/^1(?=\d{10}$)/, '')}`),
     logger,
@@ -97,6 +100,7 @@ export async function startInboundHarness(options: {
       await server.stopAccepting();
       await runtime.drain(2000);
       await stations.stop();
+      await stationReadModel.close();
       await eventStore.close();
       dir.remove();
     },

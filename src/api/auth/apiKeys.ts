@@ -26,3 +26,9 @@ export function secretsEqual(a: string, b: string): boolean {
   const right = createHash('sha256').update(b).digest();
   return timingSafeEqual(left, right);
 }
+
+/** `secretsEqual(candidate, secret)` with the secret's hash computed once: what every Basic request checks against the admin key. */
+export function secretMatcher(secret: string): (candidate: string) => boolean {
+  const expected = createHash('sha256').update(secret).digest();
+  return (candidate) => timingSafeEqual(createHash('sha256').update(candidate).digest(), expected);
+}

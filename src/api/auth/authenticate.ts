@@ -4,11 +4,12 @@ import { credentialsCollections as C, type ApiKeyCredential, type Login } from '
 import type { DocumentView } from '../../../projections/documentProjection.js';
 import type { Clock } from '../../ports/clock.js';
 import { problemResponse } from '../problem.js';
-import { hashApiKey, secretsEqual } from './apiKeys.js';
+import { hashApiKey, secretMatcher } from './apiKeys.js';
 import { parseAuthorization, type PresentedCredentials } from './credentials.js';
 import type { LoginAttempt, LoginRateLimiter } from './loginRateLimiter.js';
 import { PasswordCheckQueueFull, type QueuedPasswordCheck } from './passwordCheckQueue.js';
 import type { AuthEnv, Principal } from './principal.js';
+import type { VerifiedCredentialsCache } from './verifiedCredentials.js';
 
 export interface AuthDeps {
   /** Unset: the admin API answers 503 (never open). */
@@ -21,6 +22,8 @@ export interface AuthDeps {
   hashPassword: (password: string) => Promise<string>;
   /** Bounded scrypt verification (see createPasswordCheckQueue). */
   checkPassword: QueuedPasswordCheck;
+  /** Recent successful password checks (`auth.credentialsCacheTtl`); unset: every request runs scrypt. */
+  verifiedLogins?: VerifiedCredentialsCache;
 }
 
 /** `legacyAdmin`: /admin/*, admin key only. `admin`: /v1 admin routes (a tenant user gets 403). `any`: admin or a tenant user. */
@@ -30,16 +33,38 @@ type Outcome = { principal: Principal } | { failed: true } | { retryAfterSeconds
 
 /** Authentication middleware factories for the three kinds of route. */
 export function createAuth(deps: AuthDeps) {
+  const isAdminKey = deps.adminApiKey === undefined ? () => false : secretMatcher(deps.adminApiKey);
   // Unknown user names still pay for one scrypt, so timing does not tell which part was wrong.
   let decoy: Promise<string> | undefined;
 
-  async function userByPassword(username: string, password: string, priority: boolean): Promise<Principal | null> {
+  function loginOf(username: string): Login | undefined {
     const view = deps.credentials();
     const userId = view.get<string>(C.usernames, username.toLowerCase());
-    const login = userId === undefined ? undefined : view.get<Login>(C.logins, userId);
+    return userId === undefined ? undefined : view.get<Login>(C.logins, userId);
+  }
+
+  async function userByPassword(username: string, password: string, priority: boolean): Promise<Principal | null> {
+    const login = loginOf(username);
     const ok = await deps.checkPassword(password, login?.passwordHash ?? (await (decoy ??= deps.hashPassword('decoy password'))), priority);
     if (!ok || !login || login.disabled) return null;
-    return { kind: 'user', userId: login.userId, tenantId: login.tenantId, username: login.username, apiKeyId: null };
+    deps.verifiedLogins?.remember(login.userId, password, { userId: login.userId, passwordHash: login.passwordHash });
+    return principalOf(login);
+  }
+
+  /**
+   * A cached check counts only while the user's current login still has the password hash it was
+   * checked against and is enabled: a password change writes a new hash (salted, so even the same
+   * password), a disable (also what deleting the tenant does) sets the flag, a delete removes the
+   * login, and each is refused from the next request on, whatever the cache still holds.
+   */
+  function recentlyVerified(username: string, password: string): Login | undefined {
+    const cache = deps.verifiedLogins;
+    const login = cache && loginOf(username);
+    const verified = login && cache.get(login.userId, password);
+    if (!verified) return undefined;
+    if (!login.disabled && verified.passwordHash === login.passwordHash) return login;
+    cache.forget(login.userId, password);
+    return undefined;
   }
 
   /**
@@ -56,18 +81,24 @@ export function createAuth(deps: AuthDeps) {
     return { kind: 'user', userId: login.userId, tenantId: login.tenantId, username: login.username, apiKeyId: key.keyId };
   }
 
+  const principalOf = (login: Login): Principal => ({ kind: 'user', userId: login.userId, tenantId: login.tenantId, username: login.username, apiKeyId: null });
+
   /** Cheap checks first; the account throttle and scrypt only for a user name and password. */
   async function identify(credentials: Exclude<PresentedCredentials, { scheme: 'none' }>, access: Access, attempt: LoginAttempt, clean: boolean): Promise<Outcome> {
     if (credentials.scheme === 'bearer') {
       const principal = access === 'legacyAdmin' ? null : userByApiKey(credentials.token);
       return principal ? { principal } : { failed: true };
     }
+    // A password verified recently is no admin key: it was compared with the key (fixed for the
+    // process) before its user's check, so a cached login skips that hash too.
+    const verified = access === 'legacyAdmin' ? undefined : recentlyVerified(credentials.username, credentials.password);
     // As in the original, the admin user name is free and the password is the key: failures on
     // the name `admin` therefore never stand between the admin key and the admin.
-    if (deps.adminApiKey !== undefined && secretsEqual(credentials.password, deps.adminApiKey)) return { principal: { kind: 'admin' } };
+    if (!verified && isAdminKey(credentials.password)) return { principal: { kind: 'admin' } };
     if (access === 'legacyAdmin') return { failed: true };
     const accountWait = attempt.account(credentials.username);
     if (accountWait > 0) return { retryAfterSeconds: accountWait, status: 429 };
+    if (verified) return { principal: principalOf(verified) };
     try {
       const principal = await userByPassword(credentials.username, credentials.password, clean);
       return principal ? { principal } : { failed: true };

@@ -7,11 +7,12 @@ import type { Clock } from '../../ports/clock.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
+import { queryInt } from './v1/schemas.js';
 import { adminAuth, jsonBody, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
 export interface StationRouteDeps {
-  stations: { state(e164: string): StationState | undefined; all(): StationState[] };
-  /** Resolves once the in-memory station map includes the appended lesson. */
+  stations: { state(e164: string): StationState | undefined; list(limit: number, after?: string): { items: StationState[]; nextCursor: string | null } };
+  /** Resolves once the stations read model includes the appended lesson. */
   settle(e164: string, needsAudio: boolean): Promise<void>;
   eventStore: EventStore;
   clock: Clock;
@@ -26,7 +27,18 @@ const stationSchema = z
 const numberParam = z.object({ number: z.string().openapi({ param: { name: 'number', in: 'path' }, example: '+15551234567' }) });
 const reasonBody = z.object({ reason: z.string().max(200).optional() });
 
-const list = createRoute({ method: 'get', path: '/v1/stations', tags, summary: 'Remote stations we learned about (T.38 trouble, audio fallback)', security: adminAuth, responses: { 200: jsonContent(z.object({ items: z.array(stationSchema) }), 'stations'), 401: P[401], 403: P[403] } });
+const stationPage = z
+  .object({ items: z.array(stationSchema), nextCursor: z.string().nullable().openapi({ description: 'pass as `cursor` for the next page; null on the last page' }) })
+  .openapi('StationPage');
+const list = createRoute({
+  method: 'get',
+  path: '/v1/stations',
+  tags,
+  summary: 'Remote stations we learned about (T.38 trouble, audio fallback), in E.164 order; cursor pagination',
+  security: adminAuth,
+  request: { query: z.object({ limit: queryInt(1, 1000).default(100), cursor: z.string().optional() }) },
+  responses: { 200: jsonContent(stationPage, 'a page of stations'), 401: P[401], 403: P[403], 422: P[422] },
+});
 const read = createRoute({ method: 'get', path: '/v1/stations/{number}', tags, summary: 'One station', security: adminAuth, request: { params: numberParam }, responses: { 200: jsonContent(stationSchema, 'the station'), 401: P[401], 404: P[404], 422: P[422] } });
 const enable = createRoute({
   method: 'put',
@@ -70,7 +82,10 @@ export function stationRoutes(deps: StationRouteDeps): OpenAPIHono<AuthEnv> {
     return current(station);
   }
 
-  routes.openapi(list, (c) => c.json({ items: deps.stations.all() }, 200));
+  routes.openapi(list, (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    return c.json(deps.stations.list(limit, cursor), 200);
+  });
   routes.openapi(read, (c) => {
     const station = deps.stations.state(e164(c.req.valid('param').number));
     if (!station) throw new NotFoundError(`no knowledge about station ${c.req.valid('param').number}`);

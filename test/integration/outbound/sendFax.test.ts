@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { startStationKnowledge } from '../../../src/reactors/stationLearning.js';
 import { faxViewOf } from '../../support/faxViewOf.js';
 import { startOutboundHarness } from '../../support/outboundHarness.js';
+import { startStationReadModel } from '../../support/stationReadModel.js';
 
 type Harness = Awaited<ReturnType<typeof startOutboundHarness>>;
 
@@ -143,8 +144,10 @@ describe('sending faxes against the simulator', () => {
       scenario: { gateways: { gw1: {} }, stations: { '+15550000007': { t38: 'accept', failure: { code: 48, negotiations: 2 } } } },
       policy: { failureRetryDelayMs: 1000 },
     });
+    const readModel = await startStationReadModel(harness.eventStore, harness.dir.path, pino({ level: 'silent' }));
     const stations = await startStationKnowledge({
       eventStore: harness.eventStore,
+      readModels: readModel.runner,
       policy: { troublesBeforeFallback: 1, cleanAudioFaxesBeforeRetry: 5 },
       toE164: (raw) => raw,
       logger: pino({ level: 'silent' }),
@@ -164,6 +167,7 @@ describe('sending faxes against the simulator', () => {
       expect(lessons).toEqual(expect.arrayContaining(['StationT38Trouble', 'StationFallbackEnabled']));
     } finally {
       await stations.stop();
+      await readModel.close();
     }
   });
 

@@ -9,6 +9,7 @@ import { relayFaxIdOf, startFaxRelay } from '../../../src/reactors/faxRelay.js';
 import { createParkedEventLog } from '../../../src/reactors/parkedEvents.js';
 import { startReactorSubscription } from '../../../src/reactors/reactorSubscription.js';
 import { startStationKnowledge } from '../../../src/reactors/stationLearning.js';
+import { startStationReadModel } from '../../support/stationReadModel.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 const logger = pino({ level: 'silent' });
@@ -118,7 +119,7 @@ describe('reactors that fail: retry, park, go on', () => {
   });
 
   it('station learning re-reads the station stream and learns when another writer appended in between', async () => {
-    const { store } = openStore();
+    const { store, dir } = openStore();
     const station = '+15557654321';
     // Another writer (an administrator) appends to the station stream just after the learner read it, once.
     let interfered = false;
@@ -132,7 +133,9 @@ describe('reactors that fail: retry, park, go on', () => {
         return events;
       },
     });
-    const knowledge = await startStationKnowledge({ eventStore: racing, policy: { troublesBeforeFallback: 2, cleanAudioFaxesBeforeRetry: 3 }, toE164: (raw) => raw, logger, retry: fast });
+    const readModel = await startStationReadModel(store, dir, logger);
+    cleanups.push(() => readModel.close());
+    const knowledge = await startStationKnowledge({ eventStore: racing, readModels: readModel.runner, policy: { troublesBeforeFallback: 2, cleanAudioFaxesBeforeRetry: 3 }, toE164: (raw) => raw, logger, retry: fast });
     cleanups.push(() => knowledge.stop());
 
     const failedWithT38 = (faxId: string) => ({ faxId, to: station, attempt: 1, t38Enabled: true, negotiations: 2, badRows: 0, t30Code: 48 });

@@ -31,6 +31,8 @@ describe('login throttle', () => {
         },
         ...(options.realScrypt ? { hashPassword: (password: string) => hashPassword(password) } : {}),
         trustedProxies: options.trustedProxies ?? [],
+        // These tests count the scrypt runs the throttle allows; cached logins are verifiedCredentials.test.ts's.
+        verifiedCredentials: { ttlMs: 0, maxEntries: 0 },
       },
     });
     const tenant = (await (await h.call('POST', '/v1/tenants', { name: 'A' })).json()) as Json;

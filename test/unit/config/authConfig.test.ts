@@ -12,6 +12,7 @@ describe('auth configuration', () => {
       expect(options.loginThrottle).toEqual(defaultLoginThrottle);
       expect(options.passwordChecks).toEqual({ concurrency: 2, maxQueued: 100 });
       expect(options.trustedProxies).toEqual([]);
+      expect(options.verifiedCredentials).toEqual({ ttlMs: 60_000, maxEntries: 10_000 });
     } finally {
       dir.remove();
     }
@@ -31,6 +32,8 @@ describe('auth configuration', () => {
           FAXENGINE_AUTH_PASSWORD_CHECK_CONCURRENCY: '1',
           FAXENGINE_AUTH_PASSWORD_CHECK_QUEUE: '10',
           FAXENGINE_AUTH_TRUSTED_PROXIES: '10.0.0.1, ::1',
+          FAXENGINE_AUTH_CREDENTIALS_CACHE_TTL: '30s',
+          FAXENGINE_AUTH_CREDENTIALS_CACHE_SIZE: '500',
         },
       });
       const options = tenancyAuthOptions(config);
@@ -40,6 +43,7 @@ describe('auth configuration', () => {
       });
       expect(options.passwordChecks).toEqual({ concurrency: 1, maxQueued: 10 });
       expect(options.trustedProxies).toEqual(['10.0.0.1', '::1']);
+      expect(options.verifiedCredentials).toEqual({ ttlMs: 30_000, maxEntries: 500 });
     } finally {
       dir.remove();
     }
