@@ -47,13 +47,4 @@ export const faxSchema = z
 
 export const faxPage = z.object({ items: z.array(faxSchema), nextCursor: z.string().nullable() }).openapi('FaxPage');
 
-/** One event of a fax's stream; `data` is the event's own record, named by `type` (see DESIGN.md). */
-export const faxEventSchema = z
-  .object({
-    id: z.string(),
-    type: z.string().openapi({ example: 'FaxQueued' }),
-    data: z.record(z.string(), z.unknown()),
-    revision: z.number().int().openapi({ description: "the event's position in the fax's stream, from 0" }),
-    created: time,
-  })
-  .openapi('FaxEvent');
+export { faxEventSchema } from './faxEventSchemas.js';
