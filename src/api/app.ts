@@ -87,8 +87,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.notifications) app.route('/', notificationRoutes(deps.notifications));
   if (deps.documentLinks) app.route('/', documentLinkRoutes(deps.documentLinks));
   if (deps.parkedEvents) app.route('/', parkedEventRoutes(deps.parkedEvents));
-  app.route('/', docsPageRoutes());
+  const openapi = { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } };
+  app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 
-  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } });
+  app.doc31('/openapi.json', openapi);
   return app;
 }

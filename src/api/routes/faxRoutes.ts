@@ -10,6 +10,7 @@ import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
+import { faxEventBody } from './faxEventSchemas.js';
 import { faxEventSchema, faxPage, faxSchema } from './faxSchemas.js';
 import { queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
@@ -101,7 +102,7 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
   routes.openapi(history, async (c) => {
     const fax = visibleFax(c, deps.faxes(), c.req.valid('param').id);
     const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
-    return c.json({ items: events.map(({ id, type, data, revision, created }) => ({ id, type, data: data as Record<string, never>, revision, created })) }, 200);
+    return c.json({ items: events.map(faxEventBody) }, 200);
   });
   routes.openapi(documentRoute, async (c) => {
     const fax = visibleFax(c, deps.faxes(), c.req.valid('param').id);

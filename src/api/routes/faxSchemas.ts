@@ -19,6 +19,40 @@ const outboundProgress = z
   })
   .openapi('OutboundProgress', { description: 'attempts and their outcomes (outbound faxes only)' });
 
+const faxExample = {
+  faxId: '2003f688-2382-496d-9e14-a3fff9cafe73',
+  direction: 'outbound',
+  tenantId: '1',
+  status: 'sent',
+  ended: true,
+  callUuid: '3a1d60fb-f4ad-43a4-b331-4e9eb7a19cb3',
+  from: '+15551230000',
+  to: '+15557654321',
+  pages: 1,
+  documentId: 'sha256-6290930791be4f726a18dfe427c808b98a0ab7b53ca070167c2a5a4cb778d2bc',
+  partial: false,
+  result: { code: 0, text: 'OK', reasonClass: 'sent' },
+  t38Status: 'negotiated',
+  transferRate: 14400,
+  remoteIdent: null,
+  negotiations: 1,
+  hangupCause: null,
+  deliveries: null,
+  createdAt: '2025-01-31T12:00:00.000Z',
+  updatedAt: '2025-01-31T12:00:04.100Z',
+  outbound: {
+    attempts: 1,
+    gateway: 'carrier1',
+    pagesSent: 1,
+    retryAt: null,
+    maybeSent: false,
+    attemptLog: [{ attempt: 1, gateway: 'carrier1', outcome: 'sent: OK (T.30 code 0)' }],
+    transport: { ecm: true, v17: true, t38: true },
+    dialOverrides: null,
+    relayOf: null,
+  },
+};
+
 export const faxSchema = z
   .object({
     faxId: z.string(),
@@ -43,17 +77,10 @@ export const faxSchema = z
     updatedAt: time,
     outbound: outboundProgress.optional(),
   })
-  .openapi('Fax');
+  .openapi('Fax', { example: faxExample });
 
-export const faxPage = z.object({ items: z.array(faxSchema), nextCursor: z.string().nullable() }).openapi('FaxPage');
+export const faxPage = z
+  .object({ items: z.array(faxSchema), nextCursor: z.string().nullable().openapi({ description: 'pass as `cursor` for the next page; null on the last' }) })
+  .openapi('FaxPage', { example: { items: [faxExample], nextCursor: '2025-01-31T12:00:00.000Z|2003f688-2382-496d-9e14-a3fff9cafe73' } });
 
-/** One event of a fax's stream; `data` is the event's own record, named by `type` (see DESIGN.md). */
-export const faxEventSchema = z
-  .object({
-    id: z.string(),
-    type: z.string().openapi({ example: 'FaxQueued' }),
-    data: z.record(z.string(), z.unknown()),
-    revision: z.number().int().openapi({ description: "the event's position in the fax's stream, from 0" }),
-    created: time,
-  })
-  .openapi('FaxEvent');
+export { faxEventSchema } from './faxEventSchemas.js';

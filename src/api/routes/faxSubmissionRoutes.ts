@@ -42,7 +42,9 @@ const submittedSchema = z
     pageSize: z.enum(['a4', 'letter']),
     queuedAt: z.string(),
   })
-  .openapi('FaxSubmitted');
+  .openapi('FaxSubmitted', {
+    example: { id: '2003f688-2382-496d-9e14-a3fff9cafe73', status: 'queued', tenantId: '1', to: '+15559876543', from: '+15551234567', pages: 2, documentId: 'sha256-6290930791be4f726a18dfe427c808b98a0ab7b53ca070167c2a5a4cb778d2bc', resolution: 'fine', pageSize: 'letter', queuedAt: '2025-01-31T12:00:00.000Z' },
+  });
 
 // For the document only (the validator sees lower-case names): `idempotencyKeyOf` checks the header.
 const idempotencyHeader = z.object({

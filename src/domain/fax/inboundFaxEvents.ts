@@ -153,3 +153,21 @@ export type InboundFaxEvent =
     };
 
 export type InboundFaxEventType = InboundFaxEvent['type'];
+
+// A record, so that the compiler insists on every type of the union above.
+const inboundTypes: Record<InboundFaxEventType, true> = {
+  FaxCallOffered: true,
+  FaxCallRejected: true,
+  FaxCallAnswered: true,
+  FaxNegotiated: true,
+  FaxPageTransferred: true,
+  FaxReceived: true,
+  FaxReceiveFailed: true,
+  FaxReceiveInterrupted: true,
+  FaxRouted: true,
+  FaxBridged: true,
+  FaxCallEnded: true,
+};
+
+/** Every inbound event type, at run time. */
+export const inboundFaxEventTypes = Object.keys(inboundTypes) as InboundFaxEventType[];

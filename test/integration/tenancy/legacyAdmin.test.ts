@@ -160,6 +160,6 @@ describe('original admin API (/admin/*)', () => {
     const html = await docs.text();
     expect(docs.status).toBe(200);
     expect(html).toContain('/openapi.json');
-    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    expect(html).not.toMatch(/<script[^>]+src="http|<link[^>]+href="http/);
   });
 });

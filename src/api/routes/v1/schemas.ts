@@ -59,13 +59,22 @@ export const tenantSettings = z.object({
 
 export const tenantSchema = z
   .object({ id, name: z.string(), email: nullableText, settings: tenantSettings, createdAt: time, updatedAt: time, deletedAt: time.nullable() })
-  .openapi('Tenant');
+  .openapi('Tenant', {
+    example: {
+      id: '1',
+      name: 'Acme Corp',
+      email: 'fax-admin@acme.example',
+      settings: { callerId: null, faxHeader: 'Acme Corp', faxIdent: 'ACME', retentionDays: null, notifyEmails: ['fax@acme.example'], notifyOn: 'failure', sendPolicy: null },
+      createdAt: '2025-01-31T12:00:00.000Z', updatedAt: '2025-01-31T12:00:00.000Z',
+      deletedAt: null,
+    },
+  });
 
 export const tenantInput = z
   .object({ name: z.string().min(1).max(200), email: nullableText.optional(), settings: tenantSettings.partial().optional() })
   .openapi('TenantInput', { example: { name: 'Acme Corp', email: 'fax-admin@acme.example', settings: { faxIdent: 'ACME', notifyEmails: ['fax@acme.example'] } } });
 
-export const tenantPatch = tenantInput.partial().openapi('TenantPatch');
+export const tenantPatch = tenantInput.partial().openapi('TenantPatch', { example: { settings: { notifyOn: 'always', retentionDays: 90 } } });
 
 const numberProfile = {
   displayName: shortText,
@@ -78,7 +87,9 @@ const numberProfile = {
 
 export const numberSchema = z
   .object({ id, tenantId: id, number: z.string().openapi({ example: '+15551234567' }), ...numberProfile, createdAt: time, updatedAt: time })
-  .openapi('Number');
+  .openapi('Number', {
+    example: { id: '1', tenantId: '1', number: '+15551234567', displayName: 'Acme Fax', stationIdent: '+1 555 123 4567', header: null, callerId: null, notifyEmails: [], direction: 'both', createdAt: '2025-01-31T12:00:00.000Z', updatedAt: '2025-01-31T12:00:00.000Z' },
+  });
 
 export const numberInput = z
   .object({ number: z.string().min(1).max(40), ...numberProfile })
@@ -86,20 +97,24 @@ export const numberInput = z
   .required({ number: true })
   .openapi('NumberInput', { example: { number: '5551234567', displayName: 'Acme Fax', stationIdent: '+1 555 123 4567' } });
 
-export const numberPatch = numberInput.partial().openapi('NumberPatch');
+export const numberPatch = numberInput.partial().openapi('NumberPatch', { example: { displayName: 'Acme Sales Fax', notifyEmails: ['sales@acme.example'] } });
 
-export const userSchema = z.object({ id, tenantId: id, username: z.string(), disabled: z.boolean(), createdAt: time, updatedAt: time }).openapi('User');
+export const userSchema = z
+  .object({ id, tenantId: id, username: z.string(), disabled: z.boolean(), createdAt: time, updatedAt: time })
+  .openapi('User', { example: { id: '1', tenantId: '1', username: 'acme-fax', disabled: false, createdAt: '2025-01-31T12:00:00.000Z', updatedAt: '2025-01-31T12:00:00.000Z' } });
 export const userInput = z.object({ username, password }).openapi('UserInput', { example: { username: 'acme-fax', password: 'correct horse battery' } });
-export const userPatch = z.object({ password: password.optional(), disabled: z.boolean().optional() }).openapi('UserPatch');
+export const userPatch = z.object({ password: password.optional(), disabled: z.boolean().optional() }).openapi('UserPatch', { example: { disabled: false } });
 export const passwordChange = z.object({ currentPassword: z.string(), newPassword: password }).openapi('PasswordChange');
 
 export const apiKeySchema = z
   .object({ id, tenantId: id, userId: id, label: nullableText, prefix: z.string(), createdAt: time, expiresAt: time.nullable(), revokedAt: time.nullable() })
-  .openapi('ApiKey');
+  .openapi('ApiKey', { example: { id: '1', tenantId: '1', userId: '1', label: 'billing system', prefix: 'fxk_hWP45P', createdAt: '2025-01-31T12:00:00.000Z', expiresAt: null, revokedAt: null } });
 export const apiKeyInput = z
   .object({ label: z.string().max(100).nullable().optional(), expiresAt: z.iso.datetime({ offset: true }).nullable().optional() })
   .openapi('ApiKeyInput', { example: { label: 'billing system', expiresAt: null } });
-export const issuedApiKey = apiKeySchema.extend({ key: z.string().openapi({ description: 'The key itself. Shown once; store it now.' }) }).openapi('IssuedApiKey');
+export const issuedApiKey = apiKeySchema.extend({ key: z.string().openapi({ description: 'The key itself. Shown once; store it now.' }) }).openapi('IssuedApiKey', {
+  example: { id: '1', tenantId: '1', userId: '1', label: 'billing system', prefix: 'fxk_hWP45P', createdAt: '2025-01-31T12:00:00.000Z', expiresAt: null, revokedAt: null, key: 'fxk_hWP45P65nejNJZhSoy1k_FUTGLf4nh6SPw1WZk-_DCg' },
+});
 
 const gatewayTarget = z.object({
   kind: z.literal('gateway'),
@@ -139,7 +154,20 @@ export const endpointSchema = z
     createdAt: time,
     updatedAt: time,
   })
-  .openapi('Endpoint');
+  .openapi('Endpoint', {
+    example: {
+      id: '2',
+      scope: 'tenant',
+      tenantId: '1',
+      numberId: null,
+      target: { kind: 'webhook', url: 'https://crm.acme.example/fax-events', style: 'json', document: 'url', hasSecret: true },
+      priority: 0,
+      bridge: false,
+      deliver: true,
+      disabled: false,
+      createdAt: '2025-01-31T12:00:00.000Z', updatedAt: '2025-01-31T12:00:00.000Z',
+    },
+  });
 
 const endpointCommon = {
   priority: z.number().int().min(0).max(9999).optional(),
@@ -149,11 +177,13 @@ const endpointCommon = {
 export const tenantEndpointInput = z
   .object({ target: endpointTargetInput, numberId: id.nullable().optional(), ...endpointCommon })
   .openapi('TenantEndpointInput', { example: { target: { kind: 'gateway', gateway: 'pbx_acme', sourceIps: ['192.0.2.10'] }, priority: 0 } });
-export const tenantEndpointPatch = tenantEndpointInput.partial().openapi('TenantEndpointPatch');
-export const globalEndpointInput = z.object({ target: endpointTargetInput, ...endpointCommon }).openapi('GlobalEndpointInput');
-export const globalEndpointPatch = globalEndpointInput.partial().openapi('GlobalEndpointPatch');
+export const tenantEndpointPatch = tenantEndpointInput.partial().openapi('TenantEndpointPatch', { example: { priority: 4 } });
+export const globalEndpointInput = z
+  .object({ target: endpointTargetInput, ...endpointCommon })
+  .openapi('GlobalEndpointInput', { example: { target: { kind: 'gateway', gateway: 'carrier2', sourceIps: ['198.51.100.7'], role: 'upstream' }, priority: 1 } });
+export const globalEndpointPatch = globalEndpointInput.partial().openapi('GlobalEndpointPatch', { example: { priority: 2 } });
 
 export const tenantIdParam = z.object({ tenantId: id.openapi({ param: { name: 'tenantId', in: 'path' } }) });
 export const problemSchema = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional(), field: z.string().optional() })
-  .openapi('Problem');
+  .openapi('Problem', { example: { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'to: not a possible phone number', field: 'to' } });

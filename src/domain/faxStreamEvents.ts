@@ -1,0 +1,9 @@
+import { inboundFaxEventTypes, type InboundFaxEventType } from './fax/inboundFaxEvents.js';
+import { notificationEventTypes, type NotificationEventType } from './notifications/notificationEvents.js';
+import { outboundFaxEventTypes } from './outbound/outboundFaxEvents.js';
+
+/** Every event type a `fax-<faxId>` stream can hold: the fax's own (either direction) and its notifications'. */
+export type FaxStreamEventType = InboundFaxEventType | (typeof outboundFaxEventTypes)[number] | NotificationEventType;
+
+/** The same, at run time, each type once (some happen in both directions). */
+export const faxStreamEventTypes: readonly FaxStreamEventType[] = [...new Set<FaxStreamEventType>([...inboundFaxEventTypes, ...outboundFaxEventTypes, ...notificationEventTypes])];
