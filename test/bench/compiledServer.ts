@@ -51,8 +51,8 @@ export interface ServeProcess extends CompiledProcess {
  * its start can be timed from the spawn; answers once `/readyz` says 200 (needs FreeSWITCH, i.e. a
  * simulator, listening on `eslPort`).
  */
-export async function startCompiledServe(options: { dataDir: string; eslPort: number; adminKey: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ServeProcess> {
-  const [httpPort, socketPort] = [await freePort(), await freePort()];
+export async function startCompiledServe(options: { dataDir: string; eslPort: number; adminKey: string; socketPort?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ServeProcess> {
+  const [httpPort, socketPort] = [await freePort(), options.socketPort ?? (await freePort())];
   const base = `http://127.0.0.1:${httpPort}`;
   const serve = startCompiled(['serve'], {
     FAXENGINE_DATA_DIR: options.dataDir,
