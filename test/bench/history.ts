@@ -1,6 +1,6 @@
 // What a long history costs (#17): histories of N faxes over 50 tenants and 3 years, generated
-// straight into the SQLite event store from real fax streams (historyTemplates.ts records one fax
-// of each kind through the whole server and the simulator; historyGenerator.ts replays them with
+// straight into the SQLite event store from real fax streams (captureHistory.ts records one fax
+// of each kind through the whole server and the simulator; generateHistory.ts replays them with
 // new ids, numbers and times), then measured against `faxengine serve` (compiled, a child process):
 // - start-up without a read store (spawn → /readyz 200) and the peak RSS (VmHWM) of catching up;
 // - GET /v1/faxes?limit=50 p50/p99, as a tenant user (API key) and as admin, first page and a deep
@@ -21,8 +21,8 @@ import { freePort } from '../support/freePort.js';
 import { seededRandom } from '../support/seededRandom.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { buildDist, startCompiled, startCompiledServe } from './compiledServer.js';
-import { compileTemplate, generateHistory } from './historyGenerator.js';
-import { captureHistory } from './historyTemplates.js';
+import { compileTemplate, generateHistory } from './generateHistory.js';
+import { captureHistory } from './captureHistory.js';
 import { startPager } from './pagerProcess.js';
 import { sampleRssOf, statusMb } from './procStats.js';
 

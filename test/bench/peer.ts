@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { createSimulator } from '../../src/sim/simulator.js';
 import { freePort } from '../support/freePort.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { twoPagePdf } from './benchPdf.js';
+import { twoPagePdf } from './twoPagePdf.js';
 import { buildDist, startCompiledServe } from './compiledServer.js';
 import { cpuMsOf, sampleRssOf, statusMb } from './procStats.js';
 

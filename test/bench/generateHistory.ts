@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { uuidV7 } from '../../src/adapters/eventStore/sqlite/uuidV7.js';
 import type { RecordedEvent } from '../../src/ports/eventStore.js';
 import type { SeededRandom } from '../support/seededRandom.js';
-import type { CapturedHistory, Tenant, TemplateFax } from './historyTemplates.js';
+import type { CapturedHistory, Tenant, TemplateFax } from './captureHistory.js';
 
 /** What one generated fax puts in place of its template's ids, numbers and times. */
 interface FaxValues {
