@@ -46,7 +46,12 @@ const child = spawn(process.execPath, ['--import', tsxLoader, new URL('./inbound
   stdio: ['pipe', 'pipe', 'inherit'],
 });
 const lines: string[] = [];
-child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+let partial = '';
+child.stdout.on('data', (chunk: Buffer) => {
+  const parts = (partial + chunk.toString()).split('\n');
+  partial = parts.pop()!;
+  lines.push(...parts.filter(Boolean));
+});
 const waitLine = async (match: (line: string) => boolean) => {
   while (!lines.some(match)) await new Promise((resolve) => setTimeout(resolve, 10));
   return lines.find(match)!;
