@@ -59,6 +59,8 @@ const work = makeTempDir('bench-history');
 const eslPort = await freePort();
 // faxengine is ready only with FreeSWITCH's event socket up: a simulator stands in for it.
 const sim = await createSimulator({ listen: { host: '127.0.0.1', port: eslPort }, timeScale: 0.01 });
+/** Server and rebuild processes still running, so a failed measurement leaves none behind. */
+const children = new Set<{ child: { exitCode: number | null; kill(signal: NodeJS.Signals): boolean } }>();
 try {
   log('recording template faxes through the whole server');
   const templateDir = join(work.path, 'template');
@@ -94,6 +96,7 @@ try {
 
     // 1. No read store: the server catches up on the whole history.
     const cold = await startCompiledServe({ dataDir: dir, eslPort, adminKey });
+    children.add(cold);
     const catchUp = sampleRssOf(cold.pid);
     const newestOnTop = async () => {
       const response = await fetch(`${cold.base}/v1/faxes?limit=1`, { headers: { authorization: adminAuth } });
@@ -155,12 +158,14 @@ try {
 
     // 2. With the read store the first start left: start-up, then RSS once idle.
     const warm = await startCompiledServe({ dataDir: dir, eslPort, adminKey });
+    children.add(warm);
     await sleep(settleSeconds * 1000);
     const idleRssMb = statusMb(warm.pid, 'VmRSS');
     await warm.stop();
 
     // 3. `faxengine projections rebuild`, with the server stopped as its help says.
     const rebuild = startCompiled(['projections', 'rebuild'], { FAXENGINE_DATA_DIR: dir, FAXENGINE_LOG_LEVEL: 'warn' }, dir);
+    children.add(rebuild);
     let rebuildPeakRssMb = 0;
     const hwm = setInterval(() => (rebuildPeakRssMb = Math.max(rebuildPeakRssMb, statusMb(rebuild.pid, 'VmHWM') || 0)), 50);
     const rebuildCode = await rebuild.exited;
@@ -204,6 +209,7 @@ try {
     if (!args.keep) rmSync(dir, { recursive: true, force: true });
   }
 } finally {
+  for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
   await sim.close();
   if (!args.keep) work.remove();
   else log(`kept ${work.path}`);
