@@ -1,0 +1,135 @@
+// faxengine against gofaxserver's own figures (#17): the CPU seconds of the server process itself
+// (utime + stime from /proc/<pid>/stat: not its children, ghostscript and the like) and its memory
+// per fax, for N inbound faxes (3 pages, all at once) and N outbound faxes submitted over the API as
+// a user would (a distinct 2-page PDF each, by API key, 8 submissions at a time), through the
+// simulator (this process, timeScale 0.01) against `faxengine serve` (compiled, a child process).
+// Idle RSS is read after `--settle-seconds` with nothing to do; peak RSS is the highest VmRSS
+// sampled during each phase, VmHWM the process's peak over the whole run.
+// Run: npx tsx test/bench/peer.ts [--faxes 200] [--settle-seconds 60]
+// Last line: one JSON object; gofaxserver's figures are constants from the side-by-side run in #17
+// (targets: at or below its CPU per fax both ways, idle RSS < 80 MB).
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { createSimulator } from '../../src/sim/simulator.js';
+import { freePort } from '../support/freePort.js';
+import { makeTempDir } from '../support/tempDir.js';
+import { twoPagePdf } from './twoPagePdf.js';
+import { buildDist, startCompiledServe } from './compiledServer.js';
+import { cpuMsOf, sampleRssOf, statusMb } from './procStats.js';
+
+const { values: args } = parseArgs({ options: { faxes: { type: 'string', default: '200' }, 'settle-seconds': { type: 'string', default: '60' } } });
+const FAXES = Number(args.faxes);
+const SETTLE_SECONDS = Number(args['settle-seconds']);
+const SUBMITTERS = 8;
+const adminKey = 'bench-admin-key-0123456789';
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (text: string) => process.stderr.write(`peer: ${text}\n`);
+
+/** gofaxserver (Go, PostgreSQL) on the same simulated calls, as issue #17 reports it: constants, not measured here. */
+const gofaxserverFromIssue17 = {
+  cpuMsPerFaxReceive: '9-10',
+  cpuMsPerFaxSend: '11-12',
+  idleRssMb: 27,
+  peakRssMbReceive: '37-65',
+  peakRssMbSend: 33,
+};
+
+buildDist();
+const dir = makeTempDir('bench-peer');
+const [eslPort, socketPort] = [await freePort(), await freePort()];
+const sim = await createSimulator({
+  listen: { host: '127.0.0.1', port: eslPort },
+  dial: { host: '127.0.0.1', port: socketPort },
+  timeScale: 0.01,
+  scenario: { gateways: { carrier1: { ip: '10.1.1.1' } }, defaultStation: { pages: 3, t38: 'none', ringSeconds: 1 } },
+});
+const serve = await startCompiledServe({ dataDir: dir.path, eslPort, socketPort, adminKey });
+const events = new Database(join(dir.path, 'events.sqlite'), { readonly: true });
+const count = events.prepare<[string], number>('SELECT count(*) FROM events WHERE type = ?').pluck();
+try {
+  const call = async (path: string, body: unknown, authorization = basic('admin', adminKey)) => {
+    const response = await fetch(`${serve.base}${path}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const tenant = await call('/v1/tenants', { name: 'Peer' });
+  await call(`/v1/tenants/${tenant.id}/numbers`, { number: '5551230000' });
+  await call('/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } });
+  const user = { username: 'peer', password: 'peer long password' };
+  await call(`/v1/tenants/${tenant.id}/users`, user);
+  const apiKey = String((await call('/v1/me/api-keys', { label: 'peer' }, basic(user.username, user.password))).key);
+
+  log(`idle for ${SETTLE_SECONDS} s`);
+  await sleep(SETTLE_SECONDS * 1000);
+  const idleRssMb = statusMb(serve.pid, 'VmRSS');
+
+  /** Runs `work`, waits until `done` more events of the `types` are stored, and answers the server's CPU and peak RSS meanwhile. */
+  const phase = async (types: string[], done: number, work: () => Promise<void>) => {
+    const stored = () => types.reduce((sum, type) => sum + count.get(type)!, 0);
+    const before = stored();
+    const rss = sampleRssOf(serve.pid, 20);
+    const cpuBefore = cpuMsOf(serve.pid);
+    const started = performance.now();
+    await work();
+    while (stored() - before < done) {
+      if (performance.now() - started > 900_000) throw new Error(`only ${stored() - before} of ${done} ${types.join('/')} after 15 minutes`);
+      await sleep(100);
+    }
+    // What the server does right after the last fax (read models, publisher, notifiers) is its cost too.
+    await sleep(1000);
+    return { cpuMsPerFax: Math.round(((cpuMsOf(serve.pid) - cpuBefore) / done) * 10) / 10, peakRssMb: rss.stop(), seconds: Math.round((performance.now() - started) / 100) / 10 };
+  };
+
+  log(`receiving ${FAXES} faxes`);
+  const inbound = await phase(['FaxReceived', 'FaxReceiveFailed'], FAXES, async () => {
+    const calls = Array.from({ length: FAXES }, (_, index) => sim.startInboundCall({ from: `1555${String(2000000 + index)}`, to: '15551230000', gateway: 'carrier1' }));
+    await Promise.all(calls.map((handle) => handle.finished));
+  });
+
+  log(`sending ${FAXES} faxes`);
+  const documents = Array.from({ length: FAXES }, (_, index) => twoPagePdf(`peer ${index}`));
+  const failedBefore = count.get('FaxFailed')!;
+  const outbound = await phase(['FaxSent', 'FaxFailed'], FAXES, async () => {
+    let next = 0;
+    const submitter = async () => {
+      for (let index = next++; index < FAXES; index = next++) {
+        const form = new FormData();
+        form.set('to', `+1555300${String(index).padStart(4, '0')}`);
+        form.set('from', '5551230000');
+        form.append('file', new Blob([documents[index]!], { type: 'application/pdf' }), `letter-${index}.pdf`);
+        const response = await fetch(`${serve.base}/v1/faxes`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form });
+        if (response.status !== 202) throw new Error(`POST /v1/faxes: ${response.status} ${await response.text()}`);
+        await response.arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: SUBMITTERS }, submitter));
+  });
+  const failed = count.get('FaxFailed')! - failedBefore;
+  const receiveFailed = count.get('FaxReceiveFailed')!;
+
+  console.log(
+    JSON.stringify({
+      faxes: FAXES,
+      receiveCpuMsPerFax: inbound.cpuMsPerFax,
+      sendCpuMsPerFax: outbound.cpuMsPerFax,
+      idleRssMb,
+      idleSettleSeconds: SETTLE_SECONDS,
+      peakRssMbReceive: inbound.peakRssMb,
+      peakRssMbSend: outbound.peakRssMb,
+      vmHwmMb: statusMb(serve.pid, 'VmHWM'),
+      receiveSeconds: inbound.seconds,
+      sendSeconds: outbound.seconds,
+      receiveFailed,
+      sendFailed: failed,
+      gofaxserverFromIssue17,
+    }),
+  );
+} finally {
+  events.close();
+  await serve.stop();
+  await sim.close();
+  dir.remove();
+}
+process.exit();

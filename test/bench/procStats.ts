@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+
+/** CPU time (user + system) of process `pid` itself, not its children, in milliseconds (/proc/<pid>/stat). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which may hold spaces: utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** A line of /proc/<pid>/status in MB (`VmRSS` now, `VmHWM` the peak so far); NaN once the process is gone. */
+export function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Samples VmRSS of `pid` every `everyMs` until stopped; answers the highest sample (MB). */
+export function sampleRssOf(pid: number, everyMs = 50) {
+  let peak = statusMb(pid, 'VmRSS') || 0;
+  const timer = setInterval(() => {
+    const now = statusMb(pid, 'VmRSS');
+    if (now > peak) peak = now;
+  }, everyMs);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      const now = statusMb(pid, 'VmRSS');
+      return Number.isNaN(now) ? peak : Math.max(peak, now);
+    },
+  };
+}
