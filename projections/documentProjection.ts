@@ -31,6 +31,12 @@ export interface DocumentProjection {
   handles: readonly string[];
   /** Documents a fresh read model starts with. */
   init(): DocumentWrite[];
+  /**
+   * Collections that grow with history (one document per fax, per notification, …). They are never
+   * held whole in memory: `evolve` reads them through a bounded cache over the read store, and
+   * they are queried through their read model's indexed queries, never listed with `all()`.
+   */
+  historyCollections?: readonly string[];
   evolve(view: DocumentView, event: ProjectedEvent): DocumentWrite[];
 }
 
@@ -68,7 +74,7 @@ export function stagedView(view: DocumentView): StagedView {
   };
 }
 
-/** What queries read: the documents, and every document of a collection. */
+/** What queries read: the documents, and every document of a collection held in memory (not of history collections). */
 export interface QueryView extends DocumentView {
   all<T>(collection: string): Iterable<T>;
 }

@@ -1,0 +1,52 @@
+import type Database from 'better-sqlite3';
+
+type Value = string | number | null;
+
+/**
+ * A collection that grows with history, stored as a typed table: one row per document, with the
+ * columns its queries filter and sort on (extracted here, in the adapter, so the projection's fold
+ * stays storage-free) and the whole document as JSON in `doc`.
+ */
+export interface HistoryTableSpec {
+  projection: string;
+  collection: string;
+  table: string;
+  /** The primary key column: the document's key. */
+  key: string;
+  /** Columns beside the key and `doc`, in the order `values` answers them. */
+  columns: readonly string[];
+  /** Columns a later write never changes (left out of the upsert's SET, so their indexes are not rewritten). */
+  fixed?: readonly string[];
+  /** CREATE TABLE (with `doc TEXT NOT NULL` last) and its indexes. */
+  schema: string;
+  values(doc: unknown): Value[];
+}
+
+export interface HistoryTable {
+  spec: HistoryTableSpec;
+  /** The stored JSON text, or undefined. */
+  get(key: string): string | undefined;
+  put(key: string, doc: unknown): void;
+  delete(key: string): void;
+  /** Every (key, JSON) pair: for dumps only. */
+  rows(): [string, string][];
+}
+
+export function prepareHistoryTable(db: Database.Database, spec: HistoryTableSpec): HistoryTable {
+  const { table, key, columns } = spec;
+  const fixed = new Set(spec.fixed ?? []);
+  const updated = [...columns.filter((column) => !fixed.has(column)), 'doc'].map((column) => `${column} = excluded.${column}`).join(', ');
+  const insert = db.prepare(
+    `INSERT INTO ${table} (${key}, ${columns.join(', ')}, doc) VALUES (${Array.from({ length: columns.length + 2 }, () => '?').join(', ')}) ON CONFLICT (${key}) DO UPDATE SET ${updated}`,
+  );
+  const select = db.prepare<[string], string>(`SELECT doc FROM ${table} WHERE ${key} = ?`).pluck();
+  const remove = db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`);
+  const all = db.prepare<[], [string, string]>(`SELECT ${key}, doc FROM ${table}`).raw();
+  return {
+    spec,
+    get: (id) => select.get(id),
+    put: (id, doc) => void insert.run(id, ...spec.values(doc), JSON.stringify(doc)),
+    delete: (id) => void remove.run(id),
+    rows: () => all.all(),
+  };
+}
