@@ -11,10 +11,10 @@ type Params = Record<string, string | number>;
  */
 export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw: string) => string): FaxReadModel {
   const parse = (doc: string) => JSON.parse(doc) as FaxView;
-  const byId = db.prepare<[string], string>('SELECT doc FROM faxes WHERE fax_id = ?').pluck();
-  const byCallUuid = db.prepare<[string], string>('SELECT doc FROM faxes WHERE call_uuid = ? LIMIT 1').pluck();
-  const open = db.prepare<[string], string>('SELECT doc FROM faxes WHERE ended = 0 AND direction = ?').pluck();
-  const unfinished = db.prepare<[], string>("SELECT fax_id FROM faxes WHERE ended = 0 AND direction = 'outbound'").pluck();
+  const byId = db.prepare<[string], string>(faxLookups.byId).pluck();
+  const byCallUuid = db.prepare<[string], string>(faxLookups.byCallUuid).pluck();
+  const open = db.prepare<[], string>(faxLookups.openInbound).pluck();
+  const unfinished = db.prepare<[], string>(faxLookups.unfinishedOutbound).pluck();
   const lists = new Map<string, Database.Statement<Params, string>>();
 
   return {
@@ -30,9 +30,18 @@ export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw:
       return { items, nextCursor: more ? faxCursor(items.at(-1)!) : null };
     },
     unfinishedOutbound: () => unfinished.all(),
-    openInbound: () => open.all('inbound').map(parse),
+    openInbound: () => open.all().map(parse),
   };
 }
+
+/** The point reads: by primary key, by the call_uuid index, and the unfinished ones through the partial index `faxes_open`. */
+export const faxLookups = {
+  byId: 'SELECT doc FROM faxes WHERE fax_id = ?',
+  byCallUuid: 'SELECT doc FROM faxes WHERE call_uuid = ? LIMIT 1',
+  // `ended = 0` spelled out, so SQLite sees the partial index applies.
+  openInbound: "SELECT doc FROM faxes WHERE ended = 0 AND direction = 'inbound'",
+  unfinishedOutbound: "SELECT fax_id FROM faxes WHERE ended = 0 AND direction = 'outbound'",
+} as const;
 
 const mapDoc = <T>(doc: string | undefined, parse: (doc: string) => T): T | undefined => (doc === undefined ? undefined : parse(doc));
 

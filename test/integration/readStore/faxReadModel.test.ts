@@ -5,7 +5,7 @@ import { stagedView } from '../../../projections/documentProjection.js';
 import { faxCollections, faxProjection, type FaxView } from '../../../projections/faxProjection.js';
 import type { FaxFilter } from '../../../projections/faxQueries.js';
 import { createNumberKey } from '../../../src/adapters/readStore/numberKey.js';
-import { faxListQuery } from '../../../src/adapters/readStore/sqliteFaxReadModel.js';
+import { faxListQuery, faxLookups } from '../../../src/adapters/readStore/sqliteFaxReadModel.js';
 import { notificationListQuery } from '../../../src/adapters/readStore/sqliteNotificationReadModel.js';
 import { createSqliteReadStore, type SqliteReadStore } from '../../../src/adapters/readStore/sqliteReadStore.js';
 import { faxHistory, type FaxHistoryOptions } from '../../support/faxHistory.js';
@@ -177,7 +177,8 @@ describe('the fax read model: indexed rows, one page per query', () => {
   it('reads every list through an index: no full scan of the faxes and no sort of them, whatever the filter or cursor', () => {
     const db = new Database(join(dir.path, 'readmodels.sqlite'), { readonly: true });
     try {
-      const planOf = (sql: string, params: Record<string, unknown>) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((row) => row.detail);
+      const planOf = (sql: string, params: Record<string, unknown> | string[]) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((row) => row.detail);
       for (const [name, filter] of filters()) {
         for (const cursor of [undefined, '2023-06-01T00:00:00.000Z|f00001500']) {
           const { sql, params } = faxListQuery(filter, 51, cursor, numberKey);
@@ -191,6 +192,10 @@ describe('the fax read model: indexed rows, one page per query', () => {
           if (filter.number === undefined) expect(plan.join(' / '), name).not.toContain('TEMP B-TREE');
         }
       }
+      expect(planOf(faxLookups.byId, ['f1']).join()).toMatch(/SEARCH faxes USING INDEX sqlite_autoindex_faxes_1 \(fax_id=\?\)/);
+      expect(planOf(faxLookups.byCallUuid, ['c1']).join()).toMatch(/SEARCH faxes USING INDEX faxes_call_uuid \(call_uuid=\?\)/);
+      expect(planOf(faxLookups.openInbound, []).join()).toMatch(/SEARCH faxes USING INDEX faxes_open \(direction=\?\)/);
+      expect(planOf(faxLookups.unfinishedOutbound, []).join()).toMatch(/SEARCH faxes USING INDEX faxes_open \(direction=\?\)/);
       for (const filter of [{}, { tenantId: 't' }, { status: 'dead' as const }, { tenantId: 't', status: 'dead' as const }, { faxId: 'f1' }]) {
         const { sql, params } = notificationListQuery(filter, 100);
         const plan = planOf(sql, params).join(' / ');
