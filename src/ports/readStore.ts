@@ -34,6 +34,11 @@ export interface ReadStore {
   /** One document, or undefined. */
   get(projection: string, collection: string, key: string): unknown;
   commit(commits: readonly ProjectionCommit[]): void;
+  /**
+   * The runner has caught up: the store completes what it may defer while a catch-up folds the
+   * history in (the SQLite store builds a new file's query indexes here). Queries need it first.
+   */
+  caughtUp(): void;
   /** Everything, in a stable order: to compare two read stores (e.g. before and after a rebuild). */
   dump(): ReadStoreDump;
   close(): void;

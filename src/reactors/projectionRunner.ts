@@ -63,8 +63,11 @@ interface Folding {
   view: QueryView;
 }
 
-/** Events per event-store read: small pages keep the event objects short-lived for the garbage collector. */
-const pageSize = 5000;
+/**
+ * Events per event-store read: small pages keep the event objects short-lived, so the garbage
+ * collector takes them young (pages of 5000 cost a catch-up ~30 MB more RSS).
+ */
+const pageSize = 1000;
 
 /**
  * Applies pure folds to the event store's events. Small collections (tenancy) are held whole in
@@ -274,6 +277,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       if (done) break;
       after = events[events.length - 1]!.position;
     }
+    deps.readStore.caughtUp();
   }
 
   return {

@@ -26,19 +26,20 @@ CREATE TABLE faxes (
   ended INTEGER NOT NULL,
   call_uuid TEXT NOT NULL,
   doc TEXT NOT NULL
-);
-CREATE INDEX faxes_time ON faxes (created_at, fax_id);
-CREATE INDEX faxes_tenant_time ON faxes (tenant_id, created_at, fax_id);
-CREATE INDEX faxes_tenant_status_time ON faxes (tenant_id, status, created_at, fax_id);
-CREATE INDEX faxes_tenant_direction_time ON faxes (tenant_id, direction, created_at, fax_id);
-CREATE INDEX faxes_status_time ON faxes (status, created_at, fax_id);
-CREATE INDEX faxes_direction_time ON faxes (direction, created_at, fax_id);
-CREATE INDEX faxes_from_time ON faxes (from_number, created_at, fax_id);
-CREATE INDEX faxes_to_time ON faxes (to_number, created_at, fax_id);
-CREATE INDEX faxes_call_uuid ON faxes (call_uuid);
--- Faxes whose call or send is still going: what a restart reconciles or re-queues (a few rows, not the history).
-CREATE INDEX faxes_open ON faxes (direction) WHERE ended = 0;
-`,
+)`,
+    indexes: {
+      faxes_time: '(created_at, fax_id)',
+      faxes_tenant_time: '(tenant_id, created_at, fax_id)',
+      faxes_tenant_status_time: '(tenant_id, status, created_at, fax_id)',
+      faxes_tenant_direction_time: '(tenant_id, direction, created_at, fax_id)',
+      faxes_status_time: '(status, created_at, fax_id)',
+      faxes_direction_time: '(direction, created_at, fax_id)',
+      faxes_from_time: '(from_number, created_at, fax_id)',
+      faxes_to_time: '(to_number, created_at, fax_id)',
+      faxes_call_uuid: '(call_uuid)',
+      // Faxes whose call or send is still going: what a restart reconciles or re-queues (a few rows, not the history).
+      faxes_open: '(direction, fax_id) WHERE ended = 0',
+    },
     values(doc) {
       const fax = doc as FaxView;
       return [fax.tenantId, fax.direction, fax.status, numberKey(fax.from), numberKey(fax.to), fax.createdAt, fax.ended ? 1 : 0, fax.callUuid];

@@ -17,8 +17,10 @@ export interface HistoryTableSpec {
   columns: readonly string[];
   /** Columns a later write never changes (left out of the upsert's SET, so their indexes are not rewritten). */
   fixed?: readonly string[];
-  /** CREATE TABLE (with `doc TEXT NOT NULL` last) and its indexes. */
+  /** CREATE TABLE, with `doc TEXT NOT NULL` last. */
   schema: string;
+  /** The queries' indexes: name → `(columns) [WHERE …]`. */
+  indexes: Readonly<Record<string, string>>;
   values(doc: unknown): Value[];
 }
 
@@ -30,6 +32,16 @@ export interface HistoryTable {
   delete(key: string): void;
   /** Every (key, JSON) pair: for dumps only. */
   rows(): [string, string][];
+}
+
+/** The indexes of `spec` that the file lacks. */
+export function missingIndexes(db: Database.Database, spec: HistoryTableSpec): string[] {
+  const present = new Set(db.prepare<[string], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").pluck().all(spec.table));
+  return Object.keys(spec.indexes).filter((name) => !present.has(name));
+}
+
+export function createIndexes(db: Database.Database, spec: HistoryTableSpec): void {
+  for (const [name, definition] of Object.entries(spec.indexes)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${spec.table} ${definition}`);
 }
 
 export function prepareHistoryTable(db: Database.Database, spec: HistoryTableSpec): HistoryTable {

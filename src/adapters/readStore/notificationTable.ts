@@ -17,13 +17,14 @@ CREATE TABLE notifications (
   status TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   doc TEXT NOT NULL
-);
-CREATE INDEX notifications_time ON notifications (updated_at, notification_id);
-CREATE INDEX notifications_tenant_time ON notifications (tenant_id, updated_at, notification_id);
-CREATE INDEX notifications_tenant_status_time ON notifications (tenant_id, status, updated_at, notification_id);
-CREATE INDEX notifications_status_time ON notifications (status, updated_at, notification_id);
-CREATE INDEX notifications_fax_time ON notifications (fax_id, updated_at, notification_id);
-`,
+)`,
+  indexes: {
+    notifications_time: '(updated_at, notification_id)',
+    notifications_tenant_time: '(tenant_id, updated_at, notification_id)',
+    notifications_tenant_status_time: '(tenant_id, status, updated_at, notification_id)',
+    notifications_status_time: '(status, updated_at, notification_id)',
+    notifications_fax_time: '(fax_id, updated_at, notification_id)',
+  },
   values(doc) {
     const item = doc as NotificationView;
     return [item.faxId, item.tenantId ?? null, item.status, item.updatedAt];

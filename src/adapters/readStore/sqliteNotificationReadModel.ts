@@ -7,7 +7,8 @@ type Params = Record<string, string | number>;
 /** The notification read model's queries over the `notifications` table (notificationTable.ts), each through a named index. */
 export function createSqliteNotificationReadModel(db: Database.Database): NotificationReadModel {
   const parse = (doc: string) => JSON.parse(doc) as NotificationView;
-  const waiting = db.prepare<[], string>("SELECT doc FROM notifications INDEXED BY notifications_status_time WHERE status IN ('pending', 'retrying')").pluck();
+  // Prepared on first use: a new file gets its indexes only once caught up (see SqliteReadStore.caughtUp).
+  let waiting: Database.Statement<[], string> | undefined;
   const lists = new Map<string, Database.Statement<Params, string>>();
   return {
     list(filter, limit) {
@@ -16,9 +17,11 @@ export function createSqliteNotificationReadModel(db: Database.Database): Notifi
       if (!statement) lists.set(sql, (statement = db.prepare<Params, string>(sql).pluck()));
       return statement.all(params).map(parse);
     },
-    waiting: () => waiting.all().map(parse),
+    waiting: () => (waiting ??= db.prepare<[], string>(waitingSql).pluck()).all().map(parse),
   };
 }
+
+const waitingSql = "SELECT doc FROM notifications INDEXED BY notifications_status_time WHERE status IN ('pending', 'retrying')";
 
 export function notificationListQuery(filter: NotificationFilter, limit: number): { sql: string; params: Params } {
   const params: Params = { limit };

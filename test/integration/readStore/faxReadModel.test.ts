@@ -52,6 +52,8 @@ describe('the fax read model: indexed rows, one page per query', () => {
     store = createSqliteReadStore({ path: join(dir.path, 'readmodels.sqlite') });
     faxes = Array.from({ length: history.faxes }, (_, index) => viewOf(index));
     put(faxes, 1);
+    // What the projection runner does once caught up: the new file gets its query indexes.
+    store.caughtUp();
   });
   afterAll(() => {
     store.close();
@@ -195,7 +197,7 @@ describe('the fax read model: indexed rows, one page per query', () => {
       expect(planOf(faxLookups.byId, ['f1']).join()).toMatch(/SEARCH faxes USING INDEX sqlite_autoindex_faxes_1 \(fax_id=\?\)/);
       expect(planOf(faxLookups.byCallUuid, ['c1']).join()).toMatch(/SEARCH faxes USING INDEX faxes_call_uuid \(call_uuid=\?\)/);
       expect(planOf(faxLookups.openInbound, []).join()).toMatch(/SEARCH faxes USING INDEX faxes_open \(direction=\?\)/);
-      expect(planOf(faxLookups.unfinishedOutbound, []).join()).toMatch(/SEARCH faxes USING INDEX faxes_open \(direction=\?\)/);
+      expect(planOf(faxLookups.unfinishedOutbound, []).join()).toMatch(/SEARCH faxes USING COVERING INDEX faxes_open \(direction=\?\)/);
       for (const filter of [{}, { tenantId: 't' }, { status: 'dead' as const }, { tenantId: 't', status: 'dead' as const }, { faxId: 'f1' }]) {
         const { sql, params } = notificationListQuery(filter, 100);
         const plan = planOf(sql, params).join(' / ');

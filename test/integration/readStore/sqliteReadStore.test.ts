@@ -53,6 +53,7 @@ describe('SQLite read store (one row per document, typed tables for history coll
 
   it('keeps faxes and notifications in tables of their own, and dumps them with the other documents', () => {
     const store = createSqliteReadStore({ path });
+    store.caughtUp();
     const fax = { faxId: 'f1', direction: 'inbound', tenantId: 't1', status: 'received', ended: true, callUuid: 'c1', from: '5551230001', to: '+15551230002', createdAt: '2026-01-01T00:00:00.000Z' };
     const notification = { notificationId: 'n1', faxId: 'f1', tenantId: 't1', status: 'sent', updatedAt: '2026-01-01T00:01:00.000Z' };
     store.commit([
@@ -72,6 +73,31 @@ describe('SQLite read store (one row per document, typed tables for history coll
     db.close();
     store.commit([{ projection: 'faxes', writes: [{ collection: 'faxes', key: 'f1', doc: null }], checkpoint: 3 }]);
     expect(store.faxes.find('f1')).toBeUndefined();
+    store.close();
+  });
+
+  it('builds the query indexes of a new file once caught up, and again after a catch-up that was interrupted', () => {
+    const indexes = () => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'faxes_%' ORDER BY name").pluck().all();
+      } finally {
+        db.close();
+      }
+    };
+    let store = createSqliteReadStore({ path });
+    expect(indexes()).toEqual([]);
+    store.commit([{ projection: 'p', writes: [doc('c', 1)], checkpoint: 1 }]);
+    // Interrupted before it caught up: the next open still lacks them.
+    store.close();
+    store = createSqliteReadStore({ path });
+    expect(indexes()).toEqual([]);
+    store.caughtUp();
+    expect(indexes()).toContain('faxes_tenant_time');
+    expect(indexes()).toHaveLength(10);
+    store.close();
+    store = createSqliteReadStore({ path });
+    expect(store.faxes.list({ tenantId: 't' }, 10)).toEqual({ items: [], nextCursor: null });
     store.close();
   });
 
