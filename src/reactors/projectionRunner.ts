@@ -17,7 +17,8 @@ export interface ProjectionRunnerDeps {
   persistEveryMs?: number;
   /**
    * Documents of each history collection the folds keep at hand (least recently used ones are
-   * dropped and read back from the read store when needed). Default 10,000: every fax in flight.
+   * dropped and read back from the read store when needed). Default 5,000: more than the faxes in
+   * flight on a busy server; larger costs a catch-up's peak RSS more than it saves in reads.
    */
   cacheEntries?: number;
 }
@@ -81,7 +82,7 @@ const pageSize = 1000;
 export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
   const batchSize = deps.batchSize ?? 50_000;
   const persistEveryMs = deps.persistEveryMs ?? 100;
-  const cacheEntries = deps.cacheEntries ?? 10_000;
+  const cacheEntries = deps.cacheEntries ?? 5_000;
   const states = new Map<string, Folding>();
   const waiters = new Set<{ position: number; resolve: () => void; reject: (error: unknown) => void }>();
   let subscription: Subscription | undefined;
