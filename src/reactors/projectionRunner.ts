@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { DocumentProjection, DocumentWrite, QueryView } from '../../projections/documentProjection.js';
+import type { DocumentProjection, QueryView } from '../../projections/documentProjection.js';
 import type { EventData, EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
 import type { ProjectionCommit, ReadStore } from '../ports/readStore.js';
-import { createLruCache, type LruCache } from './lruCache.js';
+import { createProjectionDocuments, type ProjectionDocuments } from './projectionDocuments.js';
 
 export interface ProjectionRunnerDeps {
   eventStore: EventStore;
@@ -51,17 +51,10 @@ export interface ProjectionRunner {
 interface Folding {
   projection: DocumentProjection;
   handles: ReadonlySet<string>;
-  history: ReadonlySet<string>;
-  /** The collections held whole in memory (everything but `history`). */
-  memory: Map<string, Map<string, unknown>>;
-  caches: Map<string, LruCache<unknown>>;
-  /** Writes since the last commit, collection → key → document (`null` deletes); a later write of a document replaces the earlier one. */
-  pending: Map<string, Map<string, unknown>>;
-  pendingHistory: number;
+  documents: ProjectionDocuments;
   /** Position applied in memory, and position the read store's documents cover. */
   checkpoint: number;
   persisted: number;
-  view: QueryView;
 }
 
 /**
@@ -91,68 +84,18 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   const listeners = new Set<(projections: ReadonlySet<string>) => void>();
 
   const lowestCheckpoint = () => Math.min(...deps.projections.map((projection) => states.get(projection.name)?.checkpoint ?? 0));
-  const pendingHistory = () => [...states.values()].reduce((sum, state) => sum + state.pendingHistory, 0);
-
-  function stateOf(projection: DocumentProjection, checkpoint: number): Folding {
-    const history = new Set(projection.historyCollections ?? []);
-    const state: Folding = {
-      projection,
-      handles: new Set(projection.handles),
-      history,
-      memory: new Map(),
-      caches: new Map([...history].map((collection) => [collection, createLruCache<unknown>(cacheEntries)])),
-      pending: new Map(),
-      pendingHistory: 0,
-      checkpoint,
-      persisted: checkpoint,
-      view: undefined as unknown as QueryView,
-    };
-    state.view = {
-      get: <T>(collection: string, key: string) => read(state, collection, key) as T | undefined,
-      all: <T>(collection: string) => {
-        if (history.has(collection)) throw new Error(`${projection.name}/${collection} grows with history: query it through its read model, it cannot be listed whole`);
-        return (state.memory.get(collection)?.values() ?? []) as Iterable<T>;
-      },
-    };
-    return state;
-  }
-
-  function read(state: Folding, collection: string, key: string): unknown {
-    if (!state.history.has(collection)) return state.memory.get(collection)?.get(key);
-    const staged = state.pending.get(collection);
-    if (staged?.has(key)) return staged.get(key) ?? undefined;
-    const cache = state.caches.get(collection)!;
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
-    const stored = deps.readStore.get(state.projection.name, collection, key);
-    if (stored !== undefined) cache.set(key, stored);
-    return stored;
-  }
-
-  function apply(state: Folding, { collection, key, doc }: DocumentWrite): void {
-    mapOf(state.pending, collection).set(key, doc);
-    if (state.history.has(collection)) {
-      state.pendingHistory++;
-      const cache = state.caches.get(collection)!;
-      if (doc === null) cache.delete(key);
-      else cache.set(key, doc);
-    } else if (doc === null) state.memory.get(collection)?.delete(key);
-    else mapOf(state.memory, collection).set(key, doc);
-  }
+  const pendingHistory = () => [...states.values()].reduce((sum, state) => sum + state.documents.pendingHistory, 0);
 
   function load(): void {
     if (loaded) return;
     for (const projection of deps.projections) {
       // History collections stay in the read store: start-up reads the small collections only.
       const { checkpoint, documents } = deps.readStore.load(projection.name, projection.historyCollections);
-      const state = stateOf(projection, checkpoint);
-      if (checkpoint === 0 && documents.length === 0) {
-        // A fresh projection's starting documents are saved with its first commit, like any write.
-        for (const write of projection.init()) apply(state, write);
-      } else {
-        for (const { collection, key, doc } of documents) mapOf(state.memory, collection).set(key, doc);
-      }
-      states.set(projection.name, state);
+      const folding: Folding = { projection, handles: new Set(projection.handles), documents: createProjectionDocuments(projection, deps.readStore, cacheEntries), checkpoint, persisted: checkpoint };
+      // A fresh projection's starting documents are saved with its first commit, like any write.
+      if (checkpoint === 0 && documents.length === 0) for (const write of projection.init()) folding.documents.apply(write);
+      else folding.documents.load(documents);
+      states.set(projection.name, folding);
     }
     loaded = true;
   }
@@ -167,8 +110,8 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       if (last <= checkpoint) continue;
       for (const event of events) {
         if (event.position <= checkpoint || !handles.has(event.type)) continue;
-        for (const write of projection.evolve(state.view, event)) {
-          apply(state, write);
+        for (const write of projection.evolve(state.documents.view, event)) {
+          state.documents.apply(write);
           changed.add(projection.name);
         }
       }
@@ -185,18 +128,13 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   function persist(): void {
     const commits: ProjectionCommit[] = [];
     for (const state of states.values()) {
-      if (state.pending.size === 0 && state.checkpoint === state.persisted) continue;
-      const writes: DocumentWrite[] = [];
-      for (const [collection, documents] of state.pending) for (const [key, doc] of documents) writes.push({ collection, key, doc });
-      commits.push({ projection: state.projection.name, writes, checkpoint: state.checkpoint });
+      if (state.documents.pendingWrites === 0 && state.checkpoint === state.persisted) continue;
+      commits.push({ projection: state.projection.name, writes: state.documents.takeWrites(), checkpoint: state.checkpoint });
     }
     if (commits.length === 0) return;
+    // A failed commit stops the runner (live) or the catch-up: the writes taken are not needed again.
     deps.readStore.commit(commits);
-    for (const state of states.values()) {
-      state.pending = new Map();
-      state.pendingHistory = 0;
-      state.persisted = state.checkpoint;
-    }
+    for (const state of states.values()) state.persisted = state.checkpoint;
   }
 
   // Live events are folded once per turn of the event loop (a page of them per subscription read).
@@ -302,7 +240,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     view(projection) {
       const state = states.get(projection);
       if (!state) throw new Error(`unknown projection ${projection} (or the runner has not started)`);
-      return state.view;
+      return state.documents.view;
     },
     waitFor(position, timeoutMs = 5000) {
       if (failure !== undefined) return Promise.reject(failure);
@@ -324,7 +262,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       return () => listeners.delete(listener);
     },
     cached(projection, collection) {
-      return states.get(projection)?.caches.get(collection)?.size ?? 0;
+      return states.get(projection)?.documents.cached(collection) ?? 0;
     },
     async stop() {
       await subscription?.stop();
@@ -335,8 +273,3 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   };
 }
 
-function mapOf<V>(maps: Map<string, Map<string, V>>, name: string): Map<string, V> {
-  let map = maps.get(name);
-  if (!map) maps.set(name, (map = new Map()));
-  return map;
-}
