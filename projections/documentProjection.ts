@@ -29,13 +29,14 @@ export interface DocumentProjection {
   name: string;
   /** Event types the projection reacts to; others are skipped without calling `evolve`. */
   handles: readonly string[];
-  /**
-   * Collections that grow with history (one document per fax, per station…). They are read through
-   * the read store, a page or a key at a time, never held in memory whole.
-   */
-  historyCollections?: readonly string[];
   /** Documents a fresh read model starts with. */
   init(): DocumentWrite[];
+  /**
+   * Collections that grow with history (one document per fax, per notification, per station…). They are never
+   * held whole in memory: `evolve` reads them through a bounded cache over the read store, and
+   * they are queried through their read model's indexed queries, never listed with `all()`.
+   */
+  historyCollections?: readonly string[];
   evolve(view: DocumentView, event: ProjectedEvent): DocumentWrite[];
 }
 
@@ -73,7 +74,7 @@ export function stagedView(view: DocumentView): StagedView {
   };
 }
 
-/** What queries read: the documents, and every document of a collection. */
+/** What queries read: the documents, and every document of a collection held in memory (not of history collections). */
 export interface QueryView extends DocumentView {
   all<T>(collection: string): Iterable<T>;
 }

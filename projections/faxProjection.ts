@@ -105,6 +105,7 @@ export const faxProjection: DocumentProjection = {
   name: 'faxes',
   handles: [...new Set([...Object.keys(handlers), ...Object.keys(outboundHandlers), 'FaxQueued'])],
   init: () => [],
+  historyCollections: [faxCollections.faxes],
   evolve(view: DocumentView, event: ProjectedEvent) {
     const data = event.data as { faxId: string };
     const at = event.created;

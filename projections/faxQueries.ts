@@ -1,12 +1,11 @@
-import type { QueryView } from './documentProjection.js';
-import { faxCollections, type FaxStatus, type FaxView } from './faxProjection.js';
+import type { FaxStatus, FaxView } from './faxProjection.js';
 
 export interface FaxFilter {
   /** Only this tenant's faxes (always set for tenant users). */
   tenantId?: string;
   direction?: 'inbound' | 'outbound';
   status?: FaxStatus;
-  /** Matches the calling or the dialled number. */
+  /** Matches the calling or the dialled number, read the way the read model stores numbers (E.164 when it can). */
   number?: string;
   /** ISO times, inclusive. */
   since?: string;
@@ -19,38 +18,28 @@ export interface FaxPage {
   nextCursor: string | null;
 }
 
-/** Newest first. The cursor is the last item's `createdAt|faxId`, so pages stay stable while faxes arrive. */
-export function listFaxes(view: QueryView, filter: FaxFilter, limit: number, cursor?: string): FaxPage {
-  const matches = [...view.all<FaxView>(faxCollections.faxes)].filter(
-    (fax) =>
-      (filter.tenantId === undefined || fax.tenantId === filter.tenantId) &&
-      (filter.direction === undefined || fax.direction === filter.direction) &&
-      (filter.status === undefined || fax.status === filter.status) &&
-      (filter.number === undefined || fax.from === filter.number || fax.to === filter.number) &&
-      (filter.since === undefined || fax.createdAt >= filter.since) &&
-      (filter.until === undefined || fax.createdAt <= filter.until) &&
-      (cursor === undefined || sortKey(fax) < cursor),
-  );
-  matches.sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
-  const items = matches.slice(0, limit);
-  return { items, nextCursor: matches.length > limit ? sortKey(items.at(-1)!) : null };
+/**
+ * The fax read model's queries. The faxes grow with history, so they live in the read store as
+ * indexed rows: each query reads what it answers (one page, one fax), never every fax.
+ */
+export interface FaxReadModel {
+  find(faxId: string): FaxView | undefined;
+  /** The original identified faxes by call UUID (an outbound fax's latest attempt). */
+  findByCallUuid(callUuid: string): FaxView | undefined;
+  /** Newest first, `limit` items. The cursor is the last item's `createdAt|faxId`, so pages stay stable while faxes arrive. */
+  list(filter: FaxFilter, limit: number, cursor?: string): FaxPage;
+  /** Outbound faxes not yet sent, failed or cancelled: the send queue to restore after a restart. */
+  unfinishedOutbound(): string[];
+  /** Inbound faxes whose call has not ended: what a restart reconciles with FreeSWITCH. */
+  openInbound(): FaxView[];
 }
 
-export function findFax(view: QueryView, faxId: string): FaxView | undefined {
-  return view.get<FaxView>(faxCollections.faxes, faxId);
-}
+/** The opaque cursor after `fax`: its place in the newest-first order. */
+export const faxCursor = (fax: Pick<FaxView, 'createdAt' | 'faxId'>): string => `${fax.createdAt}|${fax.faxId}`;
 
-/** The original identified faxes by call UUID. */
-export function findFaxByCallUuid(view: QueryView, callUuid: string): FaxView | undefined {
-  for (const fax of view.all<FaxView>(faxCollections.faxes)) if (fax.callUuid === callUuid) return fax;
-  return undefined;
-}
-
-const sortKey = (fax: FaxView) => `${fax.createdAt}|${fax.faxId}`;
-
-/** Outbound faxes not yet sent, failed or cancelled: the send queue to restore after a restart. */
-export function unfinishedOutboundFaxIds(view: QueryView): string[] {
-  const ids: string[] = [];
-  for (const fax of view.all<FaxView>(faxCollections.faxes)) if (fax.direction === 'outbound' && !fax.ended) ids.push(fax.faxId);
-  return ids;
+/** A cursor's (createdAt, faxId): faxes strictly before it in the newest-first order come next. */
+export function parseFaxCursor(cursor: string): { createdAt: string; faxId: string } {
+  const bar = cursor.indexOf('|');
+  // A cursor without a fax id continues before that time: every fax at the time sorts after it.
+  return bar < 0 ? { createdAt: cursor, faxId: '' } : { createdAt: cursor.slice(0, bar), faxId: cursor.slice(bar + 1) };
 }

@@ -18,6 +18,7 @@ export const notificationProjection: DocumentProjection = {
   name: 'notifications',
   handles: notificationEventTypes,
   init: () => [],
+  historyCollections: [notificationCollections.notifications],
   evolve(view: DocumentView, event: ProjectedEvent) {
     const typed = { type: event.type, data: event.data } as NotificationEvent;
     const { notificationId, faxId, tenantId, sourceEventId, sourceType, endpointId, target } = typed.data;

@@ -1,6 +1,6 @@
 import type { StationState } from '../src/domain/fax/stationKnowledge.js';
-import type { QueryView } from './documentProjection.js';
-import { stationCollections } from './stationProjection.js';
+import type { DocumentWrite } from './documentProjection.js';
+import { stationCollections, stationProjection } from './stationProjection.js';
 
 export interface StationPage {
   items: StationState[];
@@ -8,17 +8,17 @@ export interface StationPage {
   nextCursor: string | null;
 }
 
+/** Where station documents are read a page at a time: the read store, in key (E.164) order. */
+export interface StationDocuments {
+  page(projection: string, collection: string, limit: number, after?: string): Pick<DocumentWrite, 'doc'>[];
+}
+
 /**
- * One page of stations in E.164 order (keyset: the stations after `after`, code-unit order, as
- * SQLite's BINARY collation sorts keys). Over an in-memory view this still visits every station;
- * a read store answers it with one indexed range read.
+ * One page of stations in E.164 order (keyset: the stations after `after`, in code-unit order).
+ * Stations grow with history, so this is one indexed range read of `limit + 1` documents.
  */
-export function listStations(view: QueryView, limit: number, after?: string): StationPage {
-  const page: StationState[] = [];
-  for (const station of view.all<StationState>(stationCollections.stations)) {
-    if (after === undefined || station.station > after) page.push(station);
-  }
-  page.sort((a, b) => (a.station < b.station ? -1 : a.station > b.station ? 1 : 0));
-  const items = page.slice(0, limit);
-  return { items, nextCursor: page.length > limit ? items.at(-1)!.station : null };
+export function listStations(documents: StationDocuments, limit: number, after?: string): StationPage {
+  const rows = documents.page(stationProjection.name, stationCollections.stations, limit + 1, after).map((row) => row.doc as StationState);
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? items.at(-1)!.station : null };
 }

@@ -67,7 +67,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   await publisher.start();
 
   // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
-  const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger });
+  const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger, defaultCountry: config.numbers.defaultCountry });
   await readModels.runner.start();
   const admin = resolveAdminApiKey(config.admin.apiKey, config.dataDir, config.admin.generateApiKey);
   const tenancy = createTenancyApi({
@@ -83,7 +83,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   else if (admin.path) logger.info({ path: admin.path, generated: admin.source === 'generated' }, 'admin API key from the data directory');
 
   const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
-  const faxes = () => readModels.runner.view('faxes');
+  const { faxes, notifications } = readModels;
   const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger });
   const notifiers = await startNotifiers({
     config,
@@ -91,6 +91,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     bus,
     documents,
     view: (projection) => readModels.runner.view(projection),
+    notifications,
     clock: systemClock,
     logger,
     publicBaseUrl: () => config.notifications.publicUrl ?? localBaseUrl(httpAddress),
@@ -117,7 +118,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     tenancy,
     faxes: { faxes, eventStore, documents, auth: tenancy.auth },
     stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
-    notifications: { notifications: () => readModels.runner.view('notifications'), faxes, eventStore, clock: systemClock, auth: tenancy.auth },
+    notifications: { notifications, faxes, eventStore, clock: systemClock, auth: tenancy.auth },
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { notificationProjection } from '../projections/notificationProjection.js';
-import { waitingNotifications } from '../projections/notificationQueries.js';
+import type { NotificationReadModel } from '../projections/notificationQueries.js';
 import type { QueryView } from '../projections/documentProjection.js';
 import { routingCollections, type RouteEndpoint } from '../projections/routingModel.js';
 import { routingProjection } from '../projections/routingProjection.js';
@@ -33,6 +32,7 @@ export async function startNotifiers(deps: {
   bus: Bus;
   documents: DocumentStore;
   view: (projection: string) => QueryView;
+  notifications: NotificationReadModel;
   clock: Clock;
   logger: Logger;
   /** Where receivers reach the API (for document links); known once the HTTP server listens. */
@@ -71,7 +71,7 @@ export async function startNotifiers(deps: {
   });
   scheduler = createRetryScheduler({
     process: notifier.process,
-    waiting: () => waitingNotifications(deps.view(notificationProjection.name)).map((item) => ({ faxId: item.faxId, at: item.nextAttemptAt })),
+    waiting: () => deps.notifications.waiting().map((item) => ({ faxId: item.faxId, at: item.nextAttemptAt })),
     clock,
     logger,
     // Past the longest an attempt elsewhere can take, a waiting retry is taken to have lost its owner.

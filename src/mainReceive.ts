@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { QueryView } from '../projections/documentProjection.js';
-import { faxCollections, type FaxView } from '../projections/faxProjection.js';
+import type { FaxReadModel } from '../projections/faxQueries.js';
 import type { RoutingTable } from '../projections/routingTable.js';
 import { deleteOutcomeRecord, readOutcomeRecord } from './adapters/esl/faxOutcomeRecord.js';
 import { createInboundEslClient } from './adapters/esl/inboundEslClient.js';
@@ -29,7 +28,7 @@ export async function startReceivePath(deps: {
   eventStore: EventStore;
   documents: DocumentStore;
   routing: RoutingTable;
-  faxes: () => QueryView;
+  faxes: FaxReadModel;
   /** The projection runner that folds the `stations` read model. */
   readModels: StationReadModels;
   /** `socket.listen`, bound before anything else started (see bindListeners). */
@@ -130,8 +129,9 @@ export async function startReceivePath(deps: {
   /** Faxes left open by an earlier process are closed once FreeSWITCH can be asked about their calls. */
   async function reconcileWhenConnected(): Promise<void> {
     const live = new Set(runtime.liveFaxIds());
-    const open = [...deps.faxes().all<FaxView>(faxCollections.faxes)]
-      .filter((fax) => fax.direction === 'inbound' && !fax.ended && !live.has(fax.faxId))
+    const open = deps.faxes
+      .openInbound()
+      .filter((fax) => !live.has(fax.faxId))
       .map((fax) => ({ faxId: fax.faxId, callUuid: fax.callUuid, tenantId: fax.tenantId, pages: fax.pages, spoolPath: join(spoolDir, `${fax.faxId}.tif`) }));
     // FreeSWITCH may drop between `ready` and a command: try again until it worked or we stop.
     for (let attempt = 1; open.length > 0 && !closing; attempt++) {

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { QueryView } from '../projections/documentProjection.js';
-import { unfinishedOutboundFaxIds } from '../projections/faxQueries.js';
+import type { FaxReadModel } from '../projections/faxQueries.js';
 import type { RoutingTable } from '../projections/routingTable.js';
 import { createFaxDialerPool } from './adapters/esl/faxDialerPool.js';
 import { splitHostPort } from './config/hostPort.js';
@@ -22,7 +21,7 @@ export async function startSendPath(deps: {
   eventStore: EventStore;
   documents: DocumentStore;
   routing: RoutingTable;
-  faxes: () => QueryView;
+  faxes: FaxReadModel;
   stationNeedsAudio: (e164: string) => boolean;
   clock: Clock;
   logger: Logger;
@@ -68,7 +67,7 @@ export async function startSendPath(deps: {
       }
     },
     transportFor: (fax) => ({ ecm: true, v17: true, t38: config.fax.t38.upstream.enabled && !deps.stationNeedsAudio(fax.queued.to) }),
-    unfinishedFaxIds: () => unfinishedOutboundFaxIds(deps.faxes()),
+    unfinishedFaxIds: () => deps.faxes.unfinishedOutbound(),
     useModDbOverrides: send.modDbOverrides,
     clock: deps.clock,
     logger: logger.child({ component: 'outbound' }),

@@ -32,7 +32,7 @@ export async function runProjectionsCommand(argv: string[]): Promise<number> {
   const eventStore = await openEventStore(config.eventStore!);
   const started = performance.now();
   try {
-    const position = await rebuildReadModels({ dataDir: config.dataDir, eventStore, logger });
+    const position = await rebuildReadModels({ dataDir: config.dataDir, eventStore, logger, defaultCountry: config.numbers.defaultCountry });
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(`rebuilt read models up to event position ${position} in ${seconds.toFixed(2)} s\n`);
   } finally {

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { DocumentProjection, DocumentWrite, QueryView } from '../../projections/documentProjection.js';
+import type { DocumentProjection, QueryView } from '../../projections/documentProjection.js';
 import type { EventData, EventStore, RecordedEvent, Subscription } from '../ports/eventStore.js';
-import type { ProjectionCommit, ReadStore } from '../ports/readStore.js';
+import type { ProjectionCommit, ReadStore, StoredDocument } from '../ports/readStore.js';
+import { createProjectionDocuments, type ProjectionDocuments } from './projectionDocuments.js';
 
 export interface ProjectionRunnerDeps {
   eventStore: EventStore;
@@ -12,139 +13,142 @@ export interface ProjectionRunnerDeps {
   logger: Logger;
   /** Events per catch-up transaction (read in pages of at most `pageSize`). */
   batchSize?: number;
-  /** Longest time live changes stay in memory only before the read store gets them. Default 100 ms. */
+  /** Longest time live changes of in-memory collections wait before the read store gets them. Default 100 ms. */
   persistEveryMs?: number;
   /**
-   * How catch-up saves: `batches` (default) commits every `batchSize` events, so an interrupted
-   * catch-up resumes from the last commit; `whole` keeps the documents in memory only and replaces
-   * each projection's stored documents once caught up. That is for a rebuild into a new read store:
-   * nothing would resume from it, and every document is encoded and written exactly once.
+   * Documents of each history collection the folds keep at hand (least recently used ones are
+   * dropped and read back from the read store when needed). Default 5,000: more than the faxes in
+   * flight on a busy server; larger costs a catch-up's peak RSS more than it saves in reads.
    */
-  catchUpSaves?: 'batches' | 'whole';
+  cacheEntries?: number;
 }
 
 export interface ProjectionRunner {
-  /** Loads the documents, catches up from the checkpoints, then follows new events. Resolves when caught up. */
+  /** Loads the in-memory documents, catches up from the checkpoints, then follows new events. Resolves when caught up. */
   start(): Promise<void>;
   /** Catches up and returns without following: for `projections rebuild`. */
   catchUp(): Promise<void>;
-  /** The projection's documents in memory: O(1) reads. */
+  /**
+   * The projection's documents: O(1) reads of in-memory collections; a history collection's
+   * documents are read through the cache and the read store, and cannot be listed (`all` throws).
+   */
   view(projection: string): QueryView;
-  /** Resolves once every projection has applied the event at `position` (read-your-writes for commands). */
+  /**
+   * Up to `limit` documents of a collection in key order after the key `after`, read from the read
+   * store: keyset paging through a history collection (its live writes are committed the turn they
+   * are folded, so a page shows them).
+   */
+  page(projection: string, collection: string, limit: number, after?: string): StoredDocument[];
+  /**
+   * Resolves once every projection has applied the event at `position` (read-your-writes for
+   * commands): what it wrote to history collections is committed by then, so their queries see it.
+   */
   waitFor(position: number, timeoutMs?: number): Promise<void>;
   /** Lowest position every projection has applied. */
   readonly position: number;
-  /** Called after each committed batch with the projections it changed; answers an unsubscribe. */
+  /** Called after each applied batch with the projections it changed; answers an unsubscribe. */
   onApplied(listener: (projections: ReadonlySet<string>) => void): () => void;
+  /** Documents of a history collection held in the cache now (for tests and diagnostics). */
+  cached(projection: string, collection: string): number;
   stop(): Promise<void>;
 }
 
-type Collections = Map<string, Map<string, unknown>>;
-/** Per projection, its writes since the last read-store commit, in order (a later write of a document wins). */
-type Unpersisted = Map<string, DocumentWrite[]>;
-
-/** Events per event-store read: small pages keep the event objects short-lived for the garbage collector. */
-const pageSize = 5000;
+/** One projection's documents and where its commits stand. */
+interface Folding {
+  projection: DocumentProjection;
+  handles: ReadonlySet<string>;
+  documents: ProjectionDocuments;
+  /** Position applied in memory, and position the read store's documents cover. */
+  checkpoint: number;
+  persisted: number;
+}
 
 /**
- * Applies pure folds to the event store's events, keeping their documents in memory and in the read
- * store. Writes land in memory at once (what every reader sees) and are kept until the next
- * read-store commit, which saves them with the checkpoints they reach in one transaction (each
- * touched chunk encoded once). Events at or below a projection's checkpoint are skipped, so a crash
- * anywhere replays from the last commit and never applies an event twice to what was persisted.
+ * Events per event-store read: small pages keep the event objects short-lived, so the garbage
+ * collector takes them young (pages of 5000 cost a catch-up ~30 MB more RSS).
+ */
+const pageSize = 1000;
+
+/**
+ * Applies pure folds to the event store's events. Small collections (tenancy) are held whole in
+ * memory and committed to the read store at most every `persistEveryMs`; collections that grow with
+ * history (`historyCollections`) are not: folds read them through writes not yet committed, a
+ * bounded LRU cache and the read store, and live writes to them are committed before anyone is told
+ * they were applied. Each commit saves the writes with the checkpoints they reach in one
+ * transaction; events at or below a projection's checkpoint are skipped, so a crash anywhere
+ * replays from the last commit and never applies an event twice to what was persisted.
  */
 export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
   const batchSize = deps.batchSize ?? 50_000;
   const persistEveryMs = deps.persistEveryMs ?? 100;
-  const memory = new Map<string, Collections>();
-  /** Position each projection has applied in memory. */
-  const checkpoints = new Map<string, number>();
-  /** Position each projection's documents in the read store cover. */
-  const persisted = new Map<string, number>();
-  let unpersisted: Unpersisted = new Map();
-  const handled = new Map(deps.projections.map((projection) => [projection.name, new Set(projection.handles)]));
+  const cacheEntries = deps.cacheEntries ?? 5_000;
+  const states = new Map<string, Folding>();
   const waiters = new Set<{ position: number; resolve: () => void; reject: (error: unknown) => void }>();
   let subscription: Subscription | undefined;
   let failure: unknown;
   let loaded = false;
   const listeners = new Set<(projections: ReadonlySet<string>) => void>();
 
-  const viewOf = (collections: Collections): QueryView => ({
-    get: <T>(collection: string, key: string) => collections.get(collection)?.get(key) as T | undefined,
-    all: <T>(collection: string) => (collections.get(collection)?.values() ?? []) as Iterable<T>,
-  });
-  const lowestCheckpoint = () => Math.min(...deps.projections.map((projection) => checkpoints.get(projection.name) ?? 0));
+  const lowestCheckpoint = () => Math.min(...deps.projections.map((projection) => states.get(projection.name)?.checkpoint ?? 0));
+  const pendingHistory = () => [...states.values()].reduce((sum, state) => sum + state.documents.pendingHistory, 0);
 
   function load(): void {
     if (loaded) return;
     for (const projection of deps.projections) {
-      const collections: Collections = new Map();
-      const { checkpoint, documents } = deps.readStore.load(projection.name);
-      const fresh = checkpoint === 0 && documents.length === 0;
-      const initial = fresh ? projection.init() : documents;
-      for (const { collection, key, doc } of initial) collectionOf(collections, collection).set(key, doc);
+      // History collections stay in the read store: start-up reads the small collections only.
+      const { checkpoint, documents } = deps.readStore.load(projection.name, projection.historyCollections);
+      const folding: Folding = { projection, handles: new Set(projection.handles), documents: createProjectionDocuments(projection, deps.readStore, cacheEntries), checkpoint, persisted: checkpoint };
       // A fresh projection's starting documents are saved with its first commit, like any write.
-      if (fresh && initial.length > 0) unpersisted.set(projection.name, [...initial]);
-      memory.set(projection.name, collections);
-      checkpoints.set(projection.name, checkpoint);
-      persisted.set(projection.name, checkpoint);
+      if (checkpoint === 0 && documents.length === 0) for (const write of projection.init()) folding.documents.apply(write);
+      else folding.documents.load(documents);
+      states.set(projection.name, folding);
     }
     loaded = true;
   }
 
-  /** Folds events into the documents in memory, remembering (`record`) what the read store has yet to get. */
-  function fold(events: readonly EventData[], record = true): void {
-    if (events.length === 0) return;
-    const last = events[events.length - 1]!.position;
+  /** Folds events into the documents, keeping the writes the read store has yet to get; answers the projections it changed. */
+  function fold(events: readonly EventData[]): Set<string> {
     const changed = new Set<string>();
-    for (const projection of deps.projections) {
-      const checkpoint = checkpoints.get(projection.name) ?? 0;
+    if (events.length === 0) return changed;
+    const last = events[events.length - 1]!.position;
+    for (const state of states.values()) {
+      const { checkpoint, handles, projection } = state;
       if (last <= checkpoint) continue;
-      const collections = memory.get(projection.name)!;
-      const view = viewOf(collections);
-      const handles = handled.get(projection.name)!;
-      const dirty = record ? (unpersisted.get(projection.name) ?? []) : undefined;
-      let wrote = false;
       for (const event of events) {
         if (event.position <= checkpoint || !handles.has(event.type)) continue;
-        for (const write of projection.evolve(view, event)) {
-          const { collection, key, doc } = write;
-          if (doc === null) collections.get(collection)?.delete(key);
-          else collectionOf(collections, collection).set(key, doc);
-          dirty?.push(write);
-          wrote = true;
+        for (const write of projection.evolve(state.documents.view, event)) {
+          state.documents.apply(write);
+          changed.add(projection.name);
         }
       }
-      if (wrote) {
-        changed.add(projection.name);
-        if (dirty) unpersisted.set(projection.name, dirty);
-      }
-      checkpoints.set(projection.name, last);
+      state.checkpoint = last;
     }
-    if (changed.size > 0) for (const listener of listeners) listener(changed);
-    settleWaiters();
+    return changed;
   }
 
-  /** Commits the changed documents and the checkpoints they reach; throws what the read store throws. */
+  function announce(changed: ReadonlySet<string>): void {
+    if (changed.size > 0) for (const listener of listeners) listener(changed);
+  }
+
+  /** Commits the pending writes and the checkpoints they reach; throws what the read store throws. */
   function persist(): void {
     const commits: ProjectionCommit[] = [];
-    for (const { name } of deps.projections) {
-      const writes = unpersisted.get(name);
-      const checkpoint = checkpoints.get(name) ?? 0;
-      if (!writes && checkpoint === persisted.get(name)) continue;
-      commits.push({ projection: name, writes: writes ?? [], checkpoint });
+    for (const state of states.values()) {
+      if (state.documents.pendingWrites === 0 && state.checkpoint === state.persisted) continue;
+      commits.push({ projection: state.projection.name, writes: state.documents.takeWrites(), checkpoint: state.checkpoint });
     }
     if (commits.length === 0) return;
+    // A failed commit stops the runner (live) or the catch-up: the writes taken are not needed again.
     deps.readStore.commit(commits);
-    unpersisted = new Map();
-    for (const { projection, checkpoint } of commits) persisted.set(projection, checkpoint);
+    for (const state of states.values()) state.persisted = state.checkpoint;
   }
 
-  // Live events are folded once per turn of the event loop (a page of them per subscription read),
-  // which is what every reader sees at once. They are persisted at most every `persistEveryMs`:
-  // each read-store commit re-encodes the chunks it touches, so committing every turn cost more
-  // than the folds themselves. The read store only serves the next start-up, and its checkpoints
-  // move with the writes they cover, so a crash before a persist only replays those events.
+  // Live events are folded once per turn of the event loop (a page of them per subscription read).
+  // Writes to history collections are committed in the same turn, before waiters are told: their
+  // queries read the read store, and a command's read-your-writes must find what it caused. A
+  // commit of a few rows costs little. Changes to in-memory collections alone are served from
+  // memory at once and persisted at most every `persistEveryMs`, with the checkpoint they reach,
+  // so a crash before a persist only replays those events.
   let live: RecordedEvent[] = [];
   let flushScheduled = false;
   let persistTimer: NodeJS.Timeout | undefined;
@@ -154,8 +158,11 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     live = [];
     if (events.length === 0 || failure !== undefined) return;
     try {
-      fold(events);
-      persistTimer ??= setTimeout(persistLive, persistEveryMs).unref();
+      const changed = fold(events);
+      if (pendingHistory() > 0) persist();
+      else persistTimer ??= setTimeout(persistLive, persistEveryMs).unref();
+      announce(changed);
+      settleWaiters();
     } catch (error) {
       failLive(error);
     }
@@ -194,36 +201,28 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     }
   }
 
+  /** Folds everything after the checkpoints, committing every `batchSize` events (or sooner when many history documents wait). */
   async function catchUp(): Promise<void> {
     load();
-    const whole = deps.catchUpSaves === 'whole';
     let after = lowestCheckpoint();
     let folded = 0;
     const page = Math.min(pageSize, batchSize);
     for (;;) {
       const options = { after, maxCount: page, streamPrefixes: deps.streamPrefixes };
       const events = await (deps.eventStore.readAllData?.(options) ?? deps.eventStore.readAll(options));
-      fold(events, !whole);
+      announce(fold(events));
       folded += events.length;
       const done = events.length < page;
-      if (!whole && (done || folded >= batchSize)) {
+      // Pending history documents are held in full until committed: bound them like the cache.
+      if (done || folded >= batchSize || pendingHistory() >= cacheEntries) {
         persist();
+        settleWaiters();
         folded = 0;
       }
       if (done) break;
       after = events[events.length - 1]!.position;
     }
-    if (whole) replaceAll();
-  }
-
-  function replaceAll(): void {
-    for (const { name } of deps.projections) {
-      const checkpoint = checkpoints.get(name) ?? 0;
-      deps.readStore.replace(name, memory.get(name)!, checkpoint);
-      persisted.set(name, checkpoint);
-    }
-    // Everything in memory is saved now, starting documents included.
-    unpersisted = new Map();
+    deps.readStore.caughtUp();
   }
 
   return {
@@ -244,10 +243,11 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       });
       deps.logger.info({ position: lowestCheckpoint(), projections: deps.projections.map((p) => p.name) }, 'projections caught up');
     },
+    page: (projection, collection, limit, after) => deps.readStore.page(projection, collection, limit, after),
     view(projection) {
-      const collections = memory.get(projection);
-      if (!collections) throw new Error(`unknown projection ${projection} (or the runner has not started)`);
-      return viewOf(collections);
+      const state = states.get(projection);
+      if (!state) throw new Error(`unknown projection ${projection} (or the runner has not started)`);
+      return state.documents.view;
     },
     waitFor(position, timeoutMs = 5000) {
       if (failure !== undefined) return Promise.reject(failure);
@@ -268,6 +268,9 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    cached(projection, collection) {
+      return states.get(projection)?.documents.cached(collection) ?? 0;
+    },
     async stop() {
       await subscription?.stop();
       subscription = undefined;
@@ -277,8 +280,3 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   };
 }
 
-function collectionOf(collections: Collections, name: string): Map<string, unknown> {
-  let collection = collections.get(name);
-  if (!collection) collections.set(name, (collection = new Map()));
-  return collection;
-}

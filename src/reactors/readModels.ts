@@ -5,6 +5,8 @@ import { routingProjection } from '../../projections/routingProjection.js';
 import { createRoutingTable, type RoutingTable } from '../../projections/routingTable.js';
 import { createReadStoreRebuild } from '../adapters/readStore/readStoreRebuild.js';
 import { createSqliteReadStore } from '../adapters/readStore/sqliteReadStore.js';
+import type { FaxReadModel } from '../../projections/faxQueries.js';
+import type { NotificationReadModel } from '../../projections/notificationQueries.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { ReadStore } from '../ports/readStore.js';
 import { createProjectionRunner, type ProjectionRunner } from './projectionRunner.js';
@@ -16,6 +18,9 @@ export interface ReadModels {
   /** Dialled number → route, source IP → gateway; kept current as the routing projection changes. */
   routing: RoutingTable;
   readStore: ReadStore;
+  /** The faxes and notifications: indexed tables of the read store, queried a page at a time. */
+  faxes: FaxReadModel;
+  notifications: NotificationReadModel;
   close(): Promise<void>;
 }
 
@@ -23,11 +28,15 @@ interface ReadModelOptions {
   dataDir: string;
   eventStore: EventStore;
   logger: Logger;
+  /** Country national numbers are read in (`numbers.defaultCountry`): fax number search. Default US. */
+  defaultCountry?: string;
+  /** Documents of each history collection the folds cache (see ProjectionRunnerDeps.cacheEntries). */
+  cacheEntries?: number;
 }
 
 /** Opens `<dataDir>/readmodels.sqlite` and the runner of every read-model projection (tenancy and faxes; not started). */
 export function openReadModels(options: ReadModelOptions): ReadModels {
-  const readStore = createSqliteReadStore({ path: join(options.dataDir, readStoreFileName) });
+  const readStore = createSqliteReadStore({ path: join(options.dataDir, readStoreFileName), defaultCountry: options.defaultCountry });
   const runner = runnerOf(readStore, options);
   const routing = createRoutingTable(() => runner.view(routingProjection.name));
   runner.onApplied((changed) => {
@@ -37,6 +46,8 @@ export function openReadModels(options: ReadModelOptions): ReadModels {
     runner,
     routing,
     readStore,
+    faxes: readStore.faxes,
+    notifications: readStore.notifications,
     async close() {
       await runner.stop();
       readStore.close();
@@ -49,8 +60,8 @@ export function openReadModels(options: ReadModelOptions): ReadModels {
  * `<dataDir>/readmodels.sqlite` once complete. Answers the event position the read models reached.
  */
 export async function rebuildReadModels(options: ReadModelOptions): Promise<number> {
-  const rebuild = createReadStoreRebuild(join(options.dataDir, readStoreFileName));
-  const runner = runnerOf(rebuild.readStore, options, 'whole');
+  const rebuild = createReadStoreRebuild(join(options.dataDir, readStoreFileName), options.defaultCountry);
+  const runner = runnerOf(rebuild.readStore, options);
   try {
     await runner.catchUp();
   } catch (error) {
@@ -61,6 +72,6 @@ export async function rebuildReadModels(options: ReadModelOptions): Promise<numb
   return runner.position;
 }
 
-function runnerOf(readStore: ReadStore, { eventStore, logger }: ReadModelOptions, catchUpSaves?: 'whole'): ProjectionRunner {
-  return createProjectionRunner({ eventStore, readStore, projections: readModelProjections, streamPrefixes: readModelStreamPrefixes, logger, catchUpSaves });
+function runnerOf(readStore: ReadStore, { eventStore, logger, cacheEntries }: ReadModelOptions): ProjectionRunner {
+  return createProjectionRunner({ eventStore, readStore, projections: readModelProjections, streamPrefixes: readModelStreamPrefixes, logger, cacheEntries });
 }

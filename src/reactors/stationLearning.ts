@@ -47,7 +47,7 @@ export interface StationKnowledge {
 }
 
 /** The projection runner that folds `stationProjection` (the server's read models). */
-export type StationReadModels = Pick<ProjectionRunner, 'view' | 'onApplied'>;
+export type StationReadModels = Pick<ProjectionRunner, 'view' | 'onApplied' | 'page'>;
 
 /**
  * Learns from finished faxes (a checkpointed reactor appending to `station-<e164>`); what was
@@ -153,7 +153,7 @@ export async function startStationKnowledge(deps: {
   return {
     needsAudio: (e164) => state(e164)?.needsAudio ?? false,
     state,
-    list: (limit, after) => listStations(view(), limit, after),
+    list: (limit, after) => listStations(deps.readModels, limit, after),
     settled(e164, needsAudio, timeoutMs = 5000) {
       const done = () => (state(e164)?.needsAudio ?? false) === needsAudio;
       if (done()) return Promise.resolve();

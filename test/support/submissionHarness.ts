@@ -76,7 +76,7 @@ export async function startSubmissionHarness(options: { limits?: Partial<Submiss
     logger,
     claimStaleAfterMs: options.claimStaleAfterMs,
   });
-  const faxes = () => readModels.runner.view('faxes');
+  const { faxes } = readModels;
   const app = createApp({
     eventStore,
     logger,

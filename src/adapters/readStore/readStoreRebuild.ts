@@ -20,11 +20,11 @@ export interface ReadStoreRebuild {
  * written once, not to the WAL and again by a checkpoint (through the WAL, the routing benchmark's
  * rebuild took 10–25% longer). Once complete it is switched to WAL mode, fsynced and renamed into place.
  */
-export function createReadStoreRebuild(path: string): ReadStoreRebuild {
+export function createReadStoreRebuild(path: string, defaultCountry?: string): ReadStoreRebuild {
   const building = `${path}.rebuilding`;
   // What an interrupted rebuild left.
   removeDatabaseFiles(building);
-  const readStore = createSqliteReadStore({ path: building, building: true });
+  const readStore = createSqliteReadStore({ path: building, building: true, defaultCountry });
   return {
     readStore,
     async install() {

@@ -1,46 +1,62 @@
 import { renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
+import type { FaxReadModel } from '../../../projections/faxQueries.js';
+import type { NotificationReadModel } from '../../../projections/notificationQueries.js';
 import { startBackgroundCheckpointer } from '../sqlite/backgroundCheckpointer.js';
 import type { ProjectionCommit, ReadStore, ReadStoreDump, StoredDocument } from '../../ports/readStore.js';
-import { createChunkedCollection, decodeChunk, defaultDocsPerChunk, docsPerChunkFor, type ChunkedCollection } from './chunkedCollection.js';
+import { faxTable } from './faxTable.js';
+import { createIndexes, missingIndexes, prepareHistoryTable, type HistoryTable, type HistoryTableSpec } from './historyTable.js';
+import { createNumberKey } from './numberKey.js';
+import { notificationTable } from './notificationTable.js';
+import { createSqliteFaxReadModel } from './sqliteFaxReadModel.js';
+import { createSqliteNotificationReadModel } from './sqliteNotificationReadModel.js';
 
 /**
  * Bumped when the layout changes. A file of another layout is emptied on open: the read store is
  * rebuildable, so the runner simply replays the event store into the new layout.
  */
-const layout = 2;
+const layout = 3;
 
-const schema = `
-DROP TABLE IF EXISTS documents;
-DROP TABLE IF EXISTS chunks;
-DROP TABLE IF EXISTS checkpoints;
-CREATE TABLE chunks (
+const baseSchema = `
+CREATE TABLE documents (
   projection TEXT NOT NULL,
   collection TEXT NOT NULL,
-  chunk INTEGER NOT NULL,
-  docs TEXT NOT NULL,
-  PRIMARY KEY (projection, collection, chunk)
+  key TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (projection, collection, key)
 );
 CREATE TABLE checkpoints (
   projection TEXT PRIMARY KEY,
   position INTEGER NOT NULL
 ) WITHOUT ROWID;
-PRAGMA user_version = ${layout};
 `;
 
-type ChunkRowOf = [collection: string, chunk: number, docs: string];
+export interface SqliteReadStoreOptions {
+  path: string;
+  /** A new file no one reads until it is complete: see readStoreRebuild.ts. */
+  building?: boolean;
+  /** The country national numbers are read in, for the fax table's number columns and searches. Default US. */
+  defaultCountry?: string;
+}
+
+/** The read store and the queries of the read models it keeps as tables. */
+export interface SqliteReadStore extends ReadStore {
+  faxes: FaxReadModel;
+  notifications: NotificationReadModel;
+}
 
 /**
- * The embedded read store: one SQLite file (`<dataDir>/readmodels.sqlite`). Each collection is kept
- * as chunked JSON rows (see chunkedCollection.ts); a commit rewrites the chunks its writes touch and
- * moves the checkpoints in the same transaction.
+ * The embedded read store: one SQLite file (`<dataDir>/readmodels.sqlite`). Collections that grow
+ * with history have a table of their own with the indexes their queries need (faxTable.ts,
+ * notificationTable.ts); every other document is a row of `documents`. A commit writes the rows
+ * its writes touch and moves the checkpoints in the same transaction.
  */
-export function createSqliteReadStore(options: { path: string; /** A new file no one reads until it is complete: see readStoreRebuild.ts. */ building?: boolean }): ReadStore {
+export function createSqliteReadStore(options: SqliteReadStoreOptions): SqliteReadStore {
   const db = new Database(options.path);
   if (options.building) {
-    // Pages are written once, not to the WAL and again by a checkpoint; the rollback journal of
-    // the few rewritten pages stays in memory.
+    // Pages are written once, not to the WAL and again by a checkpoint; the rollback journal
+    // stays in memory.
     db.pragma('journal_mode = MEMORY');
     db.pragma('synchronous = OFF');
   } else {
@@ -49,116 +65,88 @@ export function createSqliteReadStore(options: { path: string; /** A new file no
     // last commits, never tear one (documents and checkpoint still commit atomically), and replaying them is idempotent.
     db.pragma('synchronous = NORMAL');
   }
-  db.pragma('cache_size = -65536');
-  // Live commits rewrite chunks of tens of KB; checkpoints run beside the event loop, not in commits.
+  // 16 MB of pages: a page of a list touches a few index pages and its rows; more only weighs on RSS.
+  db.pragma('cache_size = -16384');
+  // Checkpoints run beside the event loop, not in commits.
   const checkpointer = options.building ? undefined : startBackgroundCheckpointer(db, options.path);
-  if (db.pragma('user_version', { simple: true }) !== layout) db.transaction(() => db.exec(schema)).immediate();
+  const numberKey = createNumberKey(options.defaultCountry ?? 'US');
+  const specs: HistoryTableSpec[] = [faxTable(numberKey), notificationTable];
+  if (db.pragma('user_version', { simple: true }) !== layout) db.transaction(() => resetSchema(db, specs)).immediate();
+  // A new file (or one whose catch-up was interrupted) gets the query indexes once caught up: one
+  // sorted build per index instead of an index insert per row, and a catch-up reads by key only.
+  let indexesDeferred = specs.some((spec) => missingIndexes(db, spec).length > 0);
+
+  const tables = new Map<string, HistoryTable>(specs.map((spec) => [tableKey(spec.projection, spec.collection), prepareHistoryTable(db, spec)]));
+  const tableOf = (projection: string, collection: string) => tables.get(tableKey(projection, collection));
 
   const selectCheckpoint = db.prepare<[string], number>('SELECT position FROM checkpoints WHERE projection = ?').pluck();
-  const selectChunks = db.prepare<[string], ChunkRowOf>('SELECT collection, chunk, docs FROM chunks WHERE projection = ?').raw();
-  const selectChunk = db.prepare<[string, string, number], string>('SELECT docs FROM chunks WHERE projection = ? AND collection = ? AND chunk = ?').pluck();
-  const saveChunk = db.prepare('INSERT INTO chunks (projection, collection, chunk, docs) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET docs = excluded.docs');
-  const deleteChunk = db.prepare('DELETE FROM chunks WHERE projection = ? AND collection = ? AND chunk = ?');
+  const selectDocuments = db.prepare<[string], [string, string, string]>('SELECT collection, key, doc FROM documents WHERE projection = ?').raw();
+  const selectDocument = db.prepare<[string, string, string], string>('SELECT doc FROM documents WHERE projection = ? AND collection = ? AND key = ?').pluck();
+  const selectPage = db.prepare<[string, string, string, number], [string, string]>(
+    'SELECT key, doc FROM documents WHERE projection = ? AND collection = ? AND key > ? ORDER BY key LIMIT ?',
+  ).raw();
+  const saveDocument = db.prepare('INSERT INTO documents (projection, collection, key, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET doc = excluded.doc');
+  const deleteDocument = db.prepare('DELETE FROM documents WHERE projection = ? AND collection = ? AND key = ?');
   const saveCheckpoint = db.prepare('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT DO UPDATE SET position = excluded.position');
-
-  /** projection → collection → where its documents are stored; built by `load`, kept current by commits. */
-  const layouts = new Map<string, Map<string, ChunkedCollection>>();
-
-  function collectionIn(collections: Map<string, ChunkedCollection>, projection: string, collection: string): ChunkedCollection {
-    let chunked = collections.get(collection);
-    if (!chunked) collections.set(collection, (chunked = createChunkedCollection((chunk) => selectChunk.get(projection, collection, chunk)!)));
-    return chunked;
-  }
-
-  function loadProjection(projection: string): StoredDocument[] {
-    const collections = new Map<string, ChunkedCollection>();
-    const documents: StoredDocument[] = [];
-    // One statement and one JSON.parse per chunk: start-up reads every document once.
-    for (const [collection, chunk, docs] of selectChunks.all(projection)) {
-      const pairs = decodeChunk(docs);
-      const keys: string[] = [];
-      for (let index = 0; index < pairs.length; index += 2) {
-        const key = pairs[index] as string;
-        keys.push(key);
-        documents.push({ collection, key, doc: pairs[index + 1] });
-      }
-      collectionIn(collections, projection, collection).addStored(chunk, docs.length, keys);
-    }
-    layouts.set(projection, collections);
-    return documents;
-  }
 
   const commitAll = db.transaction((commits: readonly ProjectionCommit[]) => {
     for (const { projection, writes, checkpoint } of commits) {
-      if (!layouts.has(projection)) loadProjection(projection);
-      const collections = layouts.get(projection)!;
-      for (const { collection, key, doc } of writes) collectionIn(collections, projection, collection).write(key, doc);
-      for (const [collection, chunked] of collections) {
-        for (const { chunk, text } of chunked.flush()) {
-          if (text === null) deleteChunk.run(projection, collection, chunk);
-          else saveChunk.run(projection, collection, chunk, text);
-        }
+      for (const { collection, key, doc } of writes) {
+        const table = tableOf(projection, collection);
+        if (table) {
+          if (doc === null) table.delete(key);
+          else table.put(key, doc);
+        } else if (doc === null) deleteDocument.run(projection, collection, key);
+        else saveDocument.run(projection, collection, key, JSON.stringify(doc));
       }
       saveCheckpoint.run(projection, checkpoint);
     }
   });
 
-  const deleteProjection = db.prepare('DELETE FROM chunks WHERE projection = ?');
-  const replaceProjection = db.transaction((projection: string, collections: ReadonlyMap<string, ReadonlyMap<string, unknown>>, checkpoint: number) => {
-    deleteProjection.run(projection);
-    for (const [collection, documents] of collections) {
-      // Chunks in the documents' order, sized as a collection written document by document would be.
-      let chunk = 0;
-      let docsPerChunk = defaultDocsPerChunk;
-      let pairs: unknown[] = [];
-      const save = () => {
-        const text = JSON.stringify(pairs);
-        saveChunk.run(projection, collection, chunk++, text);
-        docsPerChunk = docsPerChunkFor(pairs.length / 2, text.length);
-        pairs = [];
-      };
-      for (const [key, doc] of documents) {
-        pairs.push(key, doc);
-        if (pairs.length >= docsPerChunk * 2) save();
-      }
-      if (pairs.length > 0) save();
-    }
-    saveCheckpoint.run(projection, checkpoint);
-  });
-
   return {
-    load(projection) {
-      const documents = loadProjection(projection);
+    load(projection, history = []) {
+      const skip = new Set(history);
+      const documents: StoredDocument[] = [];
+      for (const [collection, key, doc] of selectDocuments.iterate(projection)) {
+        if (!skip.has(collection)) documents.push({ collection, key, doc: JSON.parse(doc) });
+      }
       return { checkpoint: selectCheckpoint.get(projection) ?? 0, documents };
     },
-    commit(commits) {
-      try {
-        commitAll.immediate(commits);
-      } catch (error) {
-        // The chunk bookkeeping already counts the rolled-back writes: forget it, the next commit re-reads the file.
-        layouts.clear();
-        throw error;
-      }
+    get(projection, collection, key) {
+      const table = tableOf(projection, collection);
+      const doc = table ? table.get(key) : selectDocument.get(projection, collection, key);
+      return doc === undefined ? undefined : JSON.parse(doc);
     },
-    replace(projection, collections, checkpoint) {
-      // Where each document is stored is read back from the file if the projection is written again.
-      layouts.delete(projection);
-      replaceProjection.immediate(projection, collections, checkpoint);
+    page(projection, collection, limit, after = '') {
+      const table = tableOf(projection, collection);
+      const rows = table ? table.page(after, limit) : selectPage.all(projection, collection, after, limit);
+      return rows.map(([key, doc]) => ({ collection, key, doc: JSON.parse(doc) }));
+    },
+    commit(commits) {
+      commitAll.immediate(commits);
+    },
+    caughtUp() {
+      if (!indexesDeferred) return;
+      db.transaction(() => specs.forEach((spec) => createIndexes(db, spec))).immediate();
+      indexesDeferred = false;
     },
     dump(): ReadStoreDump {
       const documents: ReadStoreDump['documents'] = [];
-      const rows = db.prepare<[], [string, ...ChunkRowOf]>('SELECT projection, collection, chunk, docs FROM chunks').raw().all();
-      for (const [projection, collection, , docs] of rows) {
-        const pairs = decodeChunk(docs);
-        for (let index = 0; index < pairs.length; index += 2) documents.push({ projection, collection, key: pairs[index] as string, doc: JSON.stringify(pairs[index + 1]) });
+      for (const [projection, collection, key, doc] of db.prepare<[], [string, string, string, string]>('SELECT projection, collection, key, doc FROM documents').raw().iterate()) {
+        documents.push({ projection, collection, key, doc });
       }
-      // Chunking depends on the order documents were first written, so compare documents, not rows.
+      for (const table of tables.values()) {
+        const { projection, collection } = table.spec;
+        for (const [key, doc] of table.rows()) documents.push({ projection, collection, key, doc });
+      }
       documents.sort((a, b) => compare(a.projection, b.projection) || compare(a.collection, b.collection) || compare(a.key, b.key));
       return {
         documents,
         checkpoints: db.prepare('SELECT projection, position FROM checkpoints ORDER BY projection').all() as ReadStoreDump['checkpoints'],
       };
     },
+    faxes: createSqliteFaxReadModel(db, numberKey),
+    notifications: createSqliteNotificationReadModel(db),
     close() {
       void checkpointer?.stop();
       // A finished build becomes an ordinary read store (the caller fsyncs it: synchronous is off).
@@ -168,6 +156,16 @@ export function createSqliteReadStore(options: { path: string; /** A new file no
   };
 }
 
+/** Drops whatever an older layout left (chunks, tables, indexes) and creates this layout's tables. */
+function resetSchema(db: Database.Database, specs: readonly HistoryTableSpec[]): void {
+  const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all();
+  for (const table of tables) db.exec(`DROP TABLE IF EXISTS "${table}"`);
+  db.exec(baseSchema);
+  for (const spec of specs) db.exec(spec.schema);
+  db.pragma(`user_version = ${layout}`);
+}
+
+const tableKey = (projection: string, collection: string) => `${projection}\u0000${collection}`;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**

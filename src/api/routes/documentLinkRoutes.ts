@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { QueryView } from '../../../projections/documentProjection.js';
-import { findFax } from '../../../projections/faxQueries.js';
+import type { FaxReadModel } from '../../../projections/faxQueries.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
@@ -13,7 +12,7 @@ import { problemResponses as P, routeModule } from './openapiHelpers.js';
 export interface DocumentLinkRouteDeps {
   /** Whether the signature signs this fax and expiry, and the link has not expired. */
   verify(faxId: string, expires: string, signature: string, now: Date): boolean;
-  faxes: () => QueryView;
+  faxes: FaxReadModel;
   documents: DocumentStore;
   clock: Clock;
 }
@@ -37,7 +36,7 @@ export function documentLinkRoutes(deps: DocumentLinkRouteDeps): OpenAPIHono<Aut
     const { faxId } = c.req.valid('param');
     const { expires, signature } = c.req.valid('query');
     if (!deps.verify(faxId, expires, signature, deps.clock.now())) throw new ForbiddenError('the link is invalid or has expired');
-    const fax = findFax(deps.faxes(), faxId);
+    const fax = deps.faxes.find(faxId);
     if (!fax?.documentId) throw new NotFoundError(`fax ${faxId} has no document`);
     const path = await deps.documents.pathOf(fax.documentId, 'application/pdf');
     const body = Readable.toWeb(createReadStream(path)) as ReadableStream;

@@ -2,8 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { QueryView } from '../../../projections/documentProjection.js';
-import { findFax, findFaxByCallUuid, listFaxes } from '../../../projections/faxQueries.js';
+import type { FaxReadModel } from '../../../projections/faxQueries.js';
 import { faxStatuses, type FaxView } from '../../../projections/faxProjection.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
@@ -16,7 +15,7 @@ import { queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
 export interface FaxRouteDeps {
-  faxes: () => QueryView;
+  faxes: FaxReadModel;
   eventStore: EventStore;
   documents: DocumentStore;
   auth: Auth;
@@ -96,16 +95,16 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
     const { limit, cursor, tenantId, ...filter } = c.req.valid('query');
     const principal = c.get('principal');
     const scope = principal.kind === 'admin' ? tenantId : principal.tenantId;
-    return c.json(listFaxes(deps.faxes(), { ...filter, ...(scope ? { tenantId: scope } : {}) }, limit, cursor), 200);
+    return c.json(deps.faxes.list({ ...filter, ...(scope ? { tenantId: scope } : {}) }, limit, cursor), 200);
   });
-  routes.openapi(read, (c) => c.json(visibleFax(c, deps.faxes(), c.req.valid('param').id), 200));
+  routes.openapi(read, (c) => c.json(visibleFax(c, deps.faxes, c.req.valid('param').id), 200));
   routes.openapi(history, async (c) => {
-    const fax = visibleFax(c, deps.faxes(), c.req.valid('param').id);
+    const fax = visibleFax(c, deps.faxes, c.req.valid('param').id);
     const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
     return c.json({ items: events.map(faxEventBody) }, 200);
   });
   routes.openapi(documentRoute, async (c) => {
-    const fax = visibleFax(c, deps.faxes(), c.req.valid('param').id);
+    const fax = visibleFax(c, deps.faxes, c.req.valid('param').id);
     if (!fax.documentId) throw new NotFoundError(`fax ${fax.faxId} has no document`);
     const tiff = (c.req.header('accept') ?? '').includes('image/tiff');
     const path = await deps.documents.pathOf(fax.documentId, tiff ? 'image/tiff' : 'application/pdf');
@@ -116,16 +115,15 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
   });
   routes.openapi(legacyStatus, (c) => {
     const { uuid } = c.req.valid('query');
-    const view = deps.faxes();
-    const fax = findFaxByCallUuid(view, uuid) ?? findFax(view, uuid);
-    return c.json(visibleFax(c, view, fax?.faxId ?? uuid), 200);
+    const fax = deps.faxes.findByCallUuid(uuid) ?? deps.faxes.find(uuid);
+    return c.json(visibleFax(c, deps.faxes, fax?.faxId ?? uuid), 200);
   });
   return routes;
 }
 
 /** Another tenant's fax answers exactly like a missing one (the original forgot this check). */
-function visibleFax(c: Context<AuthEnv>, view: QueryView, faxId: string): FaxView {
-  const fax = findFax(view, faxId);
+function visibleFax(c: Context<AuthEnv>, faxes: FaxReadModel, faxId: string): FaxView {
+  const fax = faxes.find(faxId);
   const principal = c.get('principal');
   if (!fax || (principal.kind !== 'admin' && fax.tenantId !== principal.tenantId)) throw new NotFoundError(`fax ${faxId} not found`);
   return fax;

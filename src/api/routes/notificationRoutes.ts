@@ -1,8 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { QueryView } from '../../../projections/documentProjection.js';
-import { findFax } from '../../../projections/faxQueries.js';
-import { listNotifications } from '../../../projections/notificationQueries.js';
+import type { FaxReadModel } from '../../../projections/faxQueries.js';
+import type { NotificationReadModel } from '../../../projections/notificationQueries.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { NotificationEvent, NotificationRef } from '../../domain/notifications/notificationEvents.js';
 import { notificationStates } from '../../domain/notifications/notificationState.js';
@@ -15,8 +14,8 @@ import { queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
 export interface NotificationRouteDeps {
-  notifications: () => QueryView;
-  faxes: () => QueryView;
+  notifications: NotificationReadModel;
+  faxes: FaxReadModel;
   eventStore: EventStore;
   clock: Clock;
   auth: Auth;
@@ -74,15 +73,15 @@ export function notificationRoutes(deps: NotificationRouteDeps): OpenAPIHono<Aut
     const { limit, tenantId, status } = c.req.valid('query');
     const principal = c.get('principal');
     const scope = principal.kind === 'admin' ? tenantId : principal.tenantId;
-    return c.json({ items: listNotifications(deps.notifications(), { ...(scope ? { tenantId: scope } : {}), ...(status ? { status } : {}) }, limit) }, 200);
+    return c.json({ items: deps.notifications.list({ ...(scope ? { tenantId: scope } : {}), ...(status ? { status } : {}) }, limit) }, 200);
   });
   routes.openapi(ofFax, (c) => {
-    const faxId = visibleFaxId(c, deps.faxes(), c.req.valid('param').id);
-    return c.json({ items: listNotifications(deps.notifications(), { faxId }, 500) }, 200);
+    const faxId = visibleFaxId(c, deps.faxes, c.req.valid('param').id);
+    return c.json({ items: deps.notifications.list({ faxId }, 500) }, 200);
   });
   routes.openapi(redeliver, async (c) => {
     const { id, notificationId } = c.req.valid('param');
-    const faxId = visibleFaxId(c, deps.faxes(), id);
+    const faxId = visibleFaxId(c, deps.faxes, id);
     const events = await deps.eventStore.readStream(faxStream(faxId));
     const ref = lastRefOf(events, notificationId);
     const state = notificationStates(events).get(notificationId);
@@ -119,8 +118,8 @@ function lastRefOf(events: ReadonlyArray<{ type: string; data: unknown }>, notif
 }
 
 /** Another tenant's fax answers exactly like a missing one. */
-function visibleFaxId(c: Context<AuthEnv>, faxes: QueryView, faxId: string): string {
-  const fax = findFax(faxes, faxId);
+function visibleFaxId(c: Context<AuthEnv>, faxes: FaxReadModel, faxId: string): string {
+  const fax = faxes.find(faxId);
   const principal = c.get('principal');
   if (!fax || (principal.kind !== 'admin' && fax.tenantId !== principal.tenantId)) throw new NotFoundError(`fax ${faxId} not found`);
   return fax.faxId;

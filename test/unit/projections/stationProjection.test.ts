@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { stationCollections, stationProjection } from '../../../projections/stationProjection.js';
-import { listStations } from '../../../projections/stationQueries.js';
 import type { QueryView } from '../../../projections/documentProjection.js';
 import type { StationEvent, StationState } from '../../../src/domain/fax/stationKnowledge.js';
 
@@ -28,20 +27,5 @@ describe('station projection', () => {
     expect(view.get<StationState>('stations', '+15550000002')).toEqual({ station: '+15550000002', needsAudio: true, troubles: 0, cleanAudioFaxes: 0, lastChangeAt: at, lastChangeReason: 'two failures' });
     expect(view.get<StationState>('stations', '+15550000001')).toMatchObject({ needsAudio: false, troubles: 1 });
     expect(stationProjection.historyCollections).toEqual(['stations']);
-  });
-
-  it('lists stations a page at a time in E.164 order, after the cursor', () => {
-    const numbers = ['+4930123456', '+15550000003', '+15550000001', '+447700900123', '+15550000002'];
-    const view = fold(numbers.map(trouble));
-    const pages: string[][] = [];
-    let cursor: string | undefined;
-    for (;;) {
-      const page = listStations(view, 2, cursor);
-      pages.push(page.items.map((item) => item.station));
-      if (page.nextCursor === null) break;
-      cursor = page.nextCursor;
-    }
-    expect(pages).toEqual([['+15550000001', '+15550000002'], ['+15550000003', '+447700900123'], ['+4930123456']]);
-    expect(listStations(view, 10, '+15550000002').items.map((item) => item.station)).toEqual(['+15550000003', '+447700900123', '+4930123456']);
   });
 });

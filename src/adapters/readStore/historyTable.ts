@@ -1,0 +1,68 @@
+import type Database from 'better-sqlite3';
+
+type Value = string | number | null;
+
+/**
+ * A collection that grows with history, stored as a typed table: one row per document, with the
+ * columns its queries filter and sort on (extracted here, in the adapter, so the projection's fold
+ * stays storage-free) and the whole document as JSON in `doc`.
+ */
+export interface HistoryTableSpec {
+  projection: string;
+  collection: string;
+  table: string;
+  /** The primary key column: the document's key. */
+  key: string;
+  /** Columns beside the key and `doc`, in the order `values` answers them. */
+  columns: readonly string[];
+  /** Columns a later write never changes (left out of the upsert's SET, so their indexes are not rewritten). */
+  fixed?: readonly string[];
+  /** CREATE TABLE, with `doc TEXT NOT NULL` last. */
+  schema: string;
+  /** The queries' indexes: name → `(columns) [WHERE …]`. */
+  indexes: Readonly<Record<string, string>>;
+  values(doc: unknown): Value[];
+}
+
+export interface HistoryTable {
+  spec: HistoryTableSpec;
+  /** The stored JSON text, or undefined. */
+  get(key: string): string | undefined;
+  put(key: string, doc: unknown): void;
+  delete(key: string): void;
+  /** Up to `limit` (key, JSON) pairs after the key `after`, in key order. */
+  page(after: string, limit: number): [string, string][];
+  /** Every (key, JSON) pair: for dumps only. */
+  rows(): [string, string][];
+}
+
+/** The indexes of `spec` that the file lacks. */
+export function missingIndexes(db: Database.Database, spec: HistoryTableSpec): string[] {
+  const present = new Set(db.prepare<[string], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").pluck().all(spec.table));
+  return Object.keys(spec.indexes).filter((name) => !present.has(name));
+}
+
+export function createIndexes(db: Database.Database, spec: HistoryTableSpec): void {
+  for (const [name, definition] of Object.entries(spec.indexes)) db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${spec.table} ${definition}`);
+}
+
+export function prepareHistoryTable(db: Database.Database, spec: HistoryTableSpec): HistoryTable {
+  const { table, key, columns } = spec;
+  const fixed = new Set(spec.fixed ?? []);
+  const updated = [...columns.filter((column) => !fixed.has(column)), 'doc'].map((column) => `${column} = excluded.${column}`).join(', ');
+  const insert = db.prepare(
+    `INSERT INTO ${table} (${key}, ${columns.join(', ')}, doc) VALUES (${Array.from({ length: columns.length + 2 }, () => '?').join(', ')}) ON CONFLICT (${key}) DO UPDATE SET ${updated}`,
+  );
+  const select = db.prepare<[string], string>(`SELECT doc FROM ${table} WHERE ${key} = ?`).pluck();
+  const remove = db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`);
+  const page = db.prepare<[string, number], [string, string]>(`SELECT ${key}, doc FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`).raw();
+  const all = db.prepare<[], [string, string]>(`SELECT ${key}, doc FROM ${table}`).raw();
+  return {
+    spec,
+    get: (id) => select.get(id),
+    put: (id, doc) => void insert.run(id, ...spec.values(doc), JSON.stringify(doc)),
+    delete: (id) => void remove.run(id),
+    page: (after, limit) => page.all(after, limit),
+    rows: () => all.all(),
+  };
+}

@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+import type { FaxView } from '../../../projections/faxProjection.js';
+import { faxCursor, parseFaxCursor, type FaxFilter, type FaxReadModel } from '../../../projections/faxQueries.js';
+
+type Params = Record<string, string | number>;
+
+/**
+ * The fax read model's queries over the `faxes` table (faxTable.ts). `list` is keyset pagination,
+ * newest first on (created_at, fax_id): each filter combination reads one index from the cursor
+ * on and stops after `limit + 1` rows, so a page costs the same at any history size.
+ */
+export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw: string) => string): FaxReadModel {
+  const parse = (doc: string) => JSON.parse(doc) as FaxView;
+  const byId = db.prepare<[string], string>(faxLookups.byId).pluck();
+  const byCallUuid = db.prepare<[string], string>(faxLookups.byCallUuid).pluck();
+  const open = db.prepare<[], string>(faxLookups.openInbound).pluck();
+  const unfinished = db.prepare<[], string>(faxLookups.unfinishedOutbound).pluck();
+  const lists = new Map<string, Database.Statement<Params, string>>();
+
+  return {
+    find: (faxId) => mapDoc(byId.get(faxId), parse),
+    findByCallUuid: (callUuid) => mapDoc(byCallUuid.get(callUuid), parse),
+    list(filter, limit, cursor) {
+      const { sql, params } = faxListQuery(filter, limit + 1, cursor, numberKey);
+      let statement = lists.get(sql);
+      if (!statement) lists.set(sql, (statement = db.prepare<Params, string>(sql).pluck()));
+      const items = statement.all(params).map(parse);
+      const more = items.length > limit;
+      if (more) items.pop();
+      return { items, nextCursor: more ? faxCursor(items.at(-1)!) : null };
+    },
+    unfinishedOutbound: () => unfinished.all(),
+    openInbound: () => open.all().map(parse),
+  };
+}
+
+/** The point reads: by primary key, by the call_uuid index, and the unfinished ones through the partial index `faxes_open`. */
+export const faxLookups = {
+  byId: 'SELECT doc FROM faxes WHERE fax_id = ?',
+  byCallUuid: 'SELECT doc FROM faxes WHERE call_uuid = ? LIMIT 1',
+  // `ended = 0` spelled out, so SQLite sees the partial index applies.
+  openInbound: "SELECT doc FROM faxes WHERE ended = 0 AND direction = 'inbound'",
+  unfinishedOutbound: "SELECT fax_id FROM faxes WHERE ended = 0 AND direction = 'outbound'",
+} as const;
+
+const mapDoc = <T>(doc: string | undefined, parse: (doc: string) => T): T | undefined => (doc === undefined ? undefined : parse(doc));
+
+/**
+ * The SQL of one page (and its named parameters). The index is named (`INDEXED BY`), chosen by the
+ * filters given, so the plan never depends on the planner's guess: a number search reads the
+ * `from` and the `to` index, one page each, and keeps the newest of both.
+ */
+export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | undefined, numberKey: (raw: string) => string): { sql: string; params: Params } {
+  const params: Params = { rows };
+  const where: string[] = [];
+  if (filter.tenantId !== undefined) (where.push('tenant_id = @tenant'), (params.tenant = filter.tenantId));
+  if (filter.direction !== undefined) (where.push('direction = @direction'), (params.direction = filter.direction));
+  if (filter.status !== undefined) (where.push('status = @status'), (params.status = filter.status));
+  if (filter.since !== undefined) (where.push('created_at >= @since'), (params.since = filter.since));
+  // Of `until` and the cursor only the tighter upper bound is given: SQLite ranges the index on
+  // one of them, and ranging on `until` under a deep cursor would step over every page before it.
+  const after = cursor === undefined ? undefined : parseFaxCursor(cursor);
+  if (after && (filter.until === undefined || after.createdAt <= filter.until)) {
+    where.push('(created_at, fax_id) < (@cursorAt, @cursorId)');
+    params.cursorAt = after.createdAt;
+    params.cursorId = after.faxId;
+  } else if (filter.until !== undefined) (where.push('created_at <= @until'), (params.until = filter.until));
+  const order = 'ORDER BY created_at DESC, fax_id DESC LIMIT @rows';
+  const page = (columns: string, index: string, conditions: string[]) =>
+    `SELECT ${columns} FROM faxes INDEXED BY ${index}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ${order}`;
+  if (filter.number === undefined) return { sql: page('doc', indexFor(filter), where), params };
+  params.number = numberKey(filter.number);
+  const from = page('doc, created_at, fax_id', 'faxes_from_time', ['from_number = @number', ...where]);
+  const to = page('doc, created_at, fax_id', 'faxes_to_time', ['to_number = @number', ...where]);
+  // UNION drops a fax found by both (from = to); the outer ORDER BY sorts at most 2 × rows rows.
+  return { sql: `SELECT doc FROM (SELECT * FROM (${from}) UNION SELECT * FROM (${to})) ${order}`, params };
+}
+
+function indexFor(filter: FaxFilter): string {
+  if (filter.tenantId !== undefined) {
+    if (filter.status !== undefined) return 'faxes_tenant_status_time';
+    if (filter.direction !== undefined) return 'faxes_tenant_direction_time';
+    return 'faxes_tenant_time';
+  }
+  if (filter.status !== undefined) return 'faxes_status_time';
+  if (filter.direction !== undefined) return 'faxes_direction_time';
+  return 'faxes_time';
+}
