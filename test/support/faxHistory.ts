@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { prepareDatabase } from '../../src/adapters/eventStore/sqlite/schema.js';
+import { stagedView } from '../../projections/documentProjection.js';
+import { faxCollections, faxProjection, type FaxView } from '../../projections/faxProjection.js';
 import { seededRandom } from './seededRandom.js';
 
 export interface HistoryEvent {
@@ -142,4 +144,15 @@ function fillTimes(event: HistoryEvent): Record<string, unknown> {
   for (const key of ['sentAt', 'failedAt']) if (data[key] === '') data[key] = event.at;
   if (data.nextAttemptAt === '') data.nextAttemptAt = new Date(Date.parse(event.at) + 60_000).toISOString();
   return data;
+}
+
+/** Fax `index` of the history folded straight through the fax projection: the document a read store must keep. */
+export function foldedFaxView(index: number, options: FaxHistoryOptions): FaxView {
+  const { faxId, events } = faxHistory(index, options);
+  const view = stagedView({ get: () => undefined });
+  events.forEach((event, position) => {
+    if (!faxProjection.handles.includes(event.type)) return;
+    for (const write of faxProjection.evolve(view, { ...event, stream: `fax-${faxId}`, position: position + 1, created: event.at })) view.write(write);
+  });
+  return view.get<FaxView>(faxCollections.faxes, faxId)!;
 }

@@ -1,29 +1,18 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stagedView } from '../../../projections/documentProjection.js';
-import { faxCollections, faxProjection, type FaxView } from '../../../projections/faxProjection.js';
+import type { FaxView } from '../../../projections/faxProjection.js';
 import type { FaxFilter } from '../../../projections/faxQueries.js';
 import { createNumberKey } from '../../../src/adapters/readStore/numberKey.js';
 import { faxListQuery, faxLookups } from '../../../src/adapters/readStore/sqliteFaxReadModel.js';
 import { notificationListQuery } from '../../../src/adapters/readStore/sqliteNotificationReadModel.js';
 import { createSqliteReadStore, type SqliteReadStore } from '../../../src/adapters/readStore/sqliteReadStore.js';
-import { faxHistory, type FaxHistoryOptions } from '../../support/faxHistory.js';
+import { foldedFaxView, type FaxHistoryOptions } from '../../support/faxHistory.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 const numberKey = createNumberKey('US');
 const history: FaxHistoryOptions = { faxes: 3000, tenants: 6, years: 1, seed: 7 };
 
-/** Folds fax `index` of the history through the fax projection: the document the read store keeps. */
-function viewOf(index: number, options: FaxHistoryOptions = history): FaxView {
-  const { faxId, events } = faxHistory(index, options);
-  const view = stagedView({ get: () => undefined });
-  events.forEach((event, position) => {
-    if (!faxProjection.handles.includes(event.type)) return;
-    for (const write of faxProjection.evolve(view, { ...event, stream: `fax-${faxId}`, position: position + 1, created: event.at })) view.write(write);
-  });
-  return view.get<FaxView>(faxCollections.faxes, faxId)!;
-}
 
 /** What `GET /v1/faxes` answered when it filtered and sorted every fax in memory: the specification of the list. */
 function reference(faxes: readonly FaxView[], filter: FaxFilter): FaxView[] {
@@ -50,7 +39,7 @@ describe('the fax read model: indexed rows, one page per query', () => {
 
   beforeAll(() => {
     store = createSqliteReadStore({ path: join(dir.path, 'readmodels.sqlite') });
-    faxes = Array.from({ length: history.faxes }, (_, index) => viewOf(index));
+    faxes = Array.from({ length: history.faxes }, (_, index) => foldedFaxView(index, history));
     put(faxes, 1);
     // What the projection runner does once caught up: the new file gets its query indexes.
     store.caughtUp();
@@ -139,7 +128,7 @@ describe('the fax read model: indexed rows, one page per query', () => {
     let next = 0;
     const walked = walk({ tenantId: tenant() }, 25, (page) => {
       // Between two reads, a few faxes arrive (newer than everything listed so far).
-      const arriving = Array.from({ length: 5 }, () => ({ ...viewOf(next, later), faxId: `new-${page}-${next++}`, tenantId: tenant() }));
+      const arriving = Array.from({ length: 5 }, () => ({ ...foldedFaxView(next, later), faxId: `new-${page}-${next++}`, tenantId: tenant() }));
       put(arriving, 2 + page);
     });
     expect(next).toBeGreaterThan(0);
@@ -169,7 +158,7 @@ describe('the fax read model: indexed rows, one page per query', () => {
     expect(store.faxes.unfinishedOutbound().sort()).toEqual(faxes.filter((fax) => fax.direction === 'outbound' && !fax.ended).map((fax) => fax.faxId).sort());
     expect(store.faxes.unfinishedOutbound().length).toBeGreaterThan(0);
 
-    const open = { ...viewOf(3), faxId: 'open-inbound', direction: 'inbound' as const, ended: false, status: 'receiving' as const };
+    const open = { ...foldedFaxView(3, history), faxId: 'open-inbound', direction: 'inbound' as const, ended: false, status: 'receiving' as const };
     put([open], 2000);
     expect(store.faxes.openInbound()).toEqual([open]);
     store.commit([{ projection: 'faxes', writes: [{ collection: 'faxes', key: open.faxId, doc: null }], checkpoint: 2001 }]);

@@ -1,28 +1,17 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stagedView } from '../../../projections/documentProjection.js';
-import { faxCollections, faxProjection, type FaxView } from '../../../projections/faxProjection.js';
+import { faxProjection, type FaxView } from '../../../projections/faxProjection.js';
 import { notificationProjection } from '../../../projections/notificationProjection.js';
 import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import { createSqliteReadStore, type SqliteReadStore } from '../../../src/adapters/readStore/sqliteReadStore.js';
 import type { ReadStore } from '../../../src/ports/readStore.js';
 import { createProjectionRunner } from '../../../src/reactors/projectionRunner.js';
-import { faxHistory, writeFaxHistory, type FaxHistoryOptions } from '../../support/faxHistory.js';
+import { faxHistory, foldedFaxView, writeFaxHistory, type FaxHistoryOptions } from '../../support/faxHistory.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 const logger = pino({ level: 'silent' });
 
-/** The fax's document folded straight from its events: what the runner must have stored. */
-function expectedView(index: number, options: FaxHistoryOptions): FaxView {
-  const { faxId, events } = faxHistory(index, options);
-  const view = stagedView({ get: () => undefined });
-  events.forEach((event, position) => {
-    if (!faxProjection.handles.includes(event.type)) return;
-    for (const write of faxProjection.evolve(view, { ...event, stream: `fax-${faxId}`, position: position + 1, created: event.at })) view.write(write);
-  });
-  return view.get<FaxView>(faxCollections.faxes, faxId)!;
-}
 
 /** Counts what the runner asks of the read store. */
 function counting(store: SqliteReadStore) {
@@ -74,7 +63,7 @@ describe('history collections: folded through a bounded cache, never held whole'
     expect(largest).toBe(150);
     expect(runner.cached('faxes', 'faxes')).toBeLessThanOrEqual(150);
     expect(counts.found).toBeGreaterThan(1000);
-    for (let index = 0; index < options.faxes; index++) expect(store.faxes.find(faxHistory(index, options).faxId)).toEqual(expectedView(index, options));
+    for (let index = 0; index < options.faxes; index++) expect(store.faxes.find(faxHistory(index, options).faxId)).toEqual(foldedFaxView(index, options));
   });
 
   it('offers no way to list a history collection whole', async () => {
