@@ -11,66 +11,93 @@ import type Database from 'better-sqlite3';
  * connection's automatic checkpoint stays on at a high threshold only as a safety net should the
  * worker fall behind.
  *
- * One worker thread serves every database of the process (the event store and the read store):
- * a worker is a whole V8 instance, ~8 MB of memory each, for a job that takes microseconds.
- * `stop()` resolves once the worker has closed its connection to that database.
+ * One worker thread serves every database of the process (the event store and the read store),
+ * and only while they are written to: a worker with its SQLite connections is ~17 MB of memory
+ * for a job that takes microseconds. After `idleStopMs` without a commit to any of them it ends;
+ * `wakeBackgroundCheckpointer()` (called by the event store on every commit, which is what all
+ * other writes follow) starts it again. `stop()` resolves once no connection to that database is
+ * left open in the worker.
  */
-export function startBackgroundCheckpointer(db: Database.Database, path: string, options: { intervalMs?: number; safetyNetPages?: number } = {}): { stop(): Promise<void> } {
+export function startBackgroundCheckpointer(
+  db: Database.Database,
+  path: string,
+  options: { intervalMs?: number; safetyNetPages?: number; idleStopMs?: number } = {},
+): { stop(): Promise<void> } {
   db.pragma(`wal_autocheckpoint = ${options.safetyNetPages ?? 65_536}`);
-  const worker = sharedWorker();
   const id = nextId++;
-  registered += 1;
-  worker.postMessage({ kind: 'open', id, path, intervalMs: options.intervalMs ?? 250 });
+  const database = { path, intervalMs: options.intervalMs ?? 250 };
+  registered.set(id, database);
+  if (options.idleStopMs !== undefined) idleStopMs = options.idleStopMs;
+  if (current) current.postMessage({ kind: 'open', id, ...database });
+  else startWorker();
   let stopped: Promise<void> | undefined;
   return {
     stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        closing.set(id, resolve);
-        worker.postMessage({ kind: 'close', id });
-      }).then(async () => {
-        registered -= 1;
-        if (registered === 0 && current === worker) {
-          current = undefined;
-          await worker.terminate();
-        }
-      });
+      stopped ??= closeIn(id);
       return stopped;
     },
   };
 }
 
-let current: Worker | undefined;
-let registered = 0;
-let nextId = 1;
-const closing = new Map<number, () => void>();
+/** Something was committed: make sure the worker runs (a no-op while it does). */
+export function wakeBackgroundCheckpointer(): void {
+  lastWake = Date.now();
+  if (!current && registered.size > 0) startWorker();
+}
 
-function sharedWorker(): Worker {
-  if (current) return current;
+const registered = new Map<number, { path: string; intervalMs: number }>();
+const closing = new Map<number, () => void>();
+let current: Worker | undefined;
+let nextId = 1;
+let lastWake = 0;
+let idleStopMs = 30_000;
+
+async function closeIn(id: number): Promise<void> {
+  registered.delete(id);
+  const worker = current;
+  if (!worker) return;
+  await new Promise<void>((resolve) => {
+    closing.set(id, resolve);
+    worker.postMessage({ kind: 'close', id });
+  });
+  if (registered.size === 0 && current === worker) await endWorker(worker);
+}
+
+async function endWorker(worker: Worker): Promise<void> {
+  if (current === worker) current = undefined;
+  await worker.terminate();
+}
+
+function startWorker(): void {
   // The worker is plain JavaScript evaluated from this string, so it runs the same under tsx,
   // vitest and the built dist/ (no .ts file to resolve).
-  const worker = new Worker(workerSource, { eval: true, workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+  const worker = new Worker(workerSource, { eval: true, workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), idleStopMs } });
   worker.unref();
-  worker.on('message', (message: { kind: string; id: number }) => {
-    if (message.kind !== 'closed') return;
-    closing.get(message.id)?.();
-    closing.delete(message.id);
+  worker.on('message', (message: { kind: string; id?: number }) => {
+    if (message.kind === 'closed') {
+      closing.get(message.id!)?.();
+      closing.delete(message.id!);
+    } else if (message.kind === 'idle' && Date.now() - lastWake >= idleStopMs && current === worker && closing.size === 0) {
+      void endWorker(worker);
+    }
   });
   // A checkpoint that fails (e.g. the file was removed in a test) only means the safety net takes over.
   worker.on('error', () => undefined);
-  // Whatever ended it, nothing is left open in it: let waiting stops finish, and start afresh next time.
+  // Whatever ended it, nothing is left open in it: let waiting stops finish.
   worker.on('exit', () => {
     if (current === worker) current = undefined;
     for (const resolve of closing.values()) resolve();
     closing.clear();
   });
   current = worker;
-  return worker;
+  for (const [id, database] of registered) worker.postMessage({ kind: 'open', id, ...database });
 }
 
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const open = new Map();
+let lastChange = Date.now();
 parentPort.on('message', (message) => {
   if (message.kind === 'open') {
     try {
@@ -85,6 +112,7 @@ parentPort.on('message', (message) => {
           const now = version.get();
           if (now === seen) return;
           seen = now;
+          lastChange = Date.now();
           checkpoint.get();
         } catch {}
       }, message.intervalMs);
@@ -100,4 +128,8 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ kind: 'closed', id: message.id });
   }
 });
+// Nothing committed anywhere for a while: say so; the main thread ends this worker unless it was just woken.
+setInterval(() => {
+  if (Date.now() - lastChange >= workerData.idleStopMs) parentPort.postMessage({ kind: 'idle' });
+}, Math.max(1000, Math.min(workerData.idleStopMs, 10000)));
 `;

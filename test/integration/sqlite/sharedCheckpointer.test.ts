@@ -5,18 +5,20 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir } from '../../support/tempDir.js';
 
 // Counts the worker threads the checkpointer starts; they are real workers all the same.
-const started = vi.hoisted(() => ({ workers: 0 }));
+const started = vi.hoisted(() => ({ workers: 0, running: 0 }));
 vi.mock('node:worker_threads', async (importOriginal) => {
   const original = await importOriginal<typeof import('node:worker_threads')>();
   class CountedWorker extends original.Worker {
     constructor(...args: ConstructorParameters<typeof original.Worker>) {
       super(...args);
       started.workers += 1;
+      started.running += 1;
+      this.once('exit', () => (started.running -= 1));
     }
   }
   return { ...original, Worker: CountedWorker };
 });
-const { startBackgroundCheckpointer } = await import('../../../src/adapters/sqlite/backgroundCheckpointer.js');
+const { startBackgroundCheckpointer, wakeBackgroundCheckpointer } = await import('../../../src/adapters/sqlite/backgroundCheckpointer.js');
 
 /** Writes ~1 MB per round, pausing between rounds; answers the WAL file's size at the end. */
 async function writeRounds(db: Database.Database, path: string, rounds: number): Promise<number> {
@@ -64,5 +66,20 @@ describe('background WAL checkpointer shared by several databases (#17: idle mem
     await forEvents.stop();
     expect(await writeRounds(reads.db, reads.path, 8)).toBeLessThan(3_500_000);
     expect(started.workers - before).toBe(1);
+  });
+
+  it('ends its worker when nothing was written for idleStopMs, and starts it again on the next wake', async () => {
+    const store = open('idle.sqlite');
+    const checkpointer = startBackgroundCheckpointer(store.db, store.path, { intervalMs: 20, safetyNetPages: 1_000_000, idleStopMs: 300 });
+    cleanups.push(() => checkpointer.stop());
+    const before = started.workers;
+    expect(await writeRounds(store.db, store.path, 4)).toBeLessThan(3_500_000);
+    for (let waited = 0; waited < 10_000 && started.running > 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started.running).toBe(0);
+
+    wakeBackgroundCheckpointer();
+    expect(started.workers).toBeGreaterThan(before);
+    expect(started.running).toBe(1);
+    expect(await writeRounds(store.db, store.path, 8)).toBeLessThan(3_500_000);
   });
 });
