@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -14,9 +15,10 @@ import type Database from 'better-sqlite3';
  * One worker thread serves every database of the process (the event store and the read store),
  * and only while they are written to: a worker with its SQLite connections is ~17 MB of memory
  * for a job that takes microseconds. After `idleStopMs` without a commit to any of them it ends;
- * `wakeBackgroundCheckpointer()` (called by the event store on every commit, which is what all
- * other writes follow) starts it again. `stop()` resolves once no connection to that database is
- * left open in the worker.
+ * `wakeBackgroundCheckpointer()` (called by the SQLite event store on every commit, which most
+ * other writes follow) starts it again at once, and so does a WAL file written to since (looked at
+ * every 5 s while the worker is away: a read store beside a KurrentDB event store has no waker).
+ * `stop()` resolves once no connection to that database is left open in the worker.
  */
 export function startBackgroundCheckpointer(
   db: Database.Database,
@@ -66,9 +68,30 @@ async function closeIn(id: number): Promise<void> {
 async function endWorker(worker: Worker): Promise<void> {
   if (current === worker) current = undefined;
   await worker.terminate();
+  await watchWals();
+}
+
+let watcher: NodeJS.Timeout | undefined;
+const walWrittenAt = async (path: string) => (await stat(`${path}-wal`).catch(() => undefined))?.mtimeMs ?? 0;
+
+/** While the worker is away: start it again once any registered WAL has been written to. */
+async function watchWals(): Promise<void> {
+  if (registered.size === 0) return;
+  const seen = new Map<string, number>();
+  for (const { path } of registered.values()) seen.set(path, await walWrittenAt(path));
+  clearInterval(watcher);
+  watcher = setInterval(() => {
+    if (current || registered.size === 0) return void clearInterval(watcher);
+    void Promise.all([...registered.values()].map(async ({ path }) => (await walWrittenAt(path)) !== (seen.get(path) ?? 0))).then((changed) => {
+      if (changed.includes(true) && !current && registered.size > 0) startWorker();
+    });
+  }, 5000);
+  watcher.unref();
 }
 
 function startWorker(): void {
+  clearInterval(watcher);
+  watcher = undefined;
   // The worker is plain JavaScript evaluated from this string, so it runs the same under tsx,
   // vitest and the built dist/ (no .ts file to resolve).
   const worker = new Worker(workerSource, { eval: true, workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), idleStopMs } });

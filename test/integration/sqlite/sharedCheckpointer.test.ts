@@ -82,4 +82,17 @@ describe('background WAL checkpointer shared by several databases (#17: idle mem
     expect(started.running).toBe(1);
     expect(await writeRounds(store.db, store.path, 8)).toBeLessThan(3_500_000);
   });
+
+  it('starts its worker again when a WAL is written to without a wake (a read store beside KurrentDB)', async () => {
+    const store = open('unwoken.sqlite');
+    const checkpointer = startBackgroundCheckpointer(store.db, store.path, { intervalMs: 20, safetyNetPages: 1_000_000, idleStopMs: 300 });
+    cleanups.push(() => checkpointer.stop());
+    await writeRounds(store.db, store.path, 1);
+    for (let waited = 0; waited < 10_000 && started.running > 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started.running).toBe(0);
+
+    await writeRounds(store.db, store.path, 1);
+    for (let waited = 0; waited < 15_000 && started.running === 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started.running).toBe(1);
+  });
 });
