@@ -45,7 +45,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   }
 
   const checkpointer = startBackgroundCheckpointer(db, options.path);
-  const signal = createAppendSignal(db, options.pollIntervalMs ?? 50);
+  const signal = createAppendSignal(db, options.pollIntervalMs ?? 50, `${options.path}-wal`);
   const walSync = (options.synchronous ?? 'full') === 'full' ? createWalSync(`${options.path}-wal`) : undefined;
   const recent = createRecentEvents(8192, toRecorded);
   // Every write of the process follows an append (projections, reactors' checkpoints): an append
