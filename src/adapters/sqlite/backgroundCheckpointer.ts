@@ -121,33 +121,44 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const open = new Map();
 let lastChange = Date.now();
+// One timer for every database, at the shortest interval asked for: each wake-up of a thread costs CPU.
+let timer;
+let timerMs;
+function tick() {
+  for (const entry of open.values()) {
+    try {
+      // data_version moves when another connection (the main thread's) commits: nothing new, no checkpoint.
+      const now = entry.version.get();
+      if (now === entry.seen) continue;
+      entry.seen = now;
+      lastChange = Date.now();
+      entry.checkpoint.get();
+    } catch {}
+  }
+}
+function schedule() {
+  const shortest = Math.min(...[...open.values()].map((entry) => entry.intervalMs));
+  if (shortest === timerMs) return;
+  clearInterval(timer);
+  timerMs = shortest;
+  timer = open.size > 0 ? setInterval(tick, shortest) : undefined;
+}
 parentPort.on('message', (message) => {
   if (message.kind === 'open') {
     try {
       const db = new Database(message.path, { fileMustExist: true });
       db.pragma('busy_timeout = 1000');
-      // data_version moves when another connection (the main thread's) commits: nothing new, no checkpoint.
-      const version = db.prepare('PRAGMA data_version').pluck();
-      const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-      let seen;
-      const timer = setInterval(() => {
-        try {
-          const now = version.get();
-          if (now === seen) return;
-          seen = now;
-          lastChange = Date.now();
-          checkpoint.get();
-        } catch {}
-      }, message.intervalMs);
-      open.set(message.id, { db, timer });
+      const entry = { db, intervalMs: message.intervalMs, version: db.prepare('PRAGMA data_version').pluck(), checkpoint: db.prepare('PRAGMA wal_checkpoint(PASSIVE)'), seen: undefined };
+      open.set(message.id, entry);
+      schedule();
     } catch {}
   } else if (message.kind === 'close') {
     const entry = open.get(message.id);
     open.delete(message.id);
     if (entry) {
-      clearInterval(entry.timer);
       try { entry.db.close(); } catch {}
     }
+    schedule();
     parentPort.postMessage({ kind: 'closed', id: message.id });
   }
 });
