@@ -1,21 +1,20 @@
 import { ConfigError } from './config/loadConfig.js';
-import { runServeCommand } from './commands/serveCommand.js';
-import { runProjectionsCommand } from './commands/projectionsCommand.js';
-import { runSendCommand } from './commands/sendCommand.js';
-import { runDemoCommand } from './commands/demoCommand.js';
-import { runSimCommand } from './sim/simCli.js';
 import { version } from './version.js';
 import { ListenError } from './startup/listenError.js';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
-/** Subcommands; each module parses its own options and prints its own --help. */
+/**
+ * Subcommands; each module parses its own options and prints its own --help. Each is imported
+ * only when it runs: a server process never loads the simulator, the demo or the API client
+ * (their modules and libraries would stay in its memory for ever).
+ */
 const commands: Record<string, Command> = {
-  serve: { summary: 'start the fax server (API, event store, FreeSWITCH connections)', run: runServeCommand },
-  sim: { summary: 'run the FreeSWITCH simulator (inbound ESL, outbound sockets, scripted faxes) for tests and demos', run: runSimCommand },
-  projections: { summary: 'rebuild the read models from the event store (`projections rebuild`)', run: runProjectionsCommand },
-  send: { summary: 'send a fax through a running server and follow it until it is sent or has failed', run: runSendCommand },
-  demo: { summary: 'start faxengine with the simulator, receive a fax and send one: a guided first look', run: runDemoCommand },
+  serve: { summary: 'start the fax server (API, event store, FreeSWITCH connections)', run: async (argv) => (await import('./commands/serveCommand.js')).runServeCommand(argv) },
+  sim: { summary: 'run the FreeSWITCH simulator (inbound ESL, outbound sockets, scripted faxes) for tests and demos', run: async (argv) => (await import('./sim/simCli.js')).runSimCommand(argv) },
+  projections: { summary: 'rebuild the read models from the event store (`projections rebuild`)', run: async (argv) => (await import('./commands/projectionsCommand.js')).runProjectionsCommand(argv) },
+  send: { summary: 'send a fax through a running server and follow it until it is sent or has failed', run: async (argv) => (await import('./commands/sendCommand.js')).runSendCommand(argv) },
+  demo: { summary: 'start faxengine with the simulator, receive a fax and send one: a guided first look', run: async (argv) => (await import('./commands/demoCommand.js')).runDemoCommand(argv) },
 };
 
 function usage(): string {

@@ -6,7 +6,6 @@ import type { Config } from './config/schema.js';
 import { maskConfig } from './config/maskConfig.js';
 import { openEventStore } from './adapters/eventStore/openEventStore.js';
 import { createInProcessBus } from './adapters/inProcessBus/inProcessBus.js';
-import { createKafkaBus } from './adapters/kafka/kafkaBus.js';
 import { createEventPublisher } from './reactors/eventPublisher.js';
 import { createParkedEventLog } from './reactors/parkedEvents.js';
 import type { EventStore } from './ports/eventStore.js';
@@ -60,7 +59,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   mkdirSync(config.dataDir, { recursive: true });
   const eventStore = await openEventStore(config.eventStore!);
   const { brokers, clientId, topic, partitions, replicationFactor } = config.kafka;
-  const bus = brokers.length > 0 ? createKafkaBus({ brokers, clientId, logger }) : createInProcessBus();
+  // kafkajs is loaded only when brokers are configured.
+  const bus = brokers.length > 0 ? (await import('./adapters/kafka/kafkaBus.js')).createKafkaBus({ brokers, clientId, logger }) : createInProcessBus();
   // Events a reactor gave up on, from every reactor, for the admin API.
   const parked = createParkedEventLog(eventStore);
   const publisher = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger, parked });

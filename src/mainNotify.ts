@@ -4,7 +4,7 @@ import type { NotificationReadModel } from '../projections/notificationQueries.j
 import type { QueryView } from '../projections/documentProjection.js';
 import { routingCollections, type RouteEndpoint } from '../projections/routingModel.js';
 import { routingProjection } from '../projections/routingProjection.js';
-import { createSmtpMailer, smtpConfigured } from './adapters/smtp/smtpMailer.js';
+import { smtpConfigured } from './adapters/smtp/smtpSettings.js';
 import { createHttpWebhookTransport } from './adapters/webhook/httpWebhookTransport.js';
 import type { Config } from './config/schema.js';
 import type { Bus } from './ports/bus.js';
@@ -42,7 +42,8 @@ export async function startNotifiers(deps: {
   const logger = deps.logger.child({ component: 'notifiers' });
   const settings = config.notifications;
   const links = createDocumentLinks({ key: loadLinkSigningKey(settings.linkSigningKey, config.dataDir), baseUrl: deps.publicBaseUrl, ttlMs: settings.documentLinkTtl });
-  const mailer = smtpConfigured(config.smtp) ? createSmtpMailer(config.smtp) : undefined;
+  // nodemailer is loaded only when a mail server is configured.
+  const mailer = smtpConfigured(config.smtp) ? (await import('./adapters/smtp/smtpMailer.js')).createSmtpMailer(config.smtp) : undefined;
   if (!mailer) logger.warn('no SMTP server configured (smtp.host / smtp.url): e-mail notifications will be dead-lettered as not_configured');
   const templates = createTemplates(settings.templatesDir);
   const transport = createHttpWebhookTransport();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DocumentConversionError } from './documentConversionError.js';
 import { detectDocumentKind } from './documentKind.js';
 import { isFaxPage, parseTiffinfo } from './faxTiffCheck.js';
-import { ghostscriptFaxArgs, ghostscriptPageCountArgs, ghostscriptSaysEncrypted, parseGhostscriptPageCount, type FaxPageGeometry } from './ghostscriptCommands.js';
+import { ghostscriptFaxArgs, ghostscriptSaysEncrypted, parseGhostscriptPageCount, withoutPageCount, type FaxPageGeometry } from './ghostscriptCommands.js';
 import { UnusableImageError, writeImagePdf } from './imagePdf.js';
 import { describeJpeg } from './jpegImage.js';
 import { describePng, verifyPngData } from './pngImage.js';
@@ -51,21 +51,21 @@ export async function documentToFaxTiff(
 
   const renderable = await toRenderable();
   if ('kept' in renderable) return renderable;
-  const rendered = await run('gs', ghostscriptFaxArgs(renderable.path, destination, job.geometry, renderable.ours));
+  // A user's PDF is also counted by the same ghostscript, to check that it was read whole.
+  const countPages = !renderable.ours;
+  const rendered = await run('gs', ghostscriptFaxArgs(renderable.path, destination, job.geometry, renderable.ours, countPages));
   if (ghostscriptSaysEncrypted(rendered.stderr)) throw fail('encrypted', rendered.stderr.trim());
   // Ghostscript exits 0 on a PDF it cannot make sense of; it then writes no page, hence no file.
   const written = await stat(destination).then((file) => file.size > 0, () => false);
-  if (rendered.exitCode !== 0 || !written) throw fail('corrupt', rendered.stderr.trim() || rendered.stdout.trim());
-  if (!renderable.ours) await checkReadWhole(renderable.path);
+  if (rendered.exitCode !== 0 || !written) throw fail('corrupt', rendered.stderr.trim() || withoutPageCount(rendered.stdout).trim());
+  if (countPages) await checkReadWhole(parseGhostscriptPageCount(rendered.stdout));
   return { path: destination, kept: false };
 
   /** A user's PDF must come out with every page its page tree lists: a fax missing pages is worse than none. */
-  async function checkReadWhole(pdf: string): Promise<void> {
-    const counted = await run('gs', ghostscriptPageCountArgs(pdf));
-    const expected = parseGhostscriptPageCount(counted.stdout);
+  async function checkReadWhole(expected: number | undefined): Promise<void> {
     if (expected === undefined) return; // no count to hold the rendering to; the rendering itself went well
     const { pages } = await readTiffStructure(destination);
-    if (pages < expected) throw fail('corrupt', `ghostscript read ${pages} of its ${expected} pages: ${rendered.stderr.trim()}`);
+    if (pages < expected) throw fail('corrupt', `ghostscript read ${pages} of its ${expected} pages: ${rendered.stderr.trim() || withoutPageCount(rendered.stdout).trim()}`);
   }
 
   async function toRenderable(): Promise<Renderable | FaxPages> {

@@ -30,19 +30,29 @@ export function faxPageGeometry(resolution: FaxResolution, pageSize: FaxPageSize
  * `strict` makes any PDF error fatal; it is for PDFs we wrote ourselves around an image, where an
  * error means the image data is bad. Users' PDFs are rendered leniently, since ghostscript repairs
  * the minor damage many real-world PDFs carry.
+ *
+ * `countPages`: after rendering, the same ghostscript prints the PDF's page count from its page
+ * tree (see `parseGhostscriptPageCount`). Rendering leniently, ghostscript skips a page it cannot
+ * find (`Couldn't get page info`) and still exits 0; comparing this count with the pages rendered
+ * catches a document that was not read whole. One process instead of a second one for the count:
+ * every child process costs the server a fork of its whole address space, and ghostscript's own
+ * start-up is most of the count's cost. A count that fails (`stopped`) prints no count and changes nothing else.
  */
 export function ghostscriptFaxArgs(
   inputPath: string,
   outputPath: string,
   geometry: FaxPageGeometry,
   strict: boolean,
+  countPages = false,
 ): string[] {
+  const literal = inputPath.replace(/[\\()]/g, (character) => `\\${character}`);
   return [
     '-q',
     '-dNOPAUSE',
     '-dBATCH',
     '-dSAFER',
     ...(strict ? ['-dPDFSTOPONERROR'] : []),
+    ...(countPages ? [`--permit-file-read=${inputPath}`] : []),
     '-sDEVICE=tiffg4',
     `-r${geometry.xDpi}x${geometry.yDpi}`,
     `-g${geometry.widthPx}x${geometry.heightPx}`,
@@ -52,26 +62,27 @@ export function ghostscriptFaxArgs(
     `-sOutputFile=${outputPath.replaceAll('%', '%%')}`,
     '-f',
     inputPath,
+    ...(countPages ? ['-c', `{ (${literal}) (r) file runpdfbegin pdfpagecount (${pageCountLabel}) print = runpdfend } stopped pop quit`] : []),
   ];
 }
+
+const pageCountLabel = 'faxengine-pdf-pages: ';
 
 /** Ghostscript's words for a PDF it cannot open without the user password. */
 export function ghostscriptSaysEncrypted(stderr: string): boolean {
   return /requires a password|password.*(?:incorrect|required)/i.test(stderr);
 }
 
-/**
- * Ghostscript arguments that print a PDF's page count (from its page tree) on stdout. Rendering
- * leniently, ghostscript skips a page it cannot find (`Couldn't get page info`) and still exits 0;
- * comparing this count with the pages rendered catches a document that was not read whole.
- */
-export function ghostscriptPageCountArgs(inputPath: string): string[] {
-  const literal = inputPath.replace(/[\\()]/g, (character) => `\\${character}`);
-  return ['-q', '-dNODISPLAY', '-dSAFER', `--permit-file-read=${inputPath}`, '-c', `(${literal}) (r) file runpdfbegin pdfpagecount = quit`];
+/** The count `ghostscriptFaxArgs(…, countPages)` printed, or undefined when ghostscript could not say. */
+export function parseGhostscriptPageCount(stdout: string): number | undefined {
+  const match = new RegExp(`^${pageCountLabel}(\\d+)\\s*$`, 'm').exec(stdout);
+  return match ? Number(match[1]) : undefined;
 }
 
-/** The count `ghostscriptPageCountArgs` printed, or undefined when ghostscript could not say. */
-export function parseGhostscriptPageCount(stdout: string): number | undefined {
-  const match = /^\s*(\d+)\s*$/m.exec(stdout);
-  return match ? Number(match[1]) : undefined;
+/** Ghostscript's messages without the page-count line. */
+export function withoutPageCount(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith(pageCountLabel))
+    .join('\n');
 }

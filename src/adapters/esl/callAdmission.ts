@@ -47,14 +47,31 @@ export function createCallAdmission<T extends { destroyed: boolean }>(options: C
   let admittedThisSample = 0;
   let load = 0;
   let lastSample = performance.eventLoopUtilization();
-  const sampler = setInterval(() => {
+  let lastSampleAt = performance.now();
+  // Sampled only while calls wait or are being set up: an idle server is not woken 50 times a
+  // second. A sample taken after a pause measures the load over the whole pause.
+  let sampler: NodeJS.Timeout | undefined;
+  let stopped = false;
+  function sample(): void {
     const now = performance.eventLoopUtilization();
     load = performance.eventLoopUtilization(now, lastSample).utilization;
     lastSample = now;
+    lastSampleAt = performance.now();
     admittedThisSample = 0;
-    scheduleNext();
-  }, sampleMs);
-  sampler.unref();
+  }
+  function startSampling(): void {
+    if (sampler || stopped) return;
+    if (performance.now() - lastSampleAt >= sampleMs) sample();
+    sampler = setInterval(() => {
+      sample();
+      if (waiting.length === 0 && settingUp === 0) {
+        clearInterval(sampler);
+        sampler = undefined;
+      }
+      scheduleNext();
+    }, sampleMs);
+    sampler.unref();
+  }
 
   function scheduleNext(): void {
     if (scheduled || settingUp >= options.setupConcurrency || waiting.length === 0) return;
@@ -77,6 +94,7 @@ export function createCallAdmission<T extends { destroyed: boolean }>(options: C
   return {
     offer(call) {
       waiting.push(call);
+      startSampling();
       scheduleNext();
     },
     finished() {
@@ -84,6 +102,10 @@ export function createCallAdmission<T extends { destroyed: boolean }>(options: C
       scheduleNext();
     },
     takeWaiting: () => waiting.splice(0),
-    stop: () => clearInterval(sampler),
+    stop: () => {
+      stopped = true;
+      clearInterval(sampler);
+      sampler = undefined;
+    },
   };
 }

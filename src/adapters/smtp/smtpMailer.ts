@@ -1,23 +1,9 @@
 import { createTransport } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { MailError, type Mailer } from '../../ports/mailer.js';
+import type { SmtpSettings } from './smtpSettings.js';
 
-export interface SmtpSettings {
-  url?: string;
-  host?: string;
-  port: number;
-  /** TLS from the first byte (465); otherwise STARTTLS when offered. */
-  secure: boolean;
-  /** Fail unless STARTTLS succeeds. */
-  requireTls: boolean;
-  user?: string;
-  password?: string;
-  from: string;
-  timeoutMs: number;
-}
-
-/** Whether the settings name a mail server at all. */
-export const smtpConfigured = (settings: SmtpSettings): boolean => Boolean(settings.url ?? settings.host);
+export { smtpConfigured, type SmtpSettings } from './smtpSettings.js';
 
 /**
  * The Mailer on an SMTP server through nodemailer (STARTTLS/TLS, AUTH). One connection per message:

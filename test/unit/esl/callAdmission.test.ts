@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCallAdmission, type CallAdmission } from '../../../src/adapters/esl/callAdmission.js';
 
 interface FakeCall {
@@ -98,5 +98,21 @@ describe('call admission', () => {
     // 260 ms busy at one call per 20 ms sample: about 13, far from the 1000 offered.
     expect(admitted.length).toBeGreaterThan(0);
     expect(admitted.length).toBeLessThan(40);
+  });
+
+  it('keeps no timer while no call waits or is being set up, so an idle server is not woken (#17)', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setImmediate'] });
+    try {
+      admission = createCallAdmission<FakeCall>({ setupConcurrency: 8, maxCallsPerSecond: 100, maxLoad: 0.85, admit: () => undefined });
+      expect(vi.getTimerCount()).toBe(0);
+      admission.offer({ id: 1, destroyed: false });
+      vi.advanceTimersToNextTimer(); // admits it
+      admission.finished();
+      expect(vi.getTimerCount()).toBeGreaterThan(0);
+      vi.advanceTimersByTime(100); // a sample finds nothing waiting and nothing in set-up
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -7,7 +7,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from '../../../ports/eventStore.js';
-import { startBackgroundCheckpointer } from '../../sqlite/backgroundCheckpointer.js';
+import { startBackgroundCheckpointer, wakeBackgroundCheckpointer } from '../../sqlite/backgroundCheckpointer.js';
 import { startPullSubscription } from '../pullSubscription.js';
 import { createAppendSignal } from './appendSignal.js';
 import { prepareDatabase, type SynchronousMode } from './schema.js';
@@ -45,10 +45,16 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   }
 
   const checkpointer = startBackgroundCheckpointer(db, options.path);
-  const signal = createAppendSignal(db, options.pollIntervalMs ?? 50);
+  const signal = createAppendSignal(db, options.pollIntervalMs ?? 50, `${options.path}-wal`);
   const walSync = (options.synchronous ?? 'full') === 'full' ? createWalSync(`${options.path}-wal`) : undefined;
   const recent = createRecentEvents(8192, toRecorded);
-  const writes = createWriteQueue(db, options.clock ?? systemClock, { onRowsCommitted: recent.add, onAcknowledged: signal.notify }, walSync);
+  // Every write of the process follows an append (projections, reactors' checkpoints): an append
+  // wakes the checkpoint worker, which ends itself when nothing has been written for a while.
+  const onAcknowledged = () => {
+    signal.notify();
+    wakeBackgroundCheckpointer();
+  };
+  const writes = createWriteQueue(db, options.clock ?? systemClock, { onRowsCommitted: recent.add, onAcknowledged }, walSync);
   const subscriptions = new Set<{ stop(): Promise<void> }>();
   let closed = false;
 

@@ -1,0 +1,43 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSimulator } from '../../../src/sim/simulator.js';
+import { startServe } from '../../support/serveProcess.js';
+import { makeTempDir } from '../../support/tempDir.js';
+
+// Records every module the process loads (ESM and the CommonJS packages it imports) into TRACE_LOADS.
+const traceHook = `
+import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) { appendFileSync(process.env.TRACE_LOADS, url + '\\\\n'); return next(url, context); }
+\`));
+`;
+
+describe('what faxengine serve loads at start on the embedded defaults (#17: idle memory)', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('leaves the simulator, the other commands, kafkajs (no brokers) and nodemailer (no SMTP) unloaded', async () => {
+    const dir = makeTempDir('startup-footprint');
+    cleanups.push(dir.remove);
+    const hook = join(dir.path, 'traceLoads.mjs');
+    const trace = join(dir.path, 'loads.txt');
+    writeFileSync(hook, traceHook);
+    writeFileSync(trace, '');
+    const sim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 } });
+    cleanups.push(() => sim.close());
+    const serve = await startServe({ dataDir: dir.path, eslPort: sim.eslAddress.port, env: { NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, TRACE_LOADS: trace } });
+    cleanups.push(() => serve.cli.child.kill('SIGKILL'));
+
+    const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+    // The trace works: the server's own modules and the libraries it needs are in it.
+    expect(loaded.some((url) => url.endsWith('/src/main.ts'))).toBe(true);
+    expect(loaded.some((url) => url.includes('/node_modules/better-sqlite3/'))).toBe(true);
+    const unwanted = loaded.filter((url) => /\/node_modules\/(kafkajs|nodemailer|@kurrent)\/|\/src\/sim\/|\/src\/commands\/(demo|send|projections|faxApiClient)/.test(url));
+    expect(unwanted).toEqual([]);
+  });
+});
