@@ -27,7 +27,9 @@ export interface CompiledProcess {
 /** `node bin/faxengine.js <args>` (the compiled CLI) with exactly `env` (plus PATH). */
 export function startCompiled(args: string[], env: NodeJS.ProcessEnv, cwd: string): CompiledProcess {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [cli, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
+  // BENCH_NODE_ARGS go to the server's node only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, cli, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
   let out = '';
   // Keep the tail only: a long run logs a lot, and only the last lines explain a failure.
   const keep = (chunk: Buffer) => (out = (out + chunk.toString()).slice(-20_000));
