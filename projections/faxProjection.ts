@@ -1,59 +1,12 @@
 import type { InboundFaxEvent } from '../src/domain/fax/inboundFaxEvents.js';
 import type { FaxQueuedData } from '../src/domain/outbound/outboundFaxEvents.js';
 import { put, type DocumentProjection, type DocumentView, type ProjectedEvent } from './documentProjection.js';
-import { outboundHandlers, queuedView, type OutboundProgress } from './outboundFaxView.js';
+import type { FaxView } from '../src/domain/fax/faxView.js';
+import { outboundHandlers, queuedView } from './outboundFaxView.js';
+
+export { faxStatuses, type FaxStatus, type FaxView, type OutboundProgress } from '../src/domain/fax/faxView.js';
 
 export const faxCollections = { faxes: 'faxes' } as const;
-
-export const faxStatuses = [
-  // inbound
-  'offered',
-  'rejected',
-  'receiving',
-  'bridging',
-  'bridged',
-  'received',
-  'interrupted',
-  // outbound
-  'queued',
-  'dialing',
-  'sending',
-  'retrying',
-  'sent',
-  'cancelled',
-  // both
-  'failed',
-] as const;
-export type FaxStatus = (typeof faxStatuses)[number];
-
-/** One fax as the API shows it. */
-export interface FaxView {
-  faxId: string;
-  direction: 'inbound' | 'outbound';
-  tenantId: string | null;
-  status: FaxStatus;
-  /** The call is over (hung up, rejected, or lost). */
-  ended: boolean;
-  callUuid: string;
-  from: string;
-  /** The dialled number: E.164 once screening resolved it, else as signalled. */
-  to: string;
-  pages: number;
-  documentId: string | null;
-  partial: boolean;
-  result: { code: number; text: string; reasonClass: string } | null;
-  t38Status: string | null;
-  transferRate: number | null;
-  remoteIdent: string | null;
-  negotiations: number;
-  hangupCause: string | null;
-  /** How many endpoints the document is routed to (null until routed). */
-  deliveries: number | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Attempts and their outcomes (outbound faxes only). */
-  outbound?: OutboundProgress;
-}
 
 type Data<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>['data'];
 const handlers: { [T in InboundFaxEvent['type']]: (fax: FaxView, data: Data<T>) => Partial<FaxView> } = {

@@ -1,17 +1,12 @@
 import type { NotificationEvent, NotificationRef } from '../src/domain/notifications/notificationEvents.js';
 import { notificationEventTypes } from '../src/domain/notifications/notificationEvents.js';
 import { evolveNotification, newNotificationState, type NotificationState } from '../src/domain/notifications/notificationState.js';
+import type { NotificationView } from '../src/domain/notifications/notificationView.js';
 import { put, type DocumentProjection, type DocumentView, type ProjectedEvent } from './documentProjection.js';
 
-export const notificationCollections = { notifications: 'notifications' } as const;
+export type { NotificationView } from '../src/domain/notifications/notificationView.js';
 
-/** One notification (an e-mail or webhook about one fax event) as the API shows it. */
-export interface NotificationView extends NotificationRef, NotificationState {
-  lastAttemptAt: string | null;
-  sentAt: string | null;
-  deadLetteredAt: string | null;
-  updatedAt: string;
-}
+export const notificationCollections = { notifications: 'notifications' } as const;
 
 /** Notifications by id, folded from the Notification* events of the fax streams (the API's dead letters, the retry sweep). */
 export const notificationProjection: DocumentProjection = {

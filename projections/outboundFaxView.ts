@@ -1,24 +1,7 @@
 import type { FaxDocumentPreparedData, FaxQueuedData } from '../src/domain/outbound/outboundFaxEvents.js';
 import type { TransportSettings } from '../src/domain/outbound/sendState.js';
-import { newFaxView, type FaxView } from './faxProjection.js';
-
-/** What only an outbound fax's view has: its attempts. */
-export interface OutboundProgress {
-  attempts: number;
-  gateway: string | null;
-  pagesSent: number;
-  /** When the next attempt is due (ISO), while waiting to retry. */
-  retryAt: string | null;
-  /** The last attempt was answered and lost: the fax may have arrived. */
-  maybeSent: boolean;
-  /** Each attempt's outcome, oldest first. */
-  attemptLog: Array<{ attempt: number; gateway: string; outcome: string }>;
-  /** What the last attempt was dialled with (ECM, V.17, T.38), per-destination overrides included. */
-  transport: TransportSettings | null;
-  /** The per-destination (mod_db) variables that replaced the policy's on the last attempt. */
-  dialOverrides: Record<string, string> | null;
-  relayOf: { faxId: string; endpointId: string } | null;
-}
+import type { FaxView, OutboundProgress } from '../src/domain/fax/faxView.js';
+import { newFaxView } from './faxProjection.js';
 
 type Handler = (fax: FaxView, data: Record<string, unknown>) => Partial<FaxView>;
 const str = (value: unknown) => (typeof value === 'string' ? value : '');

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { NotificationReadModel } from '../projections/notificationQueries.js';
+import type { NotificationReadModel } from './ports/notificationReadModel.js';
 import type { QueryView } from '../projections/documentProjection.js';
 import { routingCollections, type RouteEndpoint } from '../projections/routingModel.js';
 import { routingProjection } from '../projections/routingProjection.js';

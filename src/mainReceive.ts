@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { FaxReadModel } from '../projections/faxQueries.js';
+import type { FaxReadModel } from './ports/faxReadModel.js';
 import type { RoutingTable } from '../projections/routingTable.js';
 import { deleteOutcomeRecord, readOutcomeRecord } from './adapters/esl/faxOutcomeRecord.js';
 import { createInboundEslClient } from './adapters/esl/inboundEslClient.js';

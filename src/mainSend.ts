@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { FaxReadModel } from '../projections/faxQueries.js';
+import type { FaxReadModel } from './ports/faxReadModel.js';
 import type { RoutingTable } from '../projections/routingTable.js';
 import { createFaxDialerPool } from './adapters/esl/faxDialerPool.js';
 import { splitHostPort } from './config/hostPort.js';

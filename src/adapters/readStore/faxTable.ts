@@ -1,4 +1,4 @@
-import type { FaxView } from '../../../projections/faxProjection.js';
+import type { FaxView } from '../../domain/fax/faxView.js';
 import type { HistoryTableSpec } from './historyTable.js';
 
 /**

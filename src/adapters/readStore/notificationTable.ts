@@ -1,4 +1,4 @@
-import type { NotificationView } from '../../../projections/notificationProjection.js';
+import type { NotificationView } from '../../domain/notifications/notificationView.js';
 import type { HistoryTableSpec } from './historyTable.js';
 
 /** The notification projection's `notifications` collection as a table, indexed for its list (newest change first) and the retry sweep. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { FaxView } from '../../../projections/faxProjection.js';
-import { faxCursor, parseFaxCursor, type FaxFilter, type FaxReadModel } from '../../../projections/faxQueries.js';
+import type { FaxView } from '../../domain/fax/faxView.js';
+import type { FaxFilter, FaxReadModel } from '../../ports/faxReadModel.js';
 
 type Params = Record<string, string | number>;
 
@@ -85,4 +85,14 @@ function indexFor(filter: FaxFilter): string {
   if (filter.status !== undefined) return 'faxes_status_time';
   if (filter.direction !== undefined) return 'faxes_direction_time';
   return 'faxes_time';
+}
+
+/** The opaque cursor after `fax`: its place in the newest-first order. */
+export const faxCursor = (fax: Pick<FaxView, 'createdAt' | 'faxId'>): string => `${fax.createdAt}|${fax.faxId}`;
+
+/** A cursor's (createdAt, faxId): faxes strictly before it in the newest-first order come next. */
+export function parseFaxCursor(cursor: string): { createdAt: string; faxId: string } {
+  const bar = cursor.indexOf('|');
+  // A cursor without a fax id continues before that time: every fax at the time sorts after it.
+  return bar < 0 ? { createdAt: cursor, faxId: '' } : { createdAt: cursor.slice(0, bar), faxId: cursor.slice(bar + 1) };
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { NotificationView } from '../../../projections/notificationProjection.js';
-import type { NotificationFilter, NotificationReadModel } from '../../../projections/notificationQueries.js';
+import type { NotificationView } from '../../domain/notifications/notificationView.js';
+import type { NotificationFilter, NotificationReadModel } from '../../ports/notificationReadModel.js';
 
 type Params = Record<string, string | number>;
 

@@ -1,8 +1,8 @@
 import { renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
-import type { FaxReadModel } from '../../../projections/faxQueries.js';
-import type { NotificationReadModel } from '../../../projections/notificationQueries.js';
+import type { FaxReadModel } from '../../ports/faxReadModel.js';
+import type { NotificationReadModel } from '../../ports/notificationReadModel.js';
 import { startBackgroundCheckpointer } from '../sqlite/backgroundCheckpointer.js';
 import type { ProjectionCommit, ReadStore, ReadStoreDump, StoredDocument } from '../../ports/readStore.js';
 import { faxTable } from './faxTable.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { FaxReadModel } from '../../../projections/faxQueries.js';
+import type { FaxReadModel } from '../../ports/faxReadModel.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DocumentStore } from '../../ports/documentStore.js';

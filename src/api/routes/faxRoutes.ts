@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { FaxReadModel } from '../../../projections/faxQueries.js';
+import type { FaxReadModel } from '../../ports/faxReadModel.js';
 import { faxStatuses, type FaxView } from '../../../projections/faxProjection.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { FaxReadModel } from '../../../projections/faxQueries.js';
-import type { NotificationReadModel } from '../../../projections/notificationQueries.js';
+import type { FaxReadModel } from '../../ports/faxReadModel.js';
+import type { NotificationReadModel } from '../../ports/notificationReadModel.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { NotificationEvent, NotificationRef } from '../../domain/notifications/notificationEvents.js';
 import { notificationStates } from '../../domain/notifications/notificationState.js';

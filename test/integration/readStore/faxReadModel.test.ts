@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaxView } from '../../../projections/faxProjection.js';
-import type { FaxFilter } from '../../../projections/faxQueries.js';
+import type { FaxFilter } from '../../../src/ports/faxReadModel.js';
 import { createNumberKey } from '../../../src/adapters/readStore/numberKey.js';
 import { faxListQuery, faxLookups } from '../../../src/adapters/readStore/sqliteFaxReadModel.js';
 import { notificationListQuery } from '../../../src/adapters/readStore/sqliteNotificationReadModel.js';

@@ -1,5 +1,5 @@
-import type { NotificationState } from '../src/domain/notifications/notificationState.js';
-import type { NotificationView } from './notificationProjection.js';
+import type { NotificationState } from '../domain/notifications/notificationState.js';
+import type { NotificationView } from '../domain/notifications/notificationView.js';
 
 export interface NotificationFilter {
   tenantId?: string;

@@ -1,4 +1,4 @@
-import type { FaxStatus, FaxView } from './faxProjection.js';
+import type { FaxStatus, FaxView } from '../domain/fax/faxView.js';
 
 export interface FaxFilter {
   /** Only this tenant's faxes (always set for tenant users). */
@@ -32,14 +32,4 @@ export interface FaxReadModel {
   unfinishedOutbound(): string[];
   /** Inbound faxes whose call has not ended: what a restart reconciles with FreeSWITCH. */
   openInbound(): FaxView[];
-}
-
-/** The opaque cursor after `fax`: its place in the newest-first order. */
-export const faxCursor = (fax: Pick<FaxView, 'createdAt' | 'faxId'>): string => `${fax.createdAt}|${fax.faxId}`;
-
-/** A cursor's (createdAt, faxId): faxes strictly before it in the newest-first order come next. */
-export function parseFaxCursor(cursor: string): { createdAt: string; faxId: string } {
-  const bar = cursor.indexOf('|');
-  // A cursor without a fax id continues before that time: every fax at the time sorts after it.
-  return bar < 0 ? { createdAt: cursor, faxId: '' } : { createdAt: cursor.slice(0, bar), faxId: cursor.slice(bar + 1) };
 }

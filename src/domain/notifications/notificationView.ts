@@ -1,0 +1,10 @@
+import type { NotificationRef } from './notificationEvents.js';
+import type { NotificationState } from './notificationState.js';
+
+/** One notification (an e-mail or webhook about one fax event) as the API shows it. */
+export interface NotificationView extends NotificationRef, NotificationState {
+  lastAttemptAt: string | null;
+  sentAt: string | null;
+  deadLetteredAt: string | null;
+  updatedAt: string;
+}
