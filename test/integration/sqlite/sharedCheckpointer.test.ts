@@ -1,8 +1,5 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeTempDir } from '../../support/tempDir.js';
+import { openWalDatabase, writeRounds } from '../../support/walDatabase.js';
 
 // Counts the worker threads the checkpointer starts; they are real workers all the same.
 const started = vi.hoisted(() => ({ workers: 0, running: 0 }));
@@ -20,34 +17,13 @@ vi.mock('node:worker_threads', async (importOriginal) => {
 });
 const { startBackgroundCheckpointer, wakeBackgroundCheckpointer } = await import('../../../src/adapters/sqlite/backgroundCheckpointer.js');
 
-/** Writes ~1 MB per round, pausing between rounds; answers the WAL file's size at the end. */
-async function writeRounds(db: Database.Database, path: string, rounds: number): Promise<number> {
-  const insert = db.prepare('INSERT INTO blobs (data) VALUES (?)');
-  const chunk = 'x'.repeat(4000);
-  for (let round = 0; round < rounds; round++) {
-    db.transaction(() => {
-      for (let row = 0; row < 250; row++) insert.run(chunk);
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 120));
-  }
-  return statSync(`${path}-wal`).size;
-}
-
 describe('background WAL checkpointer shared by several databases (#17: idle memory)', () => {
   const cleanups: Array<() => unknown> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  function open(name: string) {
-    const dir = makeTempDir('shared-checkpointer');
-    const path = join(dir.path, name);
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, data TEXT)');
-    cleanups.push(dir.remove, () => db.close());
-    return { db, path };
-  }
+  const open = (name: string) => openWalDatabase('shared-checkpointer', name, cleanups);
 
   it('checkpoints two databases from one worker thread, and goes on for one when the other stops', async () => {
     const before = started.workers;
