@@ -1,5 +1,18 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { createRequire } from 'node:module';
+import type { CountryCode, parsePhoneNumberFromString as ParsePhoneNumber } from 'libphonenumber-js';
 import { ValidationError } from '../errors.js';
+
+let parsePhoneNumber: typeof ParsePhoneNumber | undefined;
+
+/**
+ * libphonenumber and its metadata are loaded on the first number that is not a plain North
+ * American one: a server that never sees another keeps those megabytes out of its memory. A
+ * synchronous require, because reading a number is synchronous.
+ */
+function parsePhoneNumberFromString(...args: Parameters<typeof ParsePhoneNumber>): ReturnType<typeof ParsePhoneNumber> {
+  parsePhoneNumber ??= (createRequire(import.meta.url)('libphonenumber-js') as typeof import('libphonenumber-js')).parsePhoneNumberFromString;
+  return parsePhoneNumber(...args);
+}
 
 /**
  * Reads a dialled or typed number as E.164. National numbers are read in `defaultCountry`

@@ -6,13 +6,22 @@ import { createSimulator } from '../../../src/sim/simulator.js';
 import { startServe } from '../../support/serveProcess.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
-// Records every module the process loads (ESM and the CommonJS packages it imports) into TRACE_LOADS.
+// Records every module the process loads into TRACE_LOADS: ESM and the CommonJS packages it
+// imports (a loader hook), and what is require()d at run time (`require:<name>`), which no loader
+// hook sees.
 const traceHook = `
-import { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`
 import { appendFileSync } from 'node:fs';
 export async function load(url, context, next) { appendFileSync(process.env.TRACE_LOADS, url + '\\\\n'); return next(url, context); }
 \`));
+const Module = createRequire(import.meta.url)('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  appendFileSync(process.env.TRACE_LOADS, 'require:' + request + '\\n');
+  return load.call(this, request, ...rest);
+};
 `;
 
 describe('what faxengine serve loads at start on the embedded defaults (#17: idle memory)', () => {
@@ -21,7 +30,7 @@ describe('what faxengine serve loads at start on the embedded defaults (#17: idl
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('leaves the simulator, the other commands, kafkajs (no brokers) and nodemailer (no SMTP) unloaded', async () => {
+  it('leaves the simulator, the other commands, kafkajs (no brokers), nodemailer (no SMTP) and libphonenumber (no number beyond North America yet) unloaded', async () => {
     const dir = makeTempDir('startup-footprint');
     cleanups.push(dir.remove);
     const hook = join(dir.path, 'traceLoads.mjs');
@@ -37,7 +46,8 @@ describe('what faxengine serve loads at start on the embedded defaults (#17: idl
     // The trace works: the server's own modules and the libraries it needs are in it.
     expect(loaded.some((url) => url.endsWith('/src/main.ts'))).toBe(true);
     expect(loaded.some((url) => url.includes('/node_modules/better-sqlite3/'))).toBe(true);
-    const unwanted = loaded.filter((url) => /\/node_modules\/(kafkajs|nodemailer|@kurrent)\/|\/src\/sim\/|\/src\/commands\/(demo|send|projections|faxApiClient)/.test(url));
+    expect(loaded.some((line) => line.startsWith('require:'))).toBe(true);
+    const unwanted = loaded.filter((url) => /\/node_modules\/(kafkajs|nodemailer|@kurrent|libphonenumber-js)\/|^require:(kafkajs|nodemailer|libphonenumber-js)|\/src\/sim\/|\/src\/commands\/(demo|send|projections|faxApiClient)/.test(url));
     expect(unwanted).toEqual([]);
   });
 });
