@@ -1,6 +1,6 @@
 import type { DocumentProjection, DocumentWrite, QueryView } from '../../projections/documentProjection.js';
 import type { ReadStore, StoredDocument } from '../ports/readStore.js';
-import { createLruCache, type LruCache } from './lruCache.js';
+import { createLruCache, type LruCache } from '../domain/lruCache.js';
 
 /**
  * One projection's documents as its folds see them. Small collections are held whole in memory;

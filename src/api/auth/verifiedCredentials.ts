@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { createLruCache } from '../../domain/lruCache.js';
 import type { Clock } from '../../ports/clock.js';
 
 /** What a successful password check proved: this user, with the password hash it was checked against. */
@@ -26,35 +27,27 @@ export interface VerifiedCredentialsCache {
  */
 export function createVerifiedCredentialsCache(options: { ttlMs: number; maxEntries: number; clock: Clock }): VerifiedCredentialsCache {
   const secret = randomBytes(32);
-  // Insertion order is recency order: a hit moves its entry to the end.
-  const entries = new Map<string, Readonly<VerifiedLogin & { expiresAt: number }>>();
-  const enabled = options.ttlMs > 0 && options.maxEntries > 0;
+  const entries = options.ttlMs > 0 && options.maxEntries > 0 ? createLruCache<Readonly<VerifiedLogin & { expiresAt: number }>>(options.maxEntries) : undefined;
   // Length-prefixed, so no (id, password) pair can be read as another.
   const keyOf = (userId: string, password: string) => createHmac('sha256', secret).update(`${userId.length}:${userId}:${password}`).digest('hex');
 
   return {
     get(userId, password) {
-      if (!enabled) return undefined;
+      if (!entries) return undefined;
       const key = keyOf(userId, password);
       const entry = entries.get(key);
-      if (!entry) return undefined;
+      if (!entry || entry.expiresAt > options.clock.now().getTime()) return entry;
       entries.delete(key);
-      if (entry.expiresAt <= options.clock.now().getTime()) return undefined;
-      entries.set(key, entry);
-      return entry;
+      return undefined;
     },
     remember(userId, password, login) {
-      if (!enabled) return;
-      const key = keyOf(userId, password);
-      entries.delete(key);
-      entries.set(key, { ...login, expiresAt: options.clock.now().getTime() + options.ttlMs });
-      while (entries.size > options.maxEntries) entries.delete(entries.keys().next().value!);
+      entries?.set(keyOf(userId, password), { ...login, expiresAt: options.clock.now().getTime() + options.ttlMs });
     },
     forget(userId, password) {
-      if (enabled) entries.delete(keyOf(userId, password));
+      entries?.delete(keyOf(userId, password));
     },
     get size() {
-      return entries.size;
+      return entries?.size ?? 0;
     },
   };
 }

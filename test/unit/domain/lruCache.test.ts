@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLruCache } from '../../../src/reactors/lruCache.js';
+import { createLruCache } from '../../../src/domain/lruCache.js';
 
 describe('LRU cache', () => {
   it('never holds more than its limit, evicting the least recently used entry', () => {
