@@ -1,6 +1,7 @@
 import type { QueryView } from './documentProjection.js';
 import { directoryCollections as C, type ApiKeyView, type EndpointView, type NumberView, type TenantView, type UserView } from './directoryModel.js';
 import type { EndpointKind, EndpointScope } from '../src/domain/tenancy/types.js';
+import { naturalCompare } from '../src/domain/naturalCompare.js';
 
 export interface Page<T> {
   items: T[];
@@ -14,7 +15,7 @@ export interface PageRequest {
   offset: number;
 }
 
-const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id, 'en', { numeric: true });
+const byId = (a: { id: string }, b: { id: string }) => naturalCompare(a.id, b.id);
 
 function page<T extends { id: string }>(items: Iterable<T>, keep: (item: T) => boolean, request: PageRequest): Page<T> {
   const matching = [...items].filter(keep).sort(byId);

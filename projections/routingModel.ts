@@ -1,4 +1,5 @@
 import type { EndpointScope, EndpointTarget, GatewayRole, NumberProfile, TenantSettings } from '../src/domain/tenancy/types.js';
+import { naturalCompare } from '../src/domain/naturalCompare.js';
 
 /** Documents of the routing projection, by collection. */
 export const routingCollections = {
@@ -51,5 +52,5 @@ export interface GatewaySource {
 
 /** Lower priority first; ties by id so the order never depends on arrival. */
 export function compareEndpoints(a: RouteEndpoint, b: RouteEndpoint): number {
-  return a.priority - b.priority || a.id.localeCompare(b.id, 'en', { numeric: true });
+  return a.priority - b.priority || naturalCompare(a.id, b.id);
 }

@@ -2,6 +2,7 @@ import { isTenancyEvent, type EndpointEventData, type TenancyEventType } from '.
 import { numberProfileOf, tenantSettingsOf } from '../src/domain/tenancy/types.js';
 import { put, remove, stagedView, type DocumentProjection, type DocumentWrite, type StagedView } from './documentProjection.js';
 import { compareEndpoints, globalKey, routingCollections as C, type GatewaySource, type RouteEndpoint, type RoutedNumber, type RoutedTenant } from './routingModel.js';
+import { naturalCompare } from '../src/domain/naturalCompare.js';
 
 const handles: TenancyEventType[] = [
   'TenantCreated',
@@ -105,7 +106,7 @@ function withEndpoint(view: StagedView, endpoint: RouteEndpoint): void {
   if (endpoint.target.kind !== 'gateway') return;
   const source: GatewaySource = { endpointId: endpoint.id, gateway: endpoint.target.gateway, role: endpoint.target.role, scope: endpoint.scope, tenantId: endpoint.tenantId };
   for (const ip of endpoint.target.sourceIps) {
-    const gateways = [...(view.get<GatewaySource[]>(C.gatewaysByIp, ip) ?? []), source].sort((a, b) => a.endpointId.localeCompare(b.endpointId, 'en', { numeric: true }));
+    const gateways = [...(view.get<GatewaySource[]>(C.gatewaysByIp, ip) ?? []), source].sort((a, b) => naturalCompare(a.endpointId, b.endpointId));
     view.write(put(C.gatewaysByIp, ip, gateways));
   }
 }

@@ -60,6 +60,6 @@ export function createParkedEventLog(eventStore: EventStore): ParkedEventLog {
     all: () =>
       [...byReactor.values()]
         .flatMap((parked) => [...parked.values()])
-        .sort((a, b) => a.parkedAt.localeCompare(b.parkedAt) || a.position - b.position),
+        .sort((a, b) => (a.parkedAt < b.parkedAt ? -1 : a.parkedAt > b.parkedAt ? 1 : 0) || a.position - b.position),
   };
 }
