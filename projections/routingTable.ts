@@ -15,6 +15,12 @@ export interface RoutingTable {
   outboundGatewayEndpoints(tenantId: string, numberId?: string): readonly RouteEndpoint[];
   /** A live tenant's settings (defaults for its numbers, its send policy); undefined once deleted. */
   tenantSettings(tenantId: string): TenantSettings | undefined;
+  /**
+   * The caller ID a tenant's fax from `from` goes out with: the number's `callerId`, else the
+   * tenant's; undefined when neither is set (the fax's `from` is then the caller ID). A `from` that
+   * is not one of the tenant's numbers (a PBX extension relayed out) gets the tenant's.
+   */
+  callerIdFor(tenantId: string, from: string): string | undefined;
   /** Forget resolved routes; call whenever the routing documents change. */
   invalidate(): void;
 }
@@ -26,20 +32,25 @@ export interface RoutingTable {
  */
 export function createRoutingTable(view: () => QueryView): RoutingTable {
   let routes = new Map<string, Route>();
+  const lookup = (e164: string): Route | undefined => {
+    let route = routes.get(e164);
+    if (route === undefined) {
+      route = lookupRoute(view(), e164);
+      if (route) routes.set(e164, route);
+    }
+    return route;
+  };
   return {
-    lookup(e164) {
-      let route = routes.get(e164);
-      if (route === undefined) {
-        route = lookupRoute(view(), e164);
-        if (route) routes.set(e164, route);
-      }
-      return route;
-    },
+    lookup,
     gatewayForSourceIp: (ip) => gatewayForSourceIp(view(), ip),
     globalEndpoints: () => globalEndpoints(view()),
     outboundGateways: (tenantId, numberId) => outboundGateways(view(), tenantId, numberId),
     outboundGatewayEndpoints: (tenantId, numberId) => outboundGatewayEndpoints(view(), tenantId, numberId),
     tenantSettings: (tenantId) => tenantSettings(view(), tenantId),
+    callerIdFor(tenantId, from) {
+      const route = lookup(from);
+      return (route?.tenantId === tenantId ? route.settings.callerId : tenantSettings(view(), tenantId)?.callerId) ?? undefined;
+    },
     invalidate() {
       if (routes.size > 0) routes = new Map();
     },

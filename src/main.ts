@@ -20,6 +20,7 @@ import { startReceivePath } from './mainReceive.js';
 import { createSubmissionApi } from './mainSubmission.js';
 import { startSendPath } from './mainSend.js';
 import { startFaxRelay } from './reactors/faxRelay.js';
+import { readTiffPageFormat } from './adapters/documents/tiffPageFormat.js';
 import { startNotifiers } from './mainNotify.js';
 import { hostname } from 'node:os';
 import { bindListeners, type BoundListeners } from './startup/bindListeners.js';
@@ -107,7 +108,16 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     clock: systemClock,
     logger,
   });
-  const relay = await startFaxRelay({ eventStore, documents, queued: (faxId) => sendPath.runtime.queued(faxId), clock: systemClock, logger, parked });
+  const relay = await startFaxRelay({
+    eventStore,
+    documents,
+    queued: (faxId) => sendPath.runtime.queued(faxId),
+    pageFormatOf: async (documentId) => readTiffPageFormat(await documents.pathOf(documentId, 'image/tiff')),
+    callerIdOf: (tenantId, from) => readModels.routing.callerIdFor(tenantId, from),
+    clock: systemClock,
+    logger,
+    parked,
+  });
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger });
 
   const app = createApp({

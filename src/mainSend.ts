@@ -4,6 +4,7 @@ import type { RoutingTable } from '../projections/routingTable.js';
 import { createFaxDialerPool } from './adapters/esl/faxDialerPool.js';
 import { splitHostPort } from './config/hostPort.js';
 import type { Config } from './config/schema.js';
+import { outboundT38 } from './domain/outbound/outboundT38.js';
 import { policyForFax } from './domain/outbound/policyForFax.js';
 import type { SendPolicy } from './domain/outbound/sendPolicy.js';
 import type { Clock } from './ports/clock.js';
@@ -66,7 +67,8 @@ export async function startSendPath(deps: {
         return globalPolicy;
       }
     },
-    transportFor: (fax) => ({ ecm: true, v17: true, t38: config.fax.t38.upstream.enabled && !deps.stationNeedsAudio(fax.queued.to) }),
+    transportFor: (fax) => ({ ecm: true, v17: true, t38: outboundT38(fax.queued, config.fax.t38, deps.stationNeedsAudio(fax.queued.to)).t38 }),
+    t38RequestFor: (fax) => outboundT38(fax.queued, config.fax.t38, deps.stationNeedsAudio(fax.queued.to)).request,
     unfinishedFaxIds: () => deps.faxes.unfinishedOutbound(),
     useModDbOverrides: send.modDbOverrides,
     clock: deps.clock,

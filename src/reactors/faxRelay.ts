@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { FaxRoutedData } from '../domain/fax/deliveryPlan.js';
-import type { FaxQueuedData } from '../domain/outbound/outboundFaxEvents.js';
+import type { FaxQueuedData, PageSize, Resolution } from '../domain/outbound/outboundFaxEvents.js';
 import { faxStream } from '../domain/streams.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
@@ -8,6 +8,7 @@ import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
 import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 const CHECKPOINT = 'fax-relay';
+const relayPageFormatFallback = { resolution: 'fine', pageSize: 'letter' } as const;
 
 /** The relay fax of a received fax has a derived id, so doing it twice finds the first one. */
 export const relayFaxIdOf = (inboundFaxId: string): string => `${inboundFaxId}-relay`;
@@ -24,6 +25,10 @@ export function startFaxRelay(deps: {
   queued: (faxId: string) => void;
   clock: { now(): Date };
   logger: Logger;
+  /** The received document's resolution and page size (the relay sends its pages as they are). */
+  pageFormatOf(documentId: string): Promise<{ resolution: Resolution; pageSize: PageSize }>;
+  /** The caller ID a tenant's fax from this number goes out with (the number's, else the tenant's `callerId`), if one is set. */
+  callerIdOf(tenantId: string, from: string): string | undefined;
   /** Where events it keeps failing on are parked (shared with the other reactors for the admin API). */
   parked?: ParkedEventLog;
   retry?: Partial<ReactorRetryPolicy>;
@@ -46,20 +51,31 @@ export function startFaxRelay(deps: {
     }
     const offered = history.find((item) => item.type === 'FaxCallOffered')?.data as { callerNumber?: string; callerName?: string } | undefined;
     const relayId = relayFaxIdOf(plan.faxId);
+    const outward = plan.purpose === 'outbound-relay';
+    // The far end sees the original caller, as with a direct call (a PBX's caller as read at screening).
+    const from = plan.sender ?? (offered?.callerNumber || plan.recipient);
+    // A PBX's fax to the outside leaves as the tenant's, like a submitted one: with its caller ID setting.
+    const callerIdNumber = outward ? deps.callerIdOf(plan.tenantId, from) : undefined;
+    const format = await deps.pageFormatOf(document.id).catch((error: unknown) => {
+      deps.logger.warn({ err: error, faxId: plan.faxId, documentId: document.id }, 'cannot read the received pages: relay recorded as fine');
+      return relayPageFormatFallback;
+    });
     const queued: FaxQueuedData = {
       faxId: relayId,
       direction: 'outbound',
       tenantId: plan.tenantId,
       to: plan.recipient,
-      // The far end sees the original caller, as with a direct call (a PBX's caller as read at screening).
-      from: plan.sender ?? (offered?.callerNumber || plan.recipient),
+      from,
       ...(offered?.callerName ? { callerIdName: offered.callerName } : {}),
-      resolution: 'fine',
-      pageSize: 'letter',
+      ...(callerIdNumber && callerIdNumber !== from ? { callerIdNumber } : {}),
+      resolution: format.resolution,
+      pageSize: format.pageSize,
       files: [{ name: `${plan.faxId}.tif`, contentType: 'image/tiff', bytes: document.bytes }],
       submittedBy: { kind: 'relay' },
       relayOf: { faxId: plan.faxId, endpointId: gateways[0]!.endpointId },
       gateways: gateways.map((target) => (target as { gateway: string }).gateway),
+      // A tenant's PBX is dialled with the PBX T.38 settings (fax.t38.pbx), carriers with theirs.
+      gatewayRole: outward ? 'upstream' : 'pbx',
       queuedAt: deps.clock.now().toISOString(),
     };
     const metadata = { tenantId: plan.tenantId, correlationId: plan.faxId, causationId: event.id };

@@ -27,6 +27,8 @@ export interface OutboundFaxRuntimeDeps {
   policyFor(fax: OutboundFaxRecord): SendPolicy;
   /** What the first attempt may use (T.38 off for stations known to need audio). */
   transportFor(fax: OutboundFaxRecord): TransportSettings;
+  /** Whether FreeSWITCH asks for T.38 itself when an attempt may use it (`fax.t38.<role>.request`). */
+  t38RequestFor(fax: OutboundFaxRecord): boolean;
   /** Outbound faxes the read model shows as not finished (restored on start). */
   unfinishedFaxIds(): string[];
   /** Apply FreeSWITCH's mod_db `override-<number>` variables (the original's per-destination overrides). */
@@ -189,6 +191,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       pages: record.document.pages,
       baseVariables: baseVariables(record),
       policy: deps.policyFor(record),
+      t38Request: deps.t38RequestFor(record),
       next: record.attempts === 0 ? firstAttemptState(gateways, transport) : restoredSendState(record, gateways, transport),
       attemptLog: record.attemptLog,
       now: deps.clock.now().getTime(),
@@ -311,7 +314,7 @@ function baseVariables(record: OutboundFaxRecord): Record<string, string> {
   return {
     fax_ident: fax.stationIdent ?? fax.from,
     ...(fax.headerText ? { fax_header: fax.headerText } : {}),
-    origination_caller_id_number: fax.from.replace(/^\+/, ''),
+    origination_caller_id_number: (fax.callerIdNumber ?? fax.from).replace(/^\+/, ''),
     origination_caller_id_name: fax.callerIdName ?? fax.from,
     faxengine_fax_id: fax.faxId,
   };

@@ -73,6 +73,7 @@ const runtime = createOutboundFaxRuntime({
   gatewaysFor: () => ['carrier1'],
   policyFor: () => defaultSendPolicy,
   transportFor: () => ({ ecm: true, v17: true, t38: false }),
+  t38RequestFor: () => false,
   unfinishedFaxIds: () => [],
   useModDbOverrides: false,
   clock: systemClock,

@@ -50,6 +50,7 @@ export async function startOutboundHarness(options: {
     gatewaysFor: (fax) => fax.queued.gateways ?? options.gateways ?? ['gw1'],
     policyFor: () => policy,
     transportFor: () => ({ ecm: true, v17: true, t38: true }),
+    t38RequestFor: () => true,
     unfinishedFaxIds: options.unfinished ?? (() => []),
     useModDbOverrides: true,
     clock: systemClock,

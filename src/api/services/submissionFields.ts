@@ -23,7 +23,7 @@ export interface SubmissionFields {
 }
 
 /** The request as validated: what the sender said (normalised), and the fax settings with defaults filled in. */
-export type PreparedFields = Pick<FaxQueuedData, 'tenantId' | 'to' | 'from' | 'callerIdName' | 'headerText' | 'stationIdent' | 'resolution' | 'pageSize' | 'notify'> & {
+export type PreparedFields = Pick<FaxQueuedData, 'tenantId' | 'to' | 'from' | 'callerIdName' | 'callerIdNumber' | 'headerText' | 'stationIdent' | 'resolution' | 'pageSize' | 'notify'> & {
   /** The sender's own values only, so a change of a number's settings never makes a retry "a different request". */
   asked: Omit<SubmissionFields, 'policy'> & { tenantId: string; policy?: SendPolicyOverride };
   policy?: SendPolicyOverride;
@@ -77,6 +77,8 @@ export function prepareFields(fields: SubmissionFields, context: FieldContext): 
     from,
     ...definedOnly({
       callerIdName: callerIdName ?? route.settings.displayName ?? undefined,
+      // The number's caller ID setting, else the tenant's; the number itself when neither is set.
+      callerIdNumber: route.settings.callerId !== null && route.settings.callerId !== from ? route.settings.callerId : undefined,
       headerText: headerText ?? route.settings.faxHeader ?? undefined,
       stationIdent: stationIdent ?? route.settings.stationIdent ?? undefined,
       policy: policy && Object.keys(policy).length > 0 ? policy : undefined,

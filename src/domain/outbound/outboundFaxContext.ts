@@ -18,6 +18,11 @@ export interface OutboundFaxInput {
   /** Channel variables every attempt gets (ident, header, caller ID); transport ones are added per attempt. */
   baseVariables: Record<string, string>;
   policy: SendPolicy;
+  /**
+   * Whether faxengine itself asks for T.38 (re-INVITE) whenever an attempt may use it: the
+   * `fax.t38.<role>.request` setting of the gateways the fax goes through. Absent: it asks.
+   */
+  t38Request?: boolean;
   /** The attempt to make next: the first, or the one a restored fax was waiting for. */
   next: SendState;
   /** Set when a restored fax was waiting to retry: absolute epoch ms. */
@@ -79,7 +84,8 @@ export function attemptVariables(context: OutboundFaxContext): Record<string, st
     fax_use_ecm: String(transport.ecm),
     fax_disable_v17: String(!transport.v17),
     fax_enable_t38: String(transport.t38),
-    fax_enable_t38_request: String(transport.t38),
+    // T.38 off (by the gateway's setting, the station fallback or a degraded retry) asks for nothing.
+    fax_enable_t38_request: String(transport.t38 && context.t38Request !== false),
     fax_verbose: 'true',
     ignore_early_media: 'true',
   };

@@ -1,3 +1,5 @@
+import type { GatewayRole } from '../tenancy/types.js';
+
 /**
  * Events of an outbound fax's `fax-<faxId>` stream. The submission path appends `FaxQueued` and
  * `FaxDocumentPrepared` together (a fax is queued only with its document ready, so nothing is
@@ -26,6 +28,8 @@ export interface FaxQueuedData {
   /** One of the tenant's numbers, in E.164: the caller ID. */
   from: string;
   callerIdName?: string;
+  /** The caller ID the far end sees (E.164), when not `from`: the number's or the tenant's `callerId` setting. */
+  callerIdNumber?: string;
   /** Text of the page header line (`fax_header`). */
   headerText?: string;
   /** TSI sent to the far end (`fax_ident`). */
@@ -43,6 +47,8 @@ export interface FaxQueuedData {
   relayOf?: { faxId: string; endpointId: string };
   /** Gateways to use, in order; absent means the tenant's/global upstream gateways at dial time. */
   gateways?: string[];
+  /** What `gateways` are, for their `fax.t38.<role>` settings: `pbx` for a relay to a tenant's PBX; absent means upstream. */
+  gatewayRole?: GatewayRole;
   queuedAt: string;
 }
 

@@ -38,6 +38,7 @@ describe('an outbound fax restored in the middle of its call', () => {
       gatewaysFor: () => ['gw1'],
       policyFor: () => defaultSendPolicy,
       transportFor: () => ({ ecm: true, v17: true, t38: true }),
+      t38RequestFor: () => true,
       unfinishedFaxIds: () => [faxId],
       useModDbOverrides: true,
       clock: systemClock,

@@ -68,8 +68,10 @@ describe('reactors that fail: retry, park, go on', () => {
     };
   }
 
+  const relayLookups = { pageFormatOf: async () => ({ resolution: 'fine', pageSize: 'letter' }) as const, callerIdOf: () => undefined };
+
   async function relay(store: EventStore, docs: DocumentStore): Promise<Subscription> {
-    const subscription = await startFaxRelay({ eventStore: store, documents: docs, queued: () => undefined, clock: { now: () => new Date() }, logger, retry: fast });
+    const subscription = await startFaxRelay({ eventStore: store, documents: docs, queued: () => undefined, clock: { now: () => new Date() }, logger, ...relayLookups, retry: fast });
     cleanups.push(() => subscription.stop());
     return subscription;
   }
@@ -110,7 +112,7 @@ describe('reactors that fail: retry, park, go on', () => {
     await first.stop();
     await store.checkpoints.save('fax-relay', 0);
     const log = createParkedEventLog(store);
-    await startFaxRelay({ eventStore: store, documents: docs, queued: () => undefined, clock: { now: () => new Date() }, logger, retry: fast, parked: log }).then((s) => cleanups.push(() => s.stop()));
+    await startFaxRelay({ eventStore: store, documents: docs, queued: () => undefined, clock: { now: () => new Date() }, logger, ...relayLookups, retry: fast, parked: log }).then((s) => cleanups.push(() => s.stop()));
     await receivedFaxForGateway(store, 'later');
     await eventually(() => relayed(store, 'later'));
     expect(await relayed(store, 'later')).toBe(true);

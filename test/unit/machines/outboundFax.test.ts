@@ -93,6 +93,18 @@ describe('outbound fax machine', () => {
     expect(failed.attemptLog).toHaveLength(2);
   });
 
+  it('asks for T.38 only when the gateway role says so, and never with T.38 off', () => {
+    const variables = (machineInput: OutboundFaxInput) => {
+      const fax = start(machineInput);
+      fax.send({ type: 'channel.granted', at: at(0), callUuid: 'c1' });
+      const { fax_enable_t38, fax_enable_t38_request } = (fax.effects.find((e) => e.effect === 'originate')!.params as { variables: Record<string, string> }).variables;
+      return { fax_enable_t38, fax_enable_t38_request };
+    };
+    expect(variables(input(['gwA'], { t38Request: false }))).toEqual({ fax_enable_t38: 'true', fax_enable_t38_request: 'false' });
+    expect(variables(input(['gwA'], { t38Request: true }))).toEqual({ fax_enable_t38: 'true', fax_enable_t38_request: 'true' });
+    expect(variables(input(['gwA'], { t38Request: true, next: firstAttemptState(['gwA'], { ecm: true, v17: true, t38: false }) }))).toEqual({ fax_enable_t38: 'false', fax_enable_t38_request: 'false' });
+  });
+
   it('T.38 trouble: the next attempt goes with T.38 off and the station is flagged', () => {
     const fax = start();
     fax.send(
