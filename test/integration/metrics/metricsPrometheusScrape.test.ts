@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faxesWhen, okJson, provisionAcme } from '../../support/e2eProvisioning.js';
 import { requireBinary, startPrometheus, type PrometheusServer } from '../../support/metricsPrometheus.js';
@@ -154,5 +155,19 @@ describe('Prometheus scraping faxengine', () => {
     const exposition = await (await fetch(`http://127.0.0.1:${env.server.httpAddress.port}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
     const check = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
     expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({ status: 0, output: '' });
+
+    // Every query of the Grafana dashboard (docker/) is valid PromQL on metrics faxengine exposes.
+    const dashboard = JSON.parse(readFileSync(new URL('../../../docker/grafana/dashboards/faxengine.json', import.meta.url), 'utf8')) as {
+      panels: Array<{ targets?: Array<{ expr: string }> }>;
+      templating: { list: Array<{ definition: string }> };
+    };
+    const queries = [...dashboard.panels.flatMap((panel) => panel.targets ?? []).map((target) => target.expr), ...dashboard.templating.list.map((variable) => variable.definition)];
+    expect(queries.length).toBeGreaterThan(20);
+    const exposed = new Set([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((match) => match[1]));
+    for (const query of queries) {
+      for (const [name] of query.matchAll(/\b(?:faxengine|process|nodejs)_[a-z0-9_]+/g)) expect(exposed, `${name} in ${query}`).toContain(name.replace(/_(bucket|sum|count)$/, ''));
+      if (query.startsWith('label_values(')) continue;
+      await prometheus.vector(query.replaceAll('$__range', '1h').replaceAll('$tenant', '.*').replaceAll('$gateway', '.*'));
+    }
   }, 180_000);
 });
