@@ -58,3 +58,13 @@ describe('event-derived counters', () => {
     expect(sample((await second.scrape()).body, 'faxengine_document_conversion_failures_total')).toBe(0);
   });
 });
+
+describe('counter exposition', () => {
+  it('escapes label values the way the text format wants (backslash, quote, newline)', async () => {
+    const prom = createPromMetrics({ defaultMetrics: false });
+    prom.metrics.count('sendAttempts', { gateway: 'odd\\"gw\n', outcome: 'sent' }, 2);
+    const { body } = await prom.scrape();
+    expect(body).toContain('faxengine_send_attempts_total{gateway="odd\\\\\\"gw\\n",outcome="sent"} 2\n');
+    expect(() => prom.metrics.count('conversionFailures', undefined, -1)).toThrow(/only goes up/);
+  });
+});
