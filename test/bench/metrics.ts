@@ -127,7 +127,7 @@ async function scrapeMs(tenants: number): Promise<{ ms: number; series: number; 
     count({ type: 'FaxFailed', data: { tenantId, outcomeClass: 'busy' } });
     count({ type: 'FaxFailed', data: { tenantId, outcomeClass: 'noAnswer' } });
     count({ type: 'FaxReceived', data: { tenantId, pages: 3, t38Status: 'negotiated' } });
-    count({ type: 'FaxReceiveFailed', data: { tenantId, reasonClass: 'pageTransfer', pagesReceived: 1, t38Status: 'off' } });
+    count({ type: 'FaxReceiveFailed', data: { tenantId, reasonClass: 'page_transfer_failed', pagesReceived: 1, t38Status: 'off' } });
     count({ type: 'FaxCancelled', data: { tenantId } });
   }
   const times: number[] = [];

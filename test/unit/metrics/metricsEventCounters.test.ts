@@ -23,7 +23,7 @@ describe('event-derived counters', () => {
   it('map each fax event to its counters', async () => {
     const prom = createPromMetrics({ defaultMetrics: false });
     const count = createEventMetrics(prom.metrics, createLabelCap(10));
-    count({ type: 'FaxReceiveFailed', data: { tenantId: 'a', reasonClass: 'pageTransfer', pagesReceived: 3, t38Status: 'off' } });
+    count({ type: 'FaxReceiveFailed', data: { tenantId: 'a', reasonClass: 'page_transfer_failed', pagesReceived: 3, t38Status: 'off' } });
     count({ type: 'FaxReceiveInterrupted', data: { tenantId: 'a', pagesReceived: 1 } });
     count({ type: 'FaxSendAttemptFailed', data: { gateway: 'gw1', outcomeClass: 'noAnswer', pagesSent: 0, t38Status: 'off' } });
     count({ type: 'FaxSendAttemptInterrupted', data: { gateway: 'gw1', pagesSent: 2 } });
@@ -35,7 +35,7 @@ describe('event-derived counters', () => {
     count({ type: 'NotificationAttemptFailed', data: { target: { channel: 'email' }, nextAttemptAt: '2026-01-01T00:00:00Z' } });
     count({ type: 'FaxQueued', data: { tenantId: 'a' } });
     const { body } = await prom.scrape();
-    expect(sample(body, 'faxengine_faxes_total{direction="inbound",result="pageTransfer",tenant="a"}')).toBe(1);
+    expect(sample(body, 'faxengine_faxes_total{direction="inbound",result="page_transfer_failed",tenant="a"}')).toBe(1);
     expect(sample(body, 'faxengine_faxes_total{direction="inbound",result="interrupted",tenant="a"}')).toBe(1);
     expect(sample(body, 'faxengine_faxes_total{direction="inbound",result="bridge_failed",tenant="a"}')).toBe(1);
     expect(sample(body, 'faxengine_faxes_total{direction="outbound",result="interrupted",tenant="a"}')).toBe(1);
