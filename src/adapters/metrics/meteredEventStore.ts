@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { EventStore } from '../../ports/eventStore.js';
+import type { CheckpointStore, EventStore } from '../../ports/eventStore.js';
 import type { Metrics } from '../../ports/metrics.js';
 import type { AppendedEvent } from './eventMetrics.js';
 
@@ -15,33 +15,31 @@ export interface EventStoreMeters {
 
 /**
  * The event store with metering: append latency, and the events of each successful append handed
- * on, so counters derived from events count exactly what was stored. Everything else passes through.
+ * on, so counters derived from events count exactly what was stored. Everything else is the
+ * store's own (a proxy, so members added to the port later pass through without a change here).
  */
 export function meteredEventStore(store: EventStore, meters: EventStoreMeters): EventStore {
-  const metered: EventStore = {
-    async append(stream, events, expected) {
-      const started = performance.now();
-      const result = await store.append(stream, events, expected);
-      meters.metrics.observe('appendDuration', (performance.now() - started) / 1000);
-      for (const event of events) meters.counted(event);
-      meters.appended(stream, events.length, result.position);
-      return result;
-    },
-    readStream: (stream, options) => store.readStream(stream, options),
-    streamRevision: (stream) => store.streamRevision(stream),
-    readAll: (options) => store.readAll(options),
-    subscribeToAll: (options) => store.subscribeToAll(options),
-    checkpoints: {
-      load: (name) => store.checkpoints.load(name),
-      async save(name, position) {
-        await store.checkpoints.save(name, position);
-        meters.checkpointSaved(name, position);
-      },
-    },
-    ping: () => store.ping(),
-    close: () => store.close(),
+  const append: EventStore['append'] = async (stream, events, expected) => {
+    const started = performance.now();
+    const result = await store.append(stream, events, expected);
+    meters.metrics.observe('appendDuration', (performance.now() - started) / 1000);
+    for (const event of events) meters.counted(event);
+    meters.appended(stream, events.length, result.position);
+    return result;
   };
-  if (store.readAllData) metered.readAllData = (options) => store.readAllData!(options);
-  if (store.appendsInCallOrder !== undefined) Object.defineProperty(metered, 'appendsInCallOrder', { value: store.appendsInCallOrder, enumerable: true });
-  return metered;
+  const checkpoints: CheckpointStore = {
+    load: (name) => store.checkpoints.load(name),
+    async save(name, position) {
+      await store.checkpoints.save(name, position);
+      meters.checkpointSaved(name, position);
+    },
+  };
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'append') return append;
+      if (property === 'checkpoints') return checkpoints;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
