@@ -26,6 +26,8 @@ import { hostname } from 'node:os';
 import { bindListeners, type BoundListeners } from './startup/bindListeners.js';
 import { firstStartMessage, resolveAdminApiKey } from './startup/adminApiKey.js';
 import { readinessChecks } from './startup/readinessChecks.js';
+import { createServerMetrics } from './mainMetrics.js';
+import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -58,7 +60,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 async function startBehindListeners(listeners: BoundListeners, config: Config, logger: Logger): Promise<RunningServer> {
   const { gate, httpAddress } = listeners;
   mkdirSync(config.dataDir, { recursive: true });
-  const eventStore = await openEventStore(config.eventStore!);
+  const meters = createServerMetrics(config);
+  const { metrics } = meters;
+  const eventStore = meters.meter(await openEventStore(config.eventStore!));
   const { brokers, clientId, topic, partitions, replicationFactor } = config.kafka;
   // kafkajs is loaded only when brokers are configured.
   const bus = brokers.length > 0 ? (await import('./adapters/kafka/kafkaBus.js')).createKafkaBus({ brokers, clientId, logger }) : createInProcessBus();
@@ -70,6 +74,9 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
   const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger, defaultCountry: config.numbers.defaultCountry });
   await readModels.runner.start();
+  meters.trackReactor('projections', readModelStreamPrefixes, () => readModels.runner.position);
+  meters.trackReactor(`bus-publisher:${topic}`, ['fax-'], () => publisher.checkpoint);
+  for (const name of ['station-learning', 'fax-relay', ...(brokers.length > 0 ? [] : ['notifiers'])]) meters.trackReactor(name, ['fax-']);
   const admin = resolveAdminApiKey(config.admin.apiKey, config.dataDir, config.admin.generateApiKey);
   const tenancy = createTenancyApi({
     eventStore,
@@ -85,7 +92,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
 
   const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
   const { faxes, notifications } = readModels;
-  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger });
+  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger, metrics });
   const notifiers = await startNotifiers({
     config,
     eventStore,
@@ -107,6 +114,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     stationNeedsAudio: receive.stations.needsAudio,
     clock: systemClock,
     logger,
+    metrics,
   });
   const relay = await startFaxRelay({
     eventStore,
@@ -118,7 +126,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     logger,
     parked,
   });
-  const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger });
+  const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
   const app = createApp({
     eventStore,
@@ -132,6 +140,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
+    ...(meters.route ? { metrics: meters.route } : {}),
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });
   gate.open(app.fetch);

@@ -21,6 +21,7 @@ import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
 import { reconcileInboundFaxes, waitWhileLive } from './runtime/reconcileInboundFaxes.js';
 import { sweepSpool } from './runtime/sweepSpool.js';
 import { planDelivery, planOutboundRelay } from '../projections/deliveryPlanning.js';
+import { noMetrics, type Metrics } from './ports/metrics.js';
 
 /** Part of the composition root: the receive path (outbound-socket server, actors, station knowledge). */
 export async function startReceivePath(deps: {
@@ -36,8 +37,10 @@ export async function startReceivePath(deps: {
   parked?: ParkedEventLog;
   clock: Clock;
   logger: Logger;
+  metrics?: Metrics;
 }) {
   const { config, logger } = deps;
+  const metrics = deps.metrics ?? noMetrics;
   const spoolDir = config.fax.spoolDir ?? join(config.dataDir, 'spool');
   mkdirSync(spoolDir, { recursive: true });
   const toE164 = (raw: string) => tryE164(raw, config.numbers.defaultCountry);
@@ -121,10 +124,18 @@ export async function startReceivePath(deps: {
     setupTimeoutMs: config.socket.setupTimeoutMs,
     maxCallsPerSecond: config.socket.maxCallsPerSecond,
     admissionMaxLoad: config.socket.admissionMaxLoad,
+    onAdmissionDeferred: (reason) => metrics.count('admissionDeferrals', { reason }),
     logger,
     onCall: (call) => void runtime.handleCall(call),
   });
   logger.info({ address: `${socketServer.address.address}:${socketServer.address.port}` }, 'accepting FreeSWITCH outbound sockets');
+  // The allow-list's listener runs first and destroys a refused connection on the spot.
+  deps.socketListener.server.on('connection', (socket: { destroyed: boolean }) => {
+    if (socket.destroyed) metrics.count('socketsRefused');
+  });
+  const node = config.freeswitch.esl;
+  metrics.gauge('callsInProgress', () => [[{ direction: 'inbound', node }, runtime.liveFaxIds().length]]);
+  metrics.gauge('freeswitchUp', () => [[{ node, connection: 'control' }, callControl.connected() ? 1 : 0]]);
 
   /** Faxes left open by an earlier process are closed once FreeSWITCH can be asked about their calls. */
   async function reconcileWhenConnected(): Promise<void> {

@@ -12,6 +12,8 @@ import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
 import { createChannelScheduler } from './runtime/channelScheduler.js';
 import { createOutboundFaxRuntime, type OutboundFaxRuntime } from './runtime/outboundFaxRuntime.js';
+import { meteredScheduler } from './adapters/metrics/meteredScheduler.js';
+import { noMetrics, type Metrics } from './ports/metrics.js';
 
 /**
  * The send path: a dialer pool on FreeSWITCH's inbound event socket, the channel scheduler, and
@@ -26,6 +28,7 @@ export async function startSendPath(deps: {
   stationNeedsAudio: (e164: string) => boolean;
   clock: Clock;
   logger: Logger;
+  metrics?: Metrics;
 }): Promise<{ runtime: OutboundFaxRuntime; freeswitchConnected(): boolean; close(): Promise<void> }> {
   const { config, logger } = deps;
   const send = config.send;
@@ -35,10 +38,14 @@ export async function startSendPath(deps: {
     size: send.dialerConnections,
     logger: logger.child({ component: 'dialer' }),
   });
-  const scheduler = createChannelScheduler({
-    maxChannels: send.channels,
-    ...(send.channelsPerGateway > 0 ? { maxPerGateway: () => send.channelsPerGateway } : {}),
-  });
+  const channels = meteredScheduler(
+    createChannelScheduler({
+      maxChannels: send.channels,
+      ...(send.channelsPerGateway > 0 ? { maxPerGateway: () => send.channelsPerGateway } : {}),
+    }),
+    () => deps.clock.now().getTime(),
+  );
+  const { scheduler } = channels;
   const globalPolicy: SendPolicy = {
     maxAttempts: send.maxAttempts,
     busyRetryDelayMs: send.busyRetryDelayMs,
@@ -75,6 +82,16 @@ export async function startSendPath(deps: {
     logger: logger.child({ component: 'outbound' }),
   });
   await runtime.start();
+  const metrics = deps.metrics ?? noMetrics;
+  const node = config.freeswitch.esl;
+  metrics.gauge('callsInProgress', () => [[{ direction: 'outbound', node }, scheduler.inUse()]]);
+  metrics.gauge('sendChannelsInUse', () => channels.inUseByGateway());
+  metrics.gauge('sendQueue', () => [
+    [{ state: 'waiting_for_channel' }, scheduler.waiting()],
+    [{ state: 'waiting_to_retry' }, runtime.waitingToRetry()],
+  ]);
+  metrics.gauge('sendQueueOldestAge', () => channels.oldestWaitSeconds());
+  metrics.gauge('freeswitchUp', () => [[{ node, connection: 'dialer' }, dialer.connected() ? 1 : 0]]);
 
   return {
     runtime,

@@ -9,6 +9,8 @@ import type { Config } from './config/schema.js';
 import type { Clock } from './ports/clock.js';
 import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
+import { noMetrics, type Metrics } from './ports/metrics.js';
+import { meteredConverter } from './adapters/metrics/meteredConverter.js';
 
 export interface SubmissionWiring {
   config: Config;
@@ -18,6 +20,7 @@ export interface SubmissionWiring {
   control: OutboundFaxControl;
   clock: Clock;
   logger: Logger;
+  metrics?: Metrics;
 }
 
 /** The submission service on the ghostscript converter, with the configured limits; the routes add `auth`. */
@@ -27,11 +30,14 @@ export function createSubmissionApi(wiring: SubmissionWiring): Omit<SubmissionRo
   // Only this process works in its data dir's tmp: anything there was left by one that died
   // mid-submission (uploads, half-converted pages) and nothing will ever come back for it.
   rmSync(tempDir, { recursive: true, force: true });
-  const converter = createDocumentConverter({
-    tempDir: join(tempDir, 'conversion'),
-    timeoutMs: submission.conversionTimeoutMs,
-    concurrency: submission.conversionConcurrency,
-  });
+  const converter = meteredConverter(
+    createDocumentConverter({
+      tempDir: join(tempDir, 'conversion'),
+      timeoutMs: submission.conversionTimeoutMs,
+      concurrency: submission.conversionConcurrency,
+    }),
+    wiring.metrics ?? noMetrics,
+  );
   const service = createFaxSubmission({
     eventStore: wiring.eventStore,
     documents: wiring.documents,

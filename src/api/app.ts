@@ -17,6 +17,7 @@ import { isStreamedUpload } from './routes/receiveUploads.js';
 import { notificationRoutes, type NotificationRouteDeps } from './routes/notificationRoutes.js';
 import { documentLinkRoutes, type DocumentLinkRouteDeps } from './routes/documentLinkRoutes.js';
 import { parkedEventRoutes, type ParkedEventRouteDeps } from './routes/parkedEventRoutes.js';
+import { metricsRoutes, type MetricsRouteDeps } from './routes/metricsRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface AppDeps {
   documentLinks?: DocumentLinkRouteDeps;
   /** Events reactors parked after retrying them (/v1/admin/parked-events). */
   parkedEvents?: ParkedEventRouteDeps;
+  /** Prometheus metrics at `GET /metrics` (absent: `metrics.enabled` is off). */
+  metrics?: MetricsRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
 }
@@ -80,6 +83,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   });
 
   app.route('/', healthRoutes(deps));
+  if (deps.metrics) app.route('/', metricsRoutes(deps.metrics));
   if (deps.tenancy) app.route('/', tenancyRoutes(deps.tenancy));
   if (deps.faxes) app.route('/', faxRoutes(deps.faxes));
   if (deps.submission) app.route('/', faxSubmissionRoutes(deps.submission));

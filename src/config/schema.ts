@@ -203,6 +203,18 @@ export const configSchema = z.object({
       generateApiKey: flag.default(true),
     })
     .prefault({}),
+  /** Prometheus metrics at `GET /metrics` (see README, Metrics). */
+  metrics: z
+    .object({
+      enabled: flag.default(true),
+      /** When set, a scrape must send `Authorization: Bearer <token>`. */
+      bearerToken: z.string().min(16, 'must be at least 16 characters').optional(),
+      /** Addresses or CIDR blocks that may scrape; with neither this nor a token, loopback only. */
+      allowFrom: list(z.string().refine(isAddressOrCidr, 'expected an IP address or CIDR block, e.g. 10.0.0.5 or 10.0.0.0/24')).default([]),
+      /** Tenants with a label of their own on per-tenant metrics; later ones count as `other`. */
+      maxTenantLabels: z.coerce.number().int().min(0).max(100_000).default(100),
+    })
+    .prefault({}),
   /** Failed-login throttling and password-check capacity (see README, Authentication). */
   auth: z
     .object({
@@ -275,4 +287,4 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Keys whose values never appear in logs. */
-export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey', 'smtp.password', 'notifications.linkSigningKey']);
+export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey', 'smtp.password', 'notifications.linkSigningKey', 'metrics.bearerToken']);

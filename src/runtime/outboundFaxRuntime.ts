@@ -45,6 +45,8 @@ export interface OutboundFaxRuntime {
   cancel(faxId: string, by: Submitter): Promise<'cancelled' | 'finished' | 'notFound'>;
   /** Faxes with a live actor. */
   activeFaxIds(): string[];
+  /** Faxes waiting for their next attempt's time (for metrics). */
+  waitingToRetry(): number;
   /**
    * Places no new call from now on (shutdown): faxes waiting for a channel or for a retry stay
    * queued / waiting in the store and go on at the next start.
@@ -286,6 +288,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       return 'cancelled';
     },
     activeFaxIds: () => [...actors.keys()],
+    waitingToRetry: () => [...actors.values()].filter(({ actor }) => actor.getSnapshot().matches('waitingToRetry')).length,
     holdNewCalls,
     async drain(timeoutMs) {
       holdNewCalls();

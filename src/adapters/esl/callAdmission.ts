@@ -11,6 +11,8 @@ export interface CallAdmissionOptions<T> {
   sampleMs?: number;
   /** Hands a call over to be set up; `finished` must be called once its set-up is over. */
   admit(call: T): void;
+  /** A waiting call's admission was put off to the next sample (metrics). */
+  onDeferred?(reason: 'rate' | 'load'): void;
 }
 
 export interface CallAdmission<T extends { destroyed: boolean }> {
@@ -84,7 +86,10 @@ export function createCallAdmission<T extends { destroyed: boolean }>(options: C
     while (waiting[0]?.destroyed) waiting.shift();
     if (waiting.length === 0 || settingUp >= options.setupConcurrency) return;
     // Over this sample's share, or busy and one admitted already: the next sample schedules us again.
-    if (admittedThisSample >= (load > options.maxLoad ? 1 : perSample)) return;
+    if (admittedThisSample >= (load > options.maxLoad ? 1 : perSample)) {
+      options.onDeferred?.(load > options.maxLoad ? 'load' : 'rate');
+      return;
+    }
     admittedThisSample += 1;
     settingUp += 1;
     options.admit(waiting.shift()!);

@@ -109,6 +109,8 @@ export async function startOutboundSocketServer(options: {
   maxCallsPerSecond?: number;
   /** Event-loop busy fraction above which new calls are slowed down (see callAdmission). */
   admissionMaxLoad?: number;
+  /** A waiting call's admission was put off (metrics). */
+  onAdmissionDeferred?: (reason: 'rate' | 'load') => void;
 }): Promise<OutboundSocketServer> {
   installModeslPatches();
   // A peer that keeps stalling or resetting its connections must not flood the log either.
@@ -136,6 +138,7 @@ export async function startOutboundSocketServer(options: {
     setupConcurrency: options.setupConcurrency ?? 8,
     maxCallsPerSecond: options.maxCallsPerSecond ?? 100,
     maxLoad: options.admissionMaxLoad ?? 0.85,
+    ...(options.onAdmissionDeferred ? { onDeferred: options.onAdmissionDeferred } : {}),
     admit: (socket) => {
       skipNextConnectWrite(socket);
       admitted.emit('connection', socket);
