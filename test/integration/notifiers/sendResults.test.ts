@@ -71,6 +71,11 @@ describe('notifiers on sent faxes', () => {
     expect(tenantSecret).toMatch(/^whsec_/);
     const faxHook = await receiver(tenantSecret);
 
+    const badEvents = await server.call('POST', `/v1/tenants/${tenantId}/endpoints`, { target: { kind: 'webhook', url: endpointHook.url, events: ['fax.delivered'] } });
+    expect(badEvents.status).toBe(422);
+    const badUrl = await submitFax(base, user, docs.pdf, { to: `+${REMOTE}`, from: '5551230000', webhookUrl: 'ftp://crm.acme.example/fax' });
+    expect([badUrl.status, ((await badUrl.json()) as Json).field]).toEqual([422, 'webhookUrl']);
+
     const submitted = await submitFax(base, user, docs.pdf, { to: `+${REMOTE}`, from: '5551230000', webhookUrl: faxHook.url, notifyEmails: 'boss@acme.example', notifyMode: 'full' });
     expect(submitted.status).toBe(202);
     const faxId = ((await submitted.json()) as Json).id as string;
@@ -106,7 +111,7 @@ describe('notifiers on sent faxes', () => {
     expect(failed).toMatchObject({ status: 'retrying', attempt: { number: 1, gateway: 'carrier1', outcomeClass: 'busy', hangupCause: 'USER_BUSY' }, nextAttempt: { number: 2, at: retry.retryAt, gateway: 'carrier1' } });
     expect(restarted).toMatchObject({ attempt: { number: 2 } });
     expect(sent).toMatchObject({ status: 'sent', attempts: 2, pages: 2, result: 'sent', gateway: 'carrier1', attemptLog: [{ attempt: 1 }, { attempt: 2 }] });
-    expect(sent.document.url).toContain(`/v1/documents/${faxId}?expires=`);
+    expect(sent!.document.url).toContain(`/v1/documents/${faxId}?expires=`);
 
     // Recorded in the fax's stream as the receive path records its notifications.
     expect(history.filter((event) => event.type === 'NotificationSent')).toHaveLength(13);
@@ -119,7 +124,7 @@ describe('notifiers on sent faxes', () => {
     expect(await pdfPages(sink.accepted[0]!.parsed.attachments[0]!.content, fixtures.path)).toBe(2);
   }, 120_000);
 
-  it('a send that is busy every attempt: queued, converted, each attempt started and failed, then failed — also as form fields', async () => {
+  it("a send that is busy every attempt: queued, converted, each attempt started and failed, then failed — also as form fields; the report per the tenant's notifyOn", async () => {
     const { server, sink, tenantId, ok, base, receiver } = await setUp('1000');
     const secret = newWebhookSecret();
     const hook = await receiver(secret);
@@ -127,7 +132,9 @@ describe('notifiers on sent faxes', () => {
     const formHook = await receiver(secret);
     await ok(server.call('POST', `/v1/tenants/${tenantId}/endpoints`, { target: { kind: 'webhook', url: formHook.url, secret, style: 'form', events: ['fax.attempt.failed', 'fax.failed'] } }));
 
-    const submitted = await submitFax(base, user, docs.pdf, { to: `+${REMOTE}`, from: '5551230000', 'policy.maxAttempts': '2', notifyEmails: 'boss@acme.example', notifyMode: 'fullOnFailure' });
+    // The submission names no report: the tenant's notifyOn (the original's email_full_failure) decides.
+    await ok(server.call('PATCH', `/v1/tenants/${tenantId}`, { settings: { notifyOn: 'failure', notifyEmails: ['ops@acme.example'] } }));
+    const submitted = await submitFax(base, user, docs.pdf, { to: `+${REMOTE}`, from: '5551230000', 'policy.maxAttempts': '2' });
     const faxId = ((await submitted.json()) as Json).id as string;
     await eventually('fax.failed told', () => delivered(hook.received).some((item) => item.type === 'fax.failed') && formHook.received.length === 3, 60_000);
 
@@ -146,7 +153,9 @@ describe('notifiers on sent faxes', () => {
     expect(JSON.parse(forms[2]!.attempt_log!)).toHaveLength(2);
 
     await eventually('the failure report', () => sink.accepted.length === 1);
+    expect(sink.accepted[0]!.envelopeTo).toEqual(['ops@acme.example']);
     expect(sink.accepted[0]!.parsed.subject).toBe(`Fax to +${REMOTE} failed`);
+    expect(sink.accepted[0]!.parsed.attachments).toHaveLength(1);
   }, 120_000);
 
   it('a receiver that is down for a while (refusing, then 503) gets every step once it is back, in order, the first held up and the rest behind it', async () => {
