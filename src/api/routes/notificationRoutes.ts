@@ -19,8 +19,8 @@ export interface NotificationRouteDeps {
   eventStore: EventStore;
   clock: Clock;
   auth: Auth;
-  /** The tenant's webhook secret (signs a submission's own `webhookUrl`). */
-  tenantWebhookSecret?: (tenantId: string) => string;
+  /** The tenant's webhook secret (signs a submission's own `webhookUrl`); undefined for no live tenant. */
+  tenantWebhookSecret?: (tenantId: string) => string | undefined;
 }
 
 const tags = ['Notifications'];
@@ -86,8 +86,9 @@ export function notificationRoutes(deps: NotificationRouteDeps): OpenAPIHono<Aut
   routes.openapi(webhookSecret, (c) => {
     const { id } = c.req.valid('param');
     const principal = c.get('principal');
-    if (!deps.tenantWebhookSecret || (principal.kind !== 'admin' && principal.tenantId !== id)) throw new NotFoundError(`tenant ${id} not found`);
-    return c.json({ tenantId: id, secret: deps.tenantWebhookSecret(id) }, 200);
+    const secret = principal.kind === 'admin' || principal.tenantId === id ? deps.tenantWebhookSecret?.(id) : undefined;
+    if (secret === undefined) throw new NotFoundError(`tenant ${id} not found`);
+    return c.json({ tenantId: id, secret }, 200);
   });
 
   routes.openapi(list, (c) => {

@@ -69,6 +69,7 @@ describe('notifiers on sent faxes', () => {
     await ok(server.call('POST', `/v1/tenants/${tenantId}/endpoints`, { target: { kind: 'webhook', url: receivedOnly.url, style: 'json' } }));
     const { secret: tenantSecret } = await ok(server.call('GET', `/v1/tenants/${tenantId}/webhook-secret`, undefined, user));
     expect(tenantSecret).toMatch(/^whsec_/);
+    expect((await server.call('GET', '/v1/tenants/999/webhook-secret')).status).toBe(404);
     const faxHook = await receiver(tenantSecret);
 
     const badEvents = await server.call('POST', `/v1/tenants/${tenantId}/endpoints`, { target: { kind: 'webhook', url: endpointHook.url, events: ['fax.delivered'] } });
