@@ -171,4 +171,19 @@ describe("a sent fax's steps", () => {
     const ended = [...steps(), event('FaxFailed', { faxId: 'f4', attempts: 1, outcomeClass: 'rejected', reason: 'rejected' })];
     expect(planNotifications(ended, 'f4')[3]!.details!.nextAttempt).toBeNull();
   });
+
+  it('tells of a cancel (fax.cancelled), to the endpoints that asked for it', () => {
+    const events = [...steps().slice(0, 2), event('FaxCancelled', { faxId: 'f4', tenantId: 't1', during: 'queued', attempts: 0, cancelledAt: at })];
+    events[0] = { ...events[0]!, data: { ...(events[0]!.data as object), webhooks: [hook('7', ['fax.cancelled'])] } };
+    const planned = planNotifications(events, 'f4');
+    expect(faxStreamClosed(events)).toBe(true);
+    expect(planned.map((item) => [item.destination, item.topic])).toEqual([
+      ['webhook', 'queued'],
+      ['webhook', 'converted'],
+      ['webhook', 'cancelled'],
+      ['endpoint-7', 'cancelled'],
+    ]);
+    expect(planned[3]!.summary.status).toBe('cancelled');
+    expect(planned[3]!.details).toEqual({ during: 'queued', cancelledAt: at });
+  });
 });
