@@ -60,7 +60,7 @@ describe('notifiers on sent faxes', () => {
 
   it('a send that is busy once and then goes through: six steps in order at each webhook, before the call ended, and the report', async () => {
     // Long enough for the test to see the first attempt's steps and let the station answer before the retry.
-    const { server, sink, tenantId, ok, base, receiver } = await setUp('4000');
+    const { server, sink, tenantId, ok, base, receiver } = await setUp('6000');
     const endpointSecret = newWebhookSecret();
     const endpointHook = await receiver(endpointSecret);
     await ok(server.call('POST', `/v1/tenants/${tenantId}/endpoints`, { target: { kind: 'webhook', url: endpointHook.url, secret: endpointSecret, style: 'json', events: allOutboundEvents } }));
