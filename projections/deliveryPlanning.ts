@@ -1,5 +1,7 @@
 import type { DeliveryRequest, DeliveryTarget, FaxRoutedData } from '../src/domain/fax/deliveryPlan.js';
-import type { RouteEndpoint } from './routingModel.js';
+import { outboundWebhookEvents, subscribesTo } from '../src/domain/notifications/webhookEvents.js';
+import type { OutboundWebhookTarget } from '../src/domain/outbound/outboundFaxEvents.js';
+import { compareEndpoints, type RouteEndpoint } from './routingModel.js';
 import type { Route } from './routingQueries.js';
 
 /**
@@ -8,7 +10,7 @@ import type { Route } from './routingQueries.js';
  * came from, and relaying it there would dial the same number again, in a loop.
  */
 export function planDelivery(fax: DeliveryRequest, route: Route | undefined): FaxRoutedData {
-  const deliveries = (route?.endpoints ?? []).filter((endpoint) => endpoint.deliver && !isUpstreamGateway(endpoint)).map(toTarget);
+  const deliveries = (route?.endpoints ?? []).filter((endpoint) => endpoint.deliver && !isUpstreamGateway(endpoint) && tellsOfReceived(endpoint)).map(toTarget);
   return {
     ...fax,
     endpointScope: deliveries.length > 0 ? (route?.endpointScope ?? 'none') : 'none',
@@ -18,6 +20,32 @@ export function planDelivery(fax: DeliveryRequest, route: Route | undefined): Fa
 }
 
 const isUpstreamGateway = (endpoint: RouteEndpoint) => endpoint.target.kind === 'gateway' && endpoint.target.role === 'upstream';
+
+/** A webhook endpoint whose `events` leave out `fax.received` is there for sent faxes only. */
+const tellsOfReceived = (endpoint: RouteEndpoint) => endpoint.target.kind !== 'webhook' || subscribesTo(endpoint.target.events, 'fax.received');
+
+const scopeRank = { number: 0, tenant: 1, global: 2 } as const;
+
+/**
+ * The webhook endpoints told of a tenant's sent fax, recorded in its `FaxQueued`: every enabled
+ * webhook endpoint that subscribed to an outbound event type, of the sending number, of the
+ * tenant, and global ones. Unlike a received fax's deliveries these add up instead of overriding
+ * each other (a subscription is not a route). `endpoints` is every enabled endpoint (a few dozen).
+ */
+export function planOutboundWebhooks(endpoints: Iterable<RouteEndpoint>, tenantId: string, numberId: string | undefined): OutboundWebhookTarget[] {
+  const chosen: RouteEndpoint[] = [];
+  for (const endpoint of endpoints) {
+    if (endpoint.target.kind !== 'webhook') continue;
+    const mine = endpoint.scope === 'global' || (endpoint.scope === 'tenant' && endpoint.tenantId === tenantId) || (endpoint.scope === 'number' && endpoint.numberId === numberId);
+    if (mine && outboundWebhookEvents.some((event) => subscribesTo(endpoint.target.kind === 'webhook' ? endpoint.target.events : undefined, event))) chosen.push(endpoint);
+  }
+  chosen.sort((a, b) => scopeRank[a.scope] - scopeRank[b.scope] || compareEndpoints(a, b));
+  return chosen.map((endpoint) => {
+    const target = toTarget(endpoint) as Extract<DeliveryTarget, { kind: 'webhook' }>;
+    const events = (endpoint.target.kind === 'webhook' ? (endpoint.target.events ?? []) : []).filter((event) => (outboundWebhookEvents as readonly string[]).includes(event));
+    return { ...target, events };
+  });
+}
 
 /**
  * The plan of a PBX's fax to an outside number: sent on through the tenant's upstream gateways
@@ -42,6 +70,6 @@ function toTarget(endpoint: RouteEndpoint): DeliveryTarget {
     case 'email':
       return { endpointId, kind: 'email', priority, addresses: [...target.addresses] };
     case 'webhook':
-      return { endpointId, kind: 'webhook', priority, url: target.url, style: target.style, ...(target.document ? { document: target.document } : {}) };
+      return { endpointId, kind: 'webhook', priority, url: target.url, style: target.style, ...(target.document ? { document: target.document } : {}), ...(target.events ? { events: [...target.events] } : {}) };
   }
 }

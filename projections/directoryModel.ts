@@ -1,3 +1,4 @@
+import type { WebhookEvent } from '../src/domain/notifications/webhookEvents.js';
 import type { EndpointScope, GatewayRole, NumberProfile, TenantSettings, WebhookDocument, WebhookStyle } from '../src/domain/tenancy/types.js';
 
 /** Documents of the directory projection: what the API lists and reads. No secrets. */
@@ -51,7 +52,7 @@ export interface ApiKeyView {
 export type EndpointTargetView =
   | { kind: 'gateway'; gateway: string; sourceIps: string[]; role: GatewayRole }
   | { kind: 'email'; addresses: string[] }
-  | { kind: 'webhook'; url: string; style: WebhookStyle; document?: WebhookDocument; hasSecret: boolean };
+  | { kind: 'webhook'; url: string; style: WebhookStyle; document?: WebhookDocument; events?: WebhookEvent[]; hasSecret: boolean };
 
 export interface EndpointView {
   id: string;

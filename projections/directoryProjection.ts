@@ -70,5 +70,5 @@ function toEndpointView(data: EndpointEventData, createdAt: string): EndpointVie
 
 function hideSecret(target: EndpointTarget): EndpointTargetView {
   if (target.kind !== 'webhook') return target;
-  return { kind: 'webhook', url: target.url, style: target.style, ...(target.document ? { document: target.document } : {}), hasSecret: target.secret !== null };
+  return { kind: 'webhook', url: target.url, style: target.style, ...(target.document ? { document: target.document } : {}), ...(target.events ? { events: target.events } : {}), hasSecret: target.secret !== null };
 }

@@ -1,5 +1,7 @@
 import type { QueryView } from './documentProjection.js';
-import type { GatewaySource, RouteEndpoint } from './routingModel.js';
+import type { OutboundWebhookTarget } from '../src/domain/outbound/outboundFaxEvents.js';
+import { planOutboundWebhooks } from './deliveryPlanning.js';
+import { routingCollections, type GatewaySource, type RouteEndpoint } from './routingModel.js';
 import type { TenantSettings } from '../src/domain/tenancy/types.js';
 import { gatewayForSourceIp, globalEndpoints, lookupRoute, outboundGatewayEndpoints, outboundGateways, tenantSettings, type Route } from './routingQueries.js';
 
@@ -13,6 +15,8 @@ export interface RoutingTable {
   outboundGateways(tenantId: string, numberId?: string): string[];
   /** The same as endpoints (ids and priorities), for delivery plans. */
   outboundGatewayEndpoints(tenantId: string, numberId?: string): readonly RouteEndpoint[];
+  /** Webhook endpoints subscribed to a tenant's sent faxes (see `planOutboundWebhooks`). */
+  outboundWebhooks(tenantId: string, numberId?: string): OutboundWebhookTarget[];
   /** A live tenant's settings (defaults for its numbers, its send policy); undefined once deleted. */
   tenantSettings(tenantId: string): TenantSettings | undefined;
   /**
@@ -46,6 +50,7 @@ export function createRoutingTable(view: () => QueryView): RoutingTable {
     globalEndpoints: () => globalEndpoints(view()),
     outboundGateways: (tenantId, numberId) => outboundGateways(view(), tenantId, numberId),
     outboundGatewayEndpoints: (tenantId, numberId) => outboundGatewayEndpoints(view(), tenantId, numberId),
+    outboundWebhooks: (tenantId, numberId) => planOutboundWebhooks(view().all<RouteEndpoint>(routingCollections.endpoints), tenantId, numberId),
     tenantSettings: (tenantId) => tenantSettings(view(), tenantId),
     callerIdFor(tenantId, from) {
       const route = lookup(from);

@@ -136,7 +136,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     tenancy,
     faxes: { faxes, eventStore, documents, auth: tenancy.auth },
     stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
-    notifications: { notifications, faxes, eventStore, clock: systemClock, auth: tenancy.auth },
+    notifications: { notifications, faxes, eventStore, clock: systemClock, auth: tenancy.auth, tenantWebhookSecret: (tenantId) => (readModels.routing.tenantSettings(tenantId) ? notifiers.tenantWebhookSecret(tenantId) : undefined) },
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },

@@ -18,6 +18,7 @@ import { startEventStoreTrigger } from './notifiers/eventStoreTrigger.js';
 import { createNotifier } from './notifiers/notifier.js';
 import { createRetryScheduler } from './notifiers/retryScheduler.js';
 import { createTemplates } from './notifiers/templates.js';
+import { createTenantWebhookSecrets } from './notifiers/tenantWebhookSecrets.js';
 import { sendWebhookNotification } from './notifiers/webhookNotification.js';
 import { version } from './version.js';
 
@@ -37,11 +38,13 @@ export async function startNotifiers(deps: {
   logger: Logger;
   /** Where receivers reach the API (for document links); known once the HTTP server listens. */
   publicBaseUrl: () => string;
-}): Promise<{ links: DocumentLinks; close(): Promise<void> }> {
+}): Promise<{ links: DocumentLinks; tenantWebhookSecret: (tenantId: string) => string; close(): Promise<void> }> {
   const { config, clock } = deps;
   const logger = deps.logger.child({ component: 'notifiers' });
   const settings = config.notifications;
-  const links = createDocumentLinks({ key: loadLinkSigningKey(settings.linkSigningKey, config.dataDir), baseUrl: deps.publicBaseUrl, ttlMs: settings.documentLinkTtl });
+  const signingKey = loadLinkSigningKey(settings.linkSigningKey, config.dataDir);
+  const links = createDocumentLinks({ key: signingKey, baseUrl: deps.publicBaseUrl, ttlMs: settings.documentLinkTtl });
+  const tenantSecretOf = createTenantWebhookSecrets(signingKey);
   // nodemailer is loaded only when a mail server is configured.
   const mailer = smtpConfigured(config.smtp) ? (await import('./adapters/smtp/smtpMailer.js')).createSmtpMailer(config.smtp) : undefined;
   if (!mailer) logger.warn('no SMTP server configured (smtp.host / smtp.url): e-mail notifications will be dead-lettered as not_configured');
@@ -54,6 +57,7 @@ export async function startNotifiers(deps: {
       const endpoint = deps.view(routingProjection.name).get<RouteEndpoint>(routingCollections.endpoints, endpointId);
       return endpoint?.target.kind === 'webhook' ? endpoint.target.secret : undefined;
     },
+    tenantSecretOf,
     documents: deps.documents,
     links,
     timeoutMs: settings.webhookTimeoutMs,
@@ -88,6 +92,7 @@ export async function startNotifiers(deps: {
 
   return {
     links,
+    tenantWebhookSecret: tenantSecretOf,
     async close() {
       await trigger.stop();
       await scheduler.stop();

@@ -44,6 +44,8 @@ export function createSubmissionApi(wiring: SubmissionWiring): Omit<SubmissionRo
     converter,
     lookupNumber: (e164) => wiring.routing.lookup(e164),
     outboundGateways: (tenantId, numberId) => wiring.routing.outboundGateways(tenantId, numberId),
+    outboundWebhooks: (tenantId, numberId) => wiring.routing.outboundWebhooks(tenantId, numberId),
+    tenantSettings: (tenantId) => wiring.routing.tenantSettings(tenantId),
     control: wiring.control,
     clock: wiring.clock,
     defaultCountry: wiring.config.numbers.defaultCountry,

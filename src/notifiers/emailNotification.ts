@@ -17,6 +17,8 @@ export interface EmailNotificationDeps {
 export async function sendEmailNotification(deps: EmailNotificationDeps, notification: PlannedNotification): Promise<AttemptOutcome> {
   const target = notification.ref.target;
   if (target.channel !== 'email') throw new Error('not an e-mail notification');
+  const topic = notification.topic;
+  if (topic !== 'received' && topic !== 'sent' && topic !== 'failed') throw new Error(`no e-mail is written for ${topic}`);
   if (!deps.mailer) return failed('not_configured', 'no SMTP server configured (smtp.host or smtp.url)', true);
 
   const { summary } = notification;
@@ -28,7 +30,7 @@ export async function sendEmailNotification(deps: EmailNotificationDeps, notific
       return failed('document_unavailable', `document ${summary.documentId}: ${(error as Error).message}`, false);
     }
   }
-  const { subject, body } = await deps.templates.render(notification.topic, templateVariables(summary, attachment !== undefined));
+  const { subject, body } = await deps.templates.render(topic, templateVariables(summary, attachment !== undefined));
   try {
     const receipt = await deps.mailer.send({
       to: target.to,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { NotificationEvent } from '../domain/notifications/notificationEvents.js';
-import { faxStreamClosed, planNotifications, type PlannedNotification } from '../domain/notifications/notificationPlan.js';
-import { isDue, newNotificationState, nextAttemptAt, notificationStates } from '../domain/notifications/notificationState.js';
+import { notifiable, planNotifications, type PlannedNotification } from '../domain/notifications/notificationPlan.js';
+import { isDue, newNotificationState, nextAttemptAt, notificationStates, type NotificationState } from '../domain/notifications/notificationState.js';
 import { faxStream } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../ports/eventStore.js';
@@ -31,13 +31,14 @@ export interface Notifier {
 }
 
 /** How often an append that lost a race with another writer is re-checked and tried again. */
-const appendRaces = 5;
+const appendRaces = 50;
 
 /**
  * The notifiers' core: the fax stream is the idempotency record. A notification's outcome is
  * appended with the revision that was read before the attempt; when another writer (another
  * instance) got there first, the stream is read again and only outcomes for attempts nobody else
- * recorded are kept. Attempts of one fax run side by side; faxes are serialised one by one.
+ * recorded are kept. A fax's destinations are tried side by side, each destination's notifications
+ * one after another in event order; each fax is worked on by one call at a time.
  */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const lock = createKeyedLock();
@@ -47,23 +48,22 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   async function processNow(faxId: string): Promise<void> {
     const stream = faxStream(faxId);
     let events = await deps.eventStore.readStream(stream);
-    if (!faxStreamClosed(events)) return;
-    const now = deps.clock.now();
+    if (!notifiable(events)) return;
     const states = notificationStates(events);
     const planned = planNotifications(events, faxId);
-    const due = planned.filter((notification) => isDue(states.get(notification.ref.notificationId) ?? newNotificationState(), now));
-    armWaiting(faxId, planned, states, now);
-    if (due.length === 0) return;
+    armWaiting(faxId, planned, states, deps.clock.now());
 
-    const outcomes = await Promise.all(
-      due.map(async (notification) => {
-        const state = states.get(notification.ref.notificationId) ?? newNotificationState();
-        const outcome = await deps.attempt(notification, state.attempts + 1).catch(
-          (error: unknown): AttemptOutcome => ({ ok: false, error: { kind: 'network', message: (error as Error).message ?? String(error) }, permanent: false }),
-        );
-        return { notification, state, outcome };
-      }),
-    );
+    // One chain per destination, in the plan's order: a notification goes out only once the ones
+    // before it to the same destination are sent or dead-lettered, so a receiver sees a fax's steps
+    // in order (fax.queued before fax.converted …) even when an earlier one had to be retried.
+    const chains = new Map<string, PlannedNotification[]>();
+    for (const notification of planned) {
+      const chain = chains.get(notification.destination) ?? [];
+      chain.push(notification);
+      chains.set(notification.destination, chain);
+    }
+    const outcomes = (await Promise.all([...chains.values()].map((chain) => attemptInOrder(chain, states)))).flat();
+    if (outcomes.length === 0) return;
 
     let pending = outcomes;
     for (let race = 0; pending.length > 0; race++) {
@@ -77,16 +77,36 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         events = await deps.eventStore.readStream(stream);
         const fresh = notificationStates(events);
         // Someone else recorded an attempt of this notification meanwhile: theirs stands, ours is dropped.
+        // (A sent fax's actor appending its next step is the usual reason: nothing is dropped then.)
         pending = pending.filter(({ notification, state }) => (fresh.get(notification.ref.notificationId)?.attempts ?? 0) === state.attempts);
       }
     }
     for (const { notification, outcome } of pending) {
-      const log = logger.child({ faxId, notificationId: notification.ref.notificationId, channel: notification.ref.target.channel });
+      const log = logger.child({ faxId, notificationId: notification.ref.notificationId, channel: notification.ref.target.channel, topic: notification.topic });
       if (outcome.ok) log.info('notification sent');
       else log.warn({ error: outcome.error, permanent: outcome.permanent }, 'notification attempt failed');
     }
     const after = notificationStates(await deps.eventStore.readStream(stream));
     armWaiting(faxId, planned, after, deps.clock.now());
+  }
+
+  /** Attempts a destination's notifications in order, stopping at the first that is not due or fails. */
+  async function attemptInOrder(chain: readonly PlannedNotification[], states: ReturnType<typeof notificationStates>) {
+    const made: Array<{ notification: PlannedNotification; state: NotificationState; outcome: AttemptOutcome }> = [];
+    for (const notification of chain) {
+      const state = states.get(notification.ref.notificationId) ?? newNotificationState();
+      if (state.status === 'sent' || state.status === 'dead') continue;
+      if (!isDue(state, deps.clock.now())) break;
+      const outcome = await deps.attempt(notification, state.attempts + 1).catch(
+        (error: unknown): AttemptOutcome => ({ ok: false, error: { kind: 'network', message: (error as Error).message ?? String(error) }, permanent: false }),
+      );
+      made.push({ notification, state, outcome });
+      // A failure that will be retried holds the rest back; one that is dead-lettered now (permanent,
+      // or the schedule is used up) lets the next one go.
+      const retried = !outcome.ok && !outcome.permanent && deps.retrySchedule[state.roundAttempts] !== undefined;
+      if (retried) break;
+    }
+    return made;
   }
 
   function outcomeEvents(notification: PlannedNotification, attempt: number, roundAttempt: number, outcome: AttemptOutcome, at: Date): NotificationEvent[] {

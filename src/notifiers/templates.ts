@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaxSummary } from '../domain/notifications/faxSummary.js';
-import type { NotificationTopic } from '../domain/notifications/notificationPlan.js';
+import type { EmailTopic } from '../domain/notifications/notificationPlan.js';
 
 export type TemplatePart = 'subject' | 'body';
 
 /** The built-in texts; an operator overrides any of them with `<templatesDir>/<topic>.<part>.txt`. */
-export const defaultTemplates: Record<`${NotificationTopic}.${TemplatePart}`, string> = {
+export const defaultTemplates: Record<`${EmailTopic}.${TemplatePart}`, string> = {
   'received.subject': 'Fax from {{from}} to {{to}} ({{pages}} pages){{partialSubject}}',
   'received.body': [
     'You have received a fax.',
@@ -39,7 +39,7 @@ export function renderTemplate(template: string, variables: Readonly<Record<stri
  * variables (e.g. `{{partialNote}}` on a complete fax) are dropped.
  */
 export function createTemplates(templatesDir: string | undefined) {
-  async function source(topic: NotificationTopic, part: TemplatePart): Promise<string> {
+  async function source(topic: EmailTopic, part: TemplatePart): Promise<string> {
     if (templatesDir) {
       try {
         return await readFile(join(templatesDir, `${topic}.${part}.txt`), 'utf8');
@@ -50,7 +50,7 @@ export function createTemplates(templatesDir: string | undefined) {
     return defaultTemplates[`${topic}.${part}`];
   }
   return {
-    async render(topic: NotificationTopic, variables: Readonly<Record<string, string>>): Promise<{ subject: string; body: string }> {
+    async render(topic: EmailTopic, variables: Readonly<Record<string, string>>): Promise<{ subject: string; body: string }> {
       const subject = renderTemplate(await source(topic, 'subject'), variables).replace(/\s+/g, ' ').trim();
       const body = renderTemplate(await source(topic, 'body'), variables).replace(/\n(?:[ \t]*\n)+(?=[ \t]*\n)/g, '\n');
       return { subject, body };

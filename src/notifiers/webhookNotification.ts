@@ -12,6 +12,8 @@ export interface WebhookNotificationDeps {
   transport: WebhookTransport;
   /** The endpoint's secret from the routing read model: null when it has none, undefined when the endpoint is gone. */
   secretOf(endpointId: string): string | null | undefined;
+  /** The tenant's webhook secret, which signs a submission's own `webhookUrl` (no tenant: unsigned). */
+  tenantSecretOf(tenantId: string): string;
   documents: DocumentStore;
   links: DocumentLinks;
   timeoutMs: number;
@@ -30,7 +32,7 @@ const passingStatus = (status: number) => status === 408 || status === 425 || st
 export async function sendWebhookNotification(deps: WebhookNotificationDeps, notification: PlannedNotification): Promise<AttemptOutcome> {
   const { ref, summary } = notification;
   if (ref.target.channel !== 'webhook') throw new Error('not a webhook notification');
-  const secret = ref.endpointId === null ? null : deps.secretOf(ref.endpointId);
+  const secret = ref.endpointId !== null ? deps.secretOf(ref.endpointId) : ref.tenantId ? deps.tenantSecretOf(ref.tenantId) : null;
   if (secret === undefined) return failed('endpoint_gone', `endpoint ${ref.endpointId} no longer exists or is disabled`, true);
 
   const now = deps.clock.now();
@@ -47,7 +49,7 @@ export async function sendWebhookNotification(deps: WebhookNotificationDeps, not
       document = { id: summary.documentId, contentType: 'application/pdf', ...deps.links.linkFor(summary.faxId, now) };
     }
   }
-  const { body, contentType } = encodePayload(webhookPayload(notification.topic, ref.sourceEventId, summary, document, now), ref.target.style);
+  const { body, contentType } = encodePayload(webhookPayload(notification.topic, ref.sourceEventId, summary, document, now, notification.details), ref.target.style);
   const timestamp = Math.floor(now.getTime() / 1000);
   const headers: Record<string, string> = {
     'content-type': contentType,

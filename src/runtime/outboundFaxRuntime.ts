@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createActor, type ActorRefFrom } from 'xstate';
 import { outboundFaxMachine, type OutboundFaxInput, type OutboundFaxSignal } from '../../machines/outboundFax.js';
+import { isNotificationEvent } from '../domain/notifications/notificationEvents.js';
 import { NO_GATEWAY_CAUSE } from '../domain/outbound/outcomeClassification.js';
 import type { Submitter } from '../domain/outbound/outboundFaxEvents.js';
 import type { SendPolicy } from '../domain/outbound/sendPolicy.js';
@@ -205,6 +206,8 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       expected: record.revision,
       metadata: { correlationId: faxId, tenantId: record.queued.tenantId, actor: 'outboundFax' },
       onError: (error) => log.error({ err: error }, 'could not store fax events'),
+      // The notifiers record a sent fax's webhooks in its stream while it is being sent.
+      tolerate: isNotificationEvent,
     });
     const actor = createActor(machine, { input });
     actor.on('*', (event) => appender.append({ type: event.type, data: event.data }));

@@ -12,8 +12,8 @@ export interface ReceivedWebhook {
 /** What the receiver does with the n-th request (from 1): answer with a status, or never answer. */
 export type WebhookAnswer = number | 'hang';
 
-/** A real HTTP receiver on 127.0.0.1 that verifies Standard Webhooks signatures with `secret`. */
-export async function startWebhookReceiver(secret: string | null, answer: (attempt: number) => WebhookAnswer = () => 200) {
+/** A real HTTP receiver on 127.0.0.1 (on `port`, else any free one) that verifies Standard Webhooks signatures with `secret`. */
+export async function startWebhookReceiver(secret: string | null, answer: (attempt: number) => WebhookAnswer = () => 200, options: { port?: number } = {}) {
   const received: ReceivedWebhook[] = [];
   const hanging = new Set<import('node:http').ServerResponse>();
   const server = createServer((request, response) => {
@@ -34,7 +34,7 @@ export async function startWebhookReceiver(secret: string | null, answer: (attem
       response.writeHead(decision, { 'content-type': 'text/plain' }).end(decision < 300 ? 'ok' : 'not now');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/hooks/fax`,

@@ -23,7 +23,12 @@ const submissionForm = z
     pageSize: z.enum(['a4', 'letter']).optional().openapi({ description: 'default `submission.defaultPageSize`, else Letter for +1 destinations and A4 elsewhere' }),
     policy: z.string().optional().openapi({ description: 'Send policy overrides as JSON, e.g. {"maxAttempts":5,"busyRetryDelayMs":60000}; or one field each: `policy.maxAttempts=5`' }),
     notifyEmails: z.union([z.string(), z.array(z.string())]).optional().openapi({ description: 'Addresses told of the result (comma-separated or repeated)' }),
-    notifyMode: z.enum(notifyModes).optional().openapi({ description: 'report (default when addresses are given), full (with the document), fullOnFailure, none' }),
+    notifyMode: z.enum(notifyModes).optional().openapi({ description: "report, full (with the document), fullOnFailure, none; default the tenant's notifyOn (always: report, failure: fullOnFailure, never: none)" }),
+    webhookUrl: z.string().optional().openapi({
+      description:
+        "An http(s) URL told of every step of this fax (fax.queued, fax.converted, fax.attempt.started, fax.attempt.failed, fax.sent, fax.failed, fax.cancelled), signed with the tenant's webhook secret (GET /v1/tenants/{id}/webhook-secret)",
+      example: 'https://crm.acme.example/fax-status',
+    }),
     tenantId: z.string().optional().openapi({ description: "Admin only: the tenant to send for (default: the owner of `from`)" }),
   })
   .openapi('FaxSubmission');
@@ -119,11 +124,11 @@ function fieldsOf(form: z.infer<typeof submissionForm>): Omit<SubmissionFields, 
   for (const key of Object.keys(form)) {
     if (!knownFields.has(key) && !key.startsWith('policy.')) throw new ValidationError(key, 'is not a field of a fax submission');
   }
-  const { to, from, callerIdName, headerText, stationIdent, resolution, pageSize, notifyMode } = form;
+  const { to, from, callerIdName, headerText, stationIdent, resolution, pageSize, notifyMode, webhookUrl } = form;
   const emails = form.notifyEmails === undefined ? undefined : [form.notifyEmails].flat().flatMap((text) => text.split(/[;,]/)).map((text) => text.trim()).filter(Boolean);
   const policy = policyOf(form);
   return Object.fromEntries(
-    Object.entries({ to, from, callerIdName, headerText, stationIdent, resolution, pageSize, policy, notifyEmails: emails, notifyMode }).filter(([, value]) => value !== undefined),
+    Object.entries({ to, from, callerIdName, headerText, stationIdent, resolution, pageSize, policy, notifyEmails: emails, notifyMode, webhookUrl }).filter(([, value]) => value !== undefined),
   ) as Omit<SubmissionFields, 'tenantId'>;
 }
 

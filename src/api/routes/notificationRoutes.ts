@@ -19,6 +19,8 @@ export interface NotificationRouteDeps {
   eventStore: EventStore;
   clock: Clock;
   auth: Auth;
+  /** The tenant's webhook secret (signs a submission's own `webhookUrl`); undefined for no live tenant. */
+  tenantWebhookSecret?: (tenantId: string) => string | undefined;
 }
 
 const tags = ['Notifications'];
@@ -62,12 +64,32 @@ const redeliver = createRoute({
   responses: { 202: jsonContent(z.object({ notificationId: z.string(), status: z.literal('pending') }), 'redelivery requested'), 401: P[401], 404: P[404], 409: P[409] },
 });
 
-/** Notification state from the read model, and the manual redelivery of dead letters. */
+const webhookSecret = createRoute({
+  method: 'get',
+  path: '/v1/tenants/{id}/webhook-secret',
+  tags,
+  summary: "The tenant's webhook secret (`whsec_…`): it signs the webhooks a fax submission names with `webhookUrl`",
+  security: anyAuth,
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: { 200: jsonContent(z.object({ tenantId: z.string(), secret: z.string() }).openapi('TenantWebhookSecret'), 'the secret'), 401: P[401], 404: P[404] },
+});
+
+/** Notification state from the read model, the manual redelivery of dead letters, and the tenant's webhook secret. */
 export function notificationRoutes(deps: NotificationRouteDeps): OpenAPIHono<AuthEnv> {
   const routes = routeModule();
   routes.use('/v1/notifications', deps.auth.any);
   routes.use('/v1/faxes/:id/notifications', deps.auth.any);
   routes.use('/v1/faxes/:id/notifications/*', deps.auth.any);
+
+  routes.use('/v1/tenants/:id/webhook-secret', deps.auth.any);
+
+  routes.openapi(webhookSecret, (c) => {
+    const { id } = c.req.valid('param');
+    const principal = c.get('principal');
+    const secret = principal.kind === 'admin' || principal.tenantId === id ? deps.tenantWebhookSecret?.(id) : undefined;
+    if (secret === undefined) throw new NotFoundError(`tenant ${id} not found`);
+    return c.json({ tenantId: id, secret }, 200);
+  });
 
   routes.openapi(list, (c) => {
     const { limit, tenantId, status } = c.req.valid('query');

@@ -12,7 +12,7 @@ import { isDocumentConversionFailure, type DocumentConverter } from '../../ports
 import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import { createIdempotencyClaims } from './idempotencyClaims.js';
-import { prepareFields, type PreparedFields, type SubmissionFields } from './submissionFields.js';
+import { prepareFields, type FieldContext, type PreparedFields, type SubmissionFields } from './submissionFields.js';
 import { stageFiles, type FileLimits, type StagedFile, type SubmissionFile } from './submissionFiles.js';
 import { fingerprintOf } from './submissionFingerprint.js';
 
@@ -64,6 +64,9 @@ export interface FaxSubmissionDeps {
   lookupNumber: (e164: string) => Route | undefined;
   /** Upstream gateways a number sends through: none, and its faxes are refused (422). */
   outboundGateways: (tenantId: string, numberId: string) => readonly string[];
+  /** Webhook endpoints subscribed to the tenant's sent faxes, and the tenant's settings (`notifyOn`): see `FieldContext`. */
+  outboundWebhooks?: FieldContext['outboundWebhooks'];
+  tenantSettings?: FieldContext['tenantSettings'];
   control: OutboundFaxControl;
   clock: Clock;
   defaultCountry: string;
@@ -152,7 +155,14 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
     },
 
     async submit(request) {
-      const fields = prepareFields(request, { defaultCountry: deps.defaultCountry, defaultPageSize: deps.defaultPageSize, lookup: deps.lookupNumber, outboundGateways: deps.outboundGateways });
+      const fields = prepareFields(request, {
+        defaultCountry: deps.defaultCountry,
+        defaultPageSize: deps.defaultPageSize,
+        lookup: deps.lookupNumber,
+        outboundGateways: deps.outboundGateways,
+        outboundWebhooks: deps.outboundWebhooks,
+        tenantSettings: deps.tenantSettings,
+      });
       await mkdir(deps.tempDir, { recursive: true });
       const workDir = await mkdtemp(join(deps.tempDir, 'submission-'));
       try {

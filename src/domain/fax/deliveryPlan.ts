@@ -10,7 +10,7 @@ export type DeliveryTarget =
   | { endpointId: string; kind: 'gateway'; priority: number; gateway: string }
   | { endpointId: string; kind: 'email'; priority: number; addresses: string[] }
   /** The webhook's secret stays in the routing read model: events never carry secrets. */
-  | { endpointId: string; kind: 'webhook'; priority: number; url: string; style: 'json' | 'form'; document?: 'url' | 'inline' };
+  | { endpointId: string; kind: 'webhook'; priority: number; url: string; style: 'json' | 'form'; document?: 'url' | 'inline'; events?: string[] };
 
 /** What the receive path knows about a kept document when it asks for its delivery plan. */
 export interface DeliveryRequest {

@@ -15,8 +15,11 @@ export interface FaxSummary {
   faxId: string;
   tenantId: string | null;
   direction: 'inbound' | 'outbound';
-  /** `received` and `failed` (with a partial document) for inbound faxes, `sent` and `failed` for outbound ones. */
-  status: 'received' | 'failed' | 'sent';
+  /**
+   * `received` and `failed` (with a partial document) for inbound faxes; for outbound ones where the
+   * fax stands at the step told about: `queued`, `dialing`, `retrying`, `sent`, `failed`, `cancelled`.
+   */
+  status: 'received' | 'failed' | 'sent' | 'queued' | 'dialing' | 'retrying' | 'cancelled';
   from: string;
   fromName: string | null;
   to: string;
@@ -116,7 +119,7 @@ export function sendSummary(event: StreamEvent): FaxSummary {
     pages: data.pages,
     partial: false,
     result: failed ? `failed after ${data.attempts} attempt${data.attempts === 1 ? '' : 's'}: ${describeReason(data.reason) || 'unknown reason'}` : 'sent',
-    remoteIdent: null,
+    remoteIdent: typeof (event.data as { remoteIdent?: unknown } | null)?.remoteIdent === 'string' ? (event.data as { remoteIdent: string }).remoteIdent : null,
     time: data.at ?? event.created,
     documentId: data.documentId ?? null,
     attempts: data.attempts,

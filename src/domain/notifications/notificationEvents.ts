@@ -4,8 +4,16 @@
  * notification's identity and target, so any one of them describes the notification on its own.
  */
 
-/** The fax events that ask for notifications. */
-export type NotificationSourceType = 'FaxRouted' | 'FaxSent' | 'FaxFailed';
+/** The fax events that ask for notifications: a received fax's plan, and every step of a sent fax. */
+export type NotificationSourceType =
+  | 'FaxRouted'
+  | 'FaxQueued'
+  | 'FaxDocumentPrepared'
+  | 'FaxSendAttemptStarted'
+  | 'FaxSendAttemptFailed'
+  | 'FaxSent'
+  | 'FaxFailed'
+  | 'FaxCancelled';
 
 export type NotificationChannel = 'email' | 'webhook';
 
@@ -20,7 +28,7 @@ export interface NotificationRef {
   tenantId: string | null;
   sourceEventId: string;
   sourceType: NotificationSourceType;
-  /** The endpoint it came from, or null for a number's notify addresses or a submitter's preferences. */
+  /** The endpoint it came from, or null for a number's notify addresses, a submitter's preferences or a submission's `webhookUrl`. */
   endpointId: string | null;
   target: NotificationTarget;
 }
@@ -78,3 +86,10 @@ export const notificationEventTypes: readonly NotificationEventType[] = [
   'NotificationDeadLettered',
   'NotificationRedeliveryRequested',
 ];
+
+/**
+ * Whether another writer may have put this event in a fax stream beside its actor: the notifiers'
+ * outcomes and the API's redelivery requests. An outbound fax's actor appends after them instead
+ * of taking them for a rival actor (see the runtime's stream appender).
+ */
+export const isNotificationEvent = (event: { type: string }): boolean => (notificationEventTypes as readonly string[]).includes(event.type);

@@ -3,8 +3,14 @@ import type { GatewayRole } from '../tenancy/types.js';
 /**
  * Events of an outbound fax's `fax-<faxId>` stream. The submission path appends `FaxQueued` and
  * `FaxDocumentPrepared` together (a fax is queued only with its document ready, so nothing is
- * ever half-queued); from then on the outbound fax actor owns the stream.
+ * ever half-queued); from then on the outbound fax actor owns the stream. The notifiers append their
+ * outcomes (`Notification*`) beside it; the actor's appender writes after those.
  */
+
+import type { DeliveryTarget } from '../fax/deliveryPlan.js';
+
+/** A webhook endpoint as a queued fax records it, with the outbound event types it asked for. */
+export type OutboundWebhookTarget = Extract<DeliveryTarget, { kind: 'webhook' }> & { events: string[] };
 
 export type Resolution = 'fine' | 'standard';
 export type PageSize = 'a4' | 'letter';
@@ -43,6 +49,10 @@ export interface FaxQueuedData {
   submittedBy: Submitter;
   notify?: { emails: string[]; mode: ResultNotifyMode };
   idempotencyKey?: string;
+  /** The submission's `webhookUrl`: told of every step of this fax, signed with the tenant's webhook secret. */
+  webhookUrl?: string;
+  /** Webhook endpoints subscribed to outbound events (`events`) when the fax was queued: the number's, the tenant's and global ones. */
+  webhooks?: OutboundWebhookTarget[];
   /** Set when this fax forwards a received one to a gateway (store-and-forward relay). */
   relayOf?: { faxId: string; endpointId: string };
   /** Gateways to use, in order; absent means the tenant's/global upstream gateways at dial time. */

@@ -1,3 +1,4 @@
+import type { WebhookEvent } from '../notifications/webhookEvents.js';
 import type { SendPolicyOverride } from '../outbound/sendPolicy.js';
 
 /** Value types of the tenancy model: tenants, their fax numbers, API users and delivery endpoints. */
@@ -52,7 +53,8 @@ export type WebhookDocument = 'url' | 'inline';
 export type EndpointTarget =
   | { kind: 'gateway'; gateway: string; sourceIps: string[]; role: GatewayRole }
   | { kind: 'email'; addresses: string[] }
-  | { kind: 'webhook'; url: string; secret: string | null; style: WebhookStyle; document?: WebhookDocument };
+  /** `events`: the webhook types it is sent; absent, `fax.received` only. */
+  | { kind: 'webhook'; url: string; secret: string | null; style: WebhookStyle; document?: WebhookDocument; events?: WebhookEvent[] };
 
 export type EndpointKind = EndpointTarget['kind'];
 

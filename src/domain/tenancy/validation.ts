@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { isWebhookEvent, webhookEvents } from '../notifications/webhookEvents.js';
 import { parseSendPolicyOverride, type SendPolicyOverride } from '../outbound/sendPolicy.js';
 import { toE164 } from './e164.js';
 import type { EndpointSettings, EndpointTarget, NumberProfile, TenantProfile } from './types.js';
@@ -95,9 +96,20 @@ function normaliseTarget(target: EndpointTarget): EndpointTarget {
       if (target.addresses.length === 0) throw new ValidationError('addresses', 'at least one address');
       return { ...target, addresses: checkEmails('addresses', target.addresses) };
     case 'webhook':
-      if (!isHttpUrl(target.url)) throw new ValidationError('url', 'an http(s) URL');
-      return target;
+      checkWebhookUrl('url', target.url);
+      if (target.events === undefined) return target;
+      if (!Array.isArray(target.events) || target.events.length === 0) throw new ValidationError('events', `at least one of ${webhookEvents.join(', ')}`);
+      target.events.forEach((event, index) => {
+        if (!isWebhookEvent(event)) throw new ValidationError(`events.${index}`, `"${String(event)}" is none of ${webhookEvents.join(', ')}`);
+      });
+      return { ...target, events: [...new Set(target.events)] };
   }
+}
+
+/** A webhook's address: an absolute http or https URL (also a submission's `webhookUrl`). */
+export function checkWebhookUrl(field: string, value: string): string {
+  if (value.length > 2048 || !isHttpUrl(value)) throw new ValidationError(field, 'an absolute http(s) URL, at most 2048 characters');
+  return value;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../src/domain/notifications/faxSummary.js';
-import { faxStreamClosed, planNotifications } from '../../../src/domain/notifications/notificationPlan.js';
+import { faxStreamClosed, notifiable, planNotifications } from '../../../src/domain/notifications/notificationPlan.js';
 import { isDue, nextAttemptAt, notificationStates } from '../../../src/domain/notifications/notificationState.js';
 
 const at = '2026-01-02T03:04:05.000Z';
@@ -122,5 +122,68 @@ describe('send results as the send path records them', () => {
     expect(mail!.ref.target).toEqual({ channel: 'email', to: ['me@acme.example'] });
     expect(mail!.attachDocument).toBe(true);
     expect(mail!.summary).toMatchObject({ documentId: 'd3', status: 'failed', result: 'failed after 3 attempts: the line was busy 3 times' });
+  });
+});
+
+describe("a sent fax's steps", () => {
+  const hook = (endpointId: string, events: string[]) => ({ endpointId, kind: 'webhook', priority: 1, url: `https://hooks.example/${endpointId}`, style: 'json', events });
+  const steps = () => [
+    event('FaxQueued', { faxId: 'f4', tenantId: 't1', to: '+15557654321', from: '+15551230000', queuedAt: at, webhookUrl: 'https://crm.example/fax', webhooks: [hook('5', ['fax.sent', 'fax.failed']), hook('6', ['fax.attempt.failed'])], notify: { emails: ['me@acme.example'], mode: 'report' } }),
+    event('FaxDocumentPrepared', { faxId: 'f4', documentId: 'd4', pages: 2 }),
+    event('FaxSendAttemptStarted', { faxId: 'f4', attempt: 1, gateway: 'gw1', startedAt: at }),
+    event('FaxSendAttemptFailed', { faxId: 'f4', attempt: 1, gateway: 'gw1', outcomeClass: 'gatewayFailure', reason: 'gateway failure (503)' }),
+  ];
+
+  it('goes out as each step is stored: to the webhookUrl every step, to endpoints the steps they subscribed to, e-mail only for the result', () => {
+    const events = steps();
+    expect(faxStreamClosed(events)).toBe(false);
+    expect(notifiable(events)).toBe(true);
+    let planned = planNotifications(events, 'f4');
+    expect(planned.map((item) => [item.destination, item.topic])).toEqual([
+      ['webhook', 'queued'],
+      ['webhook', 'converted'],
+      ['webhook', 'attempt.started'],
+      ['webhook', 'attempt.failed'],
+      ['endpoint-6', 'attempt.failed'],
+    ]);
+    // Next gateway at once: the failure is not followed by a scheduled retry.
+    expect(planned[3]!.details).toMatchObject({ attempt: { number: 1, gateway: 'gw1', cause: 'gateway failure (503)' }, nextAttempt: { number: 2, at, gateway: null } });
+    expect(planned[0]!.summary.documentId).toBeNull();
+    expect(planned[1]!.summary).toMatchObject({ documentId: 'd4', pages: 2 });
+
+    events.push(event('FaxSendAttemptStarted', { faxId: 'f4', attempt: 2, gateway: 'gw2', startedAt: at }), event('FaxSent', { faxId: 'f4', tenantId: 't1', to: '+15557654321', from: '+15551230000', pages: 2, attempts: 2, remoteIdent: 'REMOTE', attemptLog: [{ attempt: 1 }, { attempt: 2 }] }));
+    planned = planNotifications(events, 'f4');
+    expect(planned.slice(5).map((item) => [item.destination, item.topic, item.ref.target.channel])).toEqual([
+      ['webhook', 'attempt.started', 'webhook'],
+      ['webhook', 'sent', 'webhook'],
+      ['endpoint-5', 'sent', 'webhook'],
+      ['submitter', 'sent', 'email'],
+    ]);
+    expect(planned[6]!.summary).toMatchObject({ status: 'sent', attempts: 2, remoteIdent: 'REMOTE', documentId: 'd4' });
+    expect(planned[6]!.ref.notificationId).toBe(`${events[5]!.id}.webhook`);
+    expect(planned[6]!.ref.endpointId).toBeNull();
+  });
+
+  it('tells when the next attempt is due, or that there is none', () => {
+    const events = steps();
+    events.push(event('FaxRetryScheduled', { faxId: 'f4', nextAttempt: 2, retryAt: '2026-01-02T03:07:05.000Z', gateway: 'gw1' }));
+    expect(planNotifications(events, 'f4')[3]!.details!.nextAttempt).toEqual({ number: 2, at: '2026-01-02T03:07:05.000Z', gateway: 'gw1' });
+    const ended = [...steps(), event('FaxFailed', { faxId: 'f4', attempts: 1, outcomeClass: 'rejected', reason: 'rejected' })];
+    expect(planNotifications(ended, 'f4')[3]!.details!.nextAttempt).toBeNull();
+  });
+
+  it('tells of a cancel (fax.cancelled), to the endpoints that asked for it', () => {
+    const events = [...steps().slice(0, 2), event('FaxCancelled', { faxId: 'f4', tenantId: 't1', during: 'queued', attempts: 0, cancelledAt: at })];
+    events[0] = { ...events[0]!, data: { ...(events[0]!.data as object), webhooks: [hook('7', ['fax.cancelled'])] } };
+    const planned = planNotifications(events, 'f4');
+    expect(faxStreamClosed(events)).toBe(true);
+    expect(planned.map((item) => [item.destination, item.topic])).toEqual([
+      ['webhook', 'queued'],
+      ['webhook', 'converted'],
+      ['webhook', 'cancelled'],
+      ['endpoint-7', 'cancelled'],
+    ]);
+    expect(planned[3]!.summary.status).toBe('cancelled');
+    expect(planned[3]!.details).toEqual({ during: 'queued', cancelledAt: at });
   });
 });

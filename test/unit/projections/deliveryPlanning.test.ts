@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planDelivery } from '../../../projections/deliveryPlanning.js';
+import { planDelivery, planOutboundWebhooks } from '../../../projections/deliveryPlanning.js';
 import type { RouteEndpoint } from '../../../projections/routingModel.js';
 import type { Route } from '../../../projections/routingQueries.js';
 
@@ -28,5 +28,37 @@ describe('delivery plan of a received fax', () => {
   it('says no scope when only a carrier gateway was listed', () => {
     const plan = planDelivery(fax, route([endpoint('e1', { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' })]));
     expect(plan).toMatchObject({ deliveries: [], endpointScope: 'none', notifyEmails: ['boss@acme.example'] });
+  });
+});
+
+describe('webhook subscriptions (`events`)', () => {
+  const hook = (id: string, events?: string[]) => ({ kind: 'webhook', url: `https://hooks.example/${id}`, secret: null, style: 'json', ...(events ? { events } : {}) }) as RouteEndpoint['target'];
+
+  it('a received fax goes to webhook endpoints without `events` or with fax.received among them, not to outbound-only ones', () => {
+    const plan = planDelivery(fax, route([endpoint('e1', hook('e1')), endpoint('e2', hook('e2', ['fax.sent'])), endpoint('e3', hook('e3', ['fax.received', 'fax.failed']))]));
+    expect(plan.deliveries.map((target) => target.endpointId)).toEqual(['e1', 'e3']);
+  });
+
+  it("a tenant's sent fax is told to subscribed endpoints of its number, its tenant and global ones, all of them, with the outbound types they chose", () => {
+    const scoped = (id: string, scope: RouteEndpoint['scope'], tenantId: string | null, numberId: string | null, events?: string[]) => ({
+      ...endpoint(id, hook(id, events)),
+      scope,
+      tenantId,
+      numberId,
+    });
+    const endpoints = [
+      scoped('g1', 'global', null, null, ['fax.failed', 'fax.received']),
+      scoped('t1', 'tenant', 't1', null, ['fax.queued', 'fax.sent']),
+      scoped('t2', 'tenant', 't2', null, ['fax.sent']),
+      scoped('n1', 'number', 't1', '10', ['fax.attempt.failed']),
+      scoped('n2', 'number', 't1', '11', ['fax.sent']),
+      scoped('t3', 'tenant', 't1', null),
+    ];
+    const chosen = planOutboundWebhooks(endpoints, 't1', '10');
+    expect(chosen.map((target) => [target.endpointId, target.events])).toEqual([
+      ['n1', ['fax.attempt.failed']],
+      ['t1', ['fax.queued', 'fax.sent']],
+      ['g1', ['fax.failed']],
+    ]);
   });
 });

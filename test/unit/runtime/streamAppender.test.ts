@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import { WrongExpectedRevisionError, type EventStore } from '../../../src/ports/eventStore.js';
+import { isNotificationEvent } from '../../../src/domain/notifications/notificationEvents.js';
 import { createStreamAppender } from '../../../src/runtime/streamAppender.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
@@ -40,6 +41,34 @@ describe('stream appender', () => {
     appender.append({ type: 'B', data: {} });
     await expect(appender.flushed()).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect((await eventStore.readStream('fax-2')).map((event) => event.type)).toEqual(['A', 'Intruder']);
+  });
+
+  it('appends after events it tolerates (an outbound fax and its notifiers), still refusing any other writer', async () => {
+    const eventStore = store();
+    const appender = createStreamAppender(eventStore, 'fax-3', { tolerate: isNotificationEvent });
+    appender.append({ type: 'FaxQueued', data: {} });
+    await appender.flushed();
+    await eventStore.append('fax-3', [{ type: 'NotificationSent', data: {} }, { type: 'NotificationAttemptFailed', data: {} }]);
+    appender.append({ type: 'FaxSendAttemptStarted', data: {} });
+    appender.append({ type: 'FaxCallAnswered', data: {} });
+    await appender.flushed();
+    await eventStore.append('fax-3', [{ type: 'NotificationSent', data: {} }]);
+    appender.append({ type: 'FaxSent', data: {} });
+    await appender.flushed();
+    expect((await eventStore.readStream('fax-3')).map((event) => event.type)).toEqual([
+      'FaxQueued',
+      'NotificationSent',
+      'NotificationAttemptFailed',
+      'FaxSendAttemptStarted',
+      'FaxCallAnswered',
+      'NotificationSent',
+      'FaxSent',
+    ]);
+
+    await eventStore.append('fax-3', [{ type: 'NotificationSent', data: {} }, { type: 'FaxSendAttemptStarted', data: {} }]);
+    appender.append({ type: 'FaxSendAttemptStarted', data: {} });
+    await expect(appender.flushed()).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await eventStore.streamRevision('fax-3')).toBe(8);
   });
 
   it('with a store that keeps call order, sends the next batch before the previous one committed', async () => {

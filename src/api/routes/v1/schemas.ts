@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { sendPolicySchema } from '../../../domain/outbound/sendPolicy.js';
+import { webhookEvents } from '../../../domain/notifications/webhookEvents.js';
 
 const id = z.string().openapi({ example: '1' });
 const time = z.string().openapi({ example: '2025-01-31T12:00:00.000Z' });
@@ -123,12 +124,17 @@ const gatewayTarget = z.object({
   role: z.enum(['upstream', 'pbx']).optional(),
 });
 const emailTarget = z.object({ kind: z.literal('email'), addresses: z.array(email).min(1).max(50) });
+const webhookEventList = z.array(z.enum(webhookEvents)).min(1).max(webhookEvents.length).openapi({
+  description: 'The webhook types this endpoint is sent (default `["fax.received"]`); outbound ones are sent for every fax sent from its scope (number, tenant, or all for a global endpoint)',
+  example: ['fax.received', 'fax.sent', 'fax.failed'],
+});
 const webhookTarget = z.object({
   kind: z.literal('webhook'),
   url: z.string(),
   secret: z.string().min(16).max(200).nullable().optional(),
   style: z.enum(['json', 'form']).default('json'),
   document: z.enum(['url', 'inline']).optional().openapi({ description: 'how webhooks carry the fax: a signed link (default) or base64 inline' }),
+  events: webhookEventList.optional(),
 });
 export const endpointTargetInput = z.discriminatedUnion('kind', [gatewayTarget, emailTarget, webhookTarget]).openapi('EndpointTargetInput');
 
@@ -136,7 +142,7 @@ const endpointTargetView = z
   .discriminatedUnion('kind', [
     gatewayTarget.extend({ role: z.enum(['upstream', 'pbx']) }),
     emailTarget,
-    z.object({ kind: z.literal('webhook'), url: z.string(), style: z.enum(['json', 'form']), document: z.enum(['url', 'inline']).optional(), hasSecret: z.boolean() }),
+    z.object({ kind: z.literal('webhook'), url: z.string(), style: z.enum(['json', 'form']), document: z.enum(['url', 'inline']).optional(), events: webhookEventList.optional(), hasSecret: z.boolean() }),
   ])
   .openapi('EndpointTarget');
 
