@@ -17,6 +17,7 @@ import { isStreamedUpload } from './routes/receiveUploads.js';
 import { notificationRoutes, type NotificationRouteDeps } from './routes/notificationRoutes.js';
 import { documentLinkRoutes, type DocumentLinkRouteDeps } from './routes/documentLinkRoutes.js';
 import { parkedEventRoutes, type ParkedEventRouteDeps } from './routes/parkedEventRoutes.js';
+import { statsRoutes, type StatsRouteDeps } from './routes/statsRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface AppDeps {
   documentLinks?: DocumentLinkRouteDeps;
   /** Events reactors parked after retrying them (/v1/admin/parked-events). */
   parkedEvents?: ParkedEventRouteDeps;
+  /** Fax statistics per gateway, station and tenant (/v1/stats/…). */
+  stats?: StatsRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
 }
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.notifications) app.route('/', notificationRoutes(deps.notifications));
   if (deps.documentLinks) app.route('/', documentLinkRoutes(deps.documentLinks));
   if (deps.parkedEvents) app.route('/', parkedEventRoutes(deps.parkedEvents));
+  if (deps.stats) app.route('/', statsRoutes(deps.stats));
   const openapi = { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } };
   app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 

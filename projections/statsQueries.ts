@@ -1,0 +1,106 @@
+import { accumulate, type StatsCounters } from './statsCounters.js';
+import { statsProjectionName, seriesOf, type StatsFact } from './statsProjection.js';
+import {
+  allId,
+  bucketId,
+  bucketPeriod,
+  dayMs,
+  dayPeriod,
+  globalScope,
+  hourMs,
+  hourPeriod,
+  seriesPrefix,
+  statsCollections as C,
+  tenantScope,
+  type StatsDimensionKey,
+} from './statsKeys.js';
+
+/** Where statistics buckets are read: the read store's key-range reads (ProjectionRunner.page). */
+export interface StatsDocuments {
+  page(projection: string, collection: string, limit: number, after?: string, before?: string): { key: string; doc: unknown }[];
+}
+
+/** Rows per range read: a window reads its buckets a page at a time. */
+const pageSize = 1000;
+
+/** Every document of `collection` with a key in (after, before), a page at a time. */
+function* range(documents: StatsDocuments, collection: string, after: string, before: string): Generator<{ key: string; doc: unknown }> {
+  for (let from = after; ; ) {
+    const rows = documents.page(statsProjectionName, collection, pageSize, from, before);
+    yield* rows;
+    if (rows.length < pageSize) return;
+    from = rows.at(-1)!.key;
+  }
+}
+
+/** One tenant's faxes, or every tenant's (undefined). */
+export type StatsScope = string | undefined;
+
+/** A series' sums per id over a time range [fromMs, toMs), whole hours or days. */
+type Sums = Map<string, StatsCounters>;
+
+function addTo(sums: Sums, id: string, counters: StatsCounters): void {
+  let sum = sums.get(id);
+  if (!sum) sums.set(id, (sum = {}));
+  accumulate(sum, counters);
+}
+
+function readBuckets(documents: StatsDocuments, sums: Sums, scope: StatsScope, dimension: StatsDimensionKey, unit: 'hour' | 'day', fromMs: number, toMs: number): void {
+  if (toMs <= fromMs) return;
+  const period = unit === 'hour' ? hourPeriod : dayPeriod;
+  const prefix = seriesPrefix(scope === undefined ? globalScope : tenantScope(scope), dimension);
+  // `prefix + period` sorts before every key of that period (they continue with `|id`), and `before` excludes the end period.
+  for (const { key, doc } of range(documents, unit === 'hour' ? C.hours : C.days, prefix + period(fromMs), prefix + period(toMs))) addTo(sums, bucketId(key), doc as StatsCounters);
+}
+
+/** The counted changes in [fromMs, toMs) (at most one hour's), summed per id of the dimension. */
+function readFacts(documents: StatsDocuments, sums: Sums, scope: StatsScope, dimension: StatsDimensionKey, fromMs: number, toMs: number): void {
+  if (toMs <= fromMs) return;
+  const wanted = scope === undefined ? globalScope : tenantScope(scope);
+  // Just below the first key at fromMs (`<iso>|<position>`), and the first key at toMs.
+  for (const { doc } of range(documents, C.facts, new Date(fromMs).toISOString(), new Date(toMs).toISOString())) {
+    const fact = doc as StatsFact;
+    for (const [factScope, factDimension, id] of seriesOf(fact)) if (factScope === wanted && factDimension === dimension) addTo(sums, id, fact.counters);
+  }
+}
+
+/**
+ * Sums per id of a dimension over the window (endMs − lengthMs, endMs]: the facts of the partial
+ * first hour, whole hours up to the first midnight, whole days, then the hours of the last day up
+ * to and including the current one. Reads are proportional to the buckets in the window, never to
+ * the history before it.
+ */
+export function windowSums(documents: StatsDocuments, scope: StatsScope, dimension: StatsDimensionKey, endMs: number, lengthMs: number): Sums {
+  const sums: Sums = new Map();
+  const startMs = endMs - lengthMs;
+  const firstHour = Math.ceil(startMs / hourMs) * hourMs;
+  const endHour = Math.floor(endMs / hourMs) * hourMs + hourMs;
+  readFacts(documents, sums, scope, dimension, startMs, Math.min(firstHour, endMs));
+  const firstDay = Math.ceil(firstHour / dayMs) * dayMs;
+  const lastDay = Math.floor(endHour / dayMs) * dayMs;
+  if (firstDay < lastDay) {
+    readBuckets(documents, sums, scope, dimension, 'hour', firstHour, firstDay);
+    readBuckets(documents, sums, scope, dimension, 'day', firstDay, lastDay);
+    readBuckets(documents, sums, scope, dimension, 'hour', lastDay, endHour);
+  } else readBuckets(documents, sums, scope, dimension, 'hour', firstHour, endHour);
+  return sums;
+}
+
+/** The window's sum over everything in the scope. */
+export function windowTotal(documents: StatsDocuments, scope: StatsScope, endMs: number, lengthMs: number): StatsCounters {
+  return windowSums(documents, scope, 'all', endMs, lengthMs).get(allId) ?? {};
+}
+
+/** Per UTC day from `fromDay` to `toDay` (inclusive, `yyyy-mm-dd`): the days' sums for one id of a dimension. */
+export function dailySums(documents: StatsDocuments, scope: StatsScope, dimension: StatsDimensionKey, id: string, fromDay: string, toDay: string): { day: string; counters: StatsCounters }[] {
+  const fromMs = Date.parse(`${fromDay}T00:00:00.000Z`);
+  const toMs = Date.parse(`${toDay}T00:00:00.000Z`) + dayMs;
+  const prefix = seriesPrefix(scope === undefined ? globalScope : tenantScope(scope), dimension);
+  const byDay = new Map<string, StatsCounters>();
+  for (const { key, doc } of range(documents, C.days, prefix + dayPeriod(fromMs), prefix + dayPeriod(toMs))) {
+    if (bucketId(key) === id) byDay.set(bucketPeriod(key), doc as StatsCounters);
+  }
+  const days: { day: string; counters: StatsCounters }[] = [];
+  for (let ms = fromMs; ms < toMs; ms += dayMs) days.push({ day: dayPeriod(ms), counters: byDay.get(dayPeriod(ms)) ?? {} });
+  return days;
+}
