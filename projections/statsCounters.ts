@@ -31,9 +31,13 @@ export interface StatsCounters {
   stationFallbacks?: number;
   /** Failures by cause class: outbound outcome class (`busy`, `noAnswer`…) or inbound reason class (`page_transfer_failed`…). */
   causes?: Record<string, number>;
+  /** Failed outbound call attempts by outcome class, whether or not a later attempt succeeded. */
+  attemptCauses?: Record<string, number>;
 }
 
-type CountField = Exclude<keyof StatsCounters, 'causes'>;
+type MapField = 'causes' | 'attemptCauses';
+type CountField = Exclude<keyof StatsCounters, MapField>;
+const mapFields: readonly MapField[] = ['causes', 'attemptCauses'];
 const countFields: readonly CountField[] = [
   'inbound',
   'outbound',
@@ -58,10 +62,11 @@ export function addCounters(into: StatsCounters | undefined, delta: StatsCounter
     const value = (into?.[field] ?? 0) + (delta[field] ?? 0);
     if (value !== 0) sum[field] = value;
   }
-  if (into?.causes || delta.causes) {
-    const causes: Record<string, number> = { ...into?.causes };
-    for (const [cause, count] of Object.entries(delta.causes ?? {})) causes[cause] = (causes[cause] ?? 0) + count;
-    sum.causes = causes;
+  for (const field of mapFields) {
+    if (!into?.[field] && !delta[field]) continue;
+    const causes: Record<string, number> = { ...into?.[field] };
+    for (const [cause, count] of Object.entries(delta[field] ?? {})) causes[cause] = (causes[cause] ?? 0) + count;
+    sum[field] = causes;
   }
   return sum;
 }
@@ -72,9 +77,11 @@ export function accumulate(into: StatsCounters, delta: StatsCounters): void {
     const value = delta[field];
     if (value) into[field] = (into[field] ?? 0) + value;
   }
-  if (delta.causes) {
-    const causes = (into.causes ??= {});
-    for (const [cause, count] of Object.entries(delta.causes)) causes[cause] = (causes[cause] ?? 0) + count;
+  for (const field of mapFields) {
+    const counts = delta[field];
+    if (!counts) continue;
+    const causes = (into[field] ??= {});
+    for (const [cause, count] of Object.entries(counts)) causes[cause] = (causes[cause] ?? 0) + count;
   }
 }
 
@@ -92,8 +99,10 @@ export interface StatsFigures {
   attempts: number;
   /** Outbound call attempts per outbound fax sent. */
   attemptsPerSuccess: number | null;
-  /** The five most frequent failure causes, most frequent first. */
+  /** The five most frequent causes of failed faxes, most frequent first. */
   topFailureCauses: { cause: string; count: number }[];
+  /** The five most frequent causes of failed outbound call attempts (retried or not). */
+  topAttemptFailureCauses: { cause: string; count: number }[];
   transport: { t38: number; audio: number; t38Share: number | null };
   /** `stations` is null where it cannot be told (a tenant's view: station knowledge is not per tenant). */
   fallbacks: { t38ToAudio: number; stations: number | null };
@@ -102,15 +111,18 @@ export interface StatsFigures {
 const ratio = (numerator: number, denominator: number, digits = 4): number | null => (denominator > 0 ? round(numerator / denominator, digits) : null);
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function figuresOf(counters: StatsCounters, options: { stationFallbacks: boolean }): StatsFigures {
-  const n = (field: CountField) => counters[field] ?? 0;
-  const succeeded = n('succeeded');
-  const failed = n('failed');
-  const topFailureCauses = Object.entries(counters.causes ?? {})
+/** The five largest counts, largest first (ties by name, so answers are stable). */
+const top = (counts: Record<string, number> | undefined) =>
+  Object.entries(counts ?? {})
     .filter(([, count]) => count > 0)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, 5)
     .map(([cause, count]) => ({ cause, count }));
+
+export function figuresOf(counters: StatsCounters, options: { stationFallbacks: boolean }): StatsFigures {
+  const n = (field: CountField) => counters[field] ?? 0;
+  const succeeded = n('succeeded');
+  const failed = n('failed');
   return {
     faxes: { total: n('inbound') + n('outbound'), inbound: n('inbound'), outbound: n('outbound') },
     succeeded,
@@ -121,7 +133,8 @@ export function figuresOf(counters: StatsCounters, options: { stationFallbacks: 
     pagesPerMinute: ratio(n('timedPages') * 60_000, n('transferMs'), 2),
     attempts: n('attempts'),
     attemptsPerSuccess: ratio(n('attempts'), n('outboundSucceeded'), 2),
-    topFailureCauses,
+    topFailureCauses: top(counters.causes),
+    topAttemptFailureCauses: top(counters.attemptCauses),
     transport: { t38: n('t38'), audio: n('audio'), t38Share: ratio(n('t38'), n('t38') + n('audio')) },
     fallbacks: { t38ToAudio: n('fallbacks'), stations: options.stationFallbacks ? n('stationFallbacks') : null },
   };

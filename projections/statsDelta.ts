@@ -74,7 +74,8 @@ export function statsDelta(fax: FaxInFlight | undefined, event: ProjectedEvent, 
       const gateway = str(data.gateway) ?? fax.gateway;
       const negotiated = event.type === 'FaxSendAttemptFailed' ? num(data.negotiations) > 0 : fax.negotiatedAt !== undefined;
       const t38Status = str(data.t38Status) ?? fax.t38Status;
-      const counters = { attempts: 1, ...call(fax, event, num(data.pagesSent), t38Status, negotiated) };
+      const cause = event.type === 'FaxSendAttemptFailed' ? (str(data.outcomeClass) ?? 'unknown') : 'interrupted';
+      const counters = { attempts: 1, attemptCauses: { [cause]: 1 }, ...call(fax, event, num(data.pagesSent), t38Status, negotiated) };
       return { facts: [{ ...dims, ...only({ gateway }), counters }], fax: { ...newCall(fax), ...only({ gateway }) } };
     }
     case 'FaxRetryScheduled': {

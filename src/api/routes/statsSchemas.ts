@@ -19,6 +19,9 @@ export const statsFiguresShape = {
   topFailureCauses: z
     .array(z.object({ cause: z.string(), count: z.number().int() }))
     .openapi({ description: 'the five most frequent failure classes: outbound outcome classes (busy, noAnswer, pageTransferFailure…) and inbound reason classes (page_transfer_failed, no_fax_detected…, interrupted)' }),
+  topAttemptFailureCauses: z
+    .array(z.object({ cause: z.string(), count: z.number().int() }))
+    .openapi({ description: 'the five most frequent outcome classes of failed outbound call attempts, retried or not (busy, noAnswer, gatewayFailure…)' }),
   transport: z
     .object({ t38: z.number().int(), audio: z.number().int(), t38Share: z.number().nullable() })
     .openapi({ description: 'calls that negotiated a fax over T.38 and in audio (G.711), and the T.38 share of them' }),
