@@ -15,7 +15,7 @@ export const statsCollections = {
    */
   facts: 'facts',
   /** Faxes in flight: what later events of a fax need (tenant, station, gateway of the attempt). Deleted when the fax ends. */
-  faxes: 'faxes',
+  inFlight: 'inFlight',
 } as const;
 
 /** `all`: everything in the scope; `gw`: per carrier gateway; `st`: per remote station; `tn`: per tenant (global scope only). */

@@ -52,7 +52,7 @@ export function createStatsProjection(options: { defaultCountry: string }): Docu
       'FaxCancelled',
       'StationFallbackEnabled',
     ],
-    historyCollections: [C.hours, C.days, C.facts, C.faxes],
+    historyCollections: [C.hours, C.days, C.facts, C.inFlight],
     init: () => [],
     evolve(view, event) {
       const ms = Date.parse(event.created);
@@ -64,11 +64,11 @@ export function createStatsProjection(options: { defaultCountry: string }): Docu
       }
       const faxId = (event.data as { faxId?: unknown } | undefined)?.faxId;
       if (typeof faxId !== 'string' || faxId === '') return [];
-      const fax = view.get<FaxInFlight>(C.faxes, faxId);
+      const fax = view.get<FaxInFlight>(C.inFlight, faxId);
       const delta: StatsDelta = statsDelta(fax, event, stationOf);
       const writes = countAll(view, event, ms, delta.facts);
-      if (delta.fax === null) writes.push(...(fax ? [remove(C.faxes, faxId)] : []));
-      else if (delta.fax !== undefined) writes.push(put(C.faxes, faxId, delta.fax));
+      if (delta.fax === null) writes.push(...(fax ? [remove(C.inFlight, faxId)] : []));
+      else if (delta.fax !== undefined) writes.push(put(C.inFlight, faxId, delta.fax));
       return writes;
     },
   };

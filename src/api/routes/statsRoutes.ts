@@ -8,7 +8,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { adminAuth, anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
-import { dailyQuery, listQuery, statsDaily, statsList, statsSummary, statsWindows, windowQuery, type StatsWindow } from './statsSchemas.js';
+import { dailyQuery, listQuery, statsDaily, tenantListQuery, statsList, statsSummary, statsWindows, windowQuery, type StatsWindow } from './statsSchemas.js';
 
 export interface StatsRouteDeps {
   /** The statistics read model's key-range reads (the projection runner's `page`). */
@@ -30,7 +30,7 @@ const summary = createRoute({
   request: { query: windowQuery },
   responses: { 200: jsonContent(statsSummary, 'the figures of the window'), 401: P[401], 404: P[404], 422: P[422] },
 });
-const listRoute = (path: string, what: string, id: string, name: string, security = anyAuth) =>
+const listRoute = (path: string, what: string, id: string, name: string, security = anyAuth, query: typeof listQuery | typeof tenantListQuery = listQuery) =>
   createRoute({
     method: 'get',
     path,
@@ -38,12 +38,12 @@ const listRoute = (path: string, what: string, id: string, name: string, securit
     summary: `Fax statistics per ${what} over a window, most faxes first`,
     description: security === anyAuth ? scoped : 'Admin only.',
     security,
-    request: { query: listQuery },
+    request: { query },
     responses: { 200: jsonContent(statsList(id, name), `the figures of each ${what}`), 401: P[401], 404: P[404], 422: P[422] },
   });
 const gateways = listRoute('/v1/stats/gateways', 'carrier gateway', 'gateway', 'StatsPerGateway');
 const stations = listRoute('/v1/stats/stations', 'remote station (E.164, or the caller digits as signalled)', 'station', 'StatsPerStation');
-const tenants = listRoute('/v1/stats/tenants', 'tenant', 'tenantId', 'StatsPerTenant', adminAuth);
+const tenants = listRoute('/v1/stats/tenants', 'tenant', 'tenantId', 'StatsPerTenant', adminAuth, tenantListQuery);
 const daily = createRoute({
   method: 'get',
   path: '/v1/stats/daily',
@@ -79,8 +79,8 @@ export function statsRoutes(deps: StatsRouteDeps): OpenAPIHono<AuthEnv> {
     return c.json({ ...head, tenantId: scope ?? null, figures: figures(windowTotal(deps.stats, scope, endMs, lengthMs), scope) }, 200);
   });
 
-  function list(c: Context<AuthEnv>, query: z.infer<typeof listQuery>, dimension: StatsDimensionKey, id: string, stationFallbacks: boolean) {
-    const scope = scopeOf(c, query.tenantId);
+  function list(c: Context<AuthEnv>, query: z.infer<typeof listQuery> | z.infer<typeof tenantListQuery>, dimension: StatsDimensionKey, id: string, stationFallbacks: boolean) {
+    const scope = scopeOf(c, 'tenantId' in query ? query.tenantId : undefined);
     const { endMs, lengthMs, head } = window(query.window);
     const items = [...windowSums(deps.stats, scope, dimension, endMs, lengthMs)]
       .map(([key, counters]) => ({ key, figures: figures(counters, scope, stationFallbacks) }))
@@ -91,11 +91,7 @@ export function statsRoutes(deps: StatsRouteDeps): OpenAPIHono<AuthEnv> {
   }
   routes.openapi(gateways, (c) => list(c, c.req.valid('query'), 'gw', 'gateway', false));
   routes.openapi(stations, (c) => list(c, c.req.valid('query'), 'st', 'station', true));
-  routes.openapi(tenants, (c) => {
-    const query = c.req.valid('query');
-    if (query.tenantId !== undefined) throw new ValidationError('tenantId', 'not taken here: every tenant is listed');
-    return list(c, query, 'tn', 'tenantId', false);
-  });
+  routes.openapi(tenants, (c) => list(c, c.req.valid('query'), 'tn', 'tenantId', false));
 
   routes.openapi(daily, (c) => {
     const query = c.req.valid('query');

@@ -53,8 +53,14 @@ export const statsDaily = z
 const windowParam = z.enum(Object.keys(statsWindows) as [StatsWindow, ...StatsWindow[]]).default('24h').openapi({ description: 'the window ending now: 1h, 24h, 7d or 30d' });
 const tenantParam = z.string().min(1).optional().openapi({ description: "admin: count one tenant's faxes only; a tenant user's own tenant is implied" });
 export const windowQuery = z.object({ window: windowParam, tenantId: tenantParam });
-export const listQuery = z.object({ window: windowParam, tenantId: tenantParam, limit: queryInt(1, 500).default(50) });
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, yyyy-mm-dd').refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'not a date');
+const limit = queryInt(1, 500).default(50).openapi({ description: 'the most faxes first, this many at most' });
+export const listQuery = z.object({ window: windowParam, tenantId: tenantParam, limit });
+export const tenantListQuery = z.object({ window: windowParam, limit });
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, yyyy-mm-dd').refine((value) => {
+    // Date.parse takes 2026-02-31 for March 3rd: a day is a date only if it reads back the same.
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value);
+  }, 'not a date in the calendar');
 export const dailyQuery = z.object({
   from: day.openapi({ description: 'first UTC day' }),
   to: day.openapi({ description: 'last UTC day (inclusive; at most 366 days after from)' }),

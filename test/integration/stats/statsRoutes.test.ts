@@ -330,6 +330,8 @@ describe('fax statistics: a scripted mix of 100 faxes through the HTTP API, befo
       ['/v1/stats/daily?from=2025-01-01&to=2026-03-09', 'to'],
       ['/v1/stats/daily?from=2026-03-09&to=2026-03-10&dimension=gateway', 'id'],
       ['/v1/stats/daily?from=2026-3-9&to=2026-03-10', 'from'],
+      ['/v1/stats/daily?from=2026-02-31&to=2026-03-10', 'from'],
+      ['/v1/stats/tenants?window=30d&limit=0', 'limit'],
     ] as const) {
       const res = await h.get(path);
       expect(res.status, path).toBe(422);
