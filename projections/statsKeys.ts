@@ -18,12 +18,17 @@ export const statsCollections = {
   inFlight: 'inFlight',
 } as const;
 
-/** `all`: everything in the scope; `gw`: per carrier gateway; `st`: per remote station; `tn`: per tenant (global scope only). */
-export type StatsDimensionKey = 'all' | 'gw' | 'st' | 'tn';
+/** `all`: everything in the scope; `gw`: per carrier gateway; `st`: per remote station. Per tenant: each tenant scope's `all`. */
+export type StatsDimensionKey = 'all' | 'gw' | 'st';
 
 /** `*`: every tenant (admins); otherwise one tenant's faxes only. */
 export const globalScope = '*';
 export const tenantScope = (tenantId: string) => `t:${encodeURIComponent(tenantId)}`;
+/** Every tenant scope's keys lie in (tenantScopes.after, tenantScopes.before). */
+export const tenantScopes = { after: 't:', before: 't;' } as const;
+/** Just past every key of a tenant scope: keys continue with `|`, and an encoded id never holds `|` or `}`. */
+export const pastTenantScope = (scope: string) => `${scope}}`;
+export const tenantOfScope = (scope: string) => decodeURIComponent(scope.slice(2));
 /** The id of the `all` dimension's one series. */
 export const allId = '*';
 

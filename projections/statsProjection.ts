@@ -64,7 +64,8 @@ export function createStatsProjection(options: { defaultCountry: string }): Docu
       }
       const faxId = (event.data as { faxId?: unknown } | undefined)?.faxId;
       if (typeof faxId !== 'string' || faxId === '') return [];
-      const fax = view.get<FaxInFlight>(C.inFlight, faxId);
+      // A fax's first event finds nothing: no read (in a catch-up, a read of a missing row costs most).
+      const fax = event.type === 'FaxCallOffered' || event.type === 'FaxQueued' ? undefined : view.get<FaxInFlight>(C.inFlight, faxId);
       const delta: StatsDelta = statsDelta(fax, event, stationOf);
       const writes = countAll(view, event, ms, delta.facts);
       if (delta.fax === null) writes.push(...(fax ? [remove(C.inFlight, faxId)] : []));
@@ -104,7 +105,8 @@ export function seriesOf(fact: Omit<StatsFact, 'counters'>): [scope: string, dim
   if (fact.station) series.push([globalScope, 'st', fact.station]);
   if (fact.tenantId) {
     const scope = tenantScope(fact.tenantId);
-    series.push([globalScope, 'tn', fact.tenantId], [scope, 'all', allId]);
+    // A tenant's `all` series is also its line in the per-tenant list (statsQueries.tenantWindowSums).
+    series.push([scope, 'all', allId]);
     if (fact.gateway) series.push([scope, 'gw', fact.gateway]);
     if (fact.station) series.push([scope, 'st', fact.station]);
   }

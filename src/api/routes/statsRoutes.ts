@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { figuresOf, type StatsCounters } from '../../../projections/statsCounters.js';
 import type { StatsDimensionKey } from '../../../projections/statsKeys.js';
-import { dailySums, windowSums, windowTotal, type StatsDocuments, type StatsScope } from '../../../projections/statsQueries.js';
+import { dailySums, tenantWindowSums, windowSums, windowTotal, type StatsDocuments, type StatsScope } from '../../../projections/statsQueries.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Auth } from '../auth/authenticate.js';
@@ -55,7 +55,7 @@ const daily = createRoute({
   responses: { 200: jsonContent(statsDaily, 'one entry per day, empty days included'), 401: P[401], 404: P[404], 422: P[422] },
 });
 
-const dimensionKeys: Record<'gateway' | 'station' | 'tenant', StatsDimensionKey> = { gateway: 'gw', station: 'st', tenant: 'tn' };
+const dimensionKeys: Record<'gateway' | 'station', StatsDimensionKey> = { gateway: 'gw', station: 'st' };
 const maxDays = 366;
 
 /** `/v1/stats/…`: sums of the statistics read model's buckets over a window ending now, or per day. */
@@ -79,10 +79,11 @@ export function statsRoutes(deps: StatsRouteDeps): OpenAPIHono<AuthEnv> {
     return c.json({ ...head, tenantId: scope ?? null, figures: figures(windowTotal(deps.stats, scope, endMs, lengthMs), scope) }, 200);
   });
 
-  function list(c: Context<AuthEnv>, query: z.infer<typeof listQuery> | z.infer<typeof tenantListQuery>, dimension: StatsDimensionKey, id: string, stationFallbacks: boolean) {
+  function list(c: Context<AuthEnv>, query: z.infer<typeof listQuery> | z.infer<typeof tenantListQuery>, dimension: StatsDimensionKey | 'tenant', id: string, stationFallbacks: boolean) {
     const scope = scopeOf(c, 'tenantId' in query ? query.tenantId : undefined);
     const { endMs, lengthMs, head } = window(query.window);
-    const items = [...windowSums(deps.stats, scope, dimension, endMs, lengthMs)]
+    const sums = dimension === 'tenant' ? tenantWindowSums(deps.stats, endMs, lengthMs) : windowSums(deps.stats, scope, dimension, endMs, lengthMs);
+    const items = [...sums]
       .map(([key, counters]) => ({ key, figures: figures(counters, scope, stationFallbacks) }))
       .sort((a, b) => b.figures.faxes.total - a.figures.faxes.total || b.figures.attempts - a.figures.attempts || compare(a.key, b.key))
       .slice(0, query.limit)
@@ -91,7 +92,7 @@ export function statsRoutes(deps: StatsRouteDeps): OpenAPIHono<AuthEnv> {
   }
   routes.openapi(gateways, (c) => list(c, c.req.valid('query'), 'gw', 'gateway', false));
   routes.openapi(stations, (c) => list(c, c.req.valid('query'), 'st', 'station', true));
-  routes.openapi(tenants, (c) => list(c, c.req.valid('query'), 'tn', 'tenantId', false));
+  routes.openapi(tenants, (c) => list(c, c.req.valid('query'), 'tenant', 'tenantId', false));
 
   routes.openapi(daily, (c) => {
     const query = c.req.valid('query');

@@ -307,6 +307,9 @@ describe('fax statistics: a scripted mix of 100 faxes through the HTTP API, befo
       expect([hour.attempts, hour.pages]).toEqual([1, 2]);
       expect((await get('/v1/stats/summary?window=1h')).figures.faxes.total).toBe(1);
       expect((await get(`/v1/stats/stations?window=1h&${scope}`)).items.map((item: { station: string }) => item.station)).toEqual([stations.s2]);
+      const tenantsOf = async (window: string) => (await get(`/v1/stats/tenants?window=${window}`)).items.map((item: { tenantId: string; faxes: { total: number } }) => [item.tenantId, item.faxes.total]);
+      expect(await tenantsOf('1h')).toEqual([[initech.id, 1]]);
+      expect(await tenantsOf('24h')).toEqual([[initech.id, 3]]);
       expect((await get(`/v1/stats/summary?window=24h&${scope}`)).figures.faxes.total).toBe(3);
       expect((await get(`/v1/stats/summary?window=7d&${scope}`)).figures.faxes.total).toBe(4);
       // The scripted mix's last outbound fax ends at 22:59:20 on the 9th (its attempts 1 and 2 earlier): a window
