@@ -23,11 +23,7 @@ export interface StatsFact {
  * Times come from the events (`created`), never from a clock, so a rebuild gives the same buckets.
  */
 export function createStatsProjection(options: { defaultCountry: string }): DocumentProjection {
-  // As the read store indexes caller numbers: E.164 when it reads as one, else its digits, else the text.
-  const stationOf = (raw: string) => {
-    const text = raw.trim();
-    return tryE164(text, options.defaultCountry) ?? (text.replace(/\D/g, '') || text.toLowerCase());
-  };
+  const stationOf = statsStationKey(options.defaultCountry);
   return {
     name: statsProjectionName,
     handles: [
@@ -72,6 +68,17 @@ export function createStatsProjection(options: { defaultCountry: string }): Docu
       else if (delta.fax !== undefined) writes.push(put(C.inFlight, faxId, delta.fax));
       return writes;
     },
+  };
+}
+
+/**
+ * A remote station's id in the statistics, as the read store indexes caller numbers: E.164 when it
+ * reads as one in `defaultCountry`, else its digits, else the text. Queries read a station id the same way.
+ */
+export function statsStationKey(defaultCountry: string): (raw: string) => string {
+  return (raw) => {
+    const text = raw.trim();
+    return tryE164(text, defaultCountry) ?? (text.replace(/\D/g, '') || text.toLowerCase());
   };
 }
 

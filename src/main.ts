@@ -122,7 +122,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
-    stats: { stats: readModels.runner, clock: systemClock, auth: tenancy.auth },
+    stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });
   gate.open(app.fetch);

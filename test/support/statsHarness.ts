@@ -47,7 +47,7 @@ export async function startStatsHarness(dir: string): Promise<StatsHarness> {
     settle: (position) => readModels.runner.waitFor(position),
     hashPassword: cheapHash,
   });
-  const app = createApp({ eventStore, logger, version: 'test', tenancy, stats: { stats: readModels.runner, clock, auth: tenancy.auth } });
+  const app = createApp({ eventStore, logger, version: 'test', tenancy, stats: { stats: readModels.runner, clock, defaultCountry: 'US', auth: tenancy.auth } });
 
   async function request(method: string, path: string, body?: unknown, authorization: string | null = adminAuth): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = authorization === null ? {} : { authorization };

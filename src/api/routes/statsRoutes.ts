@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { figuresOf, type StatsCounters } from '../../../projections/statsCounters.js';
 import type { StatsDimensionKey } from '../../../projections/statsKeys.js';
+import { statsStationKey } from '../../../projections/statsProjection.js';
 import { dailySums, tenantWindowSums, windowSums, windowTotal, type StatsDocuments, type StatsScope } from '../../../projections/statsQueries.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
@@ -15,6 +16,8 @@ export interface StatsRouteDeps {
   stats: StatsDocuments;
   /** "Now": where every window ends. */
   clock: Clock;
+  /** `numbers.defaultCountry`: a station asked for as `5551234567` is `+15551234567`, as the statistics keep it. */
+  defaultCountry: string;
   auth: Auth;
 }
 
@@ -61,6 +64,7 @@ const maxDays = 366;
 /** `/v1/stats/…`: sums of the statistics read model's buckets over a window ending now, or per day. */
 export function statsRoutes(deps: StatsRouteDeps): OpenAPIHono<AuthEnv> {
   const routes = routeModule();
+  const stationKey = statsStationKey(deps.defaultCountry);
   routes.use('/v1/stats/tenants', deps.auth.admin);
   routes.use('/v1/stats/*', deps.auth.any);
 
@@ -108,10 +112,10 @@ export function statsRoutes(deps: StatsRouteDeps): OpenAPIHono<AuthEnv> {
     } else if (query.dimension !== 'all') {
       if (!query.id) throw new ValidationError('id', `required: the ${query.dimension}`);
       dimension = dimensionKeys[query.dimension];
-      id = query.id;
+      id = query.dimension === 'station' ? stationKey(query.id) : query.id;
     }
     const items = dailySums(deps.stats, scope, dimension, id, query.from, query.to).map(({ day, counters }) => ({ day, ...figures(counters, scope, query.dimension === 'all' || query.dimension === 'station') }));
-    return c.json({ dimension: query.dimension, id: query.dimension === 'all' ? null : (query.id ?? scope ?? null), tenantId: scope ?? null, items }, 200);
+    return c.json({ dimension: query.dimension, id: query.dimension === 'all' ? null : query.dimension === 'tenant' ? (scope ?? null) : id, tenantId: scope ?? null, items }, 200);
   });
   return routes;
 }

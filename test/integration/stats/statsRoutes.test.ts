@@ -267,6 +267,9 @@ describe('fax statistics: a scripted mix of 100 faxes through the HTTP API, befo
     expect(gwB.items.map((item: { faxes: { total: number } }) => item.faxes.total)).toEqual([20, 15]);
     const s2 = await get(`/v1/stats/daily?from=2026-03-09&to=2026-03-10&dimension=station&id=${encodeURIComponent(stations.s2)}`);
     expect(s2.items.map((item: { faxes: { total: number } }) => item.faxes.total)).toEqual([10, 25]);
+    // A station is asked for as people type numbers.
+    expect(await get(`/v1/stats/daily?from=2026-03-09&to=2026-03-10&dimension=station&id=${encodeURIComponent('(444) 555-0102')}`)).toEqual({ ...s2, id: stations.s2 });
+    expect(s2.id).toBe(stations.s2);
   });
 
   it('counts a tenant user only its own faxes, and refuses another tenant as the other routes do', async () => {
