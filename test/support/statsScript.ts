@@ -1,5 +1,5 @@
 /**
- * A scripted mix of faxes for the statistics tests, as the servers's send and receive paths write
+ * A scripted mix of faxes for the statistics tests, as the server's send and receive paths write
  * their streams (event types and fields of src/domain/outbound/outboundFaxContext.ts and
  * src/domain/fax/inboundFaxEvents.ts), each event with the time it happens.
  */

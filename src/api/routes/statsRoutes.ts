@@ -91,7 +91,7 @@ export function statsRoutes(deps: StatsRouteDeps): OpenAPIHono<AuthEnv> {
       .map(([key, counters]) => ({ key, figures: figures(counters, scope, stationFallbacks) }))
       .sort((a, b) => b.figures.faxes.total - a.figures.faxes.total || b.figures.attempts - a.figures.attempts || compare(a.key, b.key))
       .slice(0, query.limit)
-      .map(({ key, figures }) => ({ [id]: key, ...figures }));
+      .map(({ key, figures: values }) => ({ [id]: key, ...values }));
     return c.json({ ...head, tenantId: scope ?? null, items }, 200);
   }
   routes.openapi(gateways, (c) => list(c, c.req.valid('query'), 'gw', 'gateway', false));
