@@ -5,7 +5,13 @@ import { faxProjection } from './faxProjection.js';
 import { notificationProjection } from './notificationProjection.js';
 import { routingProjection } from './routingProjection.js';
 import { stationProjection } from './stationProjection.js';
+import { createStatsProjection } from './statsProjection.js';
 
-/** The read models the server keeps (tenancy and faxes), and the streams they read. */
-export const readModelProjections: readonly DocumentProjection[] = [routingProjection, directoryProjection, credentialsProjection, faxProjection, notificationProjection, stationProjection];
+/**
+ * The read models the server keeps (tenancy, faxes, statistics), and the streams they read.
+ * `defaultCountry` reads callers' national numbers as E.164 (statistics per remote station).
+ */
+export function readModelProjectionsFor(options: { defaultCountry?: string } = {}): readonly DocumentProjection[] {
+  return [routingProjection, directoryProjection, credentialsProjection, faxProjection, notificationProjection, stationProjection, createStatsProjection({ defaultCountry: options.defaultCountry ?? 'US' })];
+}
 export const readModelStreamPrefixes: readonly string[] = ['tenant-', 'system-config', 'fax-', 'station-'];

@@ -141,6 +141,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
+    stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });
   gate.open(app.fetch);

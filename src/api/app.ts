@@ -18,6 +18,7 @@ import { notificationRoutes, type NotificationRouteDeps } from './routes/notific
 import { documentLinkRoutes, type DocumentLinkRouteDeps } from './routes/documentLinkRoutes.js';
 import { parkedEventRoutes, type ParkedEventRouteDeps } from './routes/parkedEventRoutes.js';
 import { metricsRoutes, type MetricsRouteDeps } from './routes/metricsRoutes.js';
+import { statsRoutes, type StatsRouteDeps } from './routes/statsRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -42,6 +43,8 @@ export interface AppDeps {
   parkedEvents?: ParkedEventRouteDeps;
   /** Prometheus metrics at `GET /metrics` (absent: `metrics.enabled` is off). */
   metrics?: MetricsRouteDeps;
+  /** Fax statistics per gateway, station and tenant (/v1/stats/…). */
+  stats?: StatsRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
 }
@@ -91,6 +94,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.notifications) app.route('/', notificationRoutes(deps.notifications));
   if (deps.documentLinks) app.route('/', documentLinkRoutes(deps.documentLinks));
   if (deps.parkedEvents) app.route('/', parkedEventRoutes(deps.parkedEvents));
+  if (deps.stats) app.route('/', statsRoutes(deps.stats));
   const openapi = { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } };
   app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 

@@ -35,9 +35,10 @@ export interface ReadStore {
   get(projection: string, collection: string, key: string): unknown;
   /**
    * Up to `limit` documents of a collection in key order (code-unit order), those after the key
-   * `after` when given: keyset paging through a history collection with no query of its own.
+   * `after` when given and before the key `before` when given: keyset paging through a history
+   * collection with no query of its own, or one key range of it (e.g. a statistic's time buckets).
    */
-  page(projection: string, collection: string, limit: number, after?: string): StoredDocument[];
+  page(projection: string, collection: string, limit: number, after?: string, before?: string): StoredDocument[];
   commit(commits: readonly ProjectionCommit[]): void;
   /**
    * The runner has caught up: the store completes what it may defer while a catch-up folds the

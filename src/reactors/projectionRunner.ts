@@ -36,9 +36,9 @@ export interface ProjectionRunner {
   /**
    * Up to `limit` documents of a collection in key order after the key `after`, read from the read
    * store: keyset paging through a history collection (its live writes are committed the turn they
-   * are folded, so a page shows them).
+   * are folded, so a page shows them); only keys below `before` when given (a key range).
    */
-  page(projection: string, collection: string, limit: number, after?: string): StoredDocument[];
+  page(projection: string, collection: string, limit: number, after?: string, before?: string): StoredDocument[];
   /**
    * Resolves once every projection has applied the event at `position` (read-your-writes for
    * commands): what it wrote to history collections is committed by then, so their queries see it.
@@ -243,7 +243,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       });
       deps.logger.info({ position: lowestCheckpoint(), projections: deps.projections.map((p) => p.name) }, 'projections caught up');
     },
-    page: (projection, collection, limit, after) => deps.readStore.page(projection, collection, limit, after),
+    page: (projection, collection, limit, after, before) => deps.readStore.page(projection, collection, limit, after, before),
     view(projection) {
       const state = states.get(projection);
       if (!state) throw new Error(`unknown projection ${projection} (or the runner has not started)`);

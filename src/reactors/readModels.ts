@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { readModelProjections, readModelStreamPrefixes } from '../../projections/readModelProjections.js';
+import { readModelProjectionsFor, readModelStreamPrefixes } from '../../projections/readModelProjections.js';
 import { routingProjection } from '../../projections/routingProjection.js';
 import { createRoutingTable, type RoutingTable } from '../../projections/routingTable.js';
 import { createReadStoreRebuild } from '../adapters/readStore/readStoreRebuild.js';
@@ -72,6 +72,6 @@ export async function rebuildReadModels(options: ReadModelOptions): Promise<numb
   return runner.position;
 }
 
-function runnerOf(readStore: ReadStore, { eventStore, logger, cacheEntries }: ReadModelOptions): ProjectionRunner {
-  return createProjectionRunner({ eventStore, readStore, projections: readModelProjections, streamPrefixes: readModelStreamPrefixes, logger, cacheEntries });
+function runnerOf(readStore: ReadStore, { eventStore, logger, cacheEntries, defaultCountry }: ReadModelOptions): ProjectionRunner {
+  return createProjectionRunner({ eventStore, readStore, projections: readModelProjectionsFor({ defaultCountry }), streamPrefixes: readModelStreamPrefixes, logger, cacheEntries });
 }

@@ -30,8 +30,8 @@ export interface HistoryTable {
   get(key: string): string | undefined;
   put(key: string, doc: unknown): void;
   delete(key: string): void;
-  /** Up to `limit` (key, JSON) pairs after the key `after`, in key order. */
-  page(after: string, limit: number): [string, string][];
+  /** Up to `limit` (key, JSON) pairs after the key `after` (and before `before` when given), in key order. */
+  page(after: string, limit: number, before?: string): [string, string][];
   /** Every (key, JSON) pair: for dumps only. */
   rows(): [string, string][];
 }
@@ -56,13 +56,14 @@ export function prepareHistoryTable(db: Database.Database, spec: HistoryTableSpe
   const select = db.prepare<[string], string>(`SELECT doc FROM ${table} WHERE ${key} = ?`).pluck();
   const remove = db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`);
   const page = db.prepare<[string, number], [string, string]>(`SELECT ${key}, doc FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`).raw();
+  const range = db.prepare<[string, string, number], [string, string]>(`SELECT ${key}, doc FROM ${table} WHERE ${key} > ? AND ${key} < ? ORDER BY ${key} LIMIT ?`).raw();
   const all = db.prepare<[], [string, string]>(`SELECT ${key}, doc FROM ${table}`).raw();
   return {
     spec,
     get: (id) => select.get(id),
     put: (id, doc) => void insert.run(id, ...spec.values(doc), JSON.stringify(doc)),
     delete: (id) => void remove.run(id),
-    page: (after, limit) => page.all(after, limit),
+    page: (after, limit, before) => (before === undefined ? page.all(after, limit) : range.all(after, before, limit)),
     rows: () => all.all(),
   };
 }

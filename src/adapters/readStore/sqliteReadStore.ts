@@ -85,6 +85,9 @@ export function createSqliteReadStore(options: SqliteReadStoreOptions): SqliteRe
   const selectPage = db.prepare<[string, string, string, number], [string, string]>(
     'SELECT key, doc FROM documents WHERE projection = ? AND collection = ? AND key > ? ORDER BY key LIMIT ?',
   ).raw();
+  const selectRange = db.prepare<[string, string, string, string, number], [string, string]>(
+    'SELECT key, doc FROM documents WHERE projection = ? AND collection = ? AND key > ? AND key < ? ORDER BY key LIMIT ?',
+  ).raw();
   const saveDocument = db.prepare('INSERT INTO documents (projection, collection, key, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET doc = excluded.doc');
   const deleteDocument = db.prepare('DELETE FROM documents WHERE projection = ? AND collection = ? AND key = ?');
   const saveCheckpoint = db.prepare('INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT DO UPDATE SET position = excluded.position');
@@ -117,9 +120,13 @@ export function createSqliteReadStore(options: SqliteReadStoreOptions): SqliteRe
       const doc = table ? table.get(key) : selectDocument.get(projection, collection, key);
       return doc === undefined ? undefined : JSON.parse(doc);
     },
-    page(projection, collection, limit, after = '') {
+    page(projection, collection, limit, after = '', before) {
       const table = tableOf(projection, collection);
-      const rows = table ? table.page(after, limit) : selectPage.all(projection, collection, after, limit);
+      const rows = table
+        ? table.page(after, limit, before)
+        : before === undefined
+          ? selectPage.all(projection, collection, after, limit)
+          : selectRange.all(projection, collection, after, before, limit);
       return rows.map(([key, doc]) => ({ collection, key, doc: JSON.parse(doc) }));
     },
     commit(commits) {
