@@ -45,8 +45,10 @@ describe('SQLite read store (one row per document, typed tables for history coll
 
   it('loads everything but the history collections, which it reads one document at a time', () => {
     const store = createSqliteReadStore({ path });
-    store.commit([{ projection: 'p', writes: [doc('small', 1), doc('history', 2), doc('history', 3)], checkpoint: 4 }]);
-    expect(store.load('p', ['history'])).toEqual({ checkpoint: 4, documents: [doc('small', 1)] });
+    store.commit([{ projection: 'p', writes: [doc('small', 1), doc('history', 2), doc('history', 3), doc('aaa', 5), doc('zzz', 6), doc('hist', 7)], checkpoint: 4 }]);
+    store.commit([{ projection: 'q', writes: [doc('history', 8)], checkpoint: 9 }]);
+    // Collections that sort before, between and after the skipped ones all load; another projection's do not.
+    expect(store.load('p', ['history', 'hist'])).toEqual({ checkpoint: 4, documents: [doc('aaa', 5), doc('small', 1), doc('zzz', 6)] });
     expect(store.get('p', 'history', 'k3')).toEqual(doc('history', 3).doc);
     store.close();
   });
