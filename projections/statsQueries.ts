@@ -1,5 +1,5 @@
 import { accumulate, type StatsCounters } from './statsCounters.js';
-import { statsProjectionName, seriesOf, type StatsFact } from './statsProjection.js';
+import { statsProjectionName, type StatsFact } from './statsProjection.js';
 import {
   allId,
   bucketId,
@@ -67,10 +67,31 @@ function readFacts(documents: StatsDocuments, sums: Sums, fromMs: number, toMs: 
   }
 }
 
-/** The id a change counts under in one kind of series, if it counts there. */
+/** The id a change counts under in one dimension of a scope's figures (every tenant's: undefined), if it counts there. */
 function idIn(scope: StatsScope, dimension: StatsDimensionKey): (fact: StatsFact) => string | undefined {
-  const wanted = scope === undefined ? globalScope : tenantScope(scope);
-  return (fact) => seriesOf(fact).find(([factScope, factDimension]) => factScope === wanted && factDimension === dimension)?.[2];
+  return (fact) => {
+    if (scope !== undefined && fact.tenantId !== scope) return undefined;
+    return dimension === 'all' ? allId : dimension === 'gw' ? fact.gateway : fact.station;
+  };
+}
+
+/** Every tenant with statistics, found by skipping from one tenant scope's keys to the next (two short reads per tenant). */
+function* tenantsCounted(documents: StatsDocuments): Generator<string> {
+  for (let after: string = tenantScopes.after; ; ) {
+    const [next] = documents.page(statsProjectionName, C.hours, 1, after, tenantScopes.before);
+    if (!next) return;
+    const scope = next.key.slice(0, next.key.indexOf('|'));
+    yield tenantOfScope(scope);
+    after = pastTenantScope(scope);
+  }
+}
+
+/**
+ * The scopes whose buckets make a scope's figures in a dimension: a tenant's own; for every
+ * tenant's gateways and stations, the global series (changes of no tenant) and each tenant's (see seriesOf).
+ */
+function scopesOf(documents: StatsDocuments, scope: StatsScope, dimension: StatsDimensionKey): Iterable<StatsScope> {
+  return scope !== undefined || dimension === 'all' ? [scope] : [undefined, ...tenantsCounted(documents)];
 }
 
 interface WindowParts {
@@ -108,7 +129,7 @@ export function windowSums(documents: StatsDocuments, scope: StatsScope, dimensi
   const sums: Sums = new Map();
   const parts = windowParts(endMs, lengthMs);
   readFacts(documents, sums, ...parts.facts, idIn(scope, dimension));
-  readWindowBuckets(documents, sums, scope, dimension, parts);
+  for (const part of scopesOf(documents, scope, dimension)) readWindowBuckets(documents, sums, part, dimension, parts);
   return sums;
 }
 
@@ -120,16 +141,11 @@ export function tenantWindowSums(documents: StatsDocuments, endMs: number, lengt
   const sums: Sums = new Map();
   const parts = windowParts(endMs, lengthMs);
   readFacts(documents, sums, ...parts.facts, (fact) => fact.tenantId);
-  for (let after: string = tenantScopes.after; ; ) {
-    const [next] = documents.page(statsProjectionName, C.hours, 1, after, tenantScopes.before);
-    if (!next) break;
-    const scope = next.key.slice(0, next.key.indexOf('|'));
-    const tenantId = tenantOfScope(scope);
+  for (const tenantId of tenantsCounted(documents)) {
     const own: Sums = new Map();
     readWindowBuckets(documents, own, tenantId, 'all', parts);
     const counters = own.get(allId);
     if (counters) addTo(sums, tenantId, counters);
-    after = pastTenantScope(scope);
   }
   return sums;
 }
@@ -143,10 +159,15 @@ export function windowTotal(documents: StatsDocuments, scope: StatsScope, endMs:
 export function dailySums(documents: StatsDocuments, scope: StatsScope, dimension: StatsDimensionKey, id: string, fromDay: string, toDay: string): { day: string; counters: StatsCounters }[] {
   const fromMs = Date.parse(`${fromDay}T00:00:00.000Z`);
   const toMs = Date.parse(`${toDay}T00:00:00.000Z`) + dayMs;
-  const prefix = seriesPrefix(scope === undefined ? globalScope : tenantScope(scope), dimension);
   const byDay = new Map<string, StatsCounters>();
-  for (const { key, doc } of range(documents, C.days, prefix + dayPeriod(fromMs), prefix + dayPeriod(toMs))) {
-    if (bucketId(key) === id) byDay.set(bucketPeriod(key), doc as StatsCounters);
+  for (const part of scopesOf(documents, scope, dimension)) {
+    const prefix = seriesPrefix(part === undefined ? globalScope : tenantScope(part), dimension);
+    for (const { key, doc } of range(documents, C.days, prefix + dayPeriod(fromMs), prefix + dayPeriod(toMs))) {
+      if (bucketId(key) !== id) continue;
+      const sum = byDay.get(bucketPeriod(key)) ?? {};
+      accumulate(sum, doc as StatsCounters);
+      byDay.set(bucketPeriod(key), sum);
+    }
   }
   const days: { day: string; counters: StatsCounters }[] = [];
   for (let ms = fromMs; ms < toMs; ms += dayMs) days.push({ day: dayPeriod(ms), counters: byDay.get(dayPeriod(ms)) ?? {} });
