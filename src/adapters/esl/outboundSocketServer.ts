@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import esl, { type Connection } from 'modesl';
 import type { Logger } from 'pino';
-import { createAddressAllowList } from './addressAllowList.js';
+import { createAddressAllowList } from '../../domain/addressAllowList.js';
 import { maxHeaderBlockBytes } from './fastEventParsing.js';
 import { createCallAdmission } from './callAdmission.js';
 import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';

@@ -1,8 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { BlockList, isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import { isAddressOrCidr } from '../../domain/addressOrCidr.js';
+import { createAddressAllowList } from '../../domain/addressAllowList.js';
 import { clientAddress } from '../auth/clientAddress.js';
 import { problemResponse } from '../problem.js';
 
@@ -27,7 +26,7 @@ const loopback = ['127.0.0.0/8', '::1'];
  */
 export function metricsRoutes(deps: MetricsRouteDeps): Hono {
   const allowFrom = deps.allowFrom && deps.allowFrom.length > 0 ? deps.allowFrom : deps.bearerToken ? undefined : loopback;
-  const allowed = allowFrom ? addressMatcher(allowFrom) : () => true;
+  const allowed = allowFrom ? createAddressAllowList(allowFrom) : () => true;
   const trustedProxies = new Set(deps.trustedProxies ?? []);
   const expected = deps.bearerToken ? digest(deps.bearerToken) : undefined;
   const routes = new Hono();
@@ -55,23 +54,6 @@ export function metricsRoutes(deps: MetricsRouteDeps): Hono {
 
 /** Compared as digests, so neither the token's length nor its content leaks through timing. */
 const digest = (value: string) => createHash('sha256').update(value).digest();
-
-function addressMatcher(entries: readonly string[]): (address: string) => boolean {
-  const list = new BlockList();
-  for (const entry of entries) {
-    if (!isAddressOrCidr(entry)) throw new Error(`not an IP address or CIDR block: ${entry}`);
-    const [address = '', bits] = entry.split('/');
-    const type = isIP(address) === 4 ? 'ipv4' : 'ipv6';
-    if (bits === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(bits), type);
-  }
-  return (address) => {
-    // IPv4 clients of a dual-stack listener arrive as ::ffff:a.b.c.d.
-    const plain = address.replace(/^::ffff:(?=\d{1,3}(?:\.\d{1,3}){3}$)/i, '');
-    const family = isIP(plain);
-    return family !== 0 && list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
-  };
-}
 
 /** The TCP peer; `app.request()` in tests has no socket. */
 function peerAddress(c: Context): string {

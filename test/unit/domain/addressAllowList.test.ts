@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAddressAllowList } from '../../../src/adapters/esl/addressAllowList.js';
+import { createAddressAllowList } from '../../../src/domain/addressAllowList.js';
 import { isAddressOrCidr } from '../../../src/domain/addressOrCidr.js';
 import { createPerAddressLog } from '../../../src/adapters/esl/perAddressLog.js';
 

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { isAddressOrCidr } from '../../domain/addressOrCidr.js';
+import { isAddressOrCidr } from './addressOrCidr.js';
 
 /**
  * Compiles the addresses and CIDR blocks allowed to connect into one predicate. An IPv4 entry also
