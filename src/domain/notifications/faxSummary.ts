@@ -37,24 +37,14 @@ export interface FaxSummary {
 
 type Data<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>['data'];
 
+/** A summary before any event has told anything: what each fold starts from. */
+export function blankSummary(faxId: string, direction: FaxSummary['direction'], status: FaxSummary['status'], attempts: number | null): FaxSummary {
+  return { faxId, tenantId: null, direction, status, from: '', fromName: null, to: '', pages: 0, partial: false, result: '', remoteIdent: null, time: '', documentId: null, attempts };
+}
+
 /** Folds an inbound fax's events up to (and including) the given event into its summary. */
 export function inboundSummary(events: readonly StreamEvent[], faxId: string): FaxSummary {
-  const summary: FaxSummary = {
-    faxId,
-    tenantId: null,
-    direction: 'inbound',
-    status: 'received',
-    from: '',
-    fromName: null,
-    to: '',
-    pages: 0,
-    partial: false,
-    result: '',
-    remoteIdent: null,
-    time: '',
-    documentId: null,
-    attempts: null,
-  };
+  const summary = blankSummary(faxId, 'inbound', 'received', null);
   for (const event of events) {
     switch (event.type) {
       case 'FaxCallOffered': {

@@ -1,4 +1,4 @@
-import type { FaxSummary, StreamEvent } from './faxSummary.js';
+import { blankSummary, type FaxSummary, type StreamEvent } from './faxSummary.js';
 import { describeReason, sendResultOf } from './sendResult.js';
 
 /** The steps of a sent fax that webhooks tell about (the payload type is `fax.<topic>`). */
@@ -36,22 +36,7 @@ const number = (value: unknown): number | undefined => (typeof value === 'number
  */
 export function outboundNotices(events: readonly StreamEvent[], faxId: string): OutboundNotice[] {
   if (events[0]?.type !== 'FaxQueued') return [];
-  const summary: FaxSummary = {
-    faxId,
-    tenantId: null,
-    direction: 'outbound',
-    status: 'queued',
-    from: '',
-    fromName: null,
-    to: '',
-    pages: 0,
-    partial: false,
-    result: '',
-    remoteIdent: null,
-    time: '',
-    documentId: null,
-    attempts: 0,
-  };
+  const summary = blankSummary(faxId, 'outbound', 'queued', 0);
   const notices: OutboundNotice[] = [];
   const push = (event: StreamEvent, patch: Partial<FaxSummary>, details: Data) => {
     Object.assign(summary, patch);
