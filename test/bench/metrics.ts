@@ -21,6 +21,7 @@ import { makeTempDir } from '../support/tempDir.js';
 import { buildDist, startCompiledServe } from './compiledServer.js';
 import { cpuMsOf } from './procStats.js';
 import { twoPagePdf } from './twoPagePdf.js';
+import { submitFaxes } from './submitFaxes.js';
 
 const { values: args } = parseArgs({ options: { faxes: { type: 'string', default: '200' }, tenants: { type: 'string', default: '10000' }, 'scrape-seconds': { type: 'string', default: '15' }, rounds: { type: 'string', default: '2' } } });
 const ROUNDS = Number(args.rounds);
@@ -95,19 +96,7 @@ async function cpuPerFax(metricsOn: boolean): Promise<{ receive: number; send: n
     log(`metrics ${metricsOn ? 'on' : 'off'}: sending ${FAXES} faxes`);
     const documents = Array.from({ length: FAXES }, (_, index) => twoPagePdf(`metrics ${index}`));
     const send = await phase(['FaxSent', 'FaxFailed'], async () => {
-      let next = 0;
-      const submitter = async () => {
-        for (let index = next++; index < FAXES; index = next++) {
-          const form = new FormData();
-          form.set('to', `+1555300${String(index).padStart(4, '0')}`);
-          form.set('from', '5551230000');
-          form.append('file', new Blob([documents[index]!], { type: 'application/pdf' }), `letter-${index}.pdf`);
-          const response = await fetch(`${serve.base}/v1/faxes`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form });
-          if (response.status !== 202) throw new Error(`POST /v1/faxes: ${response.status} ${await response.text()}`);
-          await response.arrayBuffer();
-        }
-      };
-      await Promise.all(Array.from({ length: SUBMITTERS }, submitter));
+      await submitFaxes({ base: serve.base, apiKey, documents, submitters: SUBMITTERS });
     });
     return { receive, send, scrapes };
   } finally {

@@ -15,6 +15,7 @@ import { createSimulator } from '../../src/sim/simulator.js';
 import { freePort } from '../support/freePort.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { twoPagePdf } from './twoPagePdf.js';
+import { submitFaxes } from './submitFaxes.js';
 import { buildDist, startCompiledServe } from './compiledServer.js';
 import { cpuMsOf, sampleRssOf, statusMb } from './procStats.js';
 
@@ -92,19 +93,7 @@ try {
   const documents = Array.from({ length: FAXES }, (_, index) => twoPagePdf(`peer ${index}`));
   const failedBefore = count.get('FaxFailed')!;
   const outbound = await phase(['FaxSent', 'FaxFailed'], FAXES, async () => {
-    let next = 0;
-    const submitter = async () => {
-      for (let index = next++; index < FAXES; index = next++) {
-        const form = new FormData();
-        form.set('to', `+1555300${String(index).padStart(4, '0')}`);
-        form.set('from', '5551230000');
-        form.append('file', new Blob([documents[index]!], { type: 'application/pdf' }), `letter-${index}.pdf`);
-        const response = await fetch(`${serve.base}/v1/faxes`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form });
-        if (response.status !== 202) throw new Error(`POST /v1/faxes: ${response.status} ${await response.text()}`);
-        await response.arrayBuffer();
-      }
-    };
-    await Promise.all(Array.from({ length: SUBMITTERS }, submitter));
+    await submitFaxes({ base: serve.base, apiKey, documents, submitters: SUBMITTERS });
   });
   const failed = count.get('FaxFailed')! - failedBefore;
   const receiveFailed = count.get('FaxReceiveFailed')!;
