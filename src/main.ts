@@ -16,6 +16,8 @@ import { systemClock } from './ports/clock.js';
 import { openReadModels } from './reactors/readModels.js';
 import { join } from 'node:path';
 import { createFileDocumentStore } from './adapters/documents/fileDocumentStore.js';
+import { createPageImageCache } from './adapters/documents/pageImageCache.js';
+import { createProcessPool } from './adapters/documents/processPool.js';
 import { startReceivePath } from './mainReceive.js';
 import { createSubmissionApi } from './mainSubmission.js';
 import { startSendPath } from './mainSend.js';
@@ -141,6 +143,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
+    pageImages: { faxes, documents, auth: tenancy.auth, pageImages: createPageImageCache({ documents, cacheDir: join(config.dataDir, 'documents', 'page-images'), pool: createProcessPool({ concurrency: 2 }) }) },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });

@@ -19,6 +19,7 @@ import { documentLinkRoutes, type DocumentLinkRouteDeps } from './routes/documen
 import { parkedEventRoutes, type ParkedEventRouteDeps } from './routes/parkedEventRoutes.js';
 import { metricsRoutes, type MetricsRouteDeps } from './routes/metricsRoutes.js';
 import { statsRoutes, type StatsRouteDeps } from './routes/statsRoutes.js';
+import { pageImageRoutes, type PageImageRouteDeps } from './routes/pageImageRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -45,6 +46,8 @@ export interface AppDeps {
   metrics?: MetricsRouteDeps;
   /** Fax statistics per gateway, station and tenant (/v1/stats/…). */
   stats?: StatsRouteDeps;
+  /** Page images of fax documents (/v1/faxes/{id}/pages…). */
+  pageImages?: PageImageRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
 }
@@ -95,6 +98,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.documentLinks) app.route('/', documentLinkRoutes(deps.documentLinks));
   if (deps.parkedEvents) app.route('/', parkedEventRoutes(deps.parkedEvents));
   if (deps.stats) app.route('/', statsRoutes(deps.stats));
+  if (deps.pageImages) app.route('/', pageImageRoutes(deps.pageImages));
   const openapi = { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } };
   app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 

@@ -122,7 +122,7 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
 }
 
 /** Another tenant's fax answers exactly like a missing one (the original forgot this check). */
-function visibleFax(c: Context<AuthEnv>, faxes: FaxReadModel, faxId: string): FaxView {
+export function visibleFax(c: Context<AuthEnv>, faxes: FaxReadModel, faxId: string): FaxView {
   const fax = faxes.find(faxId);
   const principal = c.get('principal');
   if (!fax || (principal.kind !== 'admin' && fax.tenantId !== principal.tenantId)) throw new NotFoundError(`fax ${faxId} not found`);

@@ -1,0 +1,15 @@
+/** The two sizes a fax page is rendered at: a thumbnail for lists, a large view for reading. */
+export const pageImageSizes = ['thumb', 'large'] as const;
+export type PageImageSize = (typeof pageImageSizes)[number];
+
+/**
+ * PNG images of a stored document's pages, rendered on first use and kept (documents never change,
+ * so an image never goes stale; the cache is derived data and safe to delete).
+ */
+export interface PageImages {
+  /**
+   * A local path to the PNG of `page` (1-based) of document `documentId` at `size`. Rejects with a
+   * NotFoundError when the document is not stored or has no such page (the message names its page count).
+   */
+  pathOf(documentId: string, page: number, size: PageImageSize): Promise<string>;
+}
