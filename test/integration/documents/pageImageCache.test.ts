@@ -1,0 +1,82 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileDocumentStore } from '../../../src/adapters/documents/fileDocumentStore.js';
+import { createPageImageCache } from '../../../src/adapters/documents/pageImageCache.js';
+import { createProcessPool, type ProcessPool } from '../../../src/adapters/documents/processPool.js';
+import { NotFoundError } from '../../../src/domain/errors.js';
+import { makeFaxTiff } from '../../support/faxFixtures.js';
+import { pngSize } from '../../support/pngHeader.js';
+import { makeTempDir } from '../../support/tempDir.js';
+
+/** A real process pool that records every program it runs, to see when ghostscript runs. */
+function countingPool(): ProcessPool & { runs: string[][] } {
+  const pool = createProcessPool({ concurrency: 2 });
+  const runs: string[][] = [];
+  return {
+    runs,
+    run(command, args, options) {
+      runs.push([command, ...args]);
+      return pool.run(command, args, options);
+    },
+  };
+}
+
+describe('page image cache', () => {
+  const dirs: Array<{ remove(): void }> = [];
+  afterEach(() => dirs.splice(0).forEach((dir) => dir.remove()));
+
+  async function setup() {
+    const dir = makeTempDir('page-images');
+    dirs.push(dir);
+    const documents = createFileDocumentStore(join(dir.path, 'documents'));
+    await makeFaxTiff(join(dir.path, 'rx.tif'), 3);
+    const document = await documents.putTiff(join(dir.path, 'rx.tif'));
+    const pool = countingPool();
+    const cacheDir = join(dir.path, 'documents', 'page-images');
+    return { documents, document, pool, cacheDir, images: createPageImageCache({ documents, cacheDir, pool }) };
+  }
+
+  it('renders each page at the two widths, distinct pages, grayscale', async () => {
+    const { document, images } = await setup();
+    const thumbs = await Promise.all([1, 2, 3].map(async (page) => readFile(await images.pathOf(document.id, page, 'thumb'))));
+    for (const png of thumbs) {
+      const size = pngSize(png);
+      expect(size.width).toBeGreaterThanOrEqual(195);
+      expect(size.width).toBeLessThanOrEqual(205);
+      // A4 fine is 1728×2292 dots at 204×196 dpi: the page's physical shape survives (square pixels).
+      expect(size.height / size.width).toBeCloseTo(2292 / 196 / (1728 / 204), 1);
+      expect(size.colourType).toBe(0);
+    }
+    expect(thumbs[0]!.equals(thumbs[1]!)).toBe(false);
+    expect(thumbs[1]!.equals(thumbs[2]!)).toBe(false);
+    const large = pngSize(await readFile(await images.pathOf(document.id, 2, 'large')));
+    expect(large.width).toBeGreaterThanOrEqual(1090);
+    expect(large.width).toBeLessThanOrEqual(1110);
+  });
+
+  it('renders once: concurrent first requests share one ghostscript, a later request is a file read', async () => {
+    const { document, images, pool, cacheDir } = await setup();
+    const paths = await Promise.all(Array.from({ length: 6 }, () => images.pathOf(document.id, 2, 'large')));
+    expect(new Set(paths).size).toBe(1);
+    expect(paths[0]!.startsWith(cacheDir)).toBe(true);
+    const ghostscriptRuns = () => pool.runs.filter(([command]) => command === 'gs').length;
+    expect(ghostscriptRuns()).toBe(1);
+    const before = await stat(paths[0]!);
+    expect(await images.pathOf(document.id, 2, 'large')).toBe(paths[0]);
+    expect(ghostscriptRuns()).toBe(1);
+    expect((await stat(paths[0]!)).mtimeMs).toBe(before.mtimeMs);
+    // Another size or page is another rendering.
+    await images.pathOf(document.id, 2, 'thumb');
+    expect(ghostscriptRuns()).toBe(2);
+  });
+
+  it('a page out of range or a missing document is not found, naming the page count', async () => {
+    const { document, images, pool } = await setup();
+    await expect(images.pathOf(document.id, 4, 'thumb')).rejects.toThrow(/^page 4 not found: the document has 3 pages$/);
+    await expect(images.pathOf(document.id, 0, 'thumb')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(images.pathOf(`sha256-${'0'.repeat(64)}`, 1, 'thumb')).rejects.toThrow(/not found/);
+    await expect(images.pathOf('../../etc/passwd', 1, 'thumb')).rejects.toBeInstanceOf(NotFoundError);
+    expect(pool.runs).toEqual([]);
+  });
+});
