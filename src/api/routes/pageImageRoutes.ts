@@ -104,7 +104,7 @@ async function pageCount(documents: DocumentStore, documentId: string): Promise<
 }
 
 function pageNumber(file: string): number {
-  const digits = /^([0-9]{1,6})\.png$/.exec(file)?.[1];
+  const digits = /^([0-9]+)\.png$/.exec(file)?.[1];
   const page = digits === undefined ? Number.NaN : Number(digits);
   if (!Number.isInteger(page) || page < 1) throw new ValidationError('n', `a page number from 1 is expected (e.g. 1.png), got ${JSON.stringify(file)}`);
   return page;
