@@ -3,12 +3,9 @@ import { access, link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
-import type { PageImages, PageImageSize } from '../../ports/pageImages.js';
+import { pageImageWidths, type PageImages, type PageImageSize } from '../../ports/pageImages.js';
 import { FAX_WIDTH_PX, FAX_X_DPI } from './ghostscriptCommands.js';
 import type { ProcessPool } from './processPool.js';
-
-/** Target widths in pixels: a thumbnail for a strip of pages, a large view for reading one. */
-export const pageImageWidths: Record<PageImageSize, number> = { thumb: 200, large: 1100 };
 
 // Every fax page is the T.4 scan line wide (1728 dots at 204 dpi, 8.47 in; superfine doubles both),
 // and tiff2pdf keeps that physical width, so one resolution per size gives the target width.
@@ -28,7 +25,7 @@ export interface PageImageCacheOptions {
 
 /**
  * Page images rendered by ghostscript from the document's PDF rendition to grayscale PNG and kept
- * under `<cacheDir>/<2 hex>/<sha256>-<page>-<size>.png`. Documents are content-addressed and never
+ * under `<cacheDir>/<2 hex>/<sha256>-<page>-<width>w.png`. Documents are content-addressed and never
  * change, so a kept image is always current: a second request is a file check. Concurrent first
  * requests for one image share one rendering; images are written under a temporary name and linked
  * into place, so a crash never leaves a half-written PNG under its final name.
@@ -73,7 +70,7 @@ export function createPageImageCache(options: PageImageCacheOptions): PageImages
         throw new NotFoundError(`page ${page} not found: the document has ${document.pages} page${document.pages === 1 ? '' : 's'}`, { pages: document.pages });
       }
       const directory = join(options.cacheDir, document.sha256.slice(0, 2));
-      const target = join(directory, `${document.sha256}-${page}-${size}.png`);
+      const target = join(directory, `${document.sha256}-${page}-${pageImageWidths[size]}w.png`);
       if (await exists(target)) return target;
       let pending = inProgress.get(target);
       if (!pending) {

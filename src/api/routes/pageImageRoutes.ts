@@ -3,7 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
 import type { FaxReadModel } from '../../ports/faxReadModel.js';
-import { pageImageSizes, type PageImages, type PageImageSize } from '../../ports/pageImages.js';
+import { pageImageSizes, pageImageWidths, type PageImages, type PageImageSize } from '../../ports/pageImages.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { visibleFax } from './faxRoutes.js';
@@ -81,7 +81,8 @@ export function pageImageRoutes(deps: PageImageRouteDeps): OpenAPIHono<AuthEnv> 
     const page = pageNumber(c.req.param('file'));
     const size = sizeOf(c.req.query('size'));
     const documentId = documentOf(fax.faxId, fax.documentId);
-    const etag = `"${documentId}-${page}-${size}"`;
+    // The width is in the tag: if it ever changes, browsers fetch the new image.
+    const etag = `"${documentId}-${page}-${pageImageWidths[size]}w"`;
     const headers = { etag, 'cache-control': cacheControl };
     const pages = await pageCount(deps.documents, documentId);
     if (page > pages) throw new NotFoundError(`n: fax ${fax.faxId} has ${pages} page${pages === 1 ? '' : 's'}; there is no page ${page}`);

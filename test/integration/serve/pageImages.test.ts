@@ -89,7 +89,7 @@ describe('GET /v1/faxes/{id}/pages and /pages/{n}.png', () => {
     const path = `/v1/faxes/${received.faxId}/pages/2.png?size=large`;
     const [a, b] = await Promise.all([get(path), get(path)]);
     const etag = a.headers.get('etag');
-    expect(etag).toBe(`"${received.documentId}-2-large"`);
+    expect(etag).toBe(`"${received.documentId}-2-1100w"`);
     expect(a.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
     expect(Buffer.from(await a.arrayBuffer()).equals(Buffer.from(await b.arrayBuffer()))).toBe(true);
     const again = await get(path, acmeUser, { 'if-none-match': etag! });
