@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faxesWhen, okJson, provisionAcme } from '../../support/e2eProvisioning.js';
 import { pngSize } from '../../support/pngHeader.js';
-import { basicAuth, startServerWithSimulator } from '../../support/serverHarness.js';
+import { basicAuth, startServerWithSimulator, testAdminKey } from '../../support/serverHarness.js';
 import { makeSubmissionDocuments } from '../../support/submissionFixtures.js';
 
 type Server = Awaited<ReturnType<typeof startServerWithSimulator>>;
@@ -18,6 +18,7 @@ describe('GET /v1/faxes/{id}/pages and /pages/{n}.png', () => {
   let env: Server;
   let received: Fax;
   let sent: Fax;
+  let refused: Fax;
 
   beforeAll(async () => {
     env = await startServerWithSimulator({
@@ -31,6 +32,8 @@ describe('GET /v1/faxes/{id}/pages and /pages/{n}.png', () => {
     await okJson(await env.call('POST', `/v1/tenants/${other.id}/users`, { username: 'olga', password: 'olga password' }));
 
     await env.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' }).finished;
+    // A number nobody has: the call is refused and its fax never gets a document.
+    await env.sim.startInboundCall({ from: '5550001111', to: '15559999999', gateway: 'carrier1' }).finished;
     const documents = await makeSubmissionDocuments(env.dataDir);
     const form = new FormData();
     form.set('to', '5557654321');
@@ -38,9 +41,12 @@ describe('GET /v1/faxes/{id}/pages and /pages/{n}.png', () => {
     form.append('file', new Blob([documents.pdf], { type: 'application/pdf' }), 'two.pdf');
     await okJson(await fetch(`${base()}/v1/faxes`, { method: 'POST', headers: { authorization: acmeUser }, body: form }));
 
-    const done = (faxes: Fax[]) => faxes.some((fax) => fax.status === 'received') && faxes.some((fax) => fax.status === 'sent');
+    const done = (faxes: Fax[]) => faxes.length === 3 && faxes.every((fax) => fax.ended === true) && faxes.some((fax) => fax.status === 'sent');
     const faxes = await faxesWhen(env, done);
     expect(done(faxes), JSON.stringify(faxes)).toBe(true);
+    refused = faxes.find((fax) => fax.status !== 'received' && fax.status !== 'sent')!;
+    expect(refused, JSON.stringify(faxes)).toBeDefined();
+    expect(refused.documentId ?? null).toBeNull();
     received = faxes.find((fax) => fax.status === 'received')!;
     sent = faxes.find((fax) => fax.status === 'sent')!;
   }, 120_000);
@@ -104,6 +110,12 @@ describe('GET /v1/faxes/{id}/pages and /pages/{n}.png', () => {
       expect(((await response.json()) as { detail: string }).detail).toBe(`fax ${received.faxId} not found`);
     }
     expect((await get('/v1/faxes/no-such-fax/pages/1.png')).status).toBe(404);
+    // The refused call has no tenant, so only the admin sees it, and it has no document.
+    for (const path of [`/v1/faxes/${refused.faxId}/pages`, `/v1/faxes/${refused.faxId}/pages/1.png`]) {
+      const response = await get(path, basicAuth('admin', testAdminKey));
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { detail: string }).detail).toBe(`fax ${refused.faxId} has no document yet`);
+    }
     expect((await fetch(`${base()}/v1/faxes/${received.faxId}/pages/1.png`)).status).toBe(401);
   });
 
