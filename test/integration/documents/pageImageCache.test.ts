@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileDocumentStore } from '../../../src/adapters/documents/fileDocumentStore.js';
@@ -8,6 +10,8 @@ import { NotFoundError } from '../../../src/domain/errors.js';
 import { makeFaxTiff } from '../../support/faxFixtures.js';
 import { pngSize } from '../../support/pngHeader.js';
 import { makeTempDir } from '../../support/tempDir.js';
+
+const run = promisify(execFile);
 
 /** A real process pool that records every program it runs, to see when ghostscript runs. */
 function countingPool(): ProcessPool & { runs: string[][] } {
@@ -23,7 +27,7 @@ function countingPool(): ProcessPool & { runs: string[][] } {
 }
 
 describe('page image cache', () => {
-  const dirs: Array<{ remove(): void }> = [];
+  const dirs: Array<{ path: string; remove(): void }> = [];
   afterEach(() => dirs.splice(0).forEach((dir) => dir.remove()));
 
   async function setup() {
@@ -53,6 +57,16 @@ describe('page image cache', () => {
     const large = pngSize(await readFile(await images.pathOf(document.id, 2, 'large')));
     expect(large.width).toBeGreaterThanOrEqual(1090);
     expect(large.width).toBeLessThanOrEqual(1110);
+  });
+
+  it('a standard-resolution page (half the rows) keeps the shape of the paper, not of its pixels', async () => {
+    const { documents, images } = await setup();
+    const path = join(dirs.at(-1)!.path, 'standard.tif');
+    await run('gs', ['-q', '-dBATCH', '-dNOPAUSE', '-sDEVICE=tiffg4', '-r204x98', '-g1728x1146', `-sOutputFile=${path}`, '-c', 'showpage']);
+    const standard = await documents.putTiff(path);
+    const size = pngSize(await readFile(await images.pathOf(standard.id, 1, 'thumb')));
+    expect(size.width).toBeGreaterThanOrEqual(195);
+    expect(size.height / size.width).toBeCloseTo(1146 / 98 / (1728 / 204), 1);
   });
 
   it('renders once: concurrent first requests share one ghostscript, a later request is a file read', async () => {
