@@ -36,11 +36,26 @@ export const anyAuth: Record<string, string[]>[] = [{ basicAuth: [] }, { bearerA
 export const adminAuth: Record<string, string[]>[] = [{ adminBasicAuth: [] }];
 
 /** Sub-apps do not inherit the app's hook: this turns a zod failure into a 422 problem naming the field. */
-export const validationHook = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }): void => {
+export const validationHook = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[] } }): void => {
   if (result.success) return;
   const issue = result.error?.issues[0];
+  // Only a query is validated strictly (strictQuery): an unknown key there is a parameter misspelt or not supported.
+  if (issue?.code === 'unrecognized_keys' && issue.path.length === 0 && issue.keys?.length) {
+    throw new ValidationError(issue.keys[0]!, `unknown query parameter (misspelt, or not one this operation takes): ${issue.keys.join(', ')}`);
+  }
   throw new ValidationError(issue?.path.map(String).join('.') || 'body', issue?.message ?? 'invalid request');
 };
+
+/**
+ * A /v1 route refuses query parameters it does not define (422 naming the first), as the best APIs
+ * do: a misspelt `limt=5` or `stauts=failed` silently ignored would answer something else than was
+ * asked. Signed document links are left lenient: mail scanners and trackers append their own.
+ */
+function strictQuery<R extends RouteConfig>(route: R): R {
+  const query = route.request?.query as { strict?: () => unknown } | undefined;
+  if (!route.path.startsWith('/v1/') || route.path.startsWith('/v1/documents/') || typeof query?.strict !== 'function') return route;
+  return { ...route, request: { ...route.request, query: query.strict() } };
+}
 
 /**
  * The answers every route of a kind can give, whether or not its definition lists them, so the
@@ -80,7 +95,7 @@ export const routeModule = () => {
   const routes = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   const register = routes.openapi;
   routes.openapi = ((route: RouteConfig, handler: never, hook: never) => {
-    const complete = withCommonResponses(route);
+    const complete = withCommonResponses(strictQuery(route));
     const middleware = route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware];
     const needsBody = route.request?.body?.required === true;
     return register({ ...complete, ...(needsBody ? { middleware: [bodyRequired, ...middleware] } : {}) } as never, handler, hook);

@@ -53,6 +53,16 @@ describe('v1 admin API', () => {
     expect(Object.keys(doc.components.schemas.SendPolicyOverride.properties)).toContain('maxAttempts');
   });
 
+  it('refuses a query parameter a /v1 operation does not take, naming it', async () => {
+    await json(h.call('POST', '/v1/tenants', { name: 'Acme' }), 201);
+    const misspelt = await json(h.call('GET', '/v1/tenants?limt=1'), 422);
+    expect(misspelt).toMatchObject({ status: 422, field: 'limt' });
+    expect(misspelt.detail).toContain('unknown query parameter');
+    expect((await json(h.call('GET', '/v1/endpoints?knd=webhook&limit=5'), 422)).field).toBe('knd');
+    // The parameters an operation defines still work.
+    expect((await json(h.call('GET', '/v1/tenants?limit=1'), 200)).items).toHaveLength(1);
+  });
+
   it('answers validation errors as problem+json naming the field', async () => {
     const cases: [string, string, unknown, string][] = [
       ['POST', '/v1/tenants', { name: '' }, 'name'],
