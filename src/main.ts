@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
+import { consoleRoutes } from './console/consoleRoutes.js';
 import type { Config } from './config/schema.js';
 import { maskConfig } from './config/maskConfig.js';
 import { openEventStore } from './adapters/eventStore/openEventStore.js';
@@ -142,6 +143,16 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
+    console: consoleRoutes({
+      faxes,
+      eventStore,
+      documents,
+      auth: tenancy.auth,
+      clock: systemClock,
+      onApplied: (listener) => readModels.runner.onApplied(listener),
+      sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
+      trustedProxies: config.auth.trustedProxies,
+    }),
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });
   gate.open(app.fetch);
