@@ -1,6 +1,6 @@
 import type { FaxView } from '../domain/fax/faxView.js';
 import type { RecordedEvent } from '../ports/eventStore.js';
-import { durationInWords, resultInWords, shortTime, transportInWords } from './format.js';
+import { durationInWords, preciseTime, resultInWords, shortTime, transportInWords } from './format.js';
 import { Layout } from './layout.js';
 import type { ConsoleSession } from './sessions.js';
 import { timelineOf } from './timeline.js';
@@ -72,7 +72,7 @@ export function FaxPage({ fax, events, session }: { fax: FaxView; events: readon
         <ol class="timeline">
           {timeline.map((entry) => (
             <li data-event={entry.type}>
-              <time datetime={entry.at}>{shortTime(entry.at)}</time>
+              <time datetime={entry.at}>{preciseTime(entry.at)}</time>
               <span class="what">{entry.title}</span>
               {entry.detail && <span class="detail"> — {entry.detail}</span>}
             </li>

@@ -37,6 +37,12 @@ export function resultInWords(fax: FaxView): string {
   return statusInWords(fax.status).replace(/^./, (c) => c.toUpperCase());
 }
 
+/** A timeline's time: to the millisecond, as events of one call are often within the same second. */
+export function preciseTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 23).replace('T', ' ')} UTC`;
+}
+
 export function durationInWords(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms) || ms < 0) return 'unknown';
   const seconds = Math.round(ms / 1000);

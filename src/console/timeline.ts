@@ -14,7 +14,7 @@ const yes = (value: unknown) => value === true;
 const rate = (bps: unknown) => (typeof bps === 'number' && bps > 0 ? `${bps} bit/s` : 'unknown rate');
 const t38 = (status: unknown) => (status === 'negotiated' ? 'T.38' : status === 'refused' ? 'audio (T.38 refused)' : status === 'requested' ? 'audio (T.38 requested, not taken)' : 'audio');
 const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
-const plural = (n: unknown, word: string) => `${str(n)} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: unknown, word: string, words = `${word}s`) => `${str(n)} ${n === 1 ? word : words}`;
 
 function targetOf(data: Data): string {
   const target = data.target as { channel?: string; to?: string[]; url?: string } | undefined;
@@ -30,7 +30,7 @@ function errorOf(data: Data): string {
 
 /** Human wording of each event type a fax's stream holds; unknown types keep their name. */
 const wording: Record<string, (data: Data) => [string, string]> = {
-  FaxCallOffered: (d) => ['Call offered', join(`from ${str(d.callerNumber)}${d.callerName ? ` (${str(d.callerName)})` : ''}`, d.toUser ? `to ${str(d.toUser)}` : '', d.gatewayName ? `via ${str(d.gatewayName)}` : '')],
+  FaxCallOffered: (d) => ['Call offered', join(`from ${str(d.callerNumber)}${d.callerName && d.callerName !== d.callerNumber ? ` (${str(d.callerName)})` : ''}`, d.toUser ? `to ${str(d.toUser)}` : '', d.gatewayName ? `via ${str(d.gatewayName)}` : '')],
   FaxCallRejected: (d) => ['Call rejected', join(`SIP ${str(d.sipCode)}`, str(d.reason).replace(/_/g, ' '), str(d.detail))],
   FaxCallAnswered: (d) =>
     d.direction === 'outbound'
@@ -41,7 +41,7 @@ const wording: Record<string, (data: Data) => [string, string]> = {
   FaxReceived: (d) => ['Fax received', join(plural(d.pages, 'page'), rate(d.transferRate), t38(d.t38Status), str(d.resultText))],
   FaxReceiveFailed: (d) => ['Reception failed', join(str(d.resultText), str(d.reasonClass).replace(/_/g, ' '), `${str(d.pagesReceived)} pages received`, d.hangupCause ? `hang-up ${str(d.hangupCause)}` : '')],
   FaxReceiveInterrupted: (d) => ['Reception interrupted', join(str(d.reason).replace(/_/g, ' '), `${str(d.pagesReceived)} pages received`)],
-  FaxRouted: (d) => ['Routed for delivery', join(`to ${str(d.recipient)}`, Array.isArray(d.deliveries) ? plural(d.deliveries.length, 'delivery') : '', yes(d.partial) ? 'partial document' : '')],
+  FaxRouted: (d) => ['Routed for delivery', join(`to ${str(d.recipient)}`, Array.isArray(d.deliveries) ? plural(d.deliveries.length, 'delivery', 'deliveries') : '', yes(d.partial) ? 'partial document' : '')],
   FaxBridged: (d) => [yes(d.success) ? 'Bridged to the PBX' : 'Bridge failed', join(`via ${str(d.gateway)}`, `hang-up ${str(d.hangupCause)}`)],
   FaxCallEnded: (d) => ['Call ended', `hang-up ${str(d.hangupCause)}`],
   FaxRelayed: (d) => ['Relayed', join(`as fax ${str(d.relayFaxId)}`, Array.isArray(d.gateways) ? `via ${d.gateways.join(', ')}` : '')],
