@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
-import { consoleRoutes } from './console/consoleRoutes.js';
+import { createWebConsole } from './console/webConsole.js';
 import type { Config } from './config/schema.js';
 import { maskConfig } from './config/maskConfig.js';
 import { openEventStore } from './adapters/eventStore/openEventStore.js';
@@ -129,6 +129,16 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   });
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
+  const webConsole = createWebConsole({
+    faxes,
+    eventStore,
+    documents,
+    auth: tenancy.auth,
+    clock: systemClock,
+    onApplied: (listener) => readModels.runner.onApplied(listener),
+    sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
+    trustedProxies: config.auth.trustedProxies,
+  });
   const app = createApp({
     eventStore,
     logger,
@@ -143,16 +153,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
-    console: consoleRoutes({
-      faxes,
-      eventStore,
-      documents,
-      auth: tenancy.auth,
-      clock: systemClock,
-      onApplied: (listener) => readModels.runner.onApplied(listener),
-      sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
-      trustedProxies: config.auth.trustedProxies,
-    }),
+    console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });
   gate.open(app.fetch);
@@ -167,6 +168,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     async close() {
       // Out of the load balancer at once, and no new requests: the README promises it.
       gate.drain();
+      webConsole.close();
       logger.info('draining: the API answers 503 until the calls in progress have finished');
       // Then the calls: no new ones (no new outbound call either: retries wait for the next start),
       // and those in progress may finish and store their events.

@@ -19,7 +19,12 @@ const keepAliveMs = 15_000;
  * as the page, `watched` rows) and sends the rows that are new or changed since it last looked.
  */
 export function liveFaxes(deps: { faxes: FaxReadModel; onApplied: AppliedListener }) {
+  const open = new Set<() => void>();
   return {
+    /** Ends every open stream (the server is shutting down: they would hold its drain up). */
+    closeAll(): void {
+      for (const end of open) end();
+    },
     stream(c: Context, filter: FaxFilter) {
       return streamSSE(c, async (stream) => {
         const seen = new Map<string, string>();
@@ -47,12 +52,15 @@ export function liveFaxes(deps: { faxes: FaxReadModel; onApplied: AppliedListene
         await stream.writeSSE({ event: 'ready', data: '' });
         await new Promise<void>((resolve) => {
           const keepAlive = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => undefined), keepAliveMs);
-          stream.onAbort(() => {
+          const end = () => {
+            open.delete(end);
             clearInterval(keepAlive);
             if (timer) clearTimeout(timer);
             unsubscribe();
             resolve();
-          });
+          };
+          open.add(end);
+          stream.onAbort(end);
         });
       });
     },

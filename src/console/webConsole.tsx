@@ -41,8 +41,8 @@ const sessionCookie = 'faxengine_session';
 const signInCookie = 'faxengine_signin';
 const pageSize = 50;
 
-/** The web console at `/`: sign-in, fax lists with live rows, one fax with its timeline. */
-export function consoleRoutes(deps: ConsoleDeps): Hono {
+/** The web console at `/`: sign-in, fax lists with live rows, one fax with its timeline. `close` ends its live streams. */
+export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): void } {
   const app = new Hono<ConsoleEnv>();
   const sessions = createSessionStore({ idleTimeoutMs: deps.sessionIdleTimeoutMs, clock: deps.clock });
   const signIn = createSignIn(deps.auth);
@@ -153,7 +153,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono {
     return html(c, <MessagePage title="Fax not found" message="There is no such fax, or it is not one of yours." session={session} />, 404);
   }
   // Mounted on the API's app, whose context knows nothing of the console's session variable.
-  return new Hono().route('/', app);
+  return { routes: new Hono().route('/', app), close: () => live.closeAll() };
 }
 
 /** Only a path on this site, so a crafted sign-in link cannot send the user elsewhere. */
