@@ -134,6 +134,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     eventStore,
     documents,
     auth: tenancy.auth,
+    credentials: tenancy.credentials,
     clock: systemClock,
     onApplied: (listener) => readModels.runner.onApplied(listener),
     sessionIdleTimeoutMs: config.console.sessionIdleTimeout,

@@ -9,6 +9,8 @@ export interface ConsoleSession {
   /** Sent back in a hidden field of every POST form and compared with this. */
   csrfToken: string;
   lastSeen: number;
+  /** A user's password hash when signing in: a session outlives no password change. */
+  passwordHash?: string | undefined;
 }
 
 /**
@@ -21,9 +23,9 @@ export function createSessionStore(options: { idleTimeoutMs: number; clock: Cloc
   const expired = (session: ConsoleSession) => now() - session.lastSeen > options.idleTimeoutMs;
 
   return {
-    create(principal: Principal): ConsoleSession {
+    create(principal: Principal, passwordHash?: string): ConsoleSession {
       sweep();
-      const session = { id: randomBytes(32).toString('base64url'), principal, csrfToken: randomBytes(32).toString('base64url'), lastSeen: now() };
+      const session = { id: randomBytes(32).toString('base64url'), principal, csrfToken: randomBytes(32).toString('base64url'), lastSeen: now(), passwordHash };
       sessions.set(session.id, session);
       return session;
     },

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import type { DocumentView } from '../../projections/documentProjection.js';
 import type { Auth } from '../api/auth/authenticate.js';
 import type { FaxView } from '../domain/fax/faxView.js';
 import type { Clock } from '../ports/clock.js';
@@ -15,6 +16,7 @@ import { listQueryOf, type ListKind } from './faxFilters.js';
 import { FaxListPage, listPaths } from './faxListPage.js';
 import { FaxPage, MessagePage } from './faxPage.js';
 import { liveFaxes, type AppliedListener } from './liveFaxes.js';
+import { currentLogin } from './currentLogin.js';
 import { cameOverTls } from './secureRequest.js';
 import { createSessionStore, csrfMatches, type ConsoleSession } from './sessions.js';
 import { createSignIn } from './signIn.js';
@@ -26,6 +28,8 @@ export interface ConsoleDeps {
   eventStore: EventStore;
   documents: DocumentStore;
   auth: Auth;
+  /** The credentials read model (the API's): a session ends with its user's login. */
+  credentials: () => DocumentView;
   clock: Clock;
   /** Called after the projections applied a batch, with the names of those that changed. */
   onApplied: AppliedListener;
@@ -57,7 +61,11 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
 
   /** Signed-in pages: no session → the sign-in form (remembering where the user was going). */
   const signedIn = createMiddleware<ConsoleEnv>(async (c, next) => {
-    const session = sessions.touch(getCookie(c, sessionCookie));
+    let session = sessions.touch(getCookie(c, sessionCookie));
+    if (session?.principal.kind === 'user' && !currentLogin(deps.credentials, session.principal.userId, session.passwordHash)) {
+      sessions.end(session.id);
+      session = undefined;
+    }
     if (!session) {
       if (c.req.header('accept')?.includes('text/event-stream')) return c.text('signed out', 401);
       return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
@@ -101,7 +109,8 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
       const error = outcome.refused === 'throttled' ? `Too many failed sign-ins: try again in ${outcome.retryAfterSeconds} s.` : 'Wrong user name or password.';
       return html(c, <SignInPage token={token} next={next} username={username} error={error} />, outcome.refused === 'throttled' ? 429 : 401);
     }
-    const session = sessions.create(outcome.principal);
+    const principal = outcome.principal;
+    const session = sessions.create(principal, principal.kind === 'user' ? currentLogin(deps.credentials, principal.userId, undefined)?.passwordHash : undefined);
     deleteCookie(c, signInCookie, { path: '/' });
     setCookie(c, sessionCookie, session.id, cookieOptions(c));
     return c.redirect(next, 303);

@@ -1,5 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
+import { basicAuth, startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
+
+/** Signs in through the console's form as a browser would; answers the session cookie's value. */
+async function signInByHttp(base: string, username: string, password: string): Promise<string> {
+  const form = await fetch(`${base}/sign-in`);
+  const signInCookie = /faxengine_signin=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const signedIn = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    headers: { cookie: `faxengine_signin=${signInCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf, next: '/inbox', username, password }),
+    redirect: 'manual',
+  });
+  expect(signedIn.status).toBe(303);
+  return /faxengine_session=([^;]+)/.exec(signedIn.headers.get('set-cookie') ?? '')![1]!;
+}
 
 // The console over plain HTTP, without a browser: what is seen on the wire.
 describe('console over HTTP', () => {
@@ -31,20 +46,29 @@ describe('console over HTTP', () => {
     expect(direct).not.toContain('Secure');
   });
 
+  it("ends a user's session when the user's password changes (as the API refuses the old one)", async () => {
+    env = await startServerWithSimulator();
+    const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
+    const tenant = (await (await env.call('POST', '/v1/tenants', { name: 'Acme' })).json()) as { id: string };
+    expect((await env.call('POST', `/v1/tenants/${tenant.id}/users`, { username: 'acme', password: 'acme long password' })).status).toBe(201);
+    const session = await signInByHttp(base, 'acme', 'acme long password');
+    const inbox = () => fetch(`${base}/inbox`, { headers: { cookie: `faxengine_session=${session}` }, redirect: 'manual' });
+    expect((await inbox()).status).toBe(200);
+    const change = await env.call('PUT', '/v1/me/password', { currentPassword: 'acme long password', newPassword: 'a brand new password' }, basicAuth('acme', 'acme long password'));
+    expect(change.status).toBe(204);
+    let response = await inbox();
+    for (let tries = 0; tries < 200 && response.status === 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      response = await inbox();
+    }
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/sign-in/);
+  });
+
   it('ends its live streams when the server starts shutting down, so open tabs do not hold the drain up', async () => {
     env = await startServerWithSimulator();
     const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
-    const form = await fetch(`${base}/sign-in`);
-    const signInCookie = /faxengine_signin=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const signedIn = await fetch(`${base}/sign-in`, {
-      method: 'POST',
-      headers: { cookie: `faxengine_signin=${signInCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf, next: '/inbox', username: 'admin', password: testAdminKey }),
-      redirect: 'manual',
-    });
-    expect(signedIn.status).toBe(303);
-    const session = /faxengine_session=([^;]+)/.exec(signedIn.headers.get('set-cookie') ?? '')![1]!;
+    const session = await signInByHttp(base, 'admin', testAdminKey);
     const live = await fetch(`${base}/console/live?kind=inbox`, { headers: { cookie: `faxengine_session=${session}`, accept: 'text/event-stream' } });
     expect(live.headers.get('content-type')).toContain('text/event-stream');
     const reader = live.body!.getReader();
