@@ -34,13 +34,15 @@ export function listQueryOf(kind: ListKind, query: Record<string, string | undef
   const to = value('to');
   const number = value('number');
   const status = value('status');
-  const direction = kind === 'inbox' ? 'inbound' : kind === 'sent' ? 'outbound' : value('direction');
+  // The inbox and sent lists fix the direction; only "all" has it in its form (and its links).
+  const direction = kind === 'all' ? value('direction') : '';
+  const fixed = kind === 'inbox' ? 'inbound' : kind === 'sent' ? 'outbound' : direction;
   const tenant = principal.kind === 'admin' ? value('tenant') : '';
   if (from) day.test(from) ? (filter.since = `${from}T00:00:00.000Z`) : problems.push('From date: expected a date such as 2026-01-31');
   if (to) day.test(to) ? (filter.until = `${to}T23:59:59.999Z`) : problems.push('To date: expected a date such as 2026-01-31');
   if (number) filter.number = number;
   if (status) (faxStatuses as readonly string[]).includes(status) ? (filter.status = status as FaxStatus) : problems.push(`Status: unknown status "${status}"`);
-  if (direction === 'inbound' || direction === 'outbound') filter.direction = direction;
+  if (fixed === 'inbound' || fixed === 'outbound') filter.direction = fixed;
   const tenantId = principal.kind === 'admin' ? tenant : principal.tenantId;
   if (tenantId) filter.tenantId = tenantId;
   return { from, to, number, status, direction, tenant, cursor: query.cursor || undefined, filter, problems };

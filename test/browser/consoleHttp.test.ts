@@ -65,6 +65,34 @@ describe('console over HTTP', () => {
     expect(response.headers.get('location')).toMatch(/^\/sign-in/);
   });
 
+  it('pages the inbox 50 at a time with a "Next page" link carrying the keyset cursor', async () => {
+    env = await startServerWithSimulator({ scenario: { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { '5550001111': { pages: 1 } } } });
+    const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
+    const tenant = (await (await env.call('POST', '/v1/tenants', { name: 'Acme' })).json()) as { id: string };
+    await env.call('POST', `/v1/tenants/${tenant.id}/numbers`, { number: '5551230000' });
+    await env.call('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' }, priority: 0 });
+    for (let call = 0; call < 52; call++) await env.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' }).finished;
+    const session = await signInByHttp(base, 'admin', testAdminKey);
+    const page = async (path: string) => (await fetch(`${base}${path}`, { headers: { cookie: `faxengine_session=${session}` } })).text();
+    const rowIds = (html: string) => [...html.matchAll(/<tr id="fax-([^"]+)"/g)].map((match) => match[1]!);
+    let first = await page('/inbox');
+    for (let tries = 0; tries < 400 && !first.includes('rel="next"'); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      first = await page('/inbox');
+    }
+    expect(rowIds(first)).toHaveLength(50);
+    const next = /<a href="([^"]+)" rel="next"/.exec(first)![1]!.replaceAll('&amp;', '&');
+    expect(next).toMatch(/^\/inbox\?cursor=/);
+    let second = await page(next);
+    for (let tries = 0; tries < 400 && rowIds(second).length < 2; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      second = await page(next);
+    }
+    expect(rowIds(second)).toHaveLength(2);
+    expect(new Set([...rowIds(first), ...rowIds(second)]).size).toBe(52);
+    expect(second).not.toContain('rel="next"');
+  }, 60_000);
+
   it('ends its live streams when the server starts shutting down, so open tabs do not hold the drain up', async () => {
     env = await startServerWithSimulator();
     const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
