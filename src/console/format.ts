@@ -45,6 +45,7 @@ export function preciseTime(iso: string): string {
 
 export function durationInWords(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms) || ms < 0) return 'unknown';
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }

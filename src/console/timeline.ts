@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../ports/eventStore.js';
+import { shortTime } from './format.js';
 
 /** One line of a fax's timeline: when, what in words, and the details that explain it. */
 export interface TimelineEntry {
@@ -54,12 +55,12 @@ const wording: Record<string, (data: Data) => [string, string]> = {
     join(str(d.reason), d.sipStatus ? `SIP ${str(d.sipStatus)}${d.sipDisposition ? ` ${str(d.sipDisposition)}` : ''}` : '', d.hangupCause ? `hang-up ${str(d.hangupCause)}` : '', d.t30Text ? `T.30 ${str(d.t30Code)} ${str(d.t30Text)}` : '', yes(d.answered) ? `${str(d.pagesSent)} pages sent` : 'not answered'),
   ],
   FaxSendAttemptInterrupted: (d) => [`Attempt ${str(d.attempt)} interrupted`, join(str(d.reason).replace(/_/g, ' '), `${str(d.pagesSent)} pages sent`)],
-  FaxRetryScheduled: (d) => [`Retry ${str(d.nextAttempt)} at ${str(d.retryAt)}`, join(`via ${str(d.gateway)}`, transportOf(d.transport), Array.isArray(d.history) && d.history.length > 0 ? `after ${d.history.map((h) => str(h).replace(/_/g, ' ')).join(', ')}` : '')],
+  FaxRetryScheduled: (d) => [`Retry ${str(d.nextAttempt)} at ${shortTime(str(d.retryAt))}`, join(`via ${str(d.gateway)}`, transportOf(d.transport), Array.isArray(d.history) && d.history.length > 0 ? `after ${d.history.map((h) => str(h).replace(/_/g, ' ')).join(', ')}` : '')],
   FaxSent: (d) => ['Fax sent', join(plural(d.pages, 'page'), rate(d.transferRate), t38(d.t38Status), d.ecmUsed === undefined ? '' : yes(d.ecmUsed) ? 'ECM on' : 'ECM off', plural(d.attempts, 'attempt'))],
   FaxFailed: (d) => ['Fax failed', join(str(d.reason), str(d.outcomeClass).replace(/_/g, ' '), plural(d.attempts, 'attempt'), yes(d.maybeSent) ? 'may have arrived' : '')],
   FaxCancelled: (d) => ['Cancelled', join(`while ${str(d.during) === 'call' ? 'in a call' : str(d.during)}`, `by ${bySubmitter(d.by)}`)],
   NotificationSent: (d) => [`Delivered: ${targetOf(d)}`, join(`attempt ${str(d.attempt)}`, (d.detail as Data | undefined)?.status ? `HTTP ${str((d.detail as Data).status)}` : '')],
-  NotificationAttemptFailed: (d) => [`Delivery failed: ${targetOf(d)}`, join(`attempt ${str(d.attempt)}`, errorOf(d), d.nextAttemptAt ? `next try at ${str(d.nextAttemptAt)}` : yes(d.permanent) ? 'permanent' : '')],
+  NotificationAttemptFailed: (d) => [`Delivery failed: ${targetOf(d)}`, join(`attempt ${str(d.attempt)}`, errorOf(d), d.nextAttemptAt ? `next try at ${shortTime(str(d.nextAttemptAt))}` : yes(d.permanent) ? 'permanent' : '')],
   NotificationDeadLettered: (d) => [`Delivery given up: ${targetOf(d)}`, join(plural(d.attempts, 'attempt'), errorOf(d))],
   NotificationRedeliveryRequested: (d) => [`Redelivery requested: ${targetOf(d)}`, `by ${str(d.requestedBy)}`],
 };
