@@ -46,6 +46,24 @@ describe('console over HTTP', () => {
     expect(direct).not.toContain('Secure');
   });
 
+  it('refuses a sign-in POST that does not carry the token of its own sign-in form (login CSRF)', async () => {
+    env = await startServerWithSimulator();
+    const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
+    const post = (headers: Record<string, string>, csrf?: string) =>
+      fetch(`${base}/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ ...(csrf ? { csrf } : {}), username: 'admin', password: testAdminKey }),
+        redirect: 'manual',
+      });
+    for (const refused of [await post({}), await post({}, 'guessed'), await post({ cookie: 'faxengine_signin=one' }, 'another')]) {
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('set-cookie') ?? '').not.toContain('faxengine_session=');
+      expect(await refused.text()).toContain('The sign-in form had expired');
+    }
+    expect((await post({ cookie: 'faxengine_signin=same' }, 'same')).status).toBe(303);
+  });
+
   it("ends a user's session when the user's password changes (as the API refuses the old one)", async () => {
     env = await startServerWithSimulator();
     const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
