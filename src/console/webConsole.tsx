@@ -107,6 +107,7 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
     const outcome = await signIn(c, username, password);
     if ('refused' in outcome) {
       const error = outcome.refused === 'throttled' ? `Too many failed sign-ins: try again in ${outcome.retryAfterSeconds} s.` : 'Wrong user name or password.';
+      if (outcome.refused === 'throttled') c.header('retry-after', String(outcome.retryAfterSeconds));
       return html(c, <SignInPage token={token} next={next} username={username} error={error} />, outcome.refused === 'throttled' ? 429 : 401);
     }
     const principal = outcome.principal;

@@ -64,6 +64,24 @@ describe('console over HTTP', () => {
     expect((await post({ cookie: 'faxengine_signin=same' }, 'same')).status).toBe(303);
   });
 
+  it("counts failed sign-ins with the API's login limiter: an address the API throttles cannot sign in either", async () => {
+    env = await startServerWithSimulator({ env: { FAXENGINE_AUTH_THROTTLE_DELAY: '1m' } });
+    const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
+    for (let failure = 0; failure < 5; failure++) expect((await env.call('GET', '/v1/faxes', undefined, basicAuth('nobody', 'wrong password'))).status).toBe(401);
+    const form = await fetch(`${base}/sign-in`);
+    const signInCookie = /faxengine_signin=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const throttled = await fetch(`${base}/sign-in`, {
+      method: 'POST',
+      headers: { cookie: `faxengine_signin=${signInCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, username: 'admin', password: testAdminKey }),
+      redirect: 'manual',
+    });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await throttled.text()).toContain('Too many failed sign-ins');
+  });
+
   it("ends a user's session when the user's password changes (as the API refuses the old one)", async () => {
     env = await startServerWithSimulator();
     const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
