@@ -112,7 +112,7 @@ export function FaxListPage({ kind, query, page, session }: { kind: ListKind; qu
         </tbody>
       </table>
       {page.items.length === 0 && <p id="no-faxes">No faxes match.</p>}
-      <nav aria-label="Pages">
+      <nav aria-label="Pagination">
         {query.cursor && <a href={`${listPaths[kind]}${listSearch(query)}`}>First page</a>}{' '}
         {page.nextCursor && (
           <a href={`${listPaths[kind]}${listSearch(query, page.nextCursor)}`} rel="next">

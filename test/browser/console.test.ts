@@ -84,6 +84,11 @@ describe('web console in a real browser (chromium, server + simulator)', () => {
     expect(await row.locator('td[data-label=From]').textContent()).toBe('5550001111');
     await expectAccessible(page);
     await screenshot(page, 'inbox');
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent.trim())).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('main');
 
     await row.getByRole('link').click();
     await page.waitForURL(/\/faxes\/[^/]+$/);
