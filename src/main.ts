@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
+import { createWebConsole } from './console/webConsole.js';
 import type { Config } from './config/schema.js';
 import { maskConfig } from './config/maskConfig.js';
 import { openEventStore } from './adapters/eventStore/openEventStore.js';
@@ -130,6 +131,17 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   });
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
+  const webConsole = createWebConsole({
+    faxes,
+    eventStore,
+    documents,
+    auth: tenancy.auth,
+    credentials: tenancy.credentials,
+    clock: systemClock,
+    onApplied: (listener) => readModels.runner.onApplied(listener),
+    sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
+    trustedProxies: config.auth.trustedProxies,
+  });
   const app = createApp({
     eventStore,
     logger,
@@ -145,6 +157,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     ...(meters.route ? { metrics: meters.route } : {}),
     pageImages: { faxes, documents, auth: tenancy.auth, pageImages: createPageImageCache({ documents, cacheDir: join(config.dataDir, 'documents', 'page-images'), pool: createProcessPool({ concurrency: 2 }) }) },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
+    console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
   });
   gate.open(app.fetch);
@@ -159,6 +172,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     async close() {
       // Out of the load balancer at once, and no new requests: the README promises it.
       gate.drain();
+      webConsole.close();
       logger.info('draining: the API answers 503 until the calls in progress have finished');
       // Then the calls: no new ones (no new outbound call either: retries wait for the next start),
       // and those in progress may finish and store their events.

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   pageImages?: PageImageRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
+  /** The web console's routes (src/console), mounted at `/` after the API's. */
+  console?: Hono;
 }
 
 /** Builds the Hono app: route modules, problem+json errors, and the OpenAPI document. */
@@ -103,5 +106,6 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 
   app.doc31('/openapi.json', openapi);
+  if (deps.console) app.route('/', deps.console);
   return app;
 }

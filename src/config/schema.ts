@@ -239,6 +239,13 @@ export const configSchema = z.object({
       trustedProxies: list(z.ipv4().or(z.ipv6())).default([]),
     })
     .prefault({}),
+  /** The web console at `/` (see README, Web console). */
+  console: z
+    .object({
+      /** A signed-in browser untouched for this long must sign in again. */
+      sessionIdleTimeout: duration.refine((ms) => ms >= 60_000 && ms <= 86_400_000, 'must be between 1m and 24h').default(1_800_000),
+    })
+    .prefault({}),
   numbers: z
     .object({
       /** ISO 3166 country used to read national-format numbers (e.g. 5551234567). */

@@ -1,0 +1,99 @@
+import type { FaxView } from '../domain/fax/faxView.js';
+import type { RecordedEvent } from '../ports/eventStore.js';
+import { durationInWords, preciseTime, resultInWords, shortTime, transportInWords } from './format.js';
+import { Layout } from './layout.js';
+import type { ConsoleSession } from './sessions.js';
+import { timelineOf } from './timeline.js';
+
+/** Call time: from the answer to the end of the call (or the last event while it goes on). */
+function callDuration(events: readonly RecordedEvent[]): number | null {
+  const answered = events.find((event) => event.type === 'FaxCallAnswered');
+  if (!answered) return null;
+  const ended = [...events].reverse().find((event) => ['FaxCallEnded', 'FaxSent', 'FaxFailed', 'FaxReceived', 'FaxReceiveFailed'].includes(event.type)) ?? events.at(-1)!;
+  return Date.parse(ended.created) - Date.parse(answered.created);
+}
+
+/** One fax: its summary, the document, and every event of its stream in words. */
+export function FaxPage({ fax, events, session }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession }) {
+  const timeline = timelineOf(events);
+  const attempts = fax.outbound?.attempts;
+  return (
+    <Layout title={`Fax ${fax.direction === 'inbound' ? 'from' : 'to'} ${fax.direction === 'inbound' ? fax.from : fax.to}`} session={session} current={fax.direction === 'inbound' ? '/inbox' : '/sent'}>
+      <h1>
+        {fax.direction === 'inbound' ? 'Received fax' : 'Sent fax'} {fax.direction === 'inbound' ? `from ${fax.from}` : `to ${fax.to}`}
+      </h1>
+      <section aria-labelledby="summary-heading">
+        <h2 id="summary-heading">Summary</h2>
+        <dl class="summary">
+          <dt>From</dt>
+          <dd>{fax.from}</dd>
+          <dt>To</dt>
+          <dd>{fax.to}</dd>
+          <dt>Result</dt>
+          <dd class={`status-${fax.status}`}>{resultInWords(fax)}</dd>
+          <dt>Pages</dt>
+          <dd>{fax.pages}</dd>
+          <dt>Duration</dt>
+          <dd>{durationInWords(callDuration(events))}</dd>
+          <dt>Rate</dt>
+          <dd>{fax.transferRate ? `${fax.transferRate} bit/s` : 'unknown'}</dd>
+          <dt>Transport</dt>
+          <dd>{transportInWords(fax)}</dd>
+          <dt>Remote ident</dt>
+          <dd>{fax.remoteIdent ?? 'none'}</dd>
+          <dt>Attempts</dt>
+          <dd>{attempts ?? (fax.direction === 'inbound' ? 'one call' : 0)}</dd>
+          <dt>Created</dt>
+          <dd>{shortTime(fax.createdAt)}</dd>
+          {session.principal.kind === 'admin' && (
+            <>
+              <dt>Tenant</dt>
+              <dd>{fax.tenantId ?? 'none'}</dd>
+            </>
+          )}
+        </dl>
+        {fax.documentId && (
+          <p>
+            <a class="button" href={`/faxes/${encodeURIComponent(fax.faxId)}/document.pdf`} download={`fax-${fax.faxId}.pdf`}>
+              Download PDF
+            </a>
+          </p>
+        )}
+      </section>
+      <section aria-labelledby="pages-heading">
+        <h2 id="pages-heading">Pages</h2>
+        {/* Page thumbnails go here once GET /v1/faxes/{id}/pages/{n}.png lands (another branch of #19). */}
+        <p class="pages" data-thumbnails={fax.faxId}>
+          Page images are not shown yet: {fax.pages} {fax.pages === 1 ? 'page' : 'pages'} in the document.
+        </p>
+      </section>
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        <ol class="timeline">
+          {timeline.map((entry) => (
+            <li data-event={entry.type}>
+              <time datetime={entry.at}>{preciseTime(entry.at)}</time>
+              <span class="what">{entry.title}</span>
+              {entry.detail && <span class="detail"> — {entry.detail}</span>}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </Layout>
+  );
+}
+
+/** A page that says what is missing, with the status it came with (404, 403). */
+export function MessagePage({ title, message, session }: { title: string; message: string; session?: ConsoleSession | undefined }) {
+  return (
+    <Layout title={title} session={session}>
+      <h1>{title}</h1>
+      <p class="notice" role="alert">
+        {message}
+      </p>
+      <p>
+        <a href="/inbox">Back to the inbox</a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Child } from 'hono/jsx';
+import type { ConsoleSession } from './sessions.js';
+
+export interface LayoutProps {
+  title: string;
+  session?: ConsoleSession | undefined;
+  /** The nav entry to mark as the current page. */
+  current?: string;
+  children?: Child;
+}
+
+const nav = [
+  { href: '/inbox', label: 'Inbox' },
+  { href: '/sent', label: 'Sent' },
+  { href: '/faxes', label: 'All faxes' },
+];
+
+/** The page frame: skip link, banner with navigation and sign-out, one main landmark. */
+export function Layout(props: LayoutProps) {
+  const { session } = props;
+  const who = session ? (session.principal.kind === 'admin' ? 'admin' : session.principal.username) : undefined;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · faxengine`}</title>
+        <link rel="stylesheet" href="/console/style.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="banner">
+          <span class="brand">faxengine</span>
+          {session && (
+            <nav aria-label="Faxes">
+              <ul>
+                {nav.map((item) => (
+                  <li>
+                    <a href={item.href} aria-current={props.current === item.href ? 'page' : undefined}>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          {session && (
+            <form class="signout" method="post" action="/sign-out">
+              <input type="hidden" name="csrf" value={session.csrfToken} />
+              <span class="who">Signed in as {who}</span> <button type="submit">Sign out</button>
+            </form>
+          )}
+        </header>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
