@@ -131,10 +131,13 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   });
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
+  // Page images are derived data next to the documents; the API and the console share one cache.
+  const pageImages = createPageImageCache({ documents, cacheDir: join(config.dataDir, 'documents', 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
   const webConsole = createWebConsole({
     faxes,
     eventStore,
     documents,
+    pageImages,
     auth: tenancy.auth,
     credentials: tenancy.credentials,
     clock: systemClock,
@@ -155,7 +158,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
-    pageImages: { faxes, documents, auth: tenancy.auth, pageImages: createPageImageCache({ documents, cacheDir: join(config.dataDir, 'documents', 'page-images'), pool: createProcessPool({ concurrency: 2 }) }) },
+    pageImages: { faxes, documents, auth: tenancy.auth, pageImages },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),

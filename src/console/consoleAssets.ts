@@ -39,7 +39,9 @@ ol.timeline{list-style:none;padding:0;border-left:3px solid #12324f;margin-left:
 ol.timeline li{padding:.25rem 0 .5rem 1rem}
 ol.timeline time{display:block;font-size:.85rem;color:#4a4a4a}
 ol.timeline .what{font-weight:600}
-.pages{border:2px dashed #595959;padding:.75rem;color:#4a4a4a}
+p.pages{color:#4a4a4a}
+ol.pages{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.75rem}
+ol.pages img{display:block;border:1px solid #595959;background:#fff;max-width:100%;height:auto}
 .signin{max-width:22rem}
 .signin div{margin-bottom:.75rem}
 .signin input{width:100%}

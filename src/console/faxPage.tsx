@@ -14,7 +14,7 @@ function callDuration(events: readonly RecordedEvent[]): number | null {
 }
 
 /** One fax: its summary, the document, and every event of its stream in words. */
-export function FaxPage({ fax, events, session }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession }) {
+export function FaxPage({ fax, events, session, pageImages = false }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession; pageImages?: boolean }) {
   const timeline = timelineOf(events);
   const attempts = fax.outbound?.attempts;
   return (
@@ -62,10 +62,22 @@ export function FaxPage({ fax, events, session }: { fax: FaxView; events: readon
       </section>
       <section aria-labelledby="pages-heading">
         <h2 id="pages-heading">Pages</h2>
-        {/* Page thumbnails go here once GET /v1/faxes/{id}/pages/{n}.png lands (another branch of #19). */}
-        <p class="pages" data-thumbnails={fax.faxId}>
-          Page images are not shown yet: {fax.pages} {fax.pages === 1 ? 'page' : 'pages'} in the document.
-        </p>
+        {pageImages && fax.documentId && fax.pages > 0 ? (
+          <ol class="pages" data-thumbnails={fax.faxId}>
+            {Array.from({ length: fax.pages }, (_, index) => {
+              const page = `/faxes/${encodeURIComponent(fax.faxId)}/pages/${index + 1}`;
+              return (
+                <li>
+                  <a href={`${page}/large`}>
+                    <img src={`${page}/thumb`} alt={`Page ${index + 1} of ${fax.pages}`} width="200" loading="lazy" />
+                  </a>
+                </li>
+              );
+            })}
+          </ol>
+        ) : (
+          <p class="pages">{fax.documentId ? `${fax.pages} ${fax.pages === 1 ? 'page' : 'pages'} in the document.` : 'No document: nothing was received or stored.'}</p>
+        )}
       </section>
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>

@@ -11,6 +11,7 @@ import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { FaxReadModel } from '../ports/faxReadModel.js';
+import type { PageImages, PageImageSize } from '../ports/pageImages.js';
 import { consoleCss, consoleLiveJs } from './consoleAssets.js';
 import { listQueryOf, type ListKind } from './faxFilters.js';
 import { FaxListPage, listPaths } from './faxListPage.js';
@@ -27,6 +28,8 @@ export interface ConsoleDeps {
   faxes: FaxReadModel;
   eventStore: EventStore;
   documents: DocumentStore;
+  /** Page thumbnails and large views (the API's cache); without it the fax page lists no images. */
+  pageImages?: PageImages;
   auth: Auth;
   /** The credentials read model (the API's): a session ends with its user's login. */
   credentials: () => DocumentView;
@@ -141,7 +144,7 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
     const fax = visibleFax(c.req.param('id'), session);
     if (!fax) return notFound(c, session);
     const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
-    return html(c, <FaxPage fax={fax} events={events} session={session} />);
+    return html(c, <FaxPage fax={fax} events={events} session={session} pageImages={deps.pageImages !== undefined} />);
   });
   app.get('/faxes/:id/document.pdf', signedIn, async (c) => {
     const session = c.get('session');
@@ -151,6 +154,16 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
     return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
       headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="fax-${fax.faxId}.pdf"`, 'cache-control': 'private, no-store' },
     });
+  });
+
+  app.get('/faxes/:id/pages/:page{[0-9]{1,4}}/:size{thumb|large}', signedIn, async (c) => {
+    const session = c.get('session');
+    const fax = visibleFax(c.req.param('id'), session);
+    const page = Number(c.req.param('page'));
+    if (!fax?.documentId || !deps.pageImages || page < 1 || page > fax.pages) return notFound(c, session);
+    const path = await deps.pageImages.pathOf(fax.documentId, page, c.req.param('size') as PageImageSize);
+    // Documents never change, so neither do their page images.
+    return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
   });
 
   /** Another tenant's fax is answered exactly like a missing one. */

@@ -97,6 +97,16 @@ describe('web console in a real browser (chromium, server + simulator)', () => {
     const timeline = await page.locator('ol.timeline').textContent();
     for (const words of ['Call offered', 'Call answered', 'Fax negotiated', 'Fax received', 'Call ended']) expect(timeline).toContain(words);
     expect(await page.locator('dl.summary').textContent()).toContain('SENDER');
+    // Thumbnails rendered server-side, each linking to its large view.
+    const thumbnails = page.locator('ol.pages img');
+    await expect.poll(() => thumbnails.count()).toBe(3);
+    // Rendered by ghostscript on first request: loaded once each has its ~200 px width.
+    const widths = () => thumbnails.evaluateAll((images) => images.map((image) => (image as unknown as { naturalWidth: number }).naturalWidth));
+    await expect.poll(async () => (await widths()).every((width) => width > 150), { timeout: 30_000 }).toBe(true);
+    expect(await thumbnails.nth(1).getAttribute('alt')).toBe('Page 2 of 3');
+    const large = await page.request.get(`${base}${await page.locator('ol.pages a').nth(2).getAttribute('href')}`);
+    expect(large.headers()['content-type']).toBe('image/png');
+    expect((await large.body()).readUInt32BE(16)).toBeGreaterThan(1000);
     const pdf = await page.request.get(await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href').then((href) => `${base}${href}`));
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
