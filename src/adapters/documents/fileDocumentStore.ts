@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UnreadableDocumentError, type DocumentStore, type Rendition, type StoredDocument } from '../../ports/documentStore.js';
 import { tiffStructureOf } from './tiffStructure.js';
@@ -12,7 +12,8 @@ import { tiffToPdf } from './tiffTools.js';
  * place, so a crash never leaves a half-written document under its final name, and an existing
  * document is never overwritten.
  */
-export function createFileDocumentStore(root: string): DocumentStore {
+export function createFileDocumentStore(root: string, options: { syncToDisk?: (path: string) => Promise<void> } = {}): DocumentStore {
+  const syncToDisk = options.syncToDisk ?? fsyncPath;
   const base = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
   const pdfsInProgress = new Map<string, Promise<string>>();
 
@@ -68,8 +69,11 @@ export function createFileDocumentStore(root: string): DocumentStore {
       const target = base(sha256);
       if (existsSync(`${target}.json`)) return document;
       mkdirSync(dirname(target), { recursive: true });
-      placeOnceSync(`${target}.tif`, bytes);
-      placeOnceSync(`${target}.json`, JSON.stringify(document));
+      const placed = [placeOnceSync(`${target}.tif`, bytes), placeOnceSync(`${target}.json`, JSON.stringify(document))];
+      // On disk before the caller records it: the event naming this document is made durable by the
+      // event store's fsync, so the files and their directory entries must be too, or a power loss
+      // could leave a FaxReceived whose TIFF is empty. The fsyncs run on the thread pool, side by side.
+      if (placed.some(Boolean)) await Promise.all([`${target}.tif`, `${target}.json`, dirname(target)].map((path) => syncToDisk(path)));
       return document;
     },
 
@@ -95,14 +99,25 @@ export function createFileDocumentStore(root: string): DocumentStore {
  * name exists: concurrent writers of the same content (two identical faxes at once) never clash,
  * and an existing document is never replaced.
  */
-function placeOnceSync(final: string, content: Buffer | string): void {
-  if (existsSync(final)) return;
+function placeOnceSync(final: string, content: Buffer | string): boolean {
+  if (existsSync(final)) return false;
   const temporary = `${final}.${randomUUID()}.tmp`;
   try {
     writeFileSync(temporary, content);
     linkUnlessExists(temporary, final);
+    return true;
   } finally {
     rmSync(temporary, { force: true });
+  }
+}
+
+/** fsync of a file or a directory (its entries), through the thread pool. */
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -35,6 +35,34 @@ describe('file document store', () => {
     expect(await store.get(stored.id)).toEqual(stored);
   });
 
+  it('answers a stored document only once its files and their directory are synced to disk, and syncs nothing for one it has', async () => {
+    const dir = makeTempDir('documents');
+    dirs.push(dir);
+    const synced: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const store = createFileDocumentStore(join(dir.path, 'documents'), {
+      syncToDisk: async (path) => {
+        synced.push(path);
+        await gate;
+      },
+    });
+    const spool = join(dir.path, 'rx.tif');
+    await makeFaxTiff(spool, 2);
+    let answered = false;
+    const putting = store.putTiff(spool).then((document) => ((answered = true), document));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held while the syncs are under way: whoever records the document waits for the disk.
+    expect(answered).toBe(false);
+    release();
+    const stored = await putting;
+    const tiff = await store.pathOf(stored.id, 'image/tiff');
+    expect(synced.sort()).toEqual([tiff.slice(0, tiff.lastIndexOf('/')), tiff, tiff.replace(/\.tif$/, '.json')].sort());
+    synced.length = 0;
+    await store.putTiff(spool);
+    expect(synced).toEqual([]);
+  });
+
   it('never overwrites: the same bytes give the same id, other bytes a new one', async () => {
     const { dir, store } = setup();
     await makeFaxTiff(join(dir, 'a.tif'), 1);
