@@ -54,6 +54,7 @@ export function firstStartMessage(admin: AdminApiKey & { key: string; path: stri
     `  curl -u admin:$FAXENGINE_ADMIN_API_KEY -H 'Content-Type: application/json' -d '{"name":"Acme"}' ${baseUrl}/v1/tenants`,
     `  curl -u admin:$FAXENGINE_ADMIN_API_KEY -H 'Content-Type: application/json' \\`,
     `    -d '{"target":{"kind":"gateway","gateway":"carrier1","sourceIps":["203.0.113.10"],"role":"upstream"}}' ${baseUrl}/v1/endpoints`,
+    `  web console:   ${baseUrl}/  (sign in as admin, with the key as the password)`,
     `  API reference: ${baseUrl}/docs`,
     '',
   ].join('\n');

@@ -41,6 +41,7 @@ describe('the first start without an admin key', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(first.cli.stderr()).toContain(file);
     expect(first.cli.stderr()).toContain(`curl -u admin:$FAXENGINE_ADMIN_API_KEY`);
+    expect(first.cli.stderr()).toMatch(/web console: +http:\/\/[^ ]+\/ /);
     expect(first.cli.stdout()).not.toContain(key!);
     expect((await first.tenants(key!)).status).toBe(200);
     expect((await first.tenants('not the key at all')).status).toBe(401);
