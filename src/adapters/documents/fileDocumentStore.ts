@@ -4,6 +4,7 @@ import { open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UnreadableDocumentError, type DocumentStore, type Rendition, type StoredDocument } from '../../ports/documentStore.js';
 import { tiffStructureOf } from './tiffStructure.js';
+import { createSingleFlight } from './singleFlight.js';
 import { tiffToPdf } from './tiffTools.js';
 
 /**
@@ -15,7 +16,7 @@ import { tiffToPdf } from './tiffTools.js';
 export function createFileDocumentStore(root: string, options: { syncToDisk?: (path: string) => Promise<void> } = {}): DocumentStore {
   const syncToDisk = options.syncToDisk ?? fsyncPath;
   const base = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
-  const pdfsInProgress = new Map<string, Promise<string>>();
+  const renderOnce = createSingleFlight<string>();
 
   // Documents never change, so their descriptions can be remembered (bounded; emptied when full).
   const descriptions = new Map<string, StoredDocument>();
@@ -84,12 +85,7 @@ export function createFileDocumentStore(root: string, options: { syncToDisk?: (p
       if (!document) throw new UnreadableDocumentError(`document ${id} not found`);
       if (rendition === 'image/tiff') return `${base(document.sha256)}.tif`;
       // One rendering per document even when several requests ask at once.
-      let pending = pdfsInProgress.get(document.sha256);
-      if (!pending) {
-        pending = renderPdf(document.sha256).finally(() => pdfsInProgress.delete(document.sha256));
-        pdfsInProgress.set(document.sha256, pending);
-      }
-      return pending;
+      return renderOnce(document.sha256, () => renderPdf(document.sha256));
     },
   };
 }

@@ -6,6 +6,7 @@ import type { DocumentStore } from '../../ports/documentStore.js';
 import { pageImageWidths, type PageImages, type PageImageSize } from '../../ports/pageImages.js';
 import { FAX_WIDTH_PX, FAX_X_DPI } from './ghostscriptCommands.js';
 import type { ProcessPool } from './processPool.js';
+import { createSingleFlight } from './singleFlight.js';
 
 // Every fax page is the T.4 scan line wide (1728 dots at 204 dpi, 8.47 in; superfine doubles both),
 // and tiff2pdf keeps that physical width, so one resolution per size gives the target width.
@@ -31,7 +32,7 @@ export interface PageImageCacheOptions {
  * into place, so a crash never leaves a half-written PNG under its final name.
  */
 export function createPageImageCache(options: PageImageCacheOptions): PageImages {
-  const inProgress = new Map<string, Promise<string>>();
+  const once = createSingleFlight<string>();
 
   async function render(pdf: string, page: number, size: PageImageSize, target: string): Promise<string> {
     if (await exists(target)) return target;
@@ -72,15 +73,10 @@ export function createPageImageCache(options: PageImageCacheOptions): PageImages
       const directory = join(options.cacheDir, document.sha256.slice(0, 2));
       const target = join(directory, `${document.sha256}-${page}-${pageImageWidths[size]}w.png`);
       if (await exists(target)) return target;
-      let pending = inProgress.get(target);
-      if (!pending) {
-        pending = (async () => {
-          await mkdir(directory, { recursive: true });
-          return render(await options.documents.pathOf(documentId, 'application/pdf'), page, size, target);
-        })().finally(() => inProgress.delete(target));
-        inProgress.set(target, pending);
-      }
-      return pending;
+      return once(target, async () => {
+        await mkdir(directory, { recursive: true });
+        return render(await options.documents.pathOf(documentId, 'application/pdf'), page, size, target);
+      });
     },
   };
 }

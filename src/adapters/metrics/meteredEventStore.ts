@@ -34,12 +34,17 @@ export function meteredEventStore(store: EventStore, meters: EventStoreMeters): 
       meters.checkpointSaved(name, position);
     },
   };
+  // Bound once per method: reads and subscriptions look methods up on every page they fetch.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, property) {
       if (property === 'append') return append;
       if (property === 'checkpoints') return checkpoints;
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      let method = bound.get(property);
+      if (method === undefined) bound.set(property, (method = (value as (...args: unknown[]) => unknown).bind(target)));
+      return method;
     },
   });
 }
