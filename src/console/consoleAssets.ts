@@ -1,7 +1,8 @@
 // Served by the console itself (no CDN, no front-end build): works offline and behind strict CSPs.
 
 /** Colours chosen for at least 4.5:1 contrast on their backgrounds; layout stacks on a phone. */
-export const consoleCss = `
+/** Each console feature's styles live with it (e.g. sendCss.ts) and are joined here. */
+const baseCss = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}
 a{color:#0645ad}
@@ -54,6 +55,8 @@ ol.pages img{display:block;border:1px solid #595959;background:#fff;max-width:10
   .signout{margin-left:0}
 }
 `;
+
+export const consoleCss = [baseCss].join('');
 
 /**
  * Live updates of a fax list: the page's SSE stream sends `fax` events carrying a rendered row;

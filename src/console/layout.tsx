@@ -13,6 +13,9 @@ const nav = [
   { href: '/inbox', label: 'Inbox' },
   { href: '/sent', label: 'Sent' },
   { href: '/faxes', label: 'All faxes' },
+  { href: '/send', label: 'Send a fax' },
+  { href: '/stats', label: 'Statistics' },
+  { href: '/admin', label: 'Administration', adminOnly: true },
 ];
 
 /** The page frame: skip link, banner with navigation and sign-out, one main landmark. */
@@ -36,7 +39,7 @@ export function Layout(props: LayoutProps) {
           {session && (
             <nav aria-label="Faxes">
               <ul>
-                {nav.map((item) => (
+                {nav.filter((item) => !item.adminOnly || session.principal.kind === 'admin').map((item) => (
                   <li>
                     <a href={item.href} aria-current={props.current === item.href ? 'page' : undefined}>
                       {item.label}

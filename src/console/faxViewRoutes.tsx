@@ -1,0 +1,60 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { PageImageSize } from '../ports/pageImages.js';
+import type { ConsoleFeature } from './consoleKit.js';
+import { listQueryOf, type ListKind } from './faxFilters.js';
+import { FaxListPage, listPaths } from './faxListPage.js';
+import { FaxPage } from './faxPage.js';
+import { liveFaxes } from './liveFaxes.js';
+
+const pageSize = 50;
+
+/** Fax lists with live rows, one fax with its timeline, its PDF and page images. Returns the end of its live streams. */
+export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
+  let closeLive = () => {};
+  const feature: ConsoleFeature = (app, { deps, signedIn, html, visibleFax, notFound }) => {
+    const live = liveFaxes({ faxes: deps.faxes, onApplied: deps.onApplied });
+    closeLive = () => live.closeAll();
+
+    for (const kind of ['inbox', 'sent', 'all'] as ListKind[]) {
+      app.get(listPaths[kind], signedIn, (c) => {
+        const session = c.get('session');
+        const query = listQueryOf(kind, c.req.query(), session.principal);
+        const page = deps.faxes.list(query.filter, pageSize, query.cursor);
+        return html(c, <FaxListPage kind={kind} query={query} page={page} session={session} />);
+      });
+    }
+    app.get('/console/live', signedIn, (c) => {
+      const session = c.get('session');
+      const kind = (['inbox', 'sent', 'all'] as const).find((k) => k === c.req.query('kind')) ?? 'all';
+      return live.stream(c, listQueryOf(kind, c.req.query(), session.principal).filter);
+    });
+
+    app.get('/faxes/:id', signedIn, async (c) => {
+      const session = c.get('session');
+      const fax = visibleFax(c.req.param('id'), session);
+      if (!fax) return notFound(c, session);
+      const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
+      return html(c, <FaxPage fax={fax} events={events} session={session} pageImages={deps.pageImages !== undefined} />);
+    });
+    app.get('/faxes/:id/document.pdf', signedIn, async (c) => {
+      const session = c.get('session');
+      const fax = visibleFax(c.req.param('id'), session);
+      if (!fax?.documentId) return notFound(c, session);
+      const path = await deps.documents.pathOf(fax.documentId, 'application/pdf');
+      return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
+        headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="fax-${fax.faxId}.pdf"`, 'cache-control': 'private, no-store' },
+      });
+    });
+    app.get('/faxes/:id/pages/:page{[0-9]{1,4}}/:size{thumb|large}', signedIn, async (c) => {
+      const session = c.get('session');
+      const fax = visibleFax(c.req.param('id'), session);
+      const page = Number(c.req.param('page'));
+      if (!fax?.documentId || !deps.pageImages || page < 1 || page > fax.pages) return notFound(c, session);
+      const path = await deps.pageImages.pathOf(fax.documentId, page, c.req.param('size') as PageImageSize);
+      // Documents never change, so neither do their page images.
+      return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
+    });
+  };
+  return { feature, close: () => closeLive() };
+}
