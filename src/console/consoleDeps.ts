@@ -23,6 +23,8 @@ export interface ConsoleDeps {
   onApplied: AppliedListener;
   /** The statistics read model's key-range reads (the API's, for `/stats`); without it the page says so. */
   stats?: StatsDocuments;
+  /** A tenant's name (the directory's), to label its statistics; an unknown or deleted one is shown by id. */
+  tenantName?: (tenantId: string) => string | undefined;
   /** `console.sessionIdleTimeout` in ms. */
   sessionIdleTimeoutMs: number;
   /** `auth.trustedProxies`: whose X-Forwarded-Proto is believed for the cookie's Secure flag. */

@@ -13,6 +13,6 @@ export const statsFeature: ConsoleFeature = (app, { deps, signedIn, html }) => {
     if (!window) {
       return html(c, <MessagePage title="Unknown window" message={`The window "${asked}" is not one of ${consoleStatsWindows.join(', ')}.`} session={session} />, 400);
     }
-    return html(c, <StatsPage data={statsPageData(deps.stats, session.principal, window, deps.clock.now().getTime())} session={session} />);
+    return html(c, <StatsPage data={statsPageData(deps.stats, session.principal, window, deps.clock.now().getTime(), deps.tenantName)} session={session} />);
   });
 };

@@ -31,7 +31,7 @@ export function StatsPage({ data, session }: { data: StatsPageData; session: Con
         </ul>
       </nav>
       <p class="scope">
-        Faxes that finished from {shortTime(data.from)} to {shortTime(data.to)}, {data.scope === undefined ? 'every tenant' : `tenant ${data.scope}`}.
+        Faxes that finished from {shortTime(data.from)} to {shortTime(data.to)}, {data.scopeLabel}.
       </p>
       {empty ? (
         <p class="empty" id="no-stats">
@@ -130,7 +130,7 @@ function PerItem({ id, heading, what, items }: { id: string; heading: string; wh
                 id: `chart-${id}`,
                 title: `Faxes per ${what}`,
                 description: `Faxes that finished per ${what}, the busiest first: succeeded, failed and cancelled, stacked.`,
-                categories: items.map((item) => item.key),
+                categories: items.map((item) => item.label ?? item.key),
                 series: [
                   { name: 'succeeded', values: items.map((item) => item.figures.succeeded), color: colors.succeeded },
                   { name: 'failed', values: items.map((item) => item.figures.failed), color: colors.failed },
@@ -165,10 +165,10 @@ function FiguresTable({ caption, first, rows }: { caption: string; first: string
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ key, figures }) => (
+          {rows.map(({ key, label, figures }) => (
             <tr>
               <th scope="row" data-label={first}>
-                {key}
+                {label ?? key}
               </th>
               <td data-label="Faxes">{figures.faxes.total}</td>
               <td data-label="Succeeded">{figures.succeeded}</td>

@@ -10,6 +10,8 @@ export type ConsoleStatsWindow = (typeof consoleStatsWindows)[number];
 
 export interface StatsItem {
   key: string;
+  /** What the page calls it, when not its key: a tenant's name and id. */
+  label?: string;
   figures: StatsFigures;
 }
 
@@ -19,6 +21,8 @@ export interface StatsPageData {
   to: string;
   /** The tenant whose faxes are counted; undefined: every tenant's (admin). */
   scope: StatsScope;
+  /** The scope in words: `every tenant`, `tenant Acme (t1)`. */
+  scopeLabel: string;
   summary: StatsFigures;
   /** Each UTC day the window touches, oldest first, empty days included. */
   daily: { day: string; figures: StatsFigures }[];
@@ -35,7 +39,17 @@ export const statsPageItems = 10;
  * The page's figures, from the same read-model queries and with the same scoping as `/v1/stats/*`:
  * a tenant user's own tenant, an admin's every tenant; per gateway, station, tenant and UTC day.
  */
-export function statsPageData(documents: StatsDocuments, principal: Principal, window: ConsoleStatsWindow, endMs: number): StatsPageData {
+export function statsPageData(
+  documents: StatsDocuments,
+  principal: Principal,
+  window: ConsoleStatsWindow,
+  endMs: number,
+  tenantName: (tenantId: string) => string | undefined = () => undefined,
+): StatsPageData {
+  const tenantLabel = (tenantId: string) => {
+    const name = tenantName(tenantId);
+    return name === undefined ? tenantId : `${name} (${tenantId})`;
+  };
   const scope: StatsScope = principal.kind === 'admin' ? undefined : principal.tenantId;
   const lengthMs = statsWindows[window];
   const startMs = endMs - lengthMs;
@@ -52,12 +66,13 @@ export function statsPageData(documents: StatsDocuments, principal: Principal, w
     from: new Date(startMs).toISOString(),
     to: new Date(endMs).toISOString(),
     scope,
+    scopeLabel: scope === undefined ? 'every tenant' : `tenant ${tenantLabel(scope)}`,
     summary: figures(windowTotal(documents, scope, endMs, lengthMs), true),
     daily: dailySums(documents, scope, 'all', allId, dayPeriod(startMs), dayPeriod(endMs)).map(({ day, counters }) => ({ day, figures: figures(counters, true) })),
     gateways: items(windowSums(documents, scope, 'gw', endMs, lengthMs), false),
     stations: items(windowSums(documents, scope, 'st', endMs, lengthMs), true),
   };
-  if (principal.kind === 'admin') data.tenants = items(tenantWindowSums(documents, endMs, lengthMs), false);
+  if (principal.kind === 'admin') data.tenants = items(tenantWindowSums(documents, endMs, lengthMs), false).map((item) => ({ ...item, label: tenantLabel(item.key) }));
   return data;
 }
 

@@ -110,8 +110,9 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
 
     expect(await tableOf(page, 'gateways')).toEqual(gateways.map((item) => expectedRow(String(item.gateway), item)));
     expect(await tableOf(page, 'stations')).toEqual(stations.map((item) => expectedRow(String(item.station), item)));
-    expect(await tableOf(page, 'tenants')).toEqual(tenants.map((item) => expectedRow(String(item.tenantId), item)));
-    expect((await tableOf(page, 'tenants')).map((row) => row[0]).sort()).toEqual([acmeId, otherId].sort());
+        const names: Record<string, string> = { [acmeId]: 'Acme', [otherId]: 'Other' };
+    expect(await tableOf(page, 'tenants')).toEqual(tenants.map((item) => expectedRow(`${names[String(item.tenantId)]} (${String(item.tenantId)})`, item)));
+    expect((await tableOf(page, 'tenants')).map((row) => row[0]).sort()).toEqual([`Acme (${acmeId})`, `Other (${otherId})`]);
 
     // The charts draw the same figures: each bar segment's <title>, each day's dot.
     const gatewayBars = await page.locator('#chart-gateways rect > title').allTextContents();
@@ -121,7 +122,7 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
       ),
     );
     const tenantBars = await page.locator('#chart-tenants rect > title').allTextContents();
-    for (const item of tenants) expect(tenantBars).toContain(`${String(item.tenantId)}: succeeded ${item.succeeded}`);
+    for (const item of tenants) expect(tenantBars).toContain(`${names[String(item.tenantId)]} (${String(item.tenantId)}): succeeded ${item.succeeded}`);
     const today = new Date().toISOString().slice(0, 10);
     const daily = (await api(`/v1/stats/daily?from=${today}&to=${today}`)).items as Item[];
     expect(await page.locator('#chart-daily-volume circle > title').allTextContents()).toContain(`${today.slice(5)}: faxes ${daily[0]!.faxes.total}`);
@@ -130,7 +131,7 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
     expect(await page.getByRole('img', { name: 'Faxes per gateway' }).count()).toBe(1);
 
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.locator('details.figures').first().evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await page.locator('details.figures').first().evaluate((details) => details.setAttribute('open', ''));
     await screenshot(page, 'console-stats');
 
     await page.getByRole('link', { name: 'Last 7 days' }).click();
@@ -148,7 +149,7 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
     const page = await signedInPage('acme', acmePassword);
     await page.goto(`${base}/stats`);
     expect(await summaryOf(page)).toMatchObject({ faxes: '2', succeeded: String(summary.succeeded), failed: String(summary.failed), 'success-rate': rateText(summary.successRate) });
-    expect(await page.locator('p.scope').textContent()).toContain(`tenant ${acmeId}`);
+    expect(await page.locator('p.scope').textContent()).toContain(`tenant Acme (${acmeId})`);
     expect(await tableOf(page, 'stations')).toEqual(stations.map((item) => expectedRow(String(item.station), item)));
     expect((await tableOf(page, 'stations')).map((row) => row[0])).not.toContain('+15550003333');
     expect(await page.locator('#tenants').count()).toBe(0);
