@@ -7,7 +7,7 @@ p.scope{color:#4a4a4a}
 p.empty{padding:1rem;background:#f3f5f7;border-radius:6px}
 dl.stats-summary dd{font-variant-numeric:tabular-nums}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}
-.chart-box{max-width:40rem;flex:1 1 24rem}
+.chart-box{max-width:36rem;flex:1 1 20rem}
 svg.chart{width:100%;height:auto;font:12px system-ui,sans-serif}
 svg.chart text{fill:#1a1a1a}
 svg.chart .grid{stroke:#d0d0d0;stroke-width:1}

@@ -159,6 +159,18 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
     await page.context().close();
   });
 
+  it('fits a phone-width screen: the charts shrink to it, the tables stack', async () => {
+    const page = await signedInPage('acme', acmePassword);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/stats?window=7d`);
+    await page.locator('details.figures').evaluateAll((all) => all.forEach((details) => details.setAttribute('open', '')));
+    // Nothing wider than the screen: no sideways scrolling.
+    expect(await page.locator('html').evaluate((root) => root.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'console-stats-phone');
+    await page.context().close();
+  });
+
   it('answers an unknown window with a 400 page naming it, and sends a signed-out visitor to sign in', async () => {
     const page = await signedInPage('acme', acmePassword);
     const response = await page.goto(`${base}/stats?window=1y`);

@@ -19,7 +19,7 @@ export interface BarChartSpec {
   width?: number;
 }
 
-const labelWidth = 170;
+const labelWidth = 150;
 const rowHeight = 28;
 const top = 34;
 const axisHeight = 34;
@@ -31,7 +31,7 @@ const rightPad = 48;
  * is written at the bar's end. Counts only: the axis ticks are whole numbers.
  */
 export function barChart(spec: BarChartSpec): string {
-  const width = spec.width ?? 640;
+  const width = spec.width ?? 480;
   const rows = Math.max(1, spec.categories.length);
   const height = top + rows * rowHeight + axisHeight;
   const totals = spec.categories.map((_, i) => spec.series.reduce((sum, s) => sum + Math.max(0, s.values[i] ?? 0), 0));
@@ -50,7 +50,7 @@ export function barChart(spec: BarChartSpec): string {
 
   spec.categories.forEach((category, i) => {
     const y = top + i * rowHeight;
-    parts.push(`<g class="bar"><text x="${labelWidth - 8}" y="${y + 18}" text-anchor="end">${escapeXml(shorten(category, 22))}<title>${escapeXml(category)}</title></text>`);
+    parts.push(`<g class="bar"><text x="${labelWidth - 8}" y="${y + 18}" text-anchor="end">${escapeXml(shorten(category, 20))}<title>${escapeXml(category)}</title></text>`);
     let at = 0;
     for (const series of spec.series) {
       const value = Math.max(0, series.values[i] ?? 0);

@@ -35,8 +35,8 @@ const maxXLabels = 8;
  * <title> per figure, horizontal grid lines at round values, and at most eight x labels.
  */
 export function lineChart(spec: LineChartSpec): string {
-  const width = spec.width ?? 640;
-  const height = 260;
+  const width = spec.width ?? 480;
+  const height = 220;
   const format = spec.format ?? String;
   const values = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const ticks = niceTicks(0, spec.yMax ?? Math.max(0, ...values), 5, spec.integer ?? false);

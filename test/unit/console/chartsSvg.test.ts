@@ -61,7 +61,7 @@ describe('bar chart', () => {
   it('keeps a long label whole in its <title> while the visible one is shortened', () => {
     const long = 'sip-trunk-of-a-very-long-carrier-name';
     const svg = barChart({ ...spec, categories: [long], series: [{ name: 'succeeded', values: [1], color: '#000' }] });
-    expect(svg).toContain(`${shorten(long, 22)}<title>${long}</title>`);
+    expect(svg).toContain(`${shorten(long, 20)}<title>${long}</title>`);
   });
 
   it('renders without categories or with zero figures (no NaN, no negative widths)', () => {
