@@ -5,7 +5,8 @@
 // - start-up without a read store (spawn → /readyz 200) and the peak RSS (VmHWM) of catching up;
 // - GET /v1/faxes?limit=50 p50/p99, as a tenant user (API key) and as admin, first page and a deep
 //   page (the cursor reached by following nextCursor `--deep-pages` times);
-// - GET /inbox (the web console's first inbox page, #19) p50/p99, signed in as the tenant user and as admin;
+// - GET /inbox (the web console's first inbox page, #19) p50/p99, signed in as the tenant user and as admin,
+//   and GET /stats?window=30d as admin;
 // - /healthz p50/p99 while another process pages the admin list end to end;
 // - start-up with the read store present, RSS after `--settle-seconds` idle;
 // - `faxengine projections rebuild` (child process): its peak RSS (VmHWM) and time.
@@ -147,8 +148,12 @@ try {
     const adminDeep = await timed(list(adminDeepCursor.cursor), { authorization: adminAuth });
     log(`${size}: list latencies measured`);
     // The console's inbox renders the same keyset page as HTML: the whole request, sign-in excluded.
-    const tenantInbox = await timed(`${cold.base}/inbox`, { cookie: await consoleSignIn(cold.base, benchUser.username, benchUser.password) });
-    const adminInbox = await timed(`${cold.base}/inbox`, { cookie: await consoleSignIn(cold.base, 'admin', adminKey) });
+    const tenantCookie = await consoleSignIn(cold.base, benchUser.username, benchUser.password);
+    const adminCookie = await consoleSignIn(cold.base, 'admin', adminKey);
+    const tenantInbox = await timed(`${cold.base}/inbox`, { cookie: tenantCookie });
+    const adminInbox = await timed(`${cold.base}/inbox`, { cookie: adminCookie });
+    // The Statistics page at its widest: 30 days, every tenant (per day, gateway, station and tenant).
+    const adminStats = await timed(`${cold.base}/stats?window=30d`, { cookie: adminCookie });
     log(`${size}: console inbox latencies measured`);
 
     const pager = await startPager(cold.base, adminAuth);
@@ -202,6 +207,8 @@ try {
         consoleInboxTenantP99Ms: tenantInbox.p99,
         consoleInboxAdminP50Ms: adminInbox.p50,
         consoleInboxAdminP99Ms: adminInbox.p99,
+        consoleStats30dAdminP50Ms: adminStats.p50,
+        consoleStats30dAdminP99Ms: adminStats.p99,
         healthzWhilePagingP50Ms: percentile(healthz, 50),
         healthzWhilePagingP99Ms: percentile(healthz, 99),
         pagerRequests: paging.requests,
