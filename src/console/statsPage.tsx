@@ -8,14 +8,15 @@ import { consoleStatsWindows, type ConsoleStatsWindow, type StatsItem, type Stat
 
 const windowWords: Record<ConsoleStatsWindow, string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days' };
 /** Chart colours, each at least 4.5:1 on white (the legend's swatches sit next to their names). */
-const colors = { faxes: '#12324f', succeeded: '#1d6b2a', failed: '#a10000', cancelled: '#595959' };
+const colors = { faxes: '#12324f', succeeded: '#1d6b2a', failed: '#a10000' };
 
 /** `66.7 %`, or a dash where there is no finished fax to count. */
 export const rateInWords = (rate: number | null) => (rate === null ? '–' : `${(Math.round(rate * 1000) / 10).toFixed(1)} %`);
 
 /** The console's Statistics page: figures of the window, then charts, each with its figures as a table. */
 export function StatsPage({ data, session }: { data: StatsPageData; session: ConsoleSession }) {
-  const empty = data.summary.faxes.total === 0 && data.summary.attempts === 0;
+  // Cancelled faxes are not among the finished ones, but they happened.
+  const empty = data.summary.faxes.total === 0 && data.summary.attempts === 0 && data.summary.cancelled === 0;
   return (
     <Layout title="Statistics" session={session} current="/stats">
       <h1>Statistics</h1>
@@ -129,12 +130,11 @@ function PerItem({ id, heading, what, items }: { id: string; heading: string; wh
               __html: barChart({
                 id: `chart-${id}`,
                 title: `Faxes per ${what}`,
-                description: `Faxes that finished per ${what}, the busiest first: succeeded, failed and cancelled, stacked.`,
+                description: `Faxes that finished per ${what}, the busiest first: those that succeeded and those that failed, stacked; each bar's length is its faxes.`,
                 categories: items.map((item) => item.label ?? item.key),
                 series: [
                   { name: 'succeeded', values: items.map((item) => item.figures.succeeded), color: colors.succeeded },
                   { name: 'failed', values: items.map((item) => item.figures.failed), color: colors.failed },
-                  { name: 'cancelled', values: items.map((item) => item.figures.cancelled), color: colors.cancelled },
                 ],
               }),
             }}
