@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { okJson } from '../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
+import { makeSubmissionDocuments } from '../support/submissionFixtures.js';
 import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
 
 const scenario = {
@@ -87,8 +88,15 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
     await env.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' }).finished;
     await env.sim.startInboundCall({ from: '5550002222', to: '15551230000', gateway: 'carrier1' }).finished;
     await env.sim.startInboundCall({ from: '5550003333', to: '15559870000', gateway: 'carrier1' }).finished;
-    // The statistics projection catches up after the calls end: poll the API until it counts all three.
-    await expect.poll(async () => ((await api('/v1/stats/summary?window=24h')).figures as Figures).faxes.total, { timeout: 20_000, interval: 50 }).toBe(3);
+    // And one sent by Acme through the API, out through the simulator.
+    const documents = await makeSubmissionDocuments(env.dataDir);
+    const form = new FormData();
+    form.set('to', '5557654321');
+    form.set('from', '5551230000');
+    form.append('file', new Blob([documents.pdf], { type: 'application/pdf' }), 'letter.pdf');
+    expect((await fetch(`${base}/v1/faxes`, { method: 'POST', headers: { authorization: acmeAuth }, body: form })).status).toBe(202);
+    // The statistics projection catches up after the faxes end: poll the API until it counts all four.
+    await expect.poll(async () => ((await api('/v1/stats/summary?window=24h')).figures as Figures).faxes.total, { timeout: 30_000, interval: 50 }).toBe(4);
     const summary = (await api('/v1/stats/summary?window=24h')).figures as Figures;
     expect(summary.failed).toBeGreaterThanOrEqual(1);
     const gateways = (await api('/v1/stats/gateways?window=24h')).items as Item[];
@@ -106,7 +114,9 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
       failed: String(summary.failed),
       cancelled: String(summary.cancelled),
       pages: String(summary.pages),
+      attempts: String(summary.attempts),
     });
+    expect(summary.faxes.outbound).toBe(1);
 
     expect(await tableOf(page, 'gateways')).toEqual(gateways.map((item) => expectedRow(String(item.gateway), item)));
     expect(await tableOf(page, 'stations')).toEqual(stations.map((item) => expectedRow(String(item.station), item)));
@@ -148,10 +158,10 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
   it("shows a tenant user its own tenant's figures only, and no per-tenant chart", async () => {
     const summary = (await api('/v1/stats/summary?window=24h', acmeAuth)).figures as Figures;
     const stations = (await api('/v1/stats/stations?window=24h', acmeAuth)).items as Item[];
-    expect(summary.faxes.total).toBe(2);
+    expect(summary.faxes.total).toBe(3);
     const page = await signedInPage('acme', acmePassword);
     await page.goto(`${base}/stats`);
-    expect(await summaryOf(page)).toMatchObject({ faxes: '2', succeeded: String(summary.succeeded), failed: String(summary.failed), 'success-rate': rateText(summary.successRate) });
+    expect(await summaryOf(page)).toMatchObject({ faxes: '3', succeeded: String(summary.succeeded), failed: String(summary.failed), 'success-rate': rateText(summary.successRate) });
     expect(await page.locator('p.scope').textContent()).toContain(`tenant Acme (${acmeId})`);
     expect(await tableOf(page, 'stations')).toEqual(stations.map((item) => expectedRow(String(item.station), item)));
     expect((await tableOf(page, 'stations')).map((row) => row[0])).not.toContain('+15550003333');
