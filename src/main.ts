@@ -30,6 +30,7 @@ import { bindListeners, type BoundListeners } from './startup/bindListeners.js';
 import { firstStartMessage, resolveAdminApiKey } from './startup/adminApiKey.js';
 import { readinessChecks } from './startup/readinessChecks.js';
 import { createServerMetrics } from './mainMetrics.js';
+import { findTenant } from '../projections/directoryQueries.js';
 import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
 
 export interface RunningServer {
@@ -142,6 +143,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     credentials: tenancy.credentials,
     clock: systemClock,
     onApplied: (listener) => readModels.runner.onApplied(listener),
+    stats: readModels.runner,
+    tenantName: (tenantId) => findTenant(tenancy.directory(), tenantId)?.name,
     sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
     trustedProxies: config.auth.trustedProxies,
   });

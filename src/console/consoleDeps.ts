@@ -1,4 +1,5 @@
 import type { DocumentView } from '../../projections/documentProjection.js';
+import type { StatsDocuments } from '../../projections/statsQueries.js';
 import type { Auth } from '../api/auth/authenticate.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/documentStore.js';
@@ -20,6 +21,10 @@ export interface ConsoleDeps {
   clock: Clock;
   /** Called after the projections applied a batch, with the names of those that changed. */
   onApplied: AppliedListener;
+  /** The statistics read model's key-range reads (the API's, for `/stats`); without it the page says so. */
+  stats?: StatsDocuments;
+  /** A tenant's name (the directory's), to label its statistics; an unknown or deleted one is shown by id. */
+  tenantName?: (tenantId: string) => string | undefined;
   /** `console.sessionIdleTimeout` in ms. */
   sessionIdleTimeoutMs: number;
   /** `auth.trustedProxies`: whose X-Forwarded-Proto is believed for the cookie's Secure flag. */

@@ -21,6 +21,9 @@ export interface Tenant {
   number: string;
 }
 
+/** The tenant user of the history (its API key is `apiKey`); its password signs in to the web console. */
+export const benchUser = { username: 'bench', password: 'bench long password' } as const;
+
 export interface CapturedHistory {
   tenants: Tenant[];
   /** The tenant whose user's API key is `apiKey`; the template faxes are all this tenant's. */
@@ -60,7 +63,7 @@ export async function captureHistory(dataDir: string, tenantCount: number): Prom
     }
     await okJson(await env.call('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } }));
     const userTenant = tenants[0]!;
-    const user = { username: 'bench', password: 'bench long password' };
+    const user = { ...benchUser };
     await okJson(await env.call('POST', `/v1/tenants/${userTenant.id}/users`, user));
     const apiKey = String((await okJson(await env.call('POST', '/v1/me/api-keys', { label: 'bench' }, basicAuth(user.username, user.password)))).key);
     const auth = `Bearer ${apiKey}`;

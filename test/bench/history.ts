@@ -5,13 +5,16 @@
 // - start-up without a read store (spawn → /readyz 200) and the peak RSS (VmHWM) of catching up;
 // - GET /v1/faxes?limit=50 p50/p99, as a tenant user (API key) and as admin, first page and a deep
 //   page (the cursor reached by following nextCursor `--deep-pages` times);
+// - GET /inbox (the web console's first inbox page, #19) p50/p99, signed in as the tenant user and as admin,
+//   and GET /stats?window=30d as admin;
 // - /healthz p50/p99 while another process pages the admin list end to end;
 // - start-up with the read store present, RSS after `--settle-seconds` idle;
 // - `faxengine projections rebuild` (child process): its peak RSS (VmHWM) and time.
 // Run: npx tsx test/bench/history.ts [--sizes 100000,1000000] [--settle-seconds 60] [--requests 200]
 //      [--deep-pages 100] [--healthz-seconds 10] [--keep]
 // One JSON line per size (targets at 1M, #17: tenant p50 < 5 ms, admin p50/p99 < 10/30 ms,
-// /healthz p50 < 2 ms while paging, idle RSS < 150 MB, catch-up/rebuild RSS < 300 MB, start-up < 2 s).
+// /healthz p50 < 2 ms while paging, idle RSS < 150 MB, catch-up/rebuild RSS < 300 MB, start-up < 2 s;
+// #19: console inbox p99 < 50 ms).
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,8 +24,9 @@ import { freePort } from '../support/freePort.js';
 import { seededRandom } from '../support/seededRandom.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { buildDist, startCompiled, startCompiledServe } from './compiledServer.js';
+import { consoleSignIn } from './consoleSignIn.js';
 import { compileTemplate, generateHistory } from './generateHistory.js';
-import { captureHistory } from './captureHistory.js';
+import { benchUser, captureHistory } from './captureHistory.js';
 import { startPager } from './pagerProcess.js';
 import { sampleRssOf, statusMb } from './procStats.js';
 
@@ -111,11 +115,12 @@ try {
     const catchUpPeakRssMb = Math.max(catchUp.stop(), statusMb(cold.pid, 'VmHWM'));
     log(`${size}: caught up in ${catchUpSeconds.toFixed(1)} s`);
 
-    const timed = async (url: string, authorization: string) => {
+    /** `headers`: an API credential, or a console session's cookie (a lost session redirects: no redirect is followed). */
+    const timed = async (url: string, headers: { authorization: string } | { cookie: string }) => {
       const latencies: number[] = [];
       for (let index = 0; index < requests; index++) {
         const started = performance.now();
-        const response = await fetch(url, { headers: { authorization } });
+        const response = await fetch(url, { headers, redirect: 'manual' });
         await response.arrayBuffer();
         latencies.push(performance.now() - started);
         if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
@@ -135,13 +140,21 @@ try {
       return reached ?? { cursor: '', offset: 0 };
     };
     const list = (cursor?: string) => `${cold.base}/v1/faxes?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const tenantFirst = await timed(list(), userAuth);
+    const tenantFirst = await timed(list(), { authorization: userAuth });
     const tenantDeepCursor = await deepCursor(userAuth);
-    const tenantDeep = await timed(list(tenantDeepCursor.cursor), userAuth);
-    const adminFirst = await timed(list(), adminAuth);
+    const tenantDeep = await timed(list(tenantDeepCursor.cursor), { authorization: userAuth });
+    const adminFirst = await timed(list(), { authorization: adminAuth });
     const adminDeepCursor = await deepCursor(adminAuth);
-    const adminDeep = await timed(list(adminDeepCursor.cursor), adminAuth);
+    const adminDeep = await timed(list(adminDeepCursor.cursor), { authorization: adminAuth });
     log(`${size}: list latencies measured`);
+    // The console's inbox renders the same keyset page as HTML: the whole request, sign-in excluded.
+    const tenantCookie = await consoleSignIn(cold.base, benchUser.username, benchUser.password);
+    const adminCookie = await consoleSignIn(cold.base, 'admin', adminKey);
+    const tenantInbox = await timed(`${cold.base}/inbox`, { cookie: tenantCookie });
+    const adminInbox = await timed(`${cold.base}/inbox`, { cookie: adminCookie });
+    // The Statistics page at its widest: 30 days, every tenant (per day, gateway, station and tenant).
+    const adminStats = await timed(`${cold.base}/stats?window=30d`, { cookie: adminCookie });
+    log(`${size}: console inbox latencies measured`);
 
     const pager = await startPager(cold.base, adminAuth);
     await sleep(500);
@@ -190,6 +203,12 @@ try {
         adminDeepPageP50Ms: adminDeep.p50,
         adminDeepPageP99Ms: adminDeep.p99,
         adminDeepPageOffset: adminDeepCursor.offset,
+        consoleInboxTenantP50Ms: tenantInbox.p50,
+        consoleInboxTenantP99Ms: tenantInbox.p99,
+        consoleInboxAdminP50Ms: adminInbox.p50,
+        consoleInboxAdminP99Ms: adminInbox.p99,
+        consoleStats30dAdminP50Ms: adminStats.p50,
+        consoleStats30dAdminP99Ms: adminStats.p99,
         healthzWhilePagingP50Ms: percentile(healthz, 50),
         healthzWhilePagingP99Ms: percentile(healthz, 99),
         pagerRequests: paging.requests,
