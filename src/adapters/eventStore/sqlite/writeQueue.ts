@@ -1,4 +1,5 @@
 import { uuidV7 } from './uuidV7.js';
+import { expectedRevisionMatches } from '../expectedRevision.js';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../../ports/clock.js';
 import type { EventRow } from './recentEvents.js';
@@ -54,7 +55,7 @@ export function createWriteQueue(db: Database.Database, clock: Clock, hooks: Wri
   let groupRows: EventRow[] = [];
   const appendOne = db.transaction((request: AppendRequest, created: string): AppendResult => {
     const actual = currentRevision.get(request.stream);
-    if (!matches(request.expected, actual)) throw new WrongExpectedRevisionError(request.stream, request.expected, actual);
+    if (!expectedRevisionMatches(request.expected, actual)) throw new WrongExpectedRevisionError(request.stream, request.expected, actual);
     let revision = actual ?? -1;
     let position = 0;
     const rows: EventRow[] = [];
@@ -142,19 +143,6 @@ export function createWriteQueue(db: Database.Database, clock: Clock, hooks: Wri
     flush,
     firstUnacknowledged: () => unacknowledged[0],
   };
-}
-
-function matches(expected: ExpectedRevision, actual: number | undefined): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === undefined;
-    case 'stream_exists':
-      return actual !== undefined;
-    default:
-      return actual === expected;
-  }
 }
 
 function isUniqueViolation(error: unknown, column: string): boolean {
