@@ -144,6 +144,9 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     onApplied: (listener) => readModels.runner.onApplied(listener),
     sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
     trustedProxies: config.auth.trustedProxies,
+    tenancy,
+    stations: { stations: receive.stations, settle: receive.stations.settled },
+    notifications,
   });
   const app = createApp({
     eventStore,

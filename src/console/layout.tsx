@@ -55,6 +55,13 @@ export function Layout(props: LayoutProps) {
               <span class="who">Signed in as {who}</span> <button type="submit">Sign out</button>
             </form>
           )}
+          {session?.actingTenantId && (
+            <form class="acting" method="post" action="/admin/acting-tenant">
+              <input type="hidden" name="csrf" value={session.csrfToken} />
+              <input type="hidden" name="tenantId" value="" />
+              <span>Acting as {session.actingTenantName ?? `tenant ${session.actingTenantId}`}</span> — <button type="submit">Stop</button>
+            </form>
+          )}
         </header>
         <main id="main" tabindex={-1}>
           {props.children}
