@@ -38,9 +38,7 @@ function TenantsPage({ page, session, failed }: { page: Page<TenantView>; sessio
                   <form method="post" action="/admin/acting-tenant" class="inline">
                     <CsrfField session={session} />
                     <input type="hidden" name="tenantId" value={tenant.id} />
-                    <button type="submit" aria-label={`View as ${tenant.name}`}>
-                      View as this tenant
-                    </button>
+                    <button type="submit">View as {tenant.name}</button>
                   </form>
                 </td>
               </tr>
