@@ -28,7 +28,7 @@ export interface ConsoleDeps {
   /** `auth.trustedProxies`: whose X-Forwarded-Proto is believed for the cookie's Secure flag. */
   trustedProxies?: readonly string[];
   /** Administration: the API's tenancy commands and directory read model. */
-  tenancy: Pick<TenancyRouteDeps, 'commands' | 'directory'>;
+  tenancy: Pick<TenancyRouteDeps, 'commands' | 'directory' | 'verifyPassword'>;
   /** The stations read model and its settle (as the API's station routes get them), for the T.38 fallback page. */
   stations: Pick<StationRouteDeps, 'stations' | 'settle'>;
   /** The notifications read model, for the dead letters page. */

@@ -52,7 +52,7 @@ export function Layout(props: LayoutProps) {
           {session && (
             <form class="signout" method="post" action="/sign-out">
               <input type="hidden" name="csrf" value={session.csrfToken} />
-              <span class="who">Signed in as {who}</span> <button type="submit">Sign out</button>
+              <span class="who">Signed in as {session.principal.kind === 'user' ? <a href="/account">{who}</a> : who}</span> <button type="submit">Sign out</button>
             </form>
           )}
           {session?.actingTenantId && (

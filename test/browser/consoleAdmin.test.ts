@@ -195,6 +195,37 @@ describe('console administration in a real browser (chromium, server + simulator
     await user.context().close();
   }, 60_000);
 
+  it('lets a tenant user manage their own password and API keys (what /v1/me allows), recorded as that user', async () => {
+    const user = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
+    await signIn(user, 'zeta', zetaPassword);
+    await user.getByRole('link', { name: 'zeta' }).click();
+    await user.waitForURL(`${base}/account`);
+    await user.getByLabel('Label of a new key').fill('scanner');
+    expect(await submit(user, user.getByRole('button', { name: 'Issue API key' }))).toBe(200);
+    const key = (await user.locator('#issued-key').textContent())!;
+    expect((await env.call('GET', '/v1/me', undefined, `Bearer ${key}`)).status).toBe(200);
+    await expectAccessible(user);
+    await screenshot(user, 'console-account');
+    await user.goto(`${base}/account`);
+    expect(await submit(user, user.getByRole('button', { name: /^Revoke key / }))).toBe(303);
+    expect((await env.call('GET', '/v1/me', undefined, `Bearer ${key}`)).status).toBe(401);
+
+    await user.getByLabel('Current password').fill('not my password');
+    await user.getByLabel('New password').fill('a newer long password');
+    expect(await submit(user, user.getByRole('button', { name: 'Change password' }))).toBe(422);
+    expect(await user.locator('#password-currentPassword-error').textContent()).toBe('currentPassword: does not match');
+    await user.getByLabel('Current password').fill(zetaPassword);
+    await user.getByLabel('New password').fill('a newer long password');
+    expect(await submit(user, user.getByRole('button', { name: 'Change password' }))).toBe(303);
+    // This browser stays signed in; the old password no longer opens the API.
+    expect(new URL(user.url()).pathname).toBe('/account');
+    expect((await env.call('GET', '/v1/me', undefined, `Basic ${Buffer.from(`zeta:${zetaPassword}`).toString('base64')}`)).status).toBe(401);
+    expect((await env.call('GET', '/v1/me', undefined, `Basic ${Buffer.from('zeta:a newer long password').toString('base64')}`)).status).toBe(200);
+    const last = (await streamOf(`tenant-${zetaId}`)).at(-1)!;
+    expect([last.type, last.metadata]).toEqual(['UserPasswordChanged', expect.objectContaining({ actor: 'console', by: 'user:zeta' })]);
+    await user.context().close();
+  }, 60_000);
+
   it('re-delivers a dead-lettered webhook from the dead letters page, recorded as the admin', async () => {
     const [fax] = await faxesOf(zetaId);
     await poll(async () => (await json(await env.call('GET', '/v1/notifications?status=dead'))).items as unknown[], (items) => items.length === 1, 'the dead letter');
