@@ -18,7 +18,7 @@ function targetInWords(endpoint: EndpointView): string {
 function EndpointsPage({ kit, c, failed }: { kit: ConsoleKit; c: Context<ConsoleEnv>; failed?: FormFailure | undefined }) {
   const session = c.get('session');
   const directory = kit.deps.tenancy.directory();
-  const tenantId = c.req.query('tenantId') || undefined;
+  const tenantId = c.req.query('tenantId') || failed?.values.view || undefined;
   const endpoints = listEndpoints(directory, tenantId ? { tenantId } : {}, { limit: 500, offset: 0 }).items;
   const tenants = listTenants(directory, {}, { limit: 500, offset: 0 }).items;
   const nameOf = (id: string | null) => (id === null ? 'all tenants' : (findTenant(directory, id)?.name ?? `tenant ${id}`));
@@ -52,6 +52,7 @@ function EndpointsPage({ kit, c, failed }: { kit: ConsoleKit; c: Context<Console
                   <td data-label="Priority">
                     <form method="post" action={`/admin/endpoints/${encodeURIComponent(endpoint.id)}`} class="row-form">
                       <CsrfField session={session} />
+                      {tenantId && <input type="hidden" name="view" value={tenantId} />}
                       <FormError form={form} failed={failed} fields={['priority']} />
                       <Field form={form} name="priority" label={`Priority of ${label}`} type="number" value={String(endpoint.priority)} failed={failed} />
                       <button type="submit" aria-label={`Save priority of ${label}`}>
@@ -62,6 +63,7 @@ function EndpointsPage({ kit, c, failed }: { kit: ConsoleKit; c: Context<Console
                   <td data-label="Remove">
                     <form method="post" action={`/admin/endpoints/${encodeURIComponent(endpoint.id)}/remove`} class="inline">
                       <CsrfField session={session} />
+                      {tenantId && <input type="hidden" name="view" value={tenantId} />}
                       <button type="submit" class="danger" aria-label={`Remove ${label}`}>
                         Remove
                       </button>
@@ -133,7 +135,8 @@ export const adminEndpoints: ConsoleFeature = (app, kit) => {
             commands(c).updateEndpoint({ tenantId: current.tenantId }, id, toEndpointPatch(valid, current.scope)),
           );
     if ('failed' in outcome) return refused(c, outcome.failed);
-    return c.redirect(c.req.header('referer')?.includes('tenantId=') && current.tenantId ? `/admin/endpoints?tenantId=${encodeURIComponent(current.tenantId)}` : '/admin/endpoints', 303);
+    // Back to the list the form was on (all endpoints, or one tenant's).
+    return c.redirect(values.view ? `/admin/endpoints?tenantId=${encodeURIComponent(values.view)}` : '/admin/endpoints', 303);
   }
 };
 

@@ -107,6 +107,12 @@ describe('console administration in a real browser (chromium, server + simulator
     await admin.getByLabel('Password').fill(zetaPassword);
     expect(await submit(admin, admin.getByRole('button', { name: 'Create user' }))).toBe(303);
     await expect.poll(() => admin.getByRole('heading', { level: 3, name: 'zeta' }).count()).toBe(1);
+    // A user name is unique on the platform: the conflict is shown as the API words it (409).
+    await admin.getByLabel('User name').fill('zeta');
+    await admin.getByLabel('Password').fill(zetaPassword);
+    expect(await submit(admin, admin.getByRole('button', { name: 'Create user' }))).toBe(409);
+    await expect.poll(() => admin.locator('section[aria-labelledby=users-heading] [role=alert]').textContent()).toBe('zeta is already taken');
+    expect(await admin.getByLabel('User name').inputValue()).toBe('zeta');
 
     // The key is shown once, works with the API, and stops working once revoked.
     await admin.getByLabel('Label of a new key for zeta').fill('billing');
@@ -272,6 +278,9 @@ describe('console administration in a real browser (chromium, server + simulator
     expect(new URL(admin.url()).pathname).toBe('/admin');
     expect(await admin.locator('form.acting').count()).toBe(0);
 
+    // An admin's form without the session's CSRF token is refused too.
+    const forged = await admin.evaluate(async () => (await fetch('/admin/tenants', { method: 'POST', body: new URLSearchParams({ name: 'Forged' }), redirect: 'manual' })).status);
+    expect(forged).toBe(403);
     await admin.getByLabel('Name', { exact: true }).fill('Short Lived');
     await submit(admin, admin.getByRole('button', { name: 'Create tenant' }));
     const id = decodeURIComponent(new URL(admin.url()).pathname.split('/').at(-1)!);
