@@ -130,9 +130,18 @@ describe('console administration in a real browser (chromium, server + simulator
     expect((await env.call('GET', '/v1/me', undefined, `Bearer ${key}`)).status).toBe(401);
     await expect.poll(() => admin.locator('ul.keys').textContent()).toContain('revoked');
 
+    // The profile: the fax ident is checked as the API checks it (the nested field named).
+    await admin.getByLabel('Fax ident', { exact: true }).fill('FAR TOO LONG FOR A T.30 IDENT');
+    expect(await submit(admin, admin.getByRole('button', { name: 'Save profile' }))).toBe(422);
+    expect(await admin.locator('#tenant-edit-settings-faxIdent-error').textContent()).toMatch(/^settings\.faxIdent: /);
+    await admin.getByLabel('Fax ident', { exact: true }).fill('ZETA CLINIC');
+    await admin.getByLabel('Fax header').fill('Zeta Clinic, Springfield');
+    expect(await submit(admin, admin.getByRole('button', { name: 'Save profile' }))).toBe(303);
+    expect((await json(await env.call('GET', `/v1/tenants/${zetaId}`))).settings).toMatchObject({ faxIdent: 'ZETA CLINIC', faxHeader: 'Zeta Clinic, Springfield' });
+
     // Every change is in the tenant's stream, recorded as the console's admin.
     const events = await streamOf(`tenant-${zetaId}`);
-    expect(events.map((event) => event.type)).toEqual(['TenantCreated', 'NumberAssigned', 'UserCreated', 'ApiKeyIssued', 'ApiKeyRevoked']);
+    expect(events.map((event) => event.type)).toEqual(['TenantCreated', 'NumberAssigned', 'UserCreated', 'ApiKeyIssued', 'ApiKeyRevoked', 'TenantUpdated']);
     for (const event of events) expect(event.metadata).toMatchObject(byAdmin);
   }, 60_000);
 
