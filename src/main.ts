@@ -147,6 +147,9 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     tenantName: (tenantId) => findTenant(tenancy.directory(), tenantId)?.name,
     sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
     trustedProxies: config.auth.trustedProxies,
+    tenancy,
+    stations: { stations: receive.stations, settle: receive.stations.settled },
+    notifications,
   });
   const app = createApp({
     eventStore,

@@ -1,6 +1,7 @@
 import { statsCss } from './statsCss.js';
 
 // Served by the console itself (no CDN, no front-end build): works offline and behind strict CSPs.
+import { adminCss } from './adminCss.js';
 
 /** Colours chosen for at least 4.5:1 contrast on their backgrounds; layout stacks on a phone. */
 /** Each console feature's styles live with it (e.g. sendCss.ts) and are joined here. */
@@ -58,7 +59,7 @@ ol.pages img{display:block;border:1px solid #595959;background:#fff;max-width:10
 }
 `;
 
-export const consoleCss = [baseCss, statsCss].join('');
+export const consoleCss = [baseCss, statsCss, adminCss].join('');
 
 /**
  * Live updates of a fax list: the page's SSE stream sends `fax` events carrying a rendered row;

@@ -1,10 +1,13 @@
 import type { DocumentView } from '../../projections/documentProjection.js';
 import type { StatsDocuments } from '../../projections/statsQueries.js';
 import type { Auth } from '../api/auth/authenticate.js';
+import type { StationRouteDeps } from '../api/routes/stationRoutes.js';
+import type { TenancyRouteDeps } from '../api/routes/tenancyApiDeps.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { FaxReadModel } from '../ports/faxReadModel.js';
+import type { NotificationReadModel } from '../ports/notificationReadModel.js';
 import type { PageImages } from '../ports/pageImages.js';
 import type { AppliedListener } from './liveFaxes.js';
 
@@ -29,4 +32,10 @@ export interface ConsoleDeps {
   sessionIdleTimeoutMs: number;
   /** `auth.trustedProxies`: whose X-Forwarded-Proto is believed for the cookie's Secure flag. */
   trustedProxies?: readonly string[];
+  /** Administration: the API's tenancy commands and directory read model. */
+  tenancy: Pick<TenancyRouteDeps, 'commands' | 'directory' | 'verifyPassword'>;
+  /** The stations read model and its settle (as the API's station routes get them), for the T.38 fallback page. */
+  stations: Pick<StationRouteDeps, 'stations' | 'settle'>;
+  /** The notifications read model, for the dead letters page. */
+  notifications: NotificationReadModel;
 }

@@ -52,7 +52,14 @@ export function Layout(props: LayoutProps) {
           {session && (
             <form class="signout" method="post" action="/sign-out">
               <input type="hidden" name="csrf" value={session.csrfToken} />
-              <span class="who">Signed in as {who}</span> <button type="submit">Sign out</button>
+              <span class="who">Signed in as {session.principal.kind === 'user' ? <a href="/account">{who}</a> : who}</span> <button type="submit">Sign out</button>
+            </form>
+          )}
+          {session?.actingTenantId && (
+            <form class="acting" method="post" action="/admin/acting-tenant">
+              <input type="hidden" name="csrf" value={session.csrfToken} />
+              <input type="hidden" name="tenantId" value="" />
+              <span>Acting as {session.actingTenantName ?? `tenant ${session.actingTenantId}`}</span> — <button type="submit">Stop</button>
             </form>
           )}
         </header>

@@ -11,6 +11,9 @@ export interface ConsoleSession {
   lastSeen: number;
   /** A user's password hash when signing in: a session outlives no password change. */
   passwordHash?: string | undefined;
+  /** An admin viewing the console as one tenant ("View as this tenant"); its name is for the banner. */
+  actingTenantId?: string | undefined;
+  actingTenantName?: string | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { adminRoutes } from './adminRoutes.js';
 import { consoleCss, consoleLiveJs } from './consoleAssets.js';
 import type { ConsoleDeps } from './consoleDeps.js';
 import { createConsoleKit, type ConsoleEnv } from './consoleKit.js';
@@ -18,7 +19,7 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
   app.get('/console/style.css', (c) => c.body(consoleCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }));
   app.get('/console/live.js', (c) => c.body(consoleLiveJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=300' }));
 
-  for (const feature of [signInRoutes, faxViews.feature, statsFeature]) feature(app, kit);
+  for (const feature of [signInRoutes, faxViews.feature, statsFeature, adminRoutes]) feature(app, kit);
 
   // Mounted on the API's app, whose context knows nothing of the console's session variable.
   return { routes: new Hono().route('/', app), close: () => faxViews.close() };

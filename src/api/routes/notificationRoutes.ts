@@ -2,14 +2,12 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { FaxReadModel } from '../../ports/faxReadModel.js';
 import type { NotificationReadModel } from '../../ports/notificationReadModel.js';
-import { ConflictError, NotFoundError } from '../../domain/errors.js';
-import type { NotificationEvent, NotificationRef } from '../../domain/notifications/notificationEvents.js';
-import { notificationStates } from '../../domain/notifications/notificationState.js';
-import { faxStream } from '../../domain/streams.js';
+import { NotFoundError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
+import { createNotificationRedelivery } from '../services/notificationRedelivery.js';
 import { queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
@@ -101,42 +99,16 @@ export function notificationRoutes(deps: NotificationRouteDeps): OpenAPIHono<Aut
     const faxId = visibleFaxId(c, deps.faxes, c.req.valid('param').id);
     return c.json({ items: deps.notifications.list({ faxId }, 500) }, 200);
   });
+  const redeliverNotification = createNotificationRedelivery(deps);
   routes.openapi(redeliver, async (c) => {
     const { id, notificationId } = c.req.valid('param');
     const faxId = visibleFaxId(c, deps.faxes, id);
-    const events = await deps.eventStore.readStream(faxStream(faxId));
-    const ref = lastRefOf(events, notificationId);
-    const state = notificationStates(events).get(notificationId);
-    if (!ref || !state) throw new NotFoundError(`notification ${notificationId} of fax ${faxId} not found`);
-    if (state.status !== 'dead') throw new ConflictError(`notification ${notificationId} is ${state.status}; only dead-lettered notifications can be redelivered`);
     const principal = c.get('principal');
-    const requested: NotificationEvent = {
-      type: 'NotificationRedeliveryRequested',
-      data: { ...ref, requestedAt: deps.clock.now().toISOString(), requestedBy: principal.kind === 'admin' ? 'admin' : `user:${principal.username}` },
-    };
-    // The exact revision: two requests at once cannot both revive it (the second gets 409).
-    await deps.eventStore.append(
-      faxStream(faxId),
-      [{ ...requested, metadata: { correlationId: faxId, causationId: ref.sourceEventId, actor: 'api', ...(ref.tenantId ? { tenantId: ref.tenantId } : {}) } }],
-      events.at(-1)!.revision,
-    );
+    await redeliverNotification(faxId, notificationId, principal.kind === 'admin' ? 'admin' : `user:${principal.username}`, { actor: 'api' });
     c.header('Location', `/v1/faxes/${encodeURIComponent(faxId)}/notifications`);
     return c.json({ notificationId, status: 'pending' as const }, 202);
   });
   return routes;
-}
-
-function lastRefOf(events: ReadonlyArray<{ type: string; data: unknown }>, notificationId: string): NotificationRef | undefined {
-  for (let index = events.length - 1; index >= 0; index--) {
-    const event = events[index]!;
-    if (!event.type.startsWith('Notification')) continue;
-    const data = event.data as NotificationRef;
-    if (data.notificationId === notificationId) {
-      const { faxId, tenantId, sourceEventId, sourceType, endpointId, target } = data;
-      return { notificationId, faxId, tenantId, sourceEventId, sourceType, endpointId, target };
-    }
-  }
-  return undefined;
 }
 
 /** Another tenant's fax answers exactly like a missing one. */

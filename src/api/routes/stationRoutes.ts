@@ -1,12 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import type { StationEvent, StationState } from '../../domain/fax/stationKnowledge.js';
-import { stationStream } from '../../domain/streams.js';
+import type { StationState } from '../../domain/fax/stationKnowledge.js';
 import { tryE164 } from '../../domain/tenancy/e164.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
+import { createStationFallback } from '../services/stationFallback.js';
 import { queryInt } from './v1/schemas.js';
 import { adminAuth, jsonBody, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
@@ -71,16 +71,7 @@ export function stationRoutes(deps: StationRouteDeps): OpenAPIHono<AuthEnv> {
     if (!number) throw new ValidationError('number', `${raw} is not a phone number`);
     return number;
   };
-  const current = (station: string) => deps.stations.state(station) ?? { station, needsAudio: false, troubles: 0, cleanAudioFaxes: 0 };
-
-  async function change(station: string, type: 'StationFallbackEnabled' | 'StationFallbackCleared', reason: string): Promise<StationState> {
-    if ((type === 'StationFallbackEnabled') !== current(station).needsAudio) {
-      const event: StationEvent = { type, data: { station, reason, by: 'admin', at: deps.clock.now().toISOString() } };
-      await deps.eventStore.append(stationStream(station), [event]);
-      await deps.settle(station, type === 'StationFallbackEnabled');
-    }
-    return current(station);
-  }
+  const { change } = createStationFallback(deps);
 
   routes.openapi(list, (c) => {
     const { limit, cursor } = c.req.valid('query');

@@ -15,7 +15,8 @@ import { v1UsersRoutes } from './v1/usersRoutes.js';
 /** The admin and tenant API: the original's `/admin/*` routes and the versioned `/v1` resources. */
 export function tenancyRoutes(deps: TenancyRouteDeps): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>();
-  routes.use('/admin/*', deps.auth.legacyAdmin);
+  // Only the original's resources: the rest of /admin is the web console's administration pages.
+  for (const resource of ['tenant', 'number', 'user', 'endpoint', 'reload']) routes.use(`/admin/${resource}`, deps.auth.legacyAdmin).use(`/admin/${resource}/*`, deps.auth.legacyAdmin);
   for (const module of [legacyReloadRoutes(), legacyTenantRoutes(deps), legacyNumberRoutes(deps), legacyEndpointRoutes(deps), legacyUserRoutes(deps)]) routes.route('/', module);
   for (const module of [v1TenantsRoutes(deps), v1NumbersRoutes(deps), v1UsersRoutes(deps), v1EndpointsRoutes(deps), v1MeRoutes(deps)]) routes.route('/', module);
   routes.openAPIRegistry.registerComponent('securitySchemes', 'adminBasicAuth', {

@@ -1,5 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
-import type { EventStore } from '../../ports/eventStore.js';
+import type { EventMetadata, EventStore } from '../../ports/eventStore.js';
 import { createTenancyStreams, type TenancyStreams } from './tenancyStreams.js';
 
 export interface TenancyCommandDeps {
@@ -31,4 +31,16 @@ export function createCommandContext(deps: TenancyCommandDeps): CommandContext {
       return run;
     },
   };
+}
+
+/**
+ * The same commands on the same serial queue, every event they append (claims and id allocations
+ * included) carrying `metadata`: who gave the command, so the event store says who did what.
+ */
+export function actingAs(ctx: CommandContext, metadata: EventMetadata): CommandContext {
+  const store = ctx.eventStore;
+  const eventStore: EventStore = Object.create(store, {
+    append: { value: (stream: string, events: Parameters<EventStore['append']>[1], expected?: Parameters<EventStore['append']>[2]) => store.append(stream, events.map((event) => ({ ...event, metadata: { ...metadata, ...event.metadata } })), expected) },
+  });
+  return { ...ctx, eventStore, streams: createTenancyStreams(eventStore) };
 }
