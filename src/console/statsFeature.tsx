@@ -1,3 +1,4 @@
+import { effectiveTenantId } from './actingTenant.js';
 import type { ConsoleFeature } from './consoleKit.js';
 import { MessagePage } from './faxPage.js';
 import { StatsPage } from './statsPage.js';
@@ -13,6 +14,6 @@ export const statsFeature: ConsoleFeature = (app, { deps, signedIn, html }) => {
     if (!window) {
       return html(c, <MessagePage title="Unknown window" message={`The window "${asked}" is not one of ${consoleStatsWindows.join(', ')}.`} session={session} />, 400);
     }
-    return html(c, <StatsPage data={statsPageData(deps.stats, session.principal, window, deps.clock.now().getTime(), deps.tenantName)} session={session} />);
+    return html(c, <StatsPage data={statsPageData(deps.stats, effectiveTenantId(session), window, deps.clock.now().getTime(), deps.tenantName)} session={session} />);
   });
 };

@@ -1,7 +1,6 @@
 import { figuresOf, type StatsCounters, type StatsFigures } from '../../projections/statsCounters.js';
 import { allId, dayPeriod } from '../../projections/statsKeys.js';
 import { dailySums, tenantWindowSums, windowSums, windowTotal, type StatsDocuments, type StatsScope } from '../../projections/statsQueries.js';
-import type { Principal } from '../api/auth/principal.js';
 import { statsWindows } from '../api/routes/statsSchemas.js';
 
 /** The windows the page offers (the API's, but the hour: a daily chart of one hour says nothing). */
@@ -37,11 +36,12 @@ export const statsPageItems = 10;
 
 /**
  * The page's figures, from the same read-model queries and with the same scoping as `/v1/stats/*`:
- * a tenant user's own tenant, an admin's every tenant; per gateway, station, tenant and UTC day.
+ * a tenant user's own tenant (or the one an admin acts as), an admin's every tenant; per gateway, station, tenant and UTC day.
  */
 export function statsPageData(
   documents: StatsDocuments,
-  principal: Principal,
+  /** The tenant whose figures to show (a tenant user's, or the one an admin acts as); undefined: every tenant's. */
+  scope: StatsScope,
   window: ConsoleStatsWindow,
   endMs: number,
   tenantName: (tenantId: string) => string | undefined = () => undefined,
@@ -50,7 +50,6 @@ export function statsPageData(
     const name = tenantName(tenantId);
     return name === undefined ? tenantId : `${name} (${tenantId})`;
   };
-  const scope: StatsScope = principal.kind === 'admin' ? undefined : principal.tenantId;
   const lengthMs = statsWindows[window];
   const startMs = endMs - lengthMs;
   // As the API: station fallbacks are known per station, so only in every tenant's overall and per-station figures.
@@ -72,7 +71,7 @@ export function statsPageData(
     gateways: items(windowSums(documents, scope, 'gw', endMs, lengthMs), false),
     stations: items(windowSums(documents, scope, 'st', endMs, lengthMs), true),
   };
-  if (principal.kind === 'admin') data.tenants = items(tenantWindowSums(documents, endMs, lengthMs), false).map((item) => ({ ...item, label: tenantLabel(item.key) }));
+  if (scope === undefined) data.tenants = items(tenantWindowSums(documents, endMs, lengthMs), false).map((item) => ({ ...item, label: tenantLabel(item.key) }));
   return data;
 }
 
