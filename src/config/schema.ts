@@ -43,8 +43,8 @@ const flag = z.union([z.boolean(), z.stringbool()]);
 const eventStoreUrl = z
   .string()
   .refine(
-    (value) => /^sqlite:.+/.test(value) || /^(kurrentdb|esdb|kdb)(\+discover)?:\/\/.+/.test(value),
-    'expected sqlite:<path> or a kurrentdb:// (esdb://) connection string',
+    (value) => /^sqlite:.+/.test(value) || /^(kurrentdb|esdb|kdb)(\+discover)?:\/\/.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value),
+    'expected sqlite:<path>, a postgres:// connection string or a kurrentdb:// (esdb://) connection string',
   );
 
 const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
