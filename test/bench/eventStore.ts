@@ -1,10 +1,17 @@
-// Event store throughput for the SQLite adapter. Run: npx tsx test/bench/eventStore.ts
-// Prints one JSON object as its last line (targets on a 2-core machine: batch appends ≥ 20,000/s,
-// read-all ≥ 150,000/s, catch-up ≥ 100,000/s).
+// Event store throughput of the SQLite and PostgreSQL adapters.
+// Run: npx tsx test/bench/eventStore.ts [--store sqlite|postgres|all]   (PostgreSQL: the test
+// server of test/postgres/start.sh, or FAXENGINE_TEST_POSTGRES_URL; a database of its own.)
+// Prints one JSON object per store (targets on a 2-core machine: batch appends ≥ 20,000/s,
+// read-all ≥ 150,000/s for SQLite, catch-up ≥ 100,000/s).
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore.js';
 import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import type { EventStore } from '../../src/ports/eventStore.js';
+import { createTestDatabase } from '../support/postgresServer.js';
 import { makeTempDir } from '../support/tempDir.js';
+
+const { values: args } = parseArgs({ options: { store: { type: 'string', default: 'all' } } });
 
 const STREAMS = 1000;
 const BATCH = 10;
@@ -70,17 +77,33 @@ async function catchUp(store: EventStore, total: number): Promise<number> {
   return seen;
 }
 
-const dir = makeTempDir('bench-es');
-const store = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
-try {
+async function measure(name: string, store: EventStore, note: string): Promise<void> {
   const batchAppendEventsPerSec = await timed(() => batchAppends(store));
   const singleAppendEventsPerSec = await timed(() => singleAppends(store));
   const totalEvents = await readAllEvents(store);
   const readAllEventsPerSec = await timed(() => readAllEvents(store));
   const catchUpEventsPerSec = await timed(() => catchUp(store, totalEvents));
-  console.log(`events in store: ${totalEvents}; durable appends (WAL fsynced before each append resolves); ${CONCURRENT_WRITERS} concurrent writers`);
-  console.log(JSON.stringify({ batchAppendEventsPerSec, singleAppendEventsPerSec, readAllEventsPerSec, catchUpEventsPerSec }));
-} finally {
-  await store.close();
-  dir.remove();
+  console.log(`${name}: events in store: ${totalEvents}; ${note}; ${CONCURRENT_WRITERS} concurrent writers`);
+  console.log(JSON.stringify({ store: name, batchAppendEventsPerSec, singleAppendEventsPerSec, readAllEventsPerSec, catchUpEventsPerSec }));
+}
+
+if (args.store === 'sqlite' || args.store === 'all') {
+  const dir = makeTempDir('bench-es');
+  const store = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+  try {
+    await measure('sqlite', store, 'durable appends (WAL fsynced before each append resolves)');
+  } finally {
+    await store.close();
+    dir.remove();
+  }
+}
+if (args.store === 'postgres' || args.store === 'all') {
+  const database = await createTestDatabase();
+  const store = await createPostgresEventStore({ connectionString: database.url });
+  try {
+    await measure('postgres', store, 'durable appends (committed with synchronous_commit on)');
+  } finally {
+    await store.close();
+    await database.drop();
+  }
 }

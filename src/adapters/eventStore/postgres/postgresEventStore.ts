@@ -128,15 +128,17 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       const subscription = startPullSubscription(
         {
           async readPage(after, maxCount) {
-            // One statement, one snapshot: the head and the page agree, so `coveredUpTo` never passes an event not yet read.
-            const rows = await query<EventRow & { head: number }>(
-              `SELECT h.position AS head, e.* FROM event_head h LEFT JOIN LATERAL (
-                 SELECT ${COLUMNS} FROM events WHERE position > $1 AND position <= h.position ${prefixFilter} ORDER BY position LIMIT $2
-               ) e ON true`,
+            // One statement, one snapshot: the head and the page agree, so `coveredUpTo` never passes
+            // an event not yet read. (No `position <= head` bound: every event a snapshot sees is
+            // below the head it sees, and the bound made PostgreSQL, before it had statistics of a
+            // freshly filled table, sort the whole rest of the log for every page.)
+            const rows = await query<(EventRow & { head: null }) | (Record<keyof EventRow, null> & { head: number })>(
+              `(SELECT ${COLUMNS}, NULL::bigint AS head FROM events WHERE position > $1 ${prefixFilter} ORDER BY position LIMIT $2)
+               UNION ALL SELECT ${COLUMNS.replace(/\w+/g, 'NULL')}, position FROM event_head`,
               [after, maxCount, prefixes],
             );
-            const head = rows[0]?.head ?? after;
-            return { events: rows.filter((row) => row.position !== null).map(toRecorded), coveredUpTo: Math.max(head, after) };
+            const head = rows.at(-1)!.head ?? after;
+            return { events: (rows.slice(0, -1) as EventRow[]).map(toRecorded), coveredUpTo: Math.max(head, after) };
           },
           appendCount: signal.count,
           waitForAppend: signal.next,
