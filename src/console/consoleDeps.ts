@@ -6,6 +6,7 @@ import type { EventStore } from '../ports/eventStore.js';
 import type { FaxReadModel } from '../ports/faxReadModel.js';
 import type { PageImages } from '../ports/pageImages.js';
 import type { AppliedListener } from './liveFaxes.js';
+import type { ConsoleSendDeps } from './sendDeps.js';
 
 /** Everything the console needs: read models, the API's auth (for sign-in) and its commands; never an adapter. */
 export interface ConsoleDeps {
@@ -24,4 +25,6 @@ export interface ConsoleDeps {
   sessionIdleTimeoutMs: number;
   /** `auth.trustedProxies`: whose X-Forwarded-Proto is believed for the cookie's Secure flag. */
   trustedProxies?: readonly string[];
+  /** Sending, cancelling and resending from the console; without it /send says sending is not available. */
+  send?: ConsoleSendDeps;
 }
