@@ -114,7 +114,7 @@ export function SendPage(props: { session: ConsoleSession; senders: SenderGroup[
             <p class="drop-hint" hidden>
               or drop files here
             </p>
-            <ul class="chosen-files" aria-label="Chosen documents"></ul>
+            <ul class="chosen-files" aria-label="Chosen files"></ul>
             <FieldError id="send-file-error" error={errors.file} />
           </div>
           <fieldset class="options">
