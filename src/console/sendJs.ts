@@ -90,7 +90,26 @@ export const sendJs = `
       document.getElementById('fax-actions').innerHTML = p.actions;
       var timeline = document.getElementById('timeline');
       if (timeline) timeline.innerHTML = p.timeline;
+      refreshSummary();
       if (p.finished) { source.close(); panel.removeAttribute('data-live-progress'); }
+    });
+  }
+
+  // The summary (result, pages, rate, attempts) is the fax page's own: read again from the page itself.
+  var fetching = false, stale = false;
+  function refreshSummary() {
+    var summary = document.querySelector('section[aria-labelledby=summary-heading]');
+    if (!summary || !window.DOMParser) return;
+    if (fetching) { stale = true; return; }
+    fetching = true;
+    fetch(location.href, { credentials: 'same-origin' }).then(function (response) {
+      return response.ok ? response.text() : '';
+    }).then(function (text) {
+      var fresh = text && new DOMParser().parseFromString(text, 'text/html').querySelector('section[aria-labelledby=summary-heading]');
+      if (fresh) summary.replaceWith(document.importNode(fresh, true));
+    }).catch(function () {}).then(function () {
+      fetching = false;
+      if (stale) { stale = false; refreshSummary(); }
     });
   }
 })();

@@ -125,7 +125,9 @@ describe('sending from the console in a real browser (chromium, server + simulat
     expect(await page.locator('#progress-status').getAttribute('aria-live')).toBe('polite');
     expect(await page.locator('[data-step=pages]').textContent()).toContain('Page 2 of 2');
     expect(await page.locator('[data-step=answered]').textContent()).toContain('bit/s');
-    // The timeline grew live too.
+    // The summary and the timeline follow too.
+    await expect.poll(() => page.locator('dl.summary').textContent()).toContain('Sent');
+    expect(await page.locator('dl.summary').textContent()).toContain('FAR END');
     await expect.poll(() => page.locator('#timeline li[data-event=FaxPageTransferred]').count()).toBe(2);
     expect(await page.locator('#timeline li[data-event=FaxSent]').count()).toBe(1);
     // Finished: cancel is gone, resend is offered.
