@@ -26,7 +26,7 @@ describe('sending from the console in a real browser (chromium, server + simulat
   let context: BrowserContext;
   let page: Page;
   let base: string;
-  let files: { pdf: string; text: string; big: string };
+  let files: { pdf: string; text: string; big: string; medium: string };
   let otherFax: string;
 
   async function signIn(target: Page, username: string, password: string) {
@@ -65,10 +65,11 @@ describe('sending from the console in a real browser (chromium, server + simulat
     await okJson(await env.call('POST', `/v1/tenants/${acme.id}/users`, { username: 'acme', password: acmePassword }));
 
     const documents = await makeSubmissionDocuments(env.dataDir);
-    files = { pdf: join(env.dataDir, 'two pages.pdf'), text: join(env.dataDir, 'notes.txt'), big: join(env.dataDir, 'big.pdf') };
+    files = { pdf: join(env.dataDir, 'two pages.pdf'), text: join(env.dataDir, 'notes.txt'), big: join(env.dataDir, 'big.pdf'), medium: join(env.dataDir, 'medium.pdf') };
     await writeFile(files.pdf, documents.pdf);
     await writeFile(files.text, 'not a fax document\n');
     await writeFile(files.big, Buffer.concat([Buffer.from(documents.pdf), Buffer.alloc(maxFileBytes + 100_000, 0x20)]));
+    await writeFile(files.medium, Buffer.concat([Buffer.from(documents.pdf), Buffer.alloc(200_000, 0x20)]));
 
     // Another tenant's outbound fax, sent through the API.
     const form = new FormData();
@@ -253,6 +254,12 @@ describe('sending from the console in a real browser (chromium, server + simulat
     }
     expect((await page.request.get(`${base}/faxes/${otherFax}/live`, { headers: { accept: 'text/event-stream' } })).status()).toBe(404);
     expect((await okJson(await env.call('GET', `/v1/faxes/${otherFax}`))).status).not.toBe('cancelled');
+  }, 60_000);
+
+  it("takes a document larger than the API's JSON body limit (64 KiB): the form streams to disk as the API's uploads do", async () => {
+    await send('5550000002', [files.medium]);
+    expect(new URL(page.url()).pathname).toMatch(/^\/faxes\/[^/]+$/);
+    expect(await page.locator('[data-step=converted]').textContent()).toContain('2 pages');
   }, 60_000);
 
   it('lets the admin choose among every tenant\'s numbers, grouped by tenant', async () => {
