@@ -23,10 +23,10 @@ export type UploadRefusal = (c: Context<ConsoleEnv>, status: 400 | 413 | 422, me
  * hands the parts to Hono's form parser (so `csrfChecked` and the route read them) and removes the
  * folder when the request is done.
  *
- * Unlike the API, a refusal is an HTML page for a browser, and a browser that is still sending when
- * the server answers and closes shows a "connection reset" instead of the page. So after a limit is
- * passed the rest of the body is read and thrown away (nothing is kept), up to twice the request
- * limit; beyond that the connection is closed after the answer.
+ * Unlike the API, a refusal is an HTML page for a browser. Closing the connection on a browser that
+ * is still sending can reset it before the browser has read the answer (why web servers linger on
+ * close), so after a limit is passed the rest of the body is read and thrown away (nothing is
+ * kept), up to twice the request limit; beyond that the connection is closed after the answer.
  */
 export function receiveSendForm(submission: FaxSubmission, refuse: UploadRefusal) {
   return createMiddleware<ConsoleEnv>(async (c, next) => {
