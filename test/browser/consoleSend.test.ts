@@ -213,6 +213,10 @@ describe('sending from the console in a real browser (chromium, server + simulat
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('notes.txt: this kind of file cannot be faxed');
     expect(refused.text).toContain('value="5550003333"');
+    // A From that is not the tenant's (another tenant's number) is named as such, and nothing is sent.
+    const foreignFrom = await postForm(page, { to: '5550003333', from: '+15559870000', resolution: 'fine' }, { name: 'a.png', type: 'image/png', text: 'x' });
+    expect(foreignFrom.status).toBe(403);
+    expect(foreignFrom.text).toMatch(/From: \+15559870000 is not a number of tenant \d+/);
   }, 60_000);
 
   it('refuses a file over the limit with a 413 page naming the limit', async () => {
