@@ -85,9 +85,10 @@ describe('sending from the console in a real browser (chromium, server + simulat
     await signIn(page, 'acme', acmePassword);
   }, 90_000);
 
+  let closed = false;
   afterAll(async () => {
     await browser?.close();
-    await env?.close();
+    if (!closed) await env?.close();
   });
 
   it("offers the tenant's sending numbers only, with the API's options, and passes axe", async () => {
@@ -275,6 +276,23 @@ describe('sending from the console in a real browser (chromium, server + simulat
     await expectAccessible(admin);
     await admin.context().close();
   }, 30_000);
+
+  // Last: it shuts the server down.
+  it("ends a fax's live stream when the server starts shutting down, so an open tab does not hold the drain up", async () => {
+    const retrying = ((await (await env.call('GET', '/v1/faxes?direction=outbound&status=retrying')).json()) as { items: Array<{ faxId: string; from: string }> }).items;
+    const waiting = retrying.find((fax) => fax.from === '+15551230000')!;
+    const cookie = (await context.cookies()).find((c) => c.name === 'faxengine_session')!;
+    const live = await fetch(`${base}/faxes/${waiting.faxId}/live`, { headers: { cookie: `faxengine_session=${cookie.value}`, accept: 'text/event-stream' } });
+    expect(live.headers.get('content-type')).toContain('text/event-stream');
+    const reader = live.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('event: progress');
+    closed = true;
+    const closing = env.close();
+    // The stream ends (done) instead of being cut (an error) after the drain's grace period.
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    await closing;
+  }, 60_000);
 });
 
 /**
