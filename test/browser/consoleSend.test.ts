@@ -179,6 +179,8 @@ describe('sending from the console in a real browser (chromium, server + simulat
     const [before, after] = [(await events(String(original.faxId)))[0]!.data, (await events(copyId))[0]!.data];
     for (const key of ['from', 'to', 'headerText', 'stationIdent', 'resolution', 'pageSize', 'files']) expect(after[key]).toEqual(before[key]);
     expect(after.submittedBy).toMatchObject({ kind: 'user', username: 'acme' });
+    const copies = ((await (await env.call('GET', '/v1/faxes?direction=outbound')).json()) as { items: Array<Record<string, unknown>> }).items.filter((fax) => fax.documentId === original.documentId && fax.to === original.to && fax.faxId !== original.faxId);
+    expect(copies.map((fax) => fax.faxId)).toEqual([copyId]);
     // It goes its own way, live, as any sent fax.
     await expect.poll(status, { timeout: 60_000 }).toBe('Sent: 2 pages in 1 attempt.');
   }, 90_000);
