@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -101,8 +101,17 @@ describe('sending from the console in a real browser (chromium, server + simulat
     expect(await page.getByLabel('Page size').locator('option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value))).toEqual(['', 'a4', 'letter']);
     for (const label of ['Page header', 'Station ident']) expect(await page.getByLabel(label).count()).toBe(1);
     expect(await page.getByLabel('Documents').getAttribute('multiple')).not.toBeNull();
-    // The drop zone is switched on by the script.
+    // The drop zone is switched on by the script; dropped files join the chosen ones.
     await expect.poll(() => page.locator('[data-dropzone].droppable').count()).toBe(1);
+    // In the page (this file is type-checked without the DOM library, hence the casts).
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new (globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } }).DataTransfer();
+      transfer.items.add(new File(['%PDF-1.4'], 'dropped.pdf', { type: 'application/pdf' }));
+      return transfer;
+    });
+    await page.locator('[data-dropzone]').dispatchEvent('drop', { dataTransfer: dropped });
+    expect(await page.locator('.chosen-files li').allTextContents()).toEqual(['dropped.pdf (8 bytes)']);
+    expect(await page.getByLabel('Documents').evaluate((input) => (input as unknown as { files: { length: number } }).files.length)).toBe(1);
     await expectAccessible(page);
     await screenshot(page, 'console-send');
   });
@@ -267,6 +276,17 @@ describe('sending from the console in a real browser (chromium, server + simulat
     await send('5550000002', [files.medium]);
     expect(new URL(page.url()).pathname).toMatch(/^\/faxes\/[^/]+$/);
     expect(await page.locator('[data-step=converted]').textContent()).toContain('2 pages');
+  }, 60_000);
+
+  it('sends one fax for a form sent twice (its idempotency key, as an API client\'s retry)', async () => {
+    await page.goto(`${base}/send`);
+    const field = (name: string) => page.locator(`[data-send-form] input[name=${name}]`).inputValue();
+    const multipart = { csrf: await field('csrf'), idempotencyKey: await field('idempotencyKey'), from: '+15551230000', to: '5550000002', resolution: 'fine', file: { name: 'logo.pdf', mimeType: 'application/pdf', buffer: await readFile(files.pdf) } };
+    const first = await page.request.post(`${base}/send`, { multipart, maxRedirects: 0 });
+    const second = await page.request.post(`${base}/send`, { multipart, maxRedirects: 0 });
+    expect([first.status(), second.status()]).toEqual([303, 303]);
+    expect(first.headers().location).toMatch(/^\/faxes\/[^/]+$/);
+    expect(second.headers().location).toBe(first.headers().location);
   }, 60_000);
 
   it('lets the admin choose among every tenant\'s numbers, grouped by tenant', async () => {
