@@ -20,7 +20,8 @@ import { createFileDocumentStore } from './adapters/documents/fileDocumentStore.
 import { createPageImageCache } from './adapters/documents/pageImageCache.js';
 import { createProcessPool } from './adapters/documents/processPool.js';
 import { startReceivePath } from './mainReceive.js';
-import { createSubmissionApi } from './mainSubmission.js';
+import { createSubmissionApi, routingLookups } from './mainSubmission.js';
+import { createFaxResend } from './api/services/faxResend.js';
 import { startSendPath } from './mainSend.js';
 import { startFaxRelay } from './reactors/faxRelay.js';
 import { readTiffPageFormat } from './adapters/documents/tiffPageFormat.js';
@@ -150,6 +151,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     tenancy,
     stations: { stations: receive.stations, settle: receive.stations.settled },
     notifications,
+    send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
   const app = createApp({
     eventStore,

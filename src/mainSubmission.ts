@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { RoutingTable } from '../projections/routingTable.js';
 import { createDocumentConverter } from './adapters/documents/faxConversion.js';
 import type { SubmissionRouteDeps } from './api/routes/submissionAccess.js';
-import { createFaxSubmission, type OutboundFaxControl } from './api/services/faxSubmission.js';
+import { createFaxSubmission, type FaxSubmissionDeps, type OutboundFaxControl } from './api/services/faxSubmission.js';
 import type { Config } from './config/schema.js';
 import type { Clock } from './ports/clock.js';
 import type { DocumentStore } from './ports/documentStore.js';
@@ -42,10 +42,7 @@ export function createSubmissionApi(wiring: SubmissionWiring): Omit<SubmissionRo
     eventStore: wiring.eventStore,
     documents: wiring.documents,
     converter,
-    lookupNumber: (e164) => wiring.routing.lookup(e164),
-    outboundGateways: (tenantId, numberId) => wiring.routing.outboundGateways(tenantId, numberId),
-    outboundWebhooks: (tenantId, numberId) => wiring.routing.outboundWebhooks(tenantId, numberId),
-    tenantSettings: (tenantId) => wiring.routing.tenantSettings(tenantId),
+    ...routingLookups(wiring.routing),
     control: wiring.control,
     clock: wiring.clock,
     defaultCountry: wiring.config.numbers.defaultCountry,
@@ -55,4 +52,14 @@ export function createSubmissionApi(wiring: SubmissionWiring): Omit<SubmissionRo
     logger: wiring.logger.child({ component: 'submission' }),
   });
   return { service, dropDir: submission.dropDir };
+}
+
+/** What a submission (or a resend) reads of the routing read model: the number, its gateways and webhooks, the tenant's settings. */
+export function routingLookups(routing: RoutingTable): Pick<FaxSubmissionDeps, 'lookupNumber' | 'outboundGateways' | 'outboundWebhooks' | 'tenantSettings'> {
+  return {
+    lookupNumber: (e164) => routing.lookup(e164),
+    outboundGateways: (tenantId, numberId) => routing.outboundGateways(tenantId, numberId),
+    outboundWebhooks: (tenantId, numberId) => routing.outboundWebhooks(tenantId, numberId),
+    tenantSettings: (tenantId) => routing.tenantSettings(tenantId),
+  };
 }

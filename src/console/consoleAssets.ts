@@ -1,3 +1,4 @@
+import { sendCss } from './sendCss.js';
 import { statsCss } from './statsCss.js';
 
 // Served by the console itself (no CDN, no front-end build): works offline and behind strict CSPs.
@@ -59,7 +60,7 @@ ol.pages img{display:block;border:1px solid #595959;background:#fff;max-width:10
 }
 `;
 
-export const consoleCss = [baseCss, statsCss, adminCss].join('');
+export const consoleCss = [baseCss, statsCss, adminCss, sendCss].join('');
 
 /**
  * Live updates of a fax list: the page's SSE stream sends `fax` events carrying a rendered row;

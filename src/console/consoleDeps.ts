@@ -10,6 +10,7 @@ import type { FaxReadModel } from '../ports/faxReadModel.js';
 import type { NotificationReadModel } from '../ports/notificationReadModel.js';
 import type { PageImages } from '../ports/pageImages.js';
 import type { AppliedListener } from './liveFaxes.js';
+import type { ConsoleSendDeps } from './sendDeps.js';
 
 /** Everything the console needs: read models, the API's auth (for sign-in) and its commands; never an adapter. */
 export interface ConsoleDeps {
@@ -38,4 +39,6 @@ export interface ConsoleDeps {
   stations: Pick<StationRouteDeps, 'stations' | 'settle'>;
   /** The notifications read model, for the dead letters page. */
   notifications: NotificationReadModel;
+  /** Sending, cancelling and resending from the console; without it /send says sending is not available. */
+  send?: ConsoleSendDeps;
 }

@@ -1,5 +1,6 @@
 import type { FaxView } from '../domain/fax/faxView.js';
 import type { RecordedEvent } from '../ports/eventStore.js';
+import { FaxProgressPanel } from './faxProgressPanel.js';
 import { durationInWords, preciseTime, resultInWords, shortTime, transportInWords } from './format.js';
 import { Layout } from './layout.js';
 import type { ConsoleSession } from './sessions.js';
@@ -15,13 +16,13 @@ function callDuration(events: readonly RecordedEvent[]): number | null {
 
 /** One fax: its summary, the document, and every event of its stream in words. */
 export function FaxPage({ fax, events, session, pageImages = false }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession; pageImages?: boolean }) {
-  const timeline = timelineOf(events);
   const attempts = fax.outbound?.attempts;
   return (
     <Layout title={`Fax ${fax.direction === 'inbound' ? 'from' : 'to'} ${fax.direction === 'inbound' ? fax.from : fax.to}`} session={session} current={fax.direction === 'inbound' ? '/inbox' : '/sent'}>
       <h1>
         {fax.direction === 'inbound' ? 'Received fax' : 'Sent fax'} {fax.direction === 'inbound' ? `from ${fax.from}` : `to ${fax.to}`}
       </h1>
+      {fax.direction === 'outbound' && <FaxProgressPanel fax={fax} events={events} session={session} />}
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading">Summary</h2>
         <dl class="summary">
@@ -81,17 +82,26 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
       </section>
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        <ol class="timeline">
-          {timeline.map((entry) => (
-            <li data-event={entry.type}>
-              <time datetime={entry.at}>{preciseTime(entry.at)}</time>
-              <span class="what">{entry.title}</span>
-              {entry.detail && <span class="detail"> — {entry.detail}</span>}
-            </li>
-          ))}
+        <ol class="timeline" id="timeline">
+          <TimelineItems events={events} />
         </ol>
       </section>
     </Layout>
+  );
+}
+
+/** The timeline's entries; the live progress stream sends them again as they grow. */
+export function TimelineItems({ events }: { events: readonly RecordedEvent[] }) {
+  return (
+    <>
+      {timelineOf(events).map((entry) => (
+        <li data-event={entry.type}>
+          <time datetime={entry.at}>{preciseTime(entry.at)}</time>
+          <span class="what">{entry.title}</span>
+          {entry.detail && <span class="detail"> — {entry.detail}</span>}
+        </li>
+      ))}
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import type { ConsoleDeps } from './consoleDeps.js';
 import { createConsoleKit, type ConsoleEnv } from './consoleKit.js';
 import { faxViewRoutes } from './faxViewRoutes.js';
 import { createSessionStore } from './sessions.js';
+import { sendRoutes } from './sendRoutes.js';
 import { signInRoutes } from './signInRoutes.js';
 import { statsFeature } from './statsFeature.js';
 
@@ -15,12 +16,13 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
   const app = new Hono<ConsoleEnv>();
   const kit = createConsoleKit(deps, createSessionStore({ idleTimeoutMs: deps.sessionIdleTimeoutMs, clock: deps.clock }));
   const faxViews = faxViewRoutes();
+  const send = sendRoutes();
 
   app.get('/console/style.css', (c) => c.body(consoleCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }));
   app.get('/console/live.js', (c) => c.body(consoleLiveJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=300' }));
 
-  for (const feature of [signInRoutes, faxViews.feature, statsFeature, adminRoutes]) feature(app, kit);
+  for (const feature of [signInRoutes, faxViews.feature, statsFeature, adminRoutes, send.feature]) feature(app, kit);
 
   // Mounted on the API's app, whose context knows nothing of the console's session variable.
-  return { routes: new Hono().route('/', app), close: () => faxViews.close() };
+  return { routes: new Hono().route('/', app), close: () => (faxViews.close(), send.close()) };
 }

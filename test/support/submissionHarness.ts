@@ -101,6 +101,8 @@ export async function startSubmissionHarness(options: { limits?: Partial<Submiss
     app,
     eventStore,
     documents,
+    /** The routing read model the service reads (for services built beside it, e.g. resend). */
+    routing: readModels.routing,
     control,
     dropDir,
     tempDir,

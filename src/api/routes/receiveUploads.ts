@@ -9,8 +9,8 @@ import type { FaxSubmission, SubmissionFile } from '../services/faxSubmission.js
 
 /** Room for part headers and text fields on top of the files' limit. */
 const formAllowance = 1024 * 1024;
-/** The routes whose multipart bodies `receiveUploads` reads; every other body is bounded by `http.maxJsonBodyBytes`. */
-const uploadPaths = new Set(['/v1/faxes', '/fax/send']);
+/** The routes whose multipart bodies `receiveUploads` (or the console's send form, src/console/sendUpload.ts) reads; every other body is bounded by `http.maxJsonBodyBytes`. */
+const uploadPaths = new Set(['/v1/faxes', '/fax/send', '/send']);
 
 const isMultipart = (c: Context) => /^multipart\/form-data\s*(;|$)/i.test(c.req.header('content-type') ?? '');
 
