@@ -5,6 +5,11 @@ import type { HistoryTableSpec } from './historyTable.js';
  * The fax projection's `faxes` collection as a table. Every filter of `GET /v1/faxes` has an index
  * ending in (created_at, fax_id), the newest-first keyset order, so a page is one index range read
  * of `limit + 1` rows whatever the history's size. Numbers are stored as `numberKey` reads them.
+ *
+ * Text search (remote ident, caller name) goes through `fax_text`, an FTS5 trigram index of the
+ * `search_text` column kept by triggers: a substring's rows are found without reading the others.
+ * It is keyed by the table's rowid, which an upsert keeps; nothing VACUUMs the read store (a
+ * VACUUM could renumber the rowids of a table without an INTEGER PRIMARY KEY).
  */
 export function faxTable(numberKey: (raw: string) => string): HistoryTableSpec {
   return {
@@ -12,7 +17,7 @@ export function faxTable(numberKey: (raw: string) => string): HistoryTableSpec {
     collection: 'faxes',
     table: 'faxes',
     key: 'fax_id',
-    columns: ['tenant_id', 'direction', 'status', 'from_number', 'to_number', 'created_at', 'ended', 'call_uuid'],
+    columns: ['tenant_id', 'direction', 'status', 'from_number', 'to_number', 'created_at', 'ended', 'call_uuid', 'unread', 'search_text'],
     fixed: ['direction', 'created_at'],
     schema: `
 CREATE TABLE faxes (
@@ -25,8 +30,22 @@ CREATE TABLE faxes (
   created_at TEXT NOT NULL,
   ended INTEGER NOT NULL,
   call_uuid TEXT NOT NULL,
+  unread INTEGER NOT NULL,
+  search_text TEXT NOT NULL,
   doc TEXT NOT NULL
-)`,
+);
+CREATE VIRTUAL TABLE fax_text USING fts5(search_text, content = 'faxes', content_rowid = 'rowid', tokenize = 'trigram');
+CREATE TRIGGER faxes_text_inserted AFTER INSERT ON faxes WHEN new.search_text <> '' BEGIN
+  INSERT INTO fax_text (rowid, search_text) VALUES (new.rowid, new.search_text);
+END;
+CREATE TRIGGER faxes_text_deleted AFTER DELETE ON faxes WHEN old.search_text <> '' BEGIN
+  INSERT INTO fax_text (fax_text, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
+END;
+-- Most upserts (a page, a status) leave the text as it was: the WHEN spares the index those.
+CREATE TRIGGER faxes_text_updated AFTER UPDATE OF search_text ON faxes WHEN old.search_text <> new.search_text BEGIN
+  INSERT INTO fax_text (fax_text, rowid, search_text) SELECT 'delete', old.rowid, old.search_text WHERE old.search_text <> '';
+  INSERT INTO fax_text (rowid, search_text) SELECT new.rowid, new.search_text WHERE new.search_text <> '';
+END`,
     indexes: {
       faxes_time: '(created_at, fax_id)',
       faxes_tenant_time: '(tenant_id, created_at, fax_id)',
@@ -39,10 +58,23 @@ CREATE TABLE faxes (
       faxes_call_uuid: '(call_uuid)',
       // Faxes whose call or send is still going: what a restart reconciles or re-queues (a few rows, not the history).
       faxes_open: '(direction, fax_id) WHERE ended = 0',
+      // Unread received faxes: the inbox's "unread" filter and count read only these entries.
+      faxes_unread_time: '(created_at, fax_id) WHERE unread = 1',
+      faxes_tenant_unread_time: '(tenant_id, created_at, fax_id) WHERE unread = 1',
     },
     values(doc) {
       const fax = doc as FaxView;
-      return [fax.tenantId, fax.direction, fax.status, numberKey(fax.from), numberKey(fax.to), fax.createdAt, fax.ended ? 1 : 0, fax.callUuid];
+      return [fax.tenantId, fax.direction, fax.status, numberKey(fax.from), numberKey(fax.to), fax.createdAt, fax.ended ? 1 : 0, fax.callUuid, isUnread(fax) ? 1 : 0, searchTextOf(fax)];
     },
   };
 }
+
+/** A received fax no one has marked read: bold in the inbox. */
+export const isUnread = (fax: Pick<FaxView, 'direction' | 'status' | 'read'>): boolean => fax.direction === 'inbound' && fax.status === 'received' && !fax.read;
+
+/** What a text search matches: the remote ident and the caller name, lower-cased (the `instr` scan compares with a lower-cased needle). */
+export const searchTextOf = (fax: Pick<FaxView, 'remoteIdent' | 'callerName'>): string =>
+  [fax.remoteIdent, fax.callerName]
+    .filter((part): part is string => !!part)
+    .join('\n')
+    .toLowerCase();

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FaxView } from '../../domain/fax/faxView.js';
-import type { FaxFilter, FaxReadModel } from '../../ports/faxReadModel.js';
+import { minTextSearch, type FaxFilter, type FaxReadModel } from '../../ports/faxReadModel.js';
 
 type Params = Record<string, string | number>;
 
@@ -16,12 +16,20 @@ export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw:
   const open = db.prepare<[], string>(faxLookups.openInbound).pluck();
   const unfinished = db.prepare<[], string>(faxLookups.unfinishedOutbound).pluck();
   const lists = new Map<string, Database.Statement<Params, string>>();
+  const textMatches = db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fax_text WHERE fax_text MATCH ? LIMIT ?)').pluck();
+  // Prepared when first used: a read store still catching up has no query indexes yet (see caughtUp).
+  const unreadOf = lazily(() => db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_tenant_unread_time WHERE unread = 1 AND tenant_id = ? LIMIT ?)').pluck());
+  const unreadAll = lazily(() => db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_unread_time WHERE unread = 1 LIMIT ?)').pluck());
+  // A text found in few faxes is looked up in the trigram index and its rows sorted; one found in
+  // many is cheaper to meet while reading the time index (a page fills within a few rows per match).
+  const textPlan = (text: string): TextPlan => (text.length >= minTextSearch && textMatches.get(matchExpression(text), rareText)! < rareText ? 'match' : 'scan');
 
   return {
     find: (faxId) => mapDoc(byId.get(faxId), parse),
     findByCallUuid: (callUuid) => mapDoc(byCallUuid.get(callUuid), parse),
     list(filter, limit, cursor) {
-      const { sql, params } = faxListQuery(filter, limit + 1, cursor, numberKey);
+      const plan = filter.text !== undefined && filter.number === undefined ? textPlan(filter.text) : 'scan';
+      const { sql, params } = faxListQuery(filter, limit + 1, cursor, numberKey, plan);
       let statement = lists.get(sql);
       if (!statement) lists.set(sql, (statement = db.prepare<Params, string>(sql).pluck()));
       const items = statement.all(params).map(parse);
@@ -29,10 +37,23 @@ export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw:
       if (more) items.pop();
       return { items, nextCursor: more ? faxCursor(items.at(-1)!) : null };
     },
+    unreadCount: (tenantId, cap) => (tenantId === undefined ? unreadAll().get(cap)! : unreadOf().get(tenantId, cap)!),
     unfinishedOutbound: () => unfinished.all(),
     openInbound: () => open.all().map(parse),
   };
 }
+
+/**
+ * Below this many matches a text search reads the trigram index; at or above it, the time index.
+ * At 1M faxes either way stays within a few ms (measured: see the README's list filters).
+ */
+const rareText = 2000;
+
+/** How a text filter is met: through the trigram index (`match`) or row by row along the time index (`scan`). */
+export type TextPlan = 'match' | 'scan';
+
+/** The FTS5 query of a substring: one quoted phrase, so its characters are never read as query syntax. */
+export const matchExpression = (text: string): string => `"${text.toLowerCase().replaceAll('"', '""')}"`;
 
 /** The point reads: by primary key, by the call_uuid index, and the unfinished ones through the partial index `faxes_open`. */
 export const faxLookups = {
@@ -43,6 +64,11 @@ export const faxLookups = {
   unfinishedOutbound: "SELECT fax_id FROM faxes WHERE ended = 0 AND direction = 'outbound'",
 } as const;
 
+function lazily<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 const mapDoc = <T>(doc: string | undefined, parse: (doc: string) => T): T | undefined => (doc === undefined ? undefined : parse(doc));
 
 /**
@@ -50,9 +76,11 @@ const mapDoc = <T>(doc: string | undefined, parse: (doc: string) => T): T | unde
  * filters given, so the plan never depends on the planner's guess: a number search reads the
  * `from` and the `to` index, one page each, and keeps the newest of both.
  */
-export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | undefined, numberKey: (raw: string) => string): { sql: string; params: Params } {
+export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | undefined, numberKey: (raw: string) => string, textPlan: TextPlan = 'scan'): { sql: string; params: Params } {
   const params: Params = { rows };
   const where: string[] = [];
+  // `unread = 1` spelled out, so SQLite sees the partial unread indexes apply.
+  if (filter.unread) where.push('unread = 1');
   if (filter.tenantId !== undefined) (where.push('tenant_id = @tenant'), (params.tenant = filter.tenantId));
   if (filter.direction !== undefined) (where.push('direction = @direction'), (params.direction = filter.direction));
   if (filter.status !== undefined) (where.push('status = @status'), (params.status = filter.status));
@@ -67,7 +95,18 @@ export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | u
   } else if (filter.until !== undefined) (where.push('created_at <= @until'), (params.until = filter.until));
   const order = 'ORDER BY created_at DESC, fax_id DESC LIMIT @rows';
   const page = (columns: string, index: string, conditions: string[]) =>
-    `SELECT ${columns} FROM faxes INDEXED BY ${index}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ${order}`;
+    `SELECT ${columns} FROM faxes ${index === 'rowid' ? 'NOT INDEXED' : `INDEXED BY ${index}`}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ${order}`;
+  if (filter.text !== undefined) {
+    if (textPlan === 'match') {
+      // The matches' rows by rowid (NOT INDEXED keeps rowid lookups), then a sort of only those.
+      where.push('rowid IN (SELECT rowid FROM fax_text WHERE fax_text MATCH @match)');
+      params.match = matchExpression(filter.text);
+      if (filter.number === undefined) return { sql: page('doc', 'rowid', where), params };
+    } else {
+      where.push('instr(search_text, @needle) > 0');
+      params.needle = filter.text.toLowerCase();
+    }
+  }
   if (filter.number === undefined) return { sql: page('doc', indexFor(filter), where), params };
   params.number = numberKey(filter.number);
   const from = page('doc, created_at, fax_id', 'faxes_from_time', ['from_number = @number', ...where]);
@@ -77,6 +116,7 @@ export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | u
 }
 
 function indexFor(filter: FaxFilter): string {
+  if (filter.unread) return filter.tenantId !== undefined ? 'faxes_tenant_unread_time' : 'faxes_unread_time';
   if (filter.tenantId !== undefined) {
     if (filter.status !== undefined) return 'faxes_tenant_status_time';
     if (filter.direction !== undefined) return 'faxes_tenant_direction_time';
