@@ -142,6 +142,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     credentials: tenancy.credentials,
     clock: systemClock,
     onApplied: (listener) => readModels.runner.onApplied(listener),
+    settle: (position) => readModels.runner.waitFor(position),
     sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
     trustedProxies: config.auth.trustedProxies,
   });

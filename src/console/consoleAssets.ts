@@ -1,3 +1,4 @@
+import { inboxCss } from './inboxCss.js';
 // Served by the console itself (no CDN, no front-end build): works offline and behind strict CSPs.
 
 /** Colours chosen for at least 4.5:1 contrast on their backgrounds; layout stacks on a phone. */
@@ -56,7 +57,7 @@ ol.pages img{display:block;border:1px solid #595959;background:#fff;max-width:10
 }
 `;
 
-export const consoleCss = [baseCss].join('');
+export const consoleCss = [baseCss, inboxCss].join('');
 
 /**
  * Live updates of a fax list: the page's SSE stream sends `fax` events carrying a rendered row;

@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   clock: Clock;
   /** Called after the projections applied a batch, with the names of those that changed. */
   onApplied: AppliedListener;
+  /** Resolves once the read models include the event at this position: a command's next page shows its effect. */
+  settle?: (position: number) => Promise<void>;
   /** `console.sessionIdleTimeout` in ms. */
   sessionIdleTimeoutMs: number;
   /** `auth.trustedProxies`: whose X-Forwarded-Proto is believed for the cookie's Secure flag. */

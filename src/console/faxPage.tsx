@@ -2,6 +2,7 @@ import type { FaxView } from '../domain/fax/faxView.js';
 import type { RecordedEvent } from '../ports/eventStore.js';
 import { durationInWords, preciseTime, resultInWords, shortTime, transportInWords } from './format.js';
 import { Layout } from './layout.js';
+import { ReadMark } from './readMark.js';
 import type { ConsoleSession } from './sessions.js';
 import { timelineOf } from './timeline.js';
 
@@ -22,6 +23,7 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
       <h1>
         {fax.direction === 'inbound' ? 'Received fax' : 'Sent fax'} {fax.direction === 'inbound' ? `from ${fax.from}` : `to ${fax.to}`}
       </h1>
+      <ReadMark fax={fax} session={session} />
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading">Summary</h2>
         <dl class="summary">

@@ -11,6 +11,7 @@ export interface ConsoleSession {
   lastSeen: number;
   /** A user's password hash when signing in: a session outlives no password change. */
   passwordHash?: string | undefined;
+  actingTenantId?: string | undefined;
 }
 
 /**
