@@ -30,7 +30,8 @@ export function FaxRow({ fax }: { fax: FaxView }) {
       <td data-label="Status" class={`status-${fax.status}`}>
         {statusInWords(fax.status)}
       </td>
-      <td data-label="Remote ident">{[fax.remoteIdent, fax.callerName].filter(Boolean).join(' · ')}</td>
+      {/* Carriers often send the number as the caller name: shown only when it says more. */}
+      <td data-label="Ident or name">{[fax.remoteIdent, fax.callerName !== fax.from ? fax.callerName : null].filter(Boolean).join(' · ')}</td>
     </tr>
   );
 }
@@ -128,7 +129,7 @@ export function FaxListPage({ kind, query, page, session, unread }: { kind: List
             <th scope="col">To</th>
             <th scope="col">Pages</th>
             <th scope="col">Status</th>
-            <th scope="col">Remote ident</th>
+            <th scope="col">Ident or name</th>
           </tr>
         </thead>
         <tbody>

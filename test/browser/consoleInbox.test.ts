@@ -56,7 +56,7 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
     await page.goto(`${base}/inbox`);
     expect(await rowOf(brightwater).getAttribute('class')).toBe('unread');
     expect(await rowOf(brightwater).locator('.badge').textContent()).toBe('unread');
-    expect(await rowOf(brightwater).locator('td').first().evaluate((cell) => getComputedStyle(cell as Element).fontWeight)).toBe('700');
+    expect(await rowOf(brightwater).locator('td').first().evaluate((cell) => (globalThis as unknown as { getComputedStyle(element: unknown): { fontWeight: string } }).getComputedStyle(cell).fontWeight)).toBe('700');
     expect(await unreadCount()).toBe('2 unread faxes');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'console-inbox-unread');
@@ -75,7 +75,7 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
     await page.goto(`${base}/inbox`);
     expect(await rowOf(brightwater).getAttribute('class')).toBeNull();
     expect(await rowOf(brightwater).locator('.badge').count()).toBe(0);
-    expect(await rowOf(brightwater).locator('td').first().evaluate((cell) => getComputedStyle(cell as Element).fontWeight)).toBe('400');
+    expect(await rowOf(brightwater).locator('td').first().evaluate((cell) => (globalThis as unknown as { getComputedStyle(element: unknown): { fontWeight: string } }).getComputedStyle(cell).fontWeight)).toBe('400');
     expect(await unreadCount()).toBe('1 unread fax');
     // The timeline tells who read it.
     await page.goto(`${base}/faxes/${brightwater}`);
@@ -95,7 +95,7 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
     await page.getByLabel('Unread only').check();
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/unread=1/);
-    expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => (row as Element).id))).toEqual([`fax-${brightwater}`]);
+    expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => (row as unknown as { id: string }).id))).toEqual([`fax-${brightwater}`]);
   });
 
   it("finds a fax by the simulator station's ident, in any case, and not the others", async () => {
@@ -103,7 +103,7 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
     await page.getByLabel('Ident or name').fill('brightWATER');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/text=brightWATER/);
-    expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => (row as Element).id))).toEqual([`fax-${faxIdOf['5550003333']!}`]);
+    expect(await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => (row as unknown as { id: string }).id))).toEqual([`fax-${faxIdOf['5550003333']!}`]);
     expect(await page.getByLabel('Ident or name').inputValue()).toBe('brightWATER');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'console-inbox-text-search');
