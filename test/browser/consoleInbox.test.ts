@@ -112,4 +112,15 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
     await page.goto(`${base}/inbox?text=br`);
     expect(await page.getByRole('alert').textContent()).toContain('Text: type at least 3 characters');
   });
+
+  it('refuses a read mark without the CSRF token, and a mark of a fax that is not there, changing nothing', async () => {
+    const harbour = faxIdOf['5550004444']!;
+    const before = await eventTypes(harbour);
+    const refused = await page.request.post(`${base}/faxes/${harbour}/unread`, { form: { other: 'x' }, maxRedirects: 0 });
+    expect(refused.status()).toBe(403);
+    expect(await refused.text()).toContain('no CSRF token');
+    const missing = await page.request.post(`${base}/faxes/no-such-fax/read`, { form: { csrf: 'whatever' }, maxRedirects: 0 });
+    expect([403, 404]).toContain(missing.status());
+    expect(await eventTypes(harbour)).toEqual(before);
+  });
 });
