@@ -6,10 +6,11 @@ import type { HistoryTableSpec } from './historyTable.js';
  * ending in (created_at, fax_id), the newest-first keyset order, so a page is one index range read
  * of `limit + 1` rows whatever the history's size. Numbers are stored as `numberKey` reads them.
  *
- * Text search (remote ident, caller name) goes through `fax_text`, an FTS5 trigram index of the
- * `search_text` column kept by triggers: a substring's rows are found without reading the others.
- * It is keyed by the table's rowid, which an upsert keeps; nothing VACUUMs the read store (a
- * VACUUM could renumber the rowids of a table without an INTEGER PRIMARY KEY).
+ * Text search (remote ident, caller name): a station sends thousands of faxes with the same ident,
+ * so the triggers keep each distinct `search_text` once in `fax_texts`, and `fax_text` is an FTS5
+ * trigram index of those (tens of thousands of short rows, not one per fax: its lists stay short).
+ * A search finds the matching texts there, then their faxes, newest first, through the
+ * (search_text, created_at, fax_id) indexes: it never reads a fax that does not match.
  */
 export function faxTable(numberKey: (raw: string) => string): HistoryTableSpec {
   return {
@@ -34,17 +35,26 @@ CREATE TABLE faxes (
   search_text TEXT NOT NULL,
   doc TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE fax_text USING fts5(search_text, content = 'faxes', content_rowid = 'rowid', tokenize = 'trigram');
+CREATE TABLE fax_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE VIRTUAL TABLE fax_text USING fts5(text, content = 'fax_texts', content_rowid = 'id', tokenize = 'trigram');
+CREATE TRIGGER fax_texts_added AFTER INSERT ON fax_texts BEGIN
+  INSERT INTO fax_text (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER fax_texts_removed AFTER DELETE ON fax_texts BEGIN
+  INSERT INTO fax_text (fax_text, rowid, text) VALUES ('delete', old.id, old.text);
+END;
 CREATE TRIGGER faxes_text_inserted AFTER INSERT ON faxes WHEN new.search_text <> '' BEGIN
-  INSERT INTO fax_text (rowid, search_text) VALUES (new.rowid, new.search_text);
+  INSERT OR IGNORE INTO fax_texts (text) VALUES (new.search_text);
 END;
+-- Most upserts (a page, a status) leave the text as it was: the WHEN spares them. The text it
+-- replaces (the caller name before the ident was known) stays: it matches no fax, and checking
+-- that no other fax holds it would scan the table while a rebuild runs without its indexes.
+CREATE TRIGGER faxes_text_updated AFTER UPDATE OF search_text ON faxes WHEN new.search_text <> '' AND old.search_text <> new.search_text BEGIN
+  INSERT OR IGNORE INTO fax_texts (text) VALUES (new.search_text);
+END;
+-- A deleted fax (a purge) leaves no trace of its text once no other fax holds it.
 CREATE TRIGGER faxes_text_deleted AFTER DELETE ON faxes WHEN old.search_text <> '' BEGIN
-  INSERT INTO fax_text (fax_text, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
-END;
--- Most upserts (a page, a status) leave the text as it was: the WHEN spares the index those.
-CREATE TRIGGER faxes_text_updated AFTER UPDATE OF search_text ON faxes WHEN old.search_text <> new.search_text BEGIN
-  INSERT INTO fax_text (fax_text, rowid, search_text) SELECT 'delete', old.rowid, old.search_text WHERE old.search_text <> '';
-  INSERT INTO fax_text (rowid, search_text) SELECT new.rowid, new.search_text WHERE new.search_text <> '';
+  DELETE FROM fax_texts WHERE text = old.search_text AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = old.search_text);
 END`,
     indexes: {
       faxes_time: '(created_at, fax_id)',
@@ -61,6 +71,8 @@ END`,
       // Unread received faxes: the inbox's "unread" filter and count read only these entries.
       faxes_unread_time: '(created_at, fax_id) WHERE unread = 1',
       faxes_tenant_unread_time: '(tenant_id, created_at, fax_id) WHERE unread = 1',
+      faxes_text_time: "(search_text, created_at, fax_id) WHERE search_text <> ''",
+      faxes_tenant_text_time: "(tenant_id, search_text, created_at, fax_id) WHERE search_text <> ''",
     },
     values(doc) {
       const fax = doc as FaxView;

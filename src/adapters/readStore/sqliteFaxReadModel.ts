@@ -16,19 +16,24 @@ export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw:
   const open = db.prepare<[], string>(faxLookups.openInbound).pluck();
   const unfinished = db.prepare<[], string>(faxLookups.unfinishedOutbound).pluck();
   const lists = new Map<string, Database.Statement<Params, string>>();
-  const textMatches = db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM fax_text WHERE fax_text MATCH ? LIMIT ?)').pluck();
   // Prepared when first used: a read store still catching up has no query indexes yet (see caughtUp).
   const unreadOf = lazily(() => db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_tenant_unread_time WHERE unread = 1 AND tenant_id = ? LIMIT ?)').pluck());
   const unreadAll = lazily(() => db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_unread_time WHERE unread = 1 LIMIT ?)').pluck());
-  // A text found in few faxes is looked up in the trigram index and its rows sorted; one found in
-  // many is cheaper to meet while reading the time index (a page fills within a few rows per match).
-  const textPlan = (text: string): TextPlan => (text.length >= minTextSearch && textMatches.get(matchExpression(text), rareText)! < rareText ? 'match' : 'scan');
+  const textMatchesOf = lazily(() => db.prepare<Params, number>(`SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_tenant_text_time WHERE tenant_id = @tenant AND ${textMatch} LIMIT @cap)`).pluck());
+  const textMatchesAll = lazily(() => db.prepare<Params, number>(`SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_text_time WHERE ${textMatch} LIMIT @cap)`).pluck());
+  // A text few faxes (of the scope) have: its faxes through the text indexes, sorted. One that many
+  // have is met sooner along the time index (a page fills within a few rows per match).
+  const textPlan = (text: string, tenantId: string | undefined): TextPlan => {
+    if (text.length < minTextSearch) return 'scan';
+    const params = { match: matchExpression(text), cap: rareText, ...(tenantId === undefined ? {} : { tenant: tenantId }) };
+    return (tenantId === undefined ? textMatchesAll() : textMatchesOf()).get(params)! < rareText ? 'match' : 'scan';
+  };
 
   return {
     find: (faxId) => mapDoc(byId.get(faxId), parse),
     findByCallUuid: (callUuid) => mapDoc(byCallUuid.get(callUuid), parse),
     list(filter, limit, cursor) {
-      const plan = filter.text !== undefined && filter.number === undefined ? textPlan(filter.text) : 'scan';
+      const plan = filter.text !== undefined && filter.number === undefined ? textPlan(filter.text, filter.tenantId) : 'scan';
       const { sql, params } = faxListQuery(filter, limit + 1, cursor, numberKey, plan);
       let statement = lists.get(sql);
       if (!statement) lists.set(sql, (statement = db.prepare<Params, string>(sql).pluck()));
@@ -51,6 +56,9 @@ const rareText = 2000;
 
 /** How a text filter is met: through the trigram index (`match`) or row by row along the time index (`scan`). */
 export type TextPlan = 'match' | 'scan';
+
+/** Faxes whose text is one of the distinct texts (fax_texts) the trigram index finds. */
+const textMatch = "search_text <> '' AND search_text IN (SELECT text FROM fax_texts WHERE id IN (SELECT rowid FROM fax_text WHERE fax_text MATCH @match))";
 
 /** The FTS5 query of a substring: one quoted phrase, so its characters are never read as query syntax. */
 export const matchExpression = (text: string): string => `"${text.toLowerCase().replaceAll('"', '""')}"`;
@@ -95,13 +103,16 @@ export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | u
   } else if (filter.until !== undefined) (where.push('created_at <= @until'), (params.until = filter.until));
   const order = 'ORDER BY created_at DESC, fax_id DESC LIMIT @rows';
   const page = (columns: string, index: string, conditions: string[]) =>
-    `SELECT ${columns} FROM faxes ${index === 'rowid' ? 'NOT INDEXED' : `INDEXED BY ${index}`}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ${order}`;
+    `SELECT ${columns} FROM faxes INDEXED BY ${index}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ${order}`;
   if (filter.text !== undefined) {
     if (textPlan === 'match') {
-      // The matches' rows by rowid (NOT INDEXED keeps rowid lookups), then a sort of only those.
-      where.push('rowid IN (SELECT rowid FROM fax_text WHERE fax_text MATCH @match)');
+      // The matching texts' index entries, sorted (only theirs), and the documents of one page.
+      where.push(textMatch);
       params.match = matchExpression(filter.text);
-      if (filter.number === undefined) return { sql: page('doc', 'rowid', where), params };
+      if (filter.number === undefined) {
+        const inner = page('rowid', filter.tenantId !== undefined ? 'faxes_tenant_text_time' : 'faxes_text_time', where);
+        return { sql: `SELECT doc FROM faxes WHERE rowid IN (${inner}) ${order}`, params };
+      }
     } else {
       where.push('instr(search_text, @needle) > 0');
       params.needle = filter.text.toLowerCase();
