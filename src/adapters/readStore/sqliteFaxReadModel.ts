@@ -49,8 +49,9 @@ export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw:
 }
 
 /**
- * Below this many matches a text search reads the trigram index; at or above it, the time index.
- * At 1M faxes either way stays within a few ms (measured: see the README's list filters).
+ * Below this many matching faxes (in the tenant, if one) a text search sorts the matches found
+ * through the text indexes; from it on, it walks the time index. Either stays within a few ms at
+ * 1M faxes (measured: see the README's Fax API section).
  */
 const rareText = 2000;
 
