@@ -43,14 +43,15 @@ END;
 CREATE TRIGGER fax_texts_removed AFTER DELETE ON fax_texts BEGIN
   INSERT INTO fax_text (fax_text, rowid, text) VALUES ('delete', old.id, old.text);
 END;
+-- Not INSERT OR IGNORE: the upsert that fires these triggers imposes its own conflict policy (abort) on them.
 CREATE TRIGGER faxes_text_inserted AFTER INSERT ON faxes WHEN new.search_text <> '' BEGIN
-  INSERT OR IGNORE INTO fax_texts (text) VALUES (new.search_text);
+  INSERT INTO fax_texts (text) SELECT new.search_text WHERE NOT EXISTS (SELECT 1 FROM fax_texts WHERE text = new.search_text);
 END;
 -- Most upserts (a page, a status) leave the text as it was: the WHEN spares them. The text it
 -- replaces (the caller name before the ident was known) stays: it matches no fax, and checking
 -- that no other fax holds it would scan the table while a rebuild runs without its indexes.
 CREATE TRIGGER faxes_text_updated AFTER UPDATE OF search_text ON faxes WHEN new.search_text <> '' AND old.search_text <> new.search_text BEGIN
-  INSERT OR IGNORE INTO fax_texts (text) VALUES (new.search_text);
+  INSERT INTO fax_texts (text) SELECT new.search_text WHERE NOT EXISTS (SELECT 1 FROM fax_texts WHERE text = new.search_text);
 END;
 -- A deleted fax (a purge) leaves no trace of its text once no other fax holds it.
 CREATE TRIGGER faxes_text_deleted AFTER DELETE ON faxes WHEN old.search_text <> '' BEGIN

@@ -242,6 +242,10 @@ describe('the text index of the faxes table', () => {
     try {
       store.caughtUp();
       put([['f1', fax('f1', null, 'Front Desk')], ['f2', fax('f2', 'HARBOUR LAW', 'Front Desk')], ['f3', fax('f3', 'HARBOUR LAW', 'Front Desk')]], 1);
+      // An ident arriving that another fax already has (the same station): the text is kept once.
+      put([['f4', fax('f4', null, 'Front Desk')]], 2);
+      put([['f4', fax('f4', 'HARBOUR LAW', 'Front Desk')]], 2);
+      put([['f4', null]], 2);
       put([['f1', fax('f1', 'Brightwater', 'Front Desk')]], 2);
       expect(texts()).toEqual(['brightwater\nfront desk', 'front desk', 'harbour law\nfront desk']);
       expect(store.faxes.list({ text: 'bright' }, 10).items.map((item) => item.faxId)).toEqual(['f1']);
