@@ -11,13 +11,16 @@ import type { ConsoleSession } from './sessions.js';
 export function ReadMark({ fax, session }: { fax: FaxView; session: ConsoleSession }) {
   if (fax.direction !== 'inbound' || fax.status !== 'received') return null;
   const path = `/faxes/${encodeURIComponent(fax.faxId)}`;
+  // The platform admin looking through every tenant's faxes is not the tenant's reader: opening
+  // one leaves it unread for the tenant's people (the button still marks it).
+  const readsAsTenant = session.principal.kind === 'user' || session.actingTenantId !== undefined;
   return (
     <section aria-labelledby="read-heading" class="read-mark">
       <h2 id="read-heading" class="visually-hidden">
         Read state
       </h2>
       {/* Until the call is over the fax's actor alone writes its stream: no mark yet (faxReadMarks.ts). */}
-      <form method="post" action={`${path}/read`} id="mark-read" hidden={fax.read} data-auto={!fax.read && fax.ended ? '' : undefined}>
+      <form method="post" action={`${path}/read`} id="mark-read" hidden={fax.read} data-auto={!fax.read && fax.ended && readsAsTenant ? '' : undefined}>
         <input type="hidden" name="csrf" value={session.csrfToken} />
         <span class="badge">unread</span> <button type="submit">Mark as read</button>
       </form>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startServerWithSimulator } from '../support/serverHarness.js';
+import { startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
 import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
 
 const scenario = {
@@ -122,5 +122,21 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
     const missing = await page.request.post(`${base}/faxes/no-such-fax/read`, { form: { csrf: 'whatever' }, maxRedirects: 0 });
     expect([403, 404]).toContain(missing.status());
     expect(await eventTypes(harbour)).toEqual(before);
+  });
+
+  it('leaves a fax unread when the platform admin, browsing every tenant, opens it', async () => {
+    const brightwater = faxIdOf['5550003333']!;
+    const admin = await (await browser.newContext()).newPage();
+    await admin.goto(`${base}/sign-in`);
+    await admin.getByLabel('User name').fill('admin');
+    await admin.getByLabel('Password').fill(testAdminKey);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.waitForURL(/\/inbox$/);
+    const before = await eventTypes(brightwater);
+    await admin.goto(`${base}/faxes/${brightwater}`, { waitUntil: 'networkidle' });
+    expect(await admin.getByRole('button', { name: 'Mark as read' }).isVisible()).toBe(true);
+    expect(await admin.locator('#mark-read').getAttribute('data-auto')).toBeNull();
+    expect(await eventTypes(brightwater)).toEqual(before);
+    await admin.context().close();
   });
 });
