@@ -71,6 +71,7 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
     expect(await page.getByRole('button', { name: 'Mark as read' }).isVisible()).toBe(false);
     expect(await eventTypes(brightwater)).toContain('FaxMarkedRead');
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'console-fax-read');
 
     await page.goto(`${base}/inbox`);
     expect(await rowOf(brightwater).getAttribute('class')).toBeNull();
