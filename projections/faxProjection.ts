@@ -1,3 +1,4 @@
+import type { FaxReadEvent } from '../src/domain/fax/faxReadEvents.js';
 import type { InboundFaxEvent } from '../src/domain/fax/inboundFaxEvents.js';
 import type { FaxQueuedData } from '../src/domain/outbound/outboundFaxEvents.js';
 import { put, type DocumentProjection, type DocumentView, type ProjectedEvent } from './documentProjection.js';
@@ -53,10 +54,16 @@ const handlers: { [T in InboundFaxEvent['type']]: (fax: FaxView, data: Data<T>) 
   FaxCallEnded: (_, data) => ({ ended: true, hangupCause: data.hangupCause }),
 };
 
+// Only received faxes are marked (faxReadMarks.ts refuses the others); the fold follows the events either way.
+const readHandlers: Record<FaxReadEvent['type'], () => Partial<FaxView>> = {
+  FaxMarkedRead: () => ({ read: true }),
+  FaxMarkedUnread: () => ({ read: false }),
+};
+
 /** The fax read model: one document per fax, folded from its `fax-<id>` stream. */
 export const faxProjection: DocumentProjection = {
   name: 'faxes',
-  handles: [...new Set([...Object.keys(handlers), ...Object.keys(outboundHandlers), 'FaxQueued'])],
+  handles: [...new Set([...Object.keys(handlers), ...Object.keys(outboundHandlers), ...Object.keys(readHandlers), 'FaxQueued'])],
   init: () => [],
   historyCollections: [faxCollections.faxes],
   evolve(view: DocumentView, event: ProjectedEvent) {
@@ -68,7 +75,9 @@ export const faxProjection: DocumentProjection = {
       (event.type === 'FaxQueued' ? queuedView(event.data as FaxQueuedData, at) : undefined);
     if (!current) return [];
     const handler =
-      current.direction === 'outbound'
+      event.type in readHandlers
+        ? readHandlers[event.type as FaxReadEvent['type']]
+        : current.direction === 'outbound'
         ? (outboundHandlers[event.type] ?? (() => ({})))
         : ((handlers[event.type as InboundFaxEvent['type']] ?? (() => ({}))) as (fax: FaxView, data: unknown) => Partial<FaxView>);
     return [put(faxCollections.faxes, data.faxId, { ...current, ...handler(current, event.data as Record<string, unknown>), updatedAt: at || current.updatedAt })];
@@ -76,7 +85,7 @@ export const faxProjection: DocumentProjection = {
 };
 
 function offered(data: Data<'FaxCallOffered'>): FaxView {
-  return newFaxView({ faxId: data.faxId, direction: 'inbound', tenantId: null, status: 'offered', callUuid: data.callUuid, from: data.callerNumber, to: data.toUser ?? '', createdAt: data.offeredAt });
+  return newFaxView({ faxId: data.faxId, direction: 'inbound', tenantId: null, status: 'offered', callUuid: data.callUuid, from: data.callerNumber, to: data.toUser ?? '', createdAt: data.offeredAt, callerName: data.callerName ?? null });
 }
 
 /** A fax's view before anything happened to it: what differs by direction is given. */
@@ -90,6 +99,8 @@ export function newFaxView(fields: Pick<FaxView, 'faxId' | 'direction' | 'tenant
     t38Status: null,
     transferRate: null,
     remoteIdent: null,
+    callerName: null,
+    read: false,
     negotiations: 0,
     hangupCause: null,
     deliveries: null,

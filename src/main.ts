@@ -146,6 +146,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     onApplied: (listener) => readModels.runner.onApplied(listener),
     stats: readModels.runner,
     tenantName: (tenantId) => findTenant(tenancy.directory(), tenantId)?.name,
+    settle: (position) => readModels.runner.waitFor(position),
     sessionIdleTimeoutMs: config.console.sessionIdleTimeout,
     trustedProxies: config.auth.trustedProxies,
     tenancy,

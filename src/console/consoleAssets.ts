@@ -1,11 +1,13 @@
+// Served by the console itself (no CDN, no front-end build): works offline and behind strict CSPs.
+import { adminCss } from './adminCss.js';
+import { inboxCss } from './inboxCss.js';
 import { sendCss } from './sendCss.js';
 import { statsCss } from './statsCss.js';
 
-// Served by the console itself (no CDN, no front-end build): works offline and behind strict CSPs.
-import { adminCss } from './adminCss.js';
-
-/** Colours chosen for at least 4.5:1 contrast on their backgrounds; layout stacks on a phone. */
-/** Each console feature's styles live with it (e.g. sendCss.ts) and are joined here. */
+/**
+ * Colours chosen for at least 4.5:1 contrast on their backgrounds; layout stacks on a phone.
+ * Each console feature's styles live with it (e.g. sendCss.ts) and are joined here.
+ */
 const baseCss = `
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff}
@@ -60,7 +62,7 @@ ol.pages img{display:block;border:1px solid #595959;background:#fff;max-width:10
 }
 `;
 
-export const consoleCss = [baseCss, statsCss, adminCss, sendCss].join('');
+export const consoleCss = [baseCss, inboxCss, statsCss, adminCss, sendCss].join('');
 
 /**
  * Live updates of a fax list: the page's SSE stream sends `fax` events carrying a rendered row;

@@ -29,6 +29,8 @@ export interface ConsoleDeps {
   stats?: StatsDocuments;
   /** A tenant's name (the directory's), to label its statistics; an unknown or deleted one is shown by id. */
   tenantName?: (tenantId: string) => string | undefined;
+  /** Resolves once the read models include the event at this position: a command's next page shows its effect. */
+  settle?: (position: number) => Promise<void>;
   /** `console.sessionIdleTimeout` in ms. */
   sessionIdleTimeoutMs: number;
   /** `auth.trustedProxies`: whose X-Forwarded-Proto is believed for the cookie's Secure flag. */

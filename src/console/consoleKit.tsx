@@ -62,7 +62,9 @@ export function createConsoleKit(deps: ConsoleDeps, sessions: SessionStore): Con
   const visibleFax: ConsoleKit['visibleFax'] = (faxId, session) => {
     const fax = deps.faxes.find(faxId);
     const principal = session.principal;
-    return fax && (principal.kind === 'admin' || fax.tenantId === principal.tenantId) ? fax : undefined;
+    // An admin acting as a tenant sees what that tenant's users see, and nothing else.
+    const tenantId = principal.kind === 'admin' ? session.actingTenantId : principal.tenantId;
+    return fax && (tenantId === undefined || fax.tenantId === tenantId) ? fax : undefined;
   };
   const notFound: ConsoleKit['notFound'] = (c, session) =>
     html(c, <MessagePage title="Fax not found" message="There is no such fax, or it is not one of yours." session={session} />, 404);

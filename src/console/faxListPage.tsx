@@ -8,13 +8,20 @@ import type { ConsoleSession } from './sessions.js';
 
 export const listPaths: Record<ListKind, string> = { inbox: '/inbox', sent: '/sent', all: '/faxes' };
 const titles: Record<ListKind, string> = { inbox: 'Inbox', sent: 'Sent faxes', all: 'All faxes' };
+/** The inbox counts unread faxes up to this many (an index range of at most this many entries), then says "more than". */
+export const unreadCap = 999;
+
+/** A received fax no one has opened or marked read. */
+const isUnread = (fax: FaxView) => fax.direction === 'inbound' && fax.status === 'received' && !fax.read;
 
 /** One fax as a table row; also what the live stream sends (so both render the same). */
 export function FaxRow({ fax }: { fax: FaxView }) {
   return (
-    <tr id={`fax-${fax.faxId}`}>
+    <tr id={`fax-${fax.faxId}`} class={isUnread(fax) ? 'unread' : undefined}>
       <td data-label="Time">
         <a href={`/faxes/${encodeURIComponent(fax.faxId)}`}>{shortTime(fax.createdAt)}</a>
+        {/* Said in words, not by the bold type alone. */}
+        {isUnread(fax) && <span class="badge">unread</span>}
       </td>
       <td data-label="Direction">{fax.direction === 'inbound' ? 'received' : 'sent'}</td>
       <td data-label="From">{fax.from}</td>
@@ -23,7 +30,8 @@ export function FaxRow({ fax }: { fax: FaxView }) {
       <td data-label="Status" class={`status-${fax.status}`}>
         {statusInWords(fax.status)}
       </td>
-      <td data-label="Remote ident">{fax.remoteIdent ?? ''}</td>
+      {/* Carriers often send the number as the caller name: shown only when it says more. */}
+      <td data-label="Ident or name">{[fax.remoteIdent, fax.callerName !== fax.from ? fax.callerName : null].filter(Boolean).join(' · ')}</td>
     </tr>
   );
 }
@@ -54,6 +62,16 @@ function Filters({ kind, query, admin }: { kind: ListKind; query: ListQuery; adm
           ))}
         </select>
       </div>
+      <div>
+        <label for="f-text">Ident or name</label>
+        <input id="f-text" name="text" type="search" value={query.text} minlength={3} placeholder="remote ident, caller name" />
+      </div>
+      {kind !== 'sent' && (
+        <div class="check">
+          <input id="f-unread" name="unread" type="checkbox" value="1" checked={query.unread === '1'} />
+          <label for="f-unread">Unread only</label>
+        </div>
+      )}
       {kind === 'all' && (
         <div>
           <label for="f-direction">Direction</label>
@@ -80,12 +98,21 @@ function Filters({ kind, query, admin }: { kind: ListKind; query: ListQuery; adm
 }
 
 /** A list of faxes (inbox, sent or all): filters, one keyset page, "next page", live new rows on the first page. */
-export function FaxListPage({ kind, query, page, session }: { kind: ListKind; query: ListQuery; page: FaxPage; session: ConsoleSession }) {
+export function FaxListPage({ kind, query, page, session, unread }: { kind: ListKind; query: ListQuery; page: FaxPage; session: ConsoleSession; unread?: number | undefined }) {
   const live = query.cursor ? undefined : `/console/live${listSearch(query)}${listSearch(query) ? '&' : '?'}kind=${kind}`;
   return (
     <Layout title={titles[kind]} session={session} current={listPaths[kind]}>
       <h1>{titles[kind]}</h1>
-      <Filters kind={kind} query={query} admin={session.principal.kind === 'admin'} />
+      {unread !== undefined && (
+        <p id="unread-count">
+          {unread === 0 ? (
+            'No unread faxes.'
+          ) : (
+            <a href={`${listPaths[kind]}?unread=1`}>{unread > unreadCap ? `More than ${unreadCap} unread faxes` : `${unread} unread ${unread === 1 ? 'fax' : 'faxes'}`}</a>
+          )}
+        </p>
+      )}
+      <Filters kind={kind} query={query} admin={session.principal.kind === 'admin' && !session.actingTenantId} />
       {query.problems.map((problem) => (
         <p class="error" role="alert">
           {problem}
@@ -102,7 +129,7 @@ export function FaxListPage({ kind, query, page, session }: { kind: ListKind; qu
             <th scope="col">To</th>
             <th scope="col">Pages</th>
             <th scope="col">Status</th>
-            <th scope="col">Remote ident</th>
+            <th scope="col">Ident or name</th>
           </tr>
         </thead>
         <tbody>

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../ports/eventStore.js';
 import { FaxProgressPanel } from './faxProgressPanel.js';
 import { durationInWords, preciseTime, resultInWords, shortTime, transportInWords } from './format.js';
 import { Layout } from './layout.js';
+import { ReadMark } from './readMark.js';
 import type { ConsoleSession } from './sessions.js';
 import { timelineOf } from './timeline.js';
 
@@ -23,6 +24,7 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
         {fax.direction === 'inbound' ? 'Received fax' : 'Sent fax'} {fax.direction === 'inbound' ? `from ${fax.from}` : `to ${fax.to}`}
       </h1>
       {fax.direction === 'outbound' && <FaxProgressPanel fax={fax} events={events} session={session} />}
+      <ReadMark fax={fax} session={session} />
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading">Summary</h2>
         <dl class="summary">

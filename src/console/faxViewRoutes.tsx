@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { PageImageSize } from '../ports/pageImages.js';
 import type { ConsoleFeature } from './consoleKit.js';
 import { listQueryOf, type ListKind } from './faxFilters.js';
-import { FaxListPage, listPaths } from './faxListPage.js';
+import { FaxListPage, listPaths, unreadCap } from './faxListPage.js';
 import { FaxPage } from './faxPage.js';
 import { liveFaxes } from './liveFaxes.js';
 
@@ -19,15 +19,16 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
     for (const kind of ['inbox', 'sent', 'all'] as ListKind[]) {
       app.get(listPaths[kind], signedIn, (c) => {
         const session = c.get('session');
-        const query = listQueryOf(kind, c.req.query(), session.principal);
+        const query = listQueryOf(kind, c.req.query(), session);
         const page = deps.faxes.list(query.filter, pageSize, query.cursor);
-        return html(c, <FaxListPage kind={kind} query={query} page={page} session={session} />);
+        const unread = kind === 'inbox' ? deps.faxes.unreadCount(query.filter.tenantId, unreadCap + 1) : undefined;
+        return html(c, <FaxListPage kind={kind} query={query} page={page} session={session} unread={unread} />);
       });
     }
     app.get('/console/live', signedIn, (c) => {
       const session = c.get('session');
       const kind = (['inbox', 'sent', 'all'] as const).find((k) => k === c.req.query('kind')) ?? 'all';
-      return live.stream(c, listQueryOf(kind, c.req.query(), session.principal).filter);
+      return live.stream(c, listQueryOf(kind, c.req.query(), session).filter);
     });
 
     app.get('/faxes/:id', signedIn, async (c) => {

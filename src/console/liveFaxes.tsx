@@ -28,7 +28,8 @@ export function liveFaxes(deps: { faxes: FaxReadModel; onApplied: AppliedListene
     stream(c: Context, filter: FaxFilter) {
       return streamSSE(c, async (stream) => {
         const seen = new Map<string, string>();
-        const versionOf = (fax: FaxView) => `${fax.updatedAt}|${fax.status}|${fax.pages}`;
+        // The read flag too: a fax opened in another tab loses its bold here.
+        const versionOf = (fax: FaxView) => `${fax.updatedAt}|${fax.status}|${fax.pages}|${fax.read}`;
         for (const fax of deps.faxes.list(filter, watched).items) seen.set(fax.faxId, versionOf(fax));
         let timer: NodeJS.Timeout | undefined;
         let sending = Promise.resolve();

@@ -59,6 +59,8 @@ const wording: Record<string, (data: Data) => [string, string]> = {
   FaxSent: (d) => ['Fax sent', join(plural(d.pages, 'page'), rate(d.transferRate), t38(d.t38Status), d.ecmUsed === undefined ? '' : yes(d.ecmUsed) ? 'ECM on' : 'ECM off', plural(d.attempts, 'attempt'))],
   FaxFailed: (d) => ['Fax failed', join(str(d.reason), str(d.outcomeClass).replace(/_/g, ' '), plural(d.attempts, 'attempt'), yes(d.maybeSent) ? 'may have arrived' : '')],
   FaxCancelled: (d) => ['Cancelled', join(`while ${str(d.during) === 'call' ? 'in a call' : str(d.during)}`, `by ${bySubmitter(d.by)}`)],
+  FaxMarkedRead: (d) => ['Marked read', `by ${bySubmitter(d.by)}`],
+  FaxMarkedUnread: (d) => ['Marked unread', `by ${bySubmitter(d.by)}`],
   NotificationSent: (d) => [`Delivered: ${targetOf(d)}`, join(`attempt ${str(d.attempt)}`, (d.detail as Data | undefined)?.status ? `HTTP ${str((d.detail as Data).status)}` : '')],
   NotificationAttemptFailed: (d) => [`Delivery failed: ${targetOf(d)}`, join(`attempt ${str(d.attempt)}`, errorOf(d), d.nextAttemptAt ? `next try at ${shortTime(str(d.nextAttemptAt))}` : yes(d.permanent) ? 'permanent' : '')],
   NotificationDeadLettered: (d) => [`Delivery given up: ${targetOf(d)}`, join(plural(d.attempts, 'attempt'), errorOf(d))],

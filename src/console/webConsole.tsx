@@ -4,6 +4,8 @@ import { consoleCss, consoleLiveJs } from './consoleAssets.js';
 import type { ConsoleDeps } from './consoleDeps.js';
 import { createConsoleKit, type ConsoleEnv } from './consoleKit.js';
 import { faxViewRoutes } from './faxViewRoutes.js';
+import { readMarkJs } from './readMark.js';
+import { readMarkRoutes } from './readMarkRoutes.js';
 import { createSessionStore } from './sessions.js';
 import { sendRoutes } from './sendRoutes.js';
 import { signInRoutes } from './signInRoutes.js';
@@ -21,7 +23,9 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
   app.get('/console/style.css', (c) => c.body(consoleCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }));
   app.get('/console/live.js', (c) => c.body(consoleLiveJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=300' }));
 
-  for (const feature of [signInRoutes, faxViews.feature, statsFeature, adminRoutes, send.feature]) feature(app, kit);
+  app.get('/console/readMark.js', (c) => c.body(readMarkJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=300' }));
+
+  for (const feature of [signInRoutes, faxViews.feature, readMarkRoutes, statsFeature, adminRoutes, send.feature]) feature(app, kit);
 
   // Mounted on the API's app, whose context knows nothing of the console's session variable.
   return { routes: new Hono().route('/', app), close: () => (faxViews.close(), send.close()) };

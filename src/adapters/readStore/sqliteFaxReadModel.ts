@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FaxView } from '../../domain/fax/faxView.js';
-import type { FaxFilter, FaxReadModel } from '../../ports/faxReadModel.js';
+import { minTextSearch, type FaxFilter, type FaxReadModel } from '../../ports/faxReadModel.js';
 
 type Params = Record<string, string | number>;
 
@@ -16,12 +16,25 @@ export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw:
   const open = db.prepare<[], string>(faxLookups.openInbound).pluck();
   const unfinished = db.prepare<[], string>(faxLookups.unfinishedOutbound).pluck();
   const lists = new Map<string, Database.Statement<Params, string>>();
+  // Prepared when first used: a read store still catching up has no query indexes yet (see caughtUp).
+  const unreadOf = lazily(() => db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_tenant_unread_time WHERE unread = 1 AND tenant_id = ? LIMIT ?)').pluck());
+  const unreadAll = lazily(() => db.prepare<[number], number>('SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_unread_time WHERE unread = 1 LIMIT ?)').pluck());
+  const textMatchesOf = lazily(() => db.prepare<Params, number>(`SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_tenant_text_time WHERE tenant_id = @tenant AND ${textMatch} LIMIT @cap)`).pluck());
+  const textMatchesAll = lazily(() => db.prepare<Params, number>(`SELECT count(*) FROM (SELECT 1 FROM faxes INDEXED BY faxes_text_time WHERE ${textMatch} LIMIT @cap)`).pluck());
+  // A text few faxes (of the scope) have: its faxes through the text indexes, sorted. One that many
+  // have is met sooner along the time index (a page fills within a few rows per match).
+  const textPlan = (text: string, tenantId: string | undefined): TextPlan => {
+    if (text.length < minTextSearch) return 'scan';
+    const params = { match: matchExpression(text), cap: rareText, ...(tenantId === undefined ? {} : { tenant: tenantId }) };
+    return (tenantId === undefined ? textMatchesAll() : textMatchesOf()).get(params)! < rareText ? 'match' : 'scan';
+  };
 
   return {
     find: (faxId) => mapDoc(byId.get(faxId), parse),
     findByCallUuid: (callUuid) => mapDoc(byCallUuid.get(callUuid), parse),
     list(filter, limit, cursor) {
-      const { sql, params } = faxListQuery(filter, limit + 1, cursor, numberKey);
+      const plan = filter.text !== undefined && filter.number === undefined ? textPlan(filter.text, filter.tenantId) : 'scan';
+      const { sql, params } = faxListQuery(filter, limit + 1, cursor, numberKey, plan);
       let statement = lists.get(sql);
       if (!statement) lists.set(sql, (statement = db.prepare<Params, string>(sql).pluck()));
       const items = statement.all(params).map(parse);
@@ -29,10 +42,27 @@ export function createSqliteFaxReadModel(db: Database.Database, numberKey: (raw:
       if (more) items.pop();
       return { items, nextCursor: more ? faxCursor(items.at(-1)!) : null };
     },
+    unreadCount: (tenantId, cap) => (tenantId === undefined ? unreadAll().get(cap)! : unreadOf().get(tenantId, cap)!),
     unfinishedOutbound: () => unfinished.all(),
     openInbound: () => open.all().map(parse),
   };
 }
+
+/**
+ * Below this many matching faxes (in the tenant, if one) a text search sorts the matches found
+ * through the text indexes; from it on, it walks the time index. Either stays within a few ms at
+ * 1M faxes (measured: see the README's Fax API section).
+ */
+const rareText = 2000;
+
+/** How a text filter is met: through the trigram index (`match`) or row by row along the time index (`scan`). */
+export type TextPlan = 'match' | 'scan';
+
+/** Faxes whose text is one of the distinct texts (fax_texts) the trigram index finds. */
+const textMatch = "search_text <> '' AND search_text IN (SELECT text FROM fax_texts WHERE id IN (SELECT rowid FROM fax_text WHERE fax_text MATCH @match))";
+
+/** The FTS5 query of a substring: one quoted phrase, so its characters are never read as query syntax. */
+export const matchExpression = (text: string): string => `"${text.toLowerCase().replaceAll('"', '""')}"`;
 
 /** The point reads: by primary key, by the call_uuid index, and the unfinished ones through the partial index `faxes_open`. */
 export const faxLookups = {
@@ -43,6 +73,11 @@ export const faxLookups = {
   unfinishedOutbound: "SELECT fax_id FROM faxes WHERE ended = 0 AND direction = 'outbound'",
 } as const;
 
+function lazily<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 const mapDoc = <T>(doc: string | undefined, parse: (doc: string) => T): T | undefined => (doc === undefined ? undefined : parse(doc));
 
 /**
@@ -50,9 +85,11 @@ const mapDoc = <T>(doc: string | undefined, parse: (doc: string) => T): T | unde
  * filters given, so the plan never depends on the planner's guess: a number search reads the
  * `from` and the `to` index, one page each, and keeps the newest of both.
  */
-export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | undefined, numberKey: (raw: string) => string): { sql: string; params: Params } {
+export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | undefined, numberKey: (raw: string) => string, textPlan: TextPlan = 'scan'): { sql: string; params: Params } {
   const params: Params = { rows };
   const where: string[] = [];
+  // `unread = 1` spelled out, so SQLite sees the partial unread indexes apply.
+  if (filter.unread) where.push('unread = 1');
   if (filter.tenantId !== undefined) (where.push('tenant_id = @tenant'), (params.tenant = filter.tenantId));
   if (filter.direction !== undefined) (where.push('direction = @direction'), (params.direction = filter.direction));
   if (filter.status !== undefined) (where.push('status = @status'), (params.status = filter.status));
@@ -68,6 +105,20 @@ export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | u
   const order = 'ORDER BY created_at DESC, fax_id DESC LIMIT @rows';
   const page = (columns: string, index: string, conditions: string[]) =>
     `SELECT ${columns} FROM faxes INDEXED BY ${index}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ${order}`;
+  if (filter.text !== undefined) {
+    if (textPlan === 'match') {
+      // The matching texts' index entries, sorted (only theirs), and the documents of one page.
+      where.push(textMatch);
+      params.match = matchExpression(filter.text);
+      if (filter.number === undefined) {
+        const inner = page('rowid', filter.tenantId !== undefined ? 'faxes_tenant_text_time' : 'faxes_text_time', where);
+        return { sql: `SELECT doc FROM faxes WHERE rowid IN (${inner}) ${order}`, params };
+      }
+    } else {
+      where.push('instr(search_text, @needle) > 0');
+      params.needle = filter.text.toLowerCase();
+    }
+  }
   if (filter.number === undefined) return { sql: page('doc', indexFor(filter), where), params };
   params.number = numberKey(filter.number);
   const from = page('doc, created_at, fax_id', 'faxes_from_time', ['from_number = @number', ...where]);
@@ -77,6 +128,7 @@ export function faxListQuery(filter: FaxFilter, rows: number, cursor: string | u
 }
 
 function indexFor(filter: FaxFilter): string {
+  if (filter.unread) return filter.tenantId !== undefined ? 'faxes_tenant_unread_time' : 'faxes_unread_time';
   if (filter.tenantId !== undefined) {
     if (filter.status !== undefined) return 'faxes_tenant_status_time';
     if (filter.direction !== undefined) return 'faxes_tenant_direction_time';

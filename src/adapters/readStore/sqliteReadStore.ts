@@ -16,7 +16,7 @@ import { createSqliteNotificationReadModel } from './sqliteNotificationReadModel
  * Bumped when the layout changes. A file of another layout is emptied on open: the read store is
  * rebuildable, so the runner simply replays the event store into the new layout.
  */
-const layout = 3;
+const layout = 4;
 
 const baseSchema = `
 CREATE TABLE documents (
@@ -169,7 +169,8 @@ export function createSqliteReadStore(options: SqliteReadStoreOptions): SqliteRe
 
 /** Drops whatever an older layout left (chunks, tables, indexes) and creates this layout's tables. */
 function resetSchema(db: Database.Database, specs: readonly HistoryTableSpec[]): void {
-  const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all();
+  // Virtual tables first: dropping one drops its shadow tables, which then are no longer there.
+  const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY sql LIKE 'CREATE VIRTUAL%' DESC").pluck().all();
   for (const table of tables) db.exec(`DROP TABLE IF EXISTS "${table}"`);
   db.exec(baseSchema);
   for (const spec of specs) db.exec(spec.schema);

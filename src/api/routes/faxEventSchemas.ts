@@ -274,6 +274,10 @@ const notificationError = z.object({
   message: z.string(),
   code: z.number().int().optional(),
 });
+// Appended by src/api/services/faxReadMarks.ts when someone opens a received fax or marks it unread.
+const readMark = z.object({ faxId, tenantId: z.string().nullable(), by: submitter, at: time });
+const readMarks = { FaxMarkedRead: readMark, FaxMarkedUnread: readMark };
+
 const notifications = {
   NotificationSent: withData<Notification<'NotificationSent'>>()(
     z.object({
@@ -299,6 +303,7 @@ export const faxEventDataSchemas: { [T in FaxStreamEventType]: z.ZodType } = {
   ...inbound,
   ...outbound,
   ...notifications,
+  ...readMarks,
   FaxCallAnswered: z.union([inbound.FaxCallAnswered.openapi({ title: 'inbound' }), outboundAnswered.openapi({ title: 'outbound' })]),
 };
 

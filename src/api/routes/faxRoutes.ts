@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { FaxReadModel } from '../../ports/faxReadModel.js';
+import { minTextSearch, type FaxReadModel } from '../../ports/faxReadModel.js';
 import { faxStatuses, type FaxView } from '../../../projections/faxProjection.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
@@ -38,6 +38,8 @@ const list = createRoute({
       direction: z.enum(['inbound', 'outbound']).optional(),
       status: z.enum(statuses).optional(),
       number: z.string().optional(),
+      unread: z.enum(['true', 'false']).optional().transform((value) => value === 'true').openapi({ description: 'true: only received faxes no one has marked read' }),
+      text: z.string().min(minTextSearch).optional().openapi({ description: `case-insensitive text in the remote station ident or the caller ID name (at least ${minTextSearch} characters)` }),
       since: instant.optional(),
       until: instant.optional(),
       tenantId: z.string().optional(),

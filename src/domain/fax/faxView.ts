@@ -40,6 +40,10 @@ export interface FaxView {
   t38Status: string | null;
   transferRate: number | null;
   remoteIdent: string | null;
+  /** The caller ID name the call was offered with (inbound faxes), if any. */
+  callerName: string | null;
+  /** Someone opened the received fax or marked it read (FaxMarkedRead), and did not mark it unread since. */
+  read: boolean;
   negotiations: number;
   hangupCause: string | null;
   /** How many endpoints the document is routed to (null until routed). */

@@ -20,7 +20,7 @@ describe('GET /v1/faxes: admin and tenant users, filters and cursor', () => {
     for (let index = 0; index < 30; index++) {
       const faxId = `in-${index}`;
       await h.eventStore.append(`fax-${faxId}`, [
-        { type: 'FaxCallOffered', data: { faxId, direction: 'inbound', callUuid: `c-${faxId}`, callerNumber: '4445550100', toUser: '15551230001', offeredAt: at(index * 2) } },
+        { type: 'FaxCallOffered', data: { faxId, direction: 'inbound', callUuid: `c-${faxId}`, callerNumber: '4445550100', callerName: index % 2 ? 'Harbour Law' : 'Brightwater Clinic', toUser: '15551230001', offeredAt: at(index * 2) } },
         { type: 'FaxCallAnswered', data: { faxId, callUuid: `c-${faxId}`, tenantId: acme.id, recipient: '+15551230001', sourceGateway: 'carrier1', t38Enabled: false, t38Requested: false, t38Policy: 'off', answeredAt: at(index * 2) } },
         ...(index % 3 === 0
           ? []
@@ -88,5 +88,18 @@ describe('GET /v1/faxes: admin and tenant users, filters and cursor', () => {
     }
     expect(await walk('number=5551230009&status=queued', globex.auth)).toHaveLength(20);
     expect(await walk('number=5551230009', acme.auth)).toEqual([]);
+  });
+
+  it('filters by unread and by text in the caller name (case-insensitive), within the tenant, page after page; a text under 3 characters is refused', async () => {
+    const received = Array.from({ length: 30 }, (_, index) => 29 - index).filter((index) => index % 3 !== 0);
+    expect(await walk('unread=true', acme.auth)).toEqual(received.map((index) => `in-${index}`));
+    expect(await walk('unread=true', globex.auth)).toEqual([]);
+    expect(await walk('text=HARBOUR', acme.auth)).toEqual(Array.from({ length: 30 }, (_, index) => 29 - index).filter((index) => index % 2).map((index) => `in-${index}`));
+    expect(await walk('text=water%20cli&unread=true', acme.auth)).toEqual(received.filter((index) => index % 2 === 0).map((index) => `in-${index}`));
+    expect(await walk('text=harbour', globex.auth)).toEqual([]);
+    expect((await list('unread=false&limit=500')).items).toHaveLength(52);
+    const short = await h.request('GET', '/v1/faxes?text=ha', { authorization: acme.auth });
+    expect(short.status).toBe(422);
+    expect(await short.text()).toContain('text');
   });
 });

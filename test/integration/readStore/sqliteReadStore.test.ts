@@ -96,7 +96,8 @@ describe('SQLite read store (one row per document, typed tables for history coll
     expect(indexes()).toEqual([]);
     store.caughtUp();
     expect(indexes()).toContain('faxes_tenant_time');
-    expect(indexes()).toHaveLength(10);
+    expect(indexes()).toContain('faxes_tenant_unread_time');
+    expect(indexes()).toHaveLength(14);
     store.close();
     store = createSqliteReadStore({ path });
     expect(store.faxes.list({ tenantId: 't' }, 10)).toEqual({ items: [], nextCursor: null });

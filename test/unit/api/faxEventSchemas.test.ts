@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { faxRoutes } from '../../../src/api/routes/faxRoutes.js';
 import { faxStreamEventTypes } from '../../../src/domain/faxStreamEvents.js';
+import { faxReadEventTypes } from '../../../src/domain/fax/faxReadEvents.js';
 import { inboundFaxEventTypes } from '../../../src/domain/fax/inboundFaxEvents.js';
 import { notificationEventTypes } from '../../../src/domain/notifications/notificationEvents.js';
 import { outboundFaxEventTypes } from '../../../src/domain/outbound/outboundFaxEvents.js';
@@ -39,7 +40,7 @@ function eventTypesWrittenInCode(): Set<string> {
 
 describe('FaxEvent in the OpenAPI document: data typed per event type', () => {
   it('the domain lists every type a fax stream holds, and the code writes no other', () => {
-    expect(new Set(faxStreamEventTypes)).toEqual(new Set([...inboundFaxEventTypes, ...outboundFaxEventTypes, ...notificationEventTypes]));
+    expect(new Set(faxStreamEventTypes)).toEqual(new Set([...inboundFaxEventTypes, ...outboundFaxEventTypes, ...notificationEventTypes, ...faxReadEventTypes]));
     const written = eventTypesWrittenInCode();
     expect(written.size).toBeGreaterThan(20);
     expect([...written].filter((type) => !faxStreamEventTypes.includes(type as never))).toEqual([]);

@@ -41,4 +41,12 @@ describe('a fax timeline in words', () => {
     ]);
     expect(lines[0]!.at).toBe('2026-01-01T00:00:00.000Z');
   });
+
+  it('tells who marked a received fax read or unread', () => {
+    const lines = timelineOf([
+      recorded('FaxMarkedRead', { faxId: 'f1', tenantId: 't1', by: { kind: 'user', userId: 'u1', username: 'desk' }, at: '2026-01-01T00:00:00.000Z' }, 0),
+      recorded('FaxMarkedUnread', { faxId: 'f1', tenantId: 't1', by: { kind: 'admin' }, at: '2026-01-01T00:00:01.000Z' }, 1),
+    ]);
+    expect(lines.map((line) => `${line.title} — ${line.detail}`)).toEqual(['Marked read — by desk', 'Marked unread — by admin']);
+  });
 });
