@@ -6,6 +6,7 @@ import { Layout } from './layout.js';
 import { ReadMark } from './readMark.js';
 import type { ConsoleSession } from './sessions.js';
 import { timelineOf } from './timeline.js';
+import { FaxNotifications } from './faxNotifications.js';
 
 /** Call time: from the answer to the end of the call (or the last event while it goes on). */
 function callDuration(events: readonly RecordedEvent[]): number | null {
@@ -88,6 +89,7 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
           <TimelineItems events={events} />
         </ol>
       </section>
+      <FaxNotifications faxId={fax.faxId} events={events} session={session} />
     </Layout>
   );
 }

@@ -261,6 +261,44 @@ describe('console administration in a real browser (chromium, server + simulator
     expect(await admin.getByText('No dead letters.').count()).toBe(1);
   }, 60_000);
 
+  it("lets a tenant user re-deliver a dead letter from the fax's page (as the API allows), recorded as that user", async () => {
+    hookHealthy = false;
+    const before = new Set((await faxesOf(zetaId)).map((fax) => fax.faxId));
+    await env.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' }).finished;
+    const dead = await poll(
+      async () => (await json(await env.call('GET', '/v1/notifications?status=dead'))).items as Array<{ faxId: string; notificationId: string }>,
+      (items) => items.some((item) => !before.has(item.faxId)),
+      'the second dead letter',
+    );
+    const faxId = dead.find((item) => !before.has(item.faxId))!.faxId;
+
+    const user = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
+    await signIn(user, 'zeta', 'a newer long password');
+    await user.goto(`${base}/faxes/${faxId}`);
+    const notifications = user.getByRole('region', { name: 'Notifications' });
+    await expect.poll(() => notifications.textContent()).toContain(`webhook to ${hook.url}`);
+    expect(await notifications.textContent()).toContain('dead-lettered');
+    await expectAccessible(user);
+    await screenshot(user, 'console-fax-dead-letter');
+
+    hookHealthy = true;
+    expect(await submit(user, notifications.getByRole('button', { name: /^Re-deliver / }))).toBe(303);
+    const history = await poll(() => streamOf(`fax-${faxId}`), (events) => events.some((event) => event.type === 'NotificationSent'), 'the redelivered webhook');
+    const requested = history.find((event) => event.type === 'NotificationRedeliveryRequested')!;
+    expect(requested.data).toMatchObject({ requestedBy: 'user:zeta' });
+    expect(requested.metadata).toMatchObject({ actor: 'console', by: 'user:zeta' });
+    await user.goto(`${base}/faxes/${faxId}`);
+    await expect.poll(() => notifications.textContent()).toContain('delivered');
+    expect(await notifications.getByRole('button', { name: /^Re-deliver / }).count()).toBe(0);
+
+    // Another tenant's fax cannot be reached this way either: the same 404 page.
+    const [otherFax] = await faxesOf(otherId);
+    const csrf = await user.locator('input[name=csrf]').first().inputValue();
+    const refused = await user.request.post(`${base}/faxes/${otherFax!.faxId}/notifications/any/redeliver`, { form: { csrf }, maxRedirects: 0 });
+    expect(refused.status()).toBe(404);
+    await user.context().close();
+  }, 60_000);
+
   it("switches a station on T.38 fallback back to T.38 (the API's station command, recorded as the admin)", async () => {
     await json(await env.call('PUT', '/v1/stations/5550003333/fallback', { reason: 'test' }));
     await admin.goto(`${base}/admin/stations`);
