@@ -1,3 +1,5 @@
+import type { LeaseStore } from './leaseStore.js';
+
 /**
  * The event store port: append-only streams with optimistic concurrency, a total global order,
  * and checkpointed catch-up subscriptions. Implemented by `adapters/eventStore/sqlite` (embedded
@@ -103,6 +105,11 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions): Subscription;
   /** Checkpoints for subscribers, kept beside the events. */
   readonly checkpoints: CheckpointStore;
+  /**
+   * Leases for instances that share this store (SQLite, PostgreSQL). A store without them (today
+   * KurrentDB) serves one faxengine instance only.
+   */
+  readonly leases?: LeaseStore;
   /** Throws EventStoreUnavailableError when the store cannot be reached. */
   ping(): Promise<void>;
   /**

@@ -16,7 +16,8 @@ export interface ConformanceTarget {
  * One suite for every EventStore adapter. Every stream name starts with a per-test prefix and
  * every global read filters on it, so the suite also runs against a shared KurrentDB server.
  */
-export function describeEventStoreConformance(adapterName: string, makeTarget: () => ConformanceTarget): void {
+/** `leases: false` for a store without leases (KurrentDB today): the lease suite is not defined for it. */
+export function describeEventStoreConformance(adapterName: string, makeTarget: () => ConformanceTarget, options: { leases?: boolean } = {}): void {
   describe(`EventStore conformance: ${adapterName}`, () => {
     let target: ConformanceTarget;
     let store: EventStore;
@@ -202,6 +203,75 @@ export function describeEventStoreConformance(adapterName: string, makeTarget: (
 
     it('answers ping while reachable', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+
+  if (options.leases === false) return;
+  describe(`LeaseStore conformance: ${adapterName}`, () => {
+    let target: ConformanceTarget;
+    let stores: EventStore[];
+    let prefix: string;
+    const leasesOf = (store: EventStore) => {
+      if (!store.leases) throw new Error(`${adapterName} has no leases`);
+      return store.leases;
+    };
+    beforeEach(async () => {
+      target = makeTarget();
+      prefix = `lease${randomUUID().replaceAll('-', '').slice(0, 12)}-`;
+      // Two instances over the same data: leases are what they agree through.
+      stores = [await target.open(), await target.open()];
+    });
+    afterEach(async () => {
+      for (const store of stores) await store.close();
+      await target.cleanup?.();
+    });
+
+    it('gives a free lease to one owner, renews it for that owner alone, and refuses it to others until released', async () => {
+      const [a, b] = stores.map(leasesOf) as [NonNullable<EventStore['leases']>, NonNullable<EventStore['leases']>];
+      const first = await a.acquire(`${prefix}relay`, 'instance-1', 60_000);
+      expect(first).toMatchObject({ name: `${prefix}relay`, owner: 'instance-1', token: 1 });
+      expect(Date.parse(first!.expiresAt)).toBeGreaterThan(Date.now() + 30_000);
+      expect(await b.acquire(`${prefix}relay`, 'instance-2', 60_000)).toBeUndefined();
+      expect(await b.acquire(`${prefix}relay`, 'instance-1', 60_000)).toMatchObject({ owner: 'instance-1', token: 1 });
+      expect(await a.renewAll('instance-1', 60_000)).toContain(`${prefix}relay`);
+      await b.release(`${prefix}relay`, 'instance-2'); // not its lease: nothing happens
+      expect(await b.acquire(`${prefix}relay`, 'instance-2', 60_000)).toBeUndefined();
+      await a.release(`${prefix}relay`, 'instance-1');
+      expect(await b.acquire(`${prefix}relay`, 'instance-2', 60_000)).toMatchObject({ owner: 'instance-2' });
+    });
+
+    it('lets another owner take an expired lease, with a greater token, and does not renew it for the old owner', async () => {
+      const [a, b] = stores.map(leasesOf) as [NonNullable<EventStore['leases']>, NonNullable<EventStore['leases']>];
+      const first = await a.acquire(`${prefix}fax-1`, 'instance-1', 150);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await a.held(prefix)).toEqual([]);
+      const second = await b.acquire(`${prefix}fax-1`, 'instance-2', 60_000);
+      expect(second!.token).toBeGreaterThan(first!.token);
+      expect(await a.renewAll('instance-1', 60_000)).not.toContain(`${prefix}fax-1`);
+      expect(await a.held(prefix)).toEqual([expect.objectContaining({ name: `${prefix}fax-1`, owner: 'instance-2', token: second!.token })]);
+    });
+
+    it('lets exactly one of many owners racing on two instances take a free lease', async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => leasesOf(stores[index % 2]!).acquire(`${prefix}slot`, `instance-${index}`, 60_000)),
+      );
+      const winners = outcomes.filter((lease) => lease !== undefined);
+      expect(winners).toHaveLength(1);
+      expect(await leasesOf(stores[0]!).held(`${prefix}slot`)).toEqual([winners[0]]);
+    });
+
+    it('lists the unexpired leases under a prefix only', async () => {
+      const leases = leasesOf(stores[0]!);
+      await leases.acquire(`${prefix}channel-carrier1-0`, 'instance-1', 60_000);
+      await leases.acquire(`${prefix}channel-carrier1-1`, 'instance-2', 60_000);
+      await leases.acquire(`${prefix}channel-carrier2-0`, 'instance-1', 60_000);
+      await leases.acquire(`${prefix}channel-carrier1-2`, 'instance-3', 100);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const held = await leasesOf(stores[1]!).held(`${prefix}channel-carrier1-`);
+      expect(held.map((lease) => [lease.name, lease.owner])).toEqual([
+        [`${prefix}channel-carrier1-0`, 'instance-1'],
+        [`${prefix}channel-carrier1-1`, 'instance-2'],
+      ]);
     });
   });
 }

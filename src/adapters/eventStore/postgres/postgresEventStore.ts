@@ -10,6 +10,7 @@ import {
 } from '../../../ports/eventStore.js';
 import { startPullSubscription } from '../pullSubscription.js';
 import { createPostgresAppendSignal } from './postgresAppendSignal.js';
+import { createPostgresLeases } from './postgresLeases.js';
 import { migrateEventStoreSchema } from './postgresSchema.js';
 import { createPostgresWriteQueue } from './postgresWriteQueue.js';
 
@@ -156,6 +157,8 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
         },
       };
     },
+
+    leases: createPostgresLeases(query),
 
     checkpoints: {
       async load(name) {

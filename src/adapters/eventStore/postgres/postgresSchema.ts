@@ -24,6 +24,7 @@ const migrations: readonly string[] = [
    CREATE TABLE event_head (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), position bigint NOT NULL);
    INSERT INTO event_head (position) VALUES (0);
    CREATE TABLE event_checkpoints (name text PRIMARY KEY, position bigint NOT NULL, updated timestamptz NOT NULL);`,
+  `CREATE TABLE leases (name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL, token bigint NOT NULL);`,
 ];
 
 /** Creates or migrates the schema; concurrent starts of several instances wait for each other. */

@@ -12,6 +12,7 @@ import { startPullSubscription } from '../pullSubscription.js';
 import { createAppendSignal } from './appendSignal.js';
 import { prepareDatabase, type SynchronousMode } from './schema.js';
 import { createRecentEvents, type EventRow } from './recentEvents.js';
+import { createSqliteLeases } from './sqliteLeases.js';
 import { createWalSync } from './walSync.js';
 import { createWriteQueue } from './writeQueue.js';
 
@@ -179,6 +180,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
         },
       };
     },
+
+    leases: createSqliteLeases(db, options.clock ?? systemClock),
 
     checkpoints: {
       async load(name) {
