@@ -246,6 +246,15 @@ export const configSchema = z.object({
       sessionIdleTimeout: duration.refine((ms) => ms >= 60_000 && ms <= 86_400_000, 'must be between 1m and 24h').default(1_800_000),
     })
     .prefault({}),
+  /** Several faxengine instances on one event store (README: Running several instances). */
+  cluster: z
+    .object({
+      /** This instance's name in leases and logs; unset: `<hostname>-<pid>-<random>`, new at every start. */
+      instanceId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - only, at most 100').optional(),
+      /** How long a lease (a reactor, an outbound fax, a channel slot) outlives its holder: another instance takes over at most this long after one dies; renewed every third of it. */
+      leaseTtl: duration.refine((ms) => ms >= 1000 && ms <= 300_000, 'must be between 1s and 5m').default(15_000),
+    })
+    .prefault({}),
   numbers: z
     .object({
       /** ISO 3166 country used to read national-format numbers (e.g. 5551234567). */
