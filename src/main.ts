@@ -95,7 +95,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   if (!admin.key) logger.warn('admin API disabled: set admin.apiKey (FAXENGINE_ADMIN_API_KEY) to enable it');
   else if (admin.path) logger.info({ path: admin.path, generated: admin.source === 'generated' }, 'admin API key from the data directory');
 
-  const documents = createFileDocumentStore(join(config.dataDir, 'documents'));
+  const documentsDir = config.documentsDir ?? join(config.dataDir, 'documents');
+  const documents = createFileDocumentStore(documentsDir);
   const { faxes, notifications } = readModels;
   const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger, metrics });
   const notifiers = await startNotifiers({
@@ -134,7 +135,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
   // Page images are derived data next to the documents; the API and the console share one cache.
-  const pageImages = createPageImageCache({ documents, cacheDir: join(config.dataDir, 'documents', 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
+  const pageImages = createPageImageCache({ documents, cacheDir: join(documentsDir, 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
   const webConsole = createWebConsole({
     faxes,
     eventStore,

@@ -79,8 +79,10 @@ export const configSchema = z.object({
       maxJsonBodyBytes: byteSize.default(64 * 1024),
     })
     .prefault({}),
-  /** `sqlite:<path>` or a KurrentDB connection string; empty means `sqlite:<dataDir>/events.sqlite`. */
+  /** `sqlite:<path>`, `postgres://…` or a KurrentDB connection string; empty means `sqlite:<dataDir>/events.sqlite`. */
   eventStore: eventStoreUrl.optional(),
+  /** Fax documents (and their page images); several instances share one (a shared mount). Default `<dataDir>/documents`. */
+  documentsDir: z.string().min(1).optional(),
   log: z
     .object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
