@@ -60,6 +60,8 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
           <p>
             <a class="button" href={`/faxes/${encodeURIComponent(fax.faxId)}/document.pdf`} download={`fax-${fax.faxId}.pdf`}>
               Download PDF
+            </a> <a class="button" href={`/faxes/${encodeURIComponent(fax.faxId)}/document.tiff`} download={`fax-${fax.faxId}.tiff`}>
+              Download TIFF
             </a>
           </p>
         )}

@@ -38,15 +38,18 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
       return html(c, <FaxPage fax={fax} events={events} session={session} pageImages={deps.pageImages !== undefined} />);
     });
-    app.get('/faxes/:id/document.pdf', signedIn, async (c) => {
-      const session = c.get('session');
-      const fax = visibleFax(c.req.param('id'), session);
-      if (!fax?.documentId) return notFound(c, session);
-      const path = await deps.documents.pathOf(fax.documentId, 'application/pdf');
-      return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
-        headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="fax-${fax.faxId}.pdf"`, 'cache-control': 'private, no-store' },
+    // The PDF rendition, or the fax TIFF as sent or received (what a fax archive keeps).
+    for (const [extension, type] of [['pdf', 'application/pdf'], ['tiff', 'image/tiff']] as const) {
+      app.get(`/faxes/:id/document.${extension}`, signedIn, async (c) => {
+        const session = c.get('session');
+        const fax = visibleFax(c.req.param('id'), session);
+        if (!fax?.documentId) return notFound(c, session);
+        const path = await deps.documents.pathOf(fax.documentId, type);
+        return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
+          headers: { 'content-type': type, 'content-disposition': `attachment; filename="fax-${fax.faxId}.${extension}"`, 'cache-control': 'private, no-store' },
+        });
       });
-    });
+    }
     app.get('/faxes/:id/pages/:page{[0-9]{1,4}}/:size{thumb|large}', signedIn, async (c) => {
       const session = c.get('session');
       const fax = visibleFax(c.req.param('id'), session);

@@ -110,6 +110,10 @@ describe('web console in a real browser (chromium, server + simulator)', () => {
     const pdf = await page.request.get(await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href').then((href) => `${base}${href}`));
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    const tiff = await page.request.get(await page.getByRole('link', { name: 'Download TIFF' }).getAttribute('href').then((href) => `${base}${href}`));
+    expect(tiff.headers()['content-type']).toBe('image/tiff');
+    // Little-endian TIFF magic, the fax as received.
+    expect((await tiff.body()).subarray(0, 4).toString('hex')).toBe('49492a00');
     await expectAccessible(page);
     await screenshot(page, 'fax-timeline');
   });
