@@ -26,6 +26,8 @@ export interface InboundCallOptions {
   station?: StationInput;
   /** Dialplan `socket` arguments; default `async full`. */
   socketArgs?: string;
+  /** Where this call's outbound socket connects (the dialplan's `socket` address); default the simulator's `dial`. */
+  dial?: { host: string; port: number };
   uuid?: string;
 }
 

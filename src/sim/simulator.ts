@@ -113,7 +113,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     eslAddress: { host: listen.host, port: listener.address().port },
     context: ctx,
     startInboundCall(call) {
-      const channel = startInboundCall(ctx, call, { ...dial, firstCommandTimeoutMs }, track);
+      // A call may go to another faxengine than the simulator's default (several instances behind one node).
+      const channel = startInboundCall(ctx, call, { ...(call.dial ?? dial), firstCommandTimeoutMs }, track);
       return { uuid: channel.uuid, finished: channel.destroyed.then(() => summarize(channel)) };
     },
     setStation(number, station) {
