@@ -8,7 +8,7 @@ import { freePort } from '../../support/freePort.js';
 // (e.g. kurrentdb://127.0.0.1:2113?tls=false) to run the full conformance suite against one.
 const url = process.env.KURRENTDB_URL;
 describe.runIf(Boolean(url))('KurrentDB adapter against a live server', () => {
-  describeEventStoreConformance('kurrentdb', () => ({ open: async () => createKurrentDbEventStore({ connectionString: url! }) }), { leases: false });
+  describeEventStoreConformance('kurrentdb', () => ({ open: async () => createKurrentDbEventStore({ connectionString: url! }) }));
 });
 
 describe('KurrentDB adapter without a server', () => {
