@@ -46,23 +46,35 @@ export function createLiveSignal(options: LiveSignalOptions): LiveSignal {
     waiters.clear();
   };
 
+  function retryLater(error: unknown): void {
+    failures += 1;
+    options.onFailure(error);
+    bump();
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      bump();
+      open();
+    }, retryDelayMs(failures));
+  }
+
   function open(): void {
     if (stopped) return;
-    let failed = false;
-    const current = options.open();
+    let current: LiveFeed;
+    try {
+      current = options.open();
+    } catch (error) {
+      // Inside a retry timer a throw would be uncaught: treat it as one more failure.
+      feed = undefined;
+      retryLater(error);
+      return;
+    }
     feed = current;
+    let failed = false;
     const fail = (error: unknown) => {
       if (failed || stopped || feed !== current) return;
       failed = true;
-      failures += 1;
-      options.onFailure(error);
       void current.unsubscribe().catch(() => undefined);
-      bump();
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        bump();
-        open();
-      }, retryDelayMs(failures));
+      retryLater(error);
     };
     current.on('data', bump);
     // The server subscription starts at the end of $all when it is confirmed: an append made before
