@@ -7,13 +7,15 @@ import { START, type Position, type ReadPosition } from '@kurrent/kurrentdb-clie
  * (the client's `Position` type: "a potential logical record position in the KurrentDB transaction
  * file"). The prepare position is the offset of the event's
  * own log record, so it is unique per event; the commit position is the offset of the record that
- * committed it, which all events of one legacy explicit transaction share. Since appends are
- * implicitly committed (every gRPC append), the server reports each such event in $all at
- * (prepare, prepare): KurrentDB's reader of $all (kurrent-io/KurrentDB,
+ * committed it, which all events of one legacy explicit transaction share. Every gRPC append is
+ * implicitly committed: the server's writer (StorageWriterService) writes one prepare record per
+ * event flagged `IsCommitted` (TransactionBegin on the first, TransactionEnd on the last), and
+ * reports each such event at (prepare, prepare): the reader of $all (kurrent-io/KurrentDB,
  * src/EventStore.Core/Services/Storage/ReaderIndex/AllReader.cs) returns
- * `CommitEventRecord(event, prepare.LogPosition)` for records flagged IsCommitted, and a forward
- * read starts at the first event whose (LogPosition, LogPosition) >= the requested position,
- * inclusively.
+ * `CommitEventRecord(event, prepare.LogPosition)` for records flagged IsCommitted and starts a
+ * forward read at the first event whose (LogPosition, LogPosition) >= the requested position,
+ * inclusively; stream reads give a self-committed event (LogPosition, LogPosition) too unless the
+ * reader knows another commit position (Data/ResolvedEvent.cs, CalculatePosition).
  *
  * So faxengine's position is the prepare position: unique per event and strictly increasing along
  * $all, and `{ commit: p, prepare: p }` is exactly that event's own position, from which a forward

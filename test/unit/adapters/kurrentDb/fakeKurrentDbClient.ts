@@ -19,9 +19,11 @@ import type { KurrentDbClient } from '../../../../src/adapters/eventStore/kurren
  * An in-memory stand-in for the KurrentDB client methods the adapter uses. No KurrentDB server can
  * run on the build machines; this models what the server's source says it does, and nothing more:
  * - each event's log record has its own (prepare) position; in $all every implicitly committed
- *   event is reported at (prepare, prepare) (KurrentDB AllReader.cs); a stream read reports the
- *   append's transaction position (its first record) as commit; an append answers with that
- *   transaction position (Streams.Append: the commit position, "not technically correct");
+ *   event is reported at (prepare, prepare) (KurrentDB AllReader.cs);
+ * - pessimistic where the source leaves it open: a stream read reports the append's transaction
+ *   position (its first record) as commit, as the server does when it knows a commit position for
+ *   the event (ResolvedEvent.CalculatePosition), and an append answers with that transaction
+ *   position (Streams.Append sends its commit position as both, "not technically correct");
  * - a forward $all read is inclusive of its from-position; `$maxCount` hides older events;
  * - expected revisions are checked atomically (one JS turn per append).
  * It is a fake: the conformance suite against a real server (KURRENTDB_URL) is what proves the adapter.
