@@ -107,13 +107,14 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
             { streamState: toStreamState(expected) },
           );
           const nextExpectedRevision = Number(result.nextExpectedRevision);
+          const answered = positionOfEvent(result.position, 'stream');
+          if (events.length === 1) return { nextExpectedRevision, position: answered };
           // The server answers an append with the position of its commit, which for several events
           // need not be the last event's own position (the port's promise): read that event back.
-          const position =
-            events.length === 1 && result.position
-              ? positionOfEvent(result.position, 'stream')
-              : ((await readStreamEvents(stream, { fromRevision: nextExpectedRevision, maxCount: 1 }))[0]?.position ?? 0);
-          return { nextExpectedRevision, position };
+          // The append has happened: a failed read-back must not report it as failed (a retry would
+          // write it twice), so it falls back to the server's answer.
+          const last = await readStreamEvents(stream, { fromRevision: nextExpectedRevision, maxCount: 1 }).catch(() => []);
+          return { nextExpectedRevision, position: last[0]?.position || answered };
         } catch (error) {
           if (error instanceof WrongExpectedVersionError) {
             throw new WrongExpectedRevisionError(stream, expected, await store.streamRevision(stream));
