@@ -18,25 +18,50 @@ import {
   WrongExpectedRevisionError,
   type EventStore,
   type ExpectedRevision,
+  type ReadStreamOptions,
   type RecordedEvent,
 } from '../../../ports/eventStore.js';
+import type { LeaseStore } from '../../../ports/leaseStore.js';
 import { startPullSubscription } from '../pullSubscription.js';
-import { createKurrentDbCheckpoints } from './kurrentDbCheckpoints.js';
+import { createKurrentDbCheckpoints, type EnsureMaxCount } from './kurrentDbCheckpoints.js';
+import { createKurrentDbLeases } from './kurrentDbLeases.js';
+import { createLiveSignal } from './kurrentDbLiveSignal.js';
+import { positionOfEvent, readAllFrom } from './kurrentDbPositions.js';
 
 export interface KurrentDbEventStoreOptions {
   /** `kurrentdb://…` or `esdb://…` (KurrentDB / EventStoreDB 22.10+). */
   connectionString: string;
+  /**
+   * Told when the live subscription that wakes subscribers fails (it is reopened with back-off, and
+   * subscribers keep reading meanwhile). Default: a process warning, so it is never silent.
+   */
+  onConnectionError?: (error: unknown) => void;
+  /** This instance's clock for lease expiry (ms since the epoch); default Date.now. */
+  now?: () => number;
+  /** For tests: a client (or a stand-in with the same methods) instead of one from the connection string. */
+  client?: KurrentDbClient;
 }
+
+/** The client methods the adapter uses. */
+export type KurrentDbClient = Pick<
+  KurrentDBClient,
+  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'getStreamMetadata' | 'setStreamMetadata' | 'dispose'
+>;
+
+/** Streams faxengine keeps for itself, left out of an unfiltered readAll (SQLite keeps them apart too). */
+const OWN_STREAMS = String.raw`^(?!\$|checkpoint-|lease-|leases$)`;
 
 const PAGE_LIMIT = 100_000;
 
 /**
- * KurrentDB adapter. Positions are the events' commit positions (byte offsets in the server's
- * log, far below 2^53 for any real store). Subscriptions use the same pull loop as the SQLite
- * adapter, woken by a live server subscription, so both adapters deliver identically.
+ * KurrentDB adapter. Positions are the events' prepare positions (kurrentDbPositions.ts says why).
+ * Subscriptions use the same pull loop as the SQLite adapter, woken by a live server subscription
+ * that reopens itself after failures, so both adapters deliver identically.
  */
-export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): EventStore {
-  const client = KurrentDBClient.connectionString(options.connectionString.replace(/^kdb/, 'kurrentdb'));
+export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): EventStore & { readonly leases: LeaseStore } {
+  const client: KurrentDbClient = options.client ?? KurrentDBClient.connectionString(options.connectionString.replace(/^kdb/, 'kurrentdb'));
+  const onConnectionError =
+    options.onConnectionError ?? ((error: unknown) => process.emitWarning(`KurrentDB live subscription failed, reopening it: ${(error as Error)?.message ?? String(error)}`));
   const subscriptions = new Set<{ stop(): Promise<void> }>();
 
   async function guarded<T>(operation: () => Promise<T>): Promise<T> {
@@ -51,20 +76,26 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
     const events: RecordedEvent[] = [];
     const read = client.readAll({
       direction: FORWARDS,
-      fromPosition: after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START,
+      fromPosition: readAllFrom(after),
       // One extra: the server's from-position is inclusive, ours is exclusive.
       maxCount: maxCount + 1,
-      // Without prefixes: everything but system streams and our checkpoint streams (SQLite keeps those apart too).
-      filter: prefixes.length ? streamNameFilter({ prefixes: [...prefixes] }) : streamNameFilter({ regex: String.raw`^(?!\$|checkpoint-)` }),
+      filter: filterFor(prefixes),
     });
     for await (const resolved of read) {
-      const event = fromResolved(resolved);
+      const event = fromResolved(resolved, 'all');
       if (event && event.position > after && events.length < maxCount) events.push(event);
     }
     return events;
   }
 
-  const store: EventStore = {
+  const ensureMaxCount: EnsureMaxCount = (stream, maxCount) =>
+    guarded(async () => {
+      const { metadata } = await client.getStreamMetadata(stream);
+      if (metadata?.maxCount === maxCount) return;
+      await client.setStreamMetadata(stream, { ...metadata, maxCount });
+    });
+
+  const store: EventStore & { readonly leases: LeaseStore } = {
     append: (stream, events, expected = 'any') =>
       guarded(async () => {
         try {
@@ -75,7 +106,15 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
             ),
             { streamState: toStreamState(expected) },
           );
-          return { nextExpectedRevision: Number(result.nextExpectedRevision), position: Number(result.position?.commit ?? 0n) };
+          const nextExpectedRevision = Number(result.nextExpectedRevision);
+          const answered = positionOfEvent(result.position, 'stream');
+          if (events.length === 1) return { nextExpectedRevision, position: answered };
+          // The server answers an append with the position of its commit, which for several events
+          // need not be the last event's own position (the port's promise): read that event back.
+          // The append has happened: a failed read-back must not report it as failed (a retry would
+          // write it twice), so it falls back to the server's answer.
+          const last = await readStreamEvents(stream, { fromRevision: nextExpectedRevision, maxCount: 1 }).catch(() => []);
+          return { nextExpectedRevision, position: last[0]?.position || answered };
         } catch (error) {
           if (error instanceof WrongExpectedVersionError) {
             throw new WrongExpectedRevisionError(stream, expected, await store.streamRevision(stream));
@@ -84,27 +123,7 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
         }
       }),
 
-    readStream: (stream, readOptions = {}) =>
-      guarded(async () => {
-        const backwards = readOptions.direction === 'backwards';
-        const from = readOptions.fromRevision;
-        const events: RecordedEvent[] = [];
-        try {
-          const read = client.readStream(stream, {
-            direction: backwards ? BACKWARDS : FORWARDS,
-            fromRevision: from === undefined ? (backwards ? END : START) : BigInt(from),
-            maxCount: Math.min(readOptions.maxCount ?? PAGE_LIMIT, PAGE_LIMIT),
-          });
-          for await (const resolved of read) {
-            const event = fromResolved(resolved);
-            if (event) events.push(event);
-          }
-        } catch (error) {
-          if (error instanceof StreamNotFoundError) return [];
-          throw error;
-        }
-        return events;
-      }),
+    readStream: (stream, readOptions = {}) => guarded(() => readStreamEvents(stream, readOptions)),
 
     async streamRevision(stream) {
       const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
@@ -116,22 +135,15 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
 
     subscribeToAll(subscribeOptions) {
       const prefixes = subscribeOptions.streamPrefixes ?? [];
-      let appends = 0;
-      let wake: (() => void) | undefined;
-      const live = client.subscribeToAll({
-        fromPosition: END,
-        ...(prefixes.length ? { filter: streamNameFilter({ prefixes: [...prefixes] }) } : {}),
+      const signal = createLiveSignal({
+        open: () => client.subscribeToAll({ fromPosition: END, filter: filterFor(prefixes) }),
+        onFailure: (error) => onConnectionError(translateError(error)),
       });
-      live.on('data', () => {
-        appends += 1;
-        wake?.();
-      });
-      live.on('error', (error) => subscribeOptions.onError?.(translateError(error)));
       const subscription = startPullSubscription(
         {
           readPage: async (after, maxCount) => ({ events: await guarded(() => readAllFiltered(after, maxCount, prefixes)), coveredUpTo: after }),
-          appendCount: () => appends,
-          waitForAppend: (since) => (since !== appends ? Promise.resolve() : new Promise<void>((resolve) => (wake = resolve))),
+          appendCount: signal.appendCount,
+          waitForAppend: signal.waitForAppend,
         },
         subscribeOptions,
       );
@@ -141,7 +153,7 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
         },
         async stop() {
           subscriptions.delete(handle);
-          await live.unsubscribe();
+          await signal.stop();
           await subscription.stop();
         },
       };
@@ -149,9 +161,18 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
       return handle;
     },
 
-    checkpoints: createKurrentDbCheckpoints((stream, events, expected) => store.append(stream, events, expected), (stream) =>
-      store.readStream(stream, { direction: 'backwards', maxCount: 1 }),
+    checkpoints: createKurrentDbCheckpoints(
+      (stream, events, expected) => store.append(stream, events, expected),
+      (stream) => store.readStream(stream, { direction: 'backwards', maxCount: 1 }),
+      ensureMaxCount,
     ),
+
+    leases: createKurrentDbLeases({
+      append: (stream, events, expected) => store.append(stream, events, expected),
+      read: (stream, from) => store.readStream(stream, from === 'last' ? { direction: 'backwards', maxCount: 1 } : { fromRevision: from, maxCount: 1000 }),
+      ensureMaxCount,
+      now: options.now ?? Date.now,
+    }),
 
     ping: () =>
       guarded(async () => {
@@ -165,13 +186,39 @@ export function createKurrentDbEventStore(options: KurrentDbEventStoreOptions): 
     },
   };
   return store;
+
+  async function readStreamEvents(stream: string, readOptions: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const backwards = readOptions.direction === 'backwards';
+    const from = readOptions.fromRevision;
+    const events: RecordedEvent[] = [];
+    try {
+      const read = client.readStream(stream, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: from === undefined ? (backwards ? END : START) : BigInt(from),
+        maxCount: Math.min(readOptions.maxCount ?? PAGE_LIMIT, PAGE_LIMIT),
+      });
+      for await (const resolved of read) {
+        const event = fromResolved(resolved, 'stream');
+        if (event) events.push(event);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+}
+
+function filterFor(prefixes: readonly string[]) {
+  // Without prefixes: everything but system streams and faxengine's own streams.
+  return prefixes.length ? streamNameFilter({ prefixes: [...prefixes] }) : streamNameFilter({ regex: OWN_STREAMS });
 }
 
 function toStreamState(expected: ExpectedRevision): AppendStreamState {
   return typeof expected === 'number' ? BigInt(expected) : expected;
 }
 
-function fromResolved(resolved: AllStreamResolvedEvent | ResolvedEvent): RecordedEvent | undefined {
+function fromResolved(resolved: AllStreamResolvedEvent | ResolvedEvent, where: 'all' | 'stream'): RecordedEvent | undefined {
   const event = resolved.event;
   if (!event || !event.isJson || event.type.startsWith('$')) return undefined;
   return {
@@ -181,7 +228,7 @@ function fromResolved(resolved: AllStreamResolvedEvent | ResolvedEvent): Recorde
     data: event.data,
     metadata: (event.metadata ?? {}) as RecordedEvent['metadata'],
     revision: Number(event.revision),
-    position: Number(event.position?.commit ?? resolved.commitPosition ?? 0n),
+    position: positionOfEvent(event.position, where),
     created: event.created.toISOString(),
   };
 }
