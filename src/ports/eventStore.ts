@@ -106,8 +106,8 @@ export interface EventStore {
   /** Checkpoints for subscribers, kept beside the events. */
   readonly checkpoints: CheckpointStore;
   /**
-   * Leases for instances that share this store (SQLite, PostgreSQL). A store without them (today
-   * KurrentDB) serves one faxengine instance only.
+   * Leases for instances that share this store (every adapter has them). A store without them
+   * would serve one faxengine instance only (the composition root then keeps leases in memory).
    */
   readonly leases?: LeaseStore;
   /** Throws EventStoreUnavailableError when the store cannot be reached. */

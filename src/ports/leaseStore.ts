@@ -2,7 +2,7 @@
  * Leases kept beside the events, so that several faxengine instances sharing one event store can
  * agree who does what: who runs a reactor, who drives an outbound fax, who holds a channel slot.
  * A lease is held by one owner until it expires; its holder renews it well before then. Time is the
- * store's own (PostgreSQL's clock, not each instance's), so instances need not agree on the time.
+ * store's own where it has a clock (PostgreSQL), else each instance's (KurrentDB: keep them NTP-synchronised).
  *
  * A lease is advice, not a lock: a holder that stalls past its expiry may still act once more.
  * Effects that must never happen twice are fenced by the event store itself (an append at the
