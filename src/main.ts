@@ -33,6 +33,7 @@ import { readinessChecks } from './startup/readinessChecks.js';
 import { createServerMetrics } from './mainMetrics.js';
 import { findTenant } from '../projections/directoryQueries.js';
 import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
+import { loadExportSigner } from './exports/exportSigningKey.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -169,6 +170,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
     pageImages: { faxes, documents, auth: tenancy.auth, pageImages },
+    exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: loadExportSigner(config.exports.signingKey, config.dataDir), clock: systemClock, version, logger },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),

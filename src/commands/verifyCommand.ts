@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadPublicKey } from '../exports/exportPublicKeySource.js';
+import type { ExportManifest } from '../exports/exportManifest.js';
+import { verifyExport, type VerifyReport } from '../exports/verifyExport.js';
+
+export const verifyHelp = `Usage: faxengine verify <export.tar> --key <public key file or URL>
+
+Checks a signed export offline: the Ed25519 signature over manifest.json, every file's size and
+SHA-256 (for events.json, which event differs), and that no file is missing or extra.
+
+--key is required: a key taken from the archive itself would prove nothing (whoever changed the
+archive could sign it again with their own). Give the server's published key:
+  a URL      https://fax.example.com  or  …/.well-known/faxengine-export-key (fetched once)
+  a file     that route's JSON saved earlier, an SPKI PEM, or the raw key in base64
+
+Exits 0 when everything matches, 1 when something differs (each difference is printed), 2 on a
+usage error or a key that cannot be read.
+
+Options:
+  --key <file|URL>  the public key exports are signed with
+  -h, --help        show this help`;
+
+/** `faxengine verify`: 0 when the export is intact and signed by the given key. */
+export async function runVerifyCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { key: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(`${verifyHelp}\n`);
+    return 0;
+  }
+  const [archive] = positionals;
+  if (positionals.length !== 1 || archive === undefined) return usage('name one export archive');
+  if (!values.key) return usage('--key is required: a signature checked with a key taken from the archive itself proves nothing');
+  if (!existsSync(archive)) return usage(`${archive}: no such file`);
+  let key;
+  try {
+    key = await loadPublicKey(values.key);
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const report = await verifyExport(archive, key);
+  process.stdout.write(`${describe(archive, values.key, report)}\n`);
+  return report.ok ? 0 : 1;
+}
+
+function describe(archive: string, keySource: string, report: VerifyReport): string {
+  const lines = [report.ok ? `${archive}: export verified` : `${archive}: export does NOT verify (${report.problems.length} ${report.problems.length === 1 ? 'problem' : 'problems'})`];
+  lines.push(`  key:       ${report.keyId} (Ed25519, from ${keySource})`);
+  lines.push(`  signature: ${report.signatureValid ? 'valid over manifest.json' : 'INVALID'}`);
+  if (report.manifest) lines.push(...about(report.manifest));
+  lines.push(report.ok ? `  files:     ${report.filesChecked} checked, sizes and SHA-256 match; none missing, none extra` : '', ...report.problems.map((problem) => `  ✗ ${problem}`));
+  return lines.filter((line) => line !== '').join('\n');
+}
+
+function about(manifest: ExportManifest): string[] {
+  const scope = manifest.scope?.kind === 'fax' ? `fax ${manifest.scope.faxId}` : manifest.scope?.kind === 'tenant' ? `tenant ${manifest.scope.tenantId}, faxes created ${manifest.scope.since ?? 'from the first'} to ${manifest.scope.until}` : 'unknown';
+  const by = manifest.exportedBy?.kind === 'user' ? `user ${manifest.exportedBy.username} (tenant ${manifest.exportedBy.tenantId})` : String(manifest.exportedBy?.kind);
+  return [`  scope:     ${scope}; ${manifest.faxes?.length ?? 0} faxes`, `  exported:  ${manifest.exportedAt} by ${by}, faxengine ${manifest.faxengine?.version}`];
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`faxengine verify: ${problem}\n\n${verifyHelp}\n`);
+  return 2;
+}
