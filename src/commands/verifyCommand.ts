@@ -48,14 +48,18 @@ function describe(archive: string, keySource: string, report: VerifyReport): str
   lines.push(`  key:       ${report.keyId} (Ed25519, from ${keySource})`);
   lines.push(`  signature: ${report.signatureValid ? 'valid over manifest.json' : 'INVALID'}`);
   if (report.manifest) lines.push(...about(report.manifest));
-  lines.push(report.ok ? `  files:     ${report.filesChecked} checked, sizes and SHA-256 match; none missing, none extra` : '', ...report.problems.map((problem) => `  ✗ ${problem}`));
-  return lines.filter((line) => line !== '').join('\n');
+  if (report.ok) lines.push(`  files:     ${report.filesChecked} checked, sizes and SHA-256 match; none missing, none extra`);
+  // Without a valid signature the manifest itself may be what was changed: the files were compared with what it claims.
+  else if (report.manifest && !report.signatureValid) lines.push('  files:     compared with the manifest as found, which the signature does not vouch for');
+  lines.push(...report.problems.map((problem) => `  ✗ ${problem}`));
+  return lines.join('\n');
 }
 
 function about(manifest: ExportManifest): string[] {
   const scope = manifest.scope?.kind === 'fax' ? `fax ${manifest.scope.faxId}` : manifest.scope?.kind === 'tenant' ? `tenant ${manifest.scope.tenantId}, faxes created ${manifest.scope.since ?? 'from the first'} to ${manifest.scope.until}` : 'unknown';
   const by = manifest.exportedBy?.kind === 'user' ? `user ${manifest.exportedBy.username} (tenant ${manifest.exportedBy.tenantId})` : String(manifest.exportedBy?.kind);
-  return [`  scope:     ${scope}; ${manifest.faxes?.length ?? 0} faxes`, `  exported:  ${manifest.exportedAt} by ${by}, faxengine ${manifest.faxengine?.version}`];
+  const count = manifest.faxes?.length ?? 0;
+  return [`  scope:     ${scope}; ${count} ${count === 1 ? 'fax' : 'faxes'}`, `  exported:  ${manifest.exportedAt} by ${by}, faxengine ${manifest.faxengine?.version}`];
 }
 
 function usage(problem: string): number {

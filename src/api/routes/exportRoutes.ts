@@ -94,7 +94,9 @@ export function exportRoutes(deps: ExportRouteDeps): OpenAPIHono<AuthEnv> {
     // A fixed end, so faxes arriving during the export are not half in it, and the manifest says exactly what it covers.
     const until = query.until ?? deps.clock.now().toISOString();
     const since = query.since ?? null;
-    if (since !== null && since > until) throw new ValidationError(query.until ? 'until' : 'since', `must not be before since (${since} > ${until})`);
+    if (since !== null && since > until) {
+      throw query.until ? new ValidationError('until', `must not be before since (${since} > ${until})`) : new ValidationError('since', `is in the future (${since}); until defaults to now`);
+    }
     const request: ExportRequest = { scope: { kind: 'tenant', tenantId: tenant.id, since, until }, exportedBy: exportedBy(c.get('principal')), includePdf: query.pdf ?? false };
     return answer(c, tenantFaxes(deps.faxes, tenant.id, since, until), request, `faxengine-export-${tenant.id}-${until.slice(0, 10)}.tar`);
   });
