@@ -156,13 +156,14 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     notifications,
     send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
+  const exportKeys = loadExportSigner(config.exports.signingKey, config.dataDir);
   const app = createApp({
     eventStore,
     logger,
     version,
     maxJsonBodyBytes: config.http.maxJsonBodyBytes,
     tenancy,
-    faxes: { faxes, eventStore, documents, auth: tenancy.auth },
+    faxes: { faxes, eventStore, documents, auth: tenancy.auth, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
     stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     notifications: { notifications, faxes, eventStore, clock: systemClock, auth: tenancy.auth, tenantWebhookSecret: (tenantId) => (readModels.routing.tenantSettings(tenantId) ? notifiers.tenantWebhookSecret(tenantId) : undefined) },
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
@@ -170,7 +171,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
     pageImages: { faxes, documents, auth: tenancy.auth, pageImages },
-    exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: loadExportSigner(config.exports.signingKey, config.dataDir), clock: systemClock, version, logger },
+    exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),

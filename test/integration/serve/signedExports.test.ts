@@ -222,6 +222,36 @@ describe('signed exports and faxengine verify', () => {
     expect(wrongKey.stdout).toMatch(/manifest.json: names signing key [0-9a-f]{64}, but the key given is [0-9a-f]{64}/);
   }, 60_000);
 
+  it('signs a fax history on request (?signed=true), checked by faxengine verify --signature', async () => {
+    const plain = await get(`/v1/faxes/${received.faxId}/events`, acmeUser);
+    expect(plain.headers.get('faxengine-signature')).toBeNull();
+    const response = await get(`/v1/faxes/${received.faxId}/events?signed=true`, acmeUser);
+    expect(response.status).toBe(200);
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(JSON.parse(body.toString('utf8'))).toEqual(await plain.json());
+    const key = (await (await get('/.well-known/faxengine-export-key', null)).json()) as { keyId: string };
+    expect(response.headers.get('faxengine-signature-key-id')).toBe(key.keyId);
+    const signature = response.headers.get('faxengine-signature')!;
+    const file = join(env.dataDir, 'history.json');
+    writeFileSync(file, body);
+
+    const good = await verify(file, '--signature', signature, '--key', keyUrl());
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toContain('signed history verified');
+    expect(good.stdout).toContain(`fax:       ${received.faxId}; ${(JSON.parse(body.toString('utf8')) as { items: unknown[] }).items.length} events`);
+
+    const changed = Buffer.from(body);
+    const at = changed.indexOf('"transferRate":') + 16;
+    changed[at] = changed[at]! ^ 0x01;
+    writeFileSync(file, changed);
+    const bad = await verify(file, '--signature', signature, '--key', keyUrl());
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('signature does NOT verify');
+
+    expect((await get(`/v1/faxes/${received.faxId}/events?signed=yes`, acmeUser)).status).toBe(422);
+    expect((await get(`/v1/faxes/${received.faxId}/events?signed=true`, otherUser)).status).toBe(404);
+  }, 60_000);
+
   it("keeps tenants apart: another tenant's fax is 404, another tenant's range is 404", async () => {
     expect((await get(`/v1/faxes/${received.faxId}/export`, otherUser)).status).toBe(404);
     expect((await get(`/v1/tenants/${acmeId}/export`, otherUser)).status).toBe(404);
