@@ -27,10 +27,13 @@ const tags = ['Exports'];
 const tar = { description: 'a ustar archive: faxes/<faxId>/events.json, document.tiff (document.pdf), manifest.json, manifest.sig', content: { 'application/x-tar': { schema: z.string().openapi({ format: 'binary' }) } } };
 const pdf = queryFlag.openapi({ description: "true: also each document's PDF rendition (rendered on first use)" });
 
+const isoInstant = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
 /** An ISO date (a whole UTC day: its start for `since`, its end for `until`) or date-time with offset. */
 const instant = (edge: 'start' | 'end') =>
   z
     .string()
+    .regex(isoInstant, 'expected an ISO 8601 date (2026-12-01) or date-time with offset (2026-12-01T08:00:00Z)')
     .transform((value, ctx) => {
       const parsed = parseInstant(value, edge);
       if (parsed === undefined) ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date (2026-12-01) or date-time with offset (2026-12-01T08:00:00Z)' });
