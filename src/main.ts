@@ -157,6 +157,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
   const exportKeys = loadExportSigner(config.exports.signingKey, config.dataDir);
+  // On a shared store the instances are a cluster: each would sign with a key of its own data dir.
+  if (!config.exports.signingKey && /^postgres/.test(config.eventStore ?? '')) logger.warn({ keyId: exportKeys.publicKey.keyId }, 'exports.signingKey not set: this instance signs exports with its own key; set the same key on every instance');
   const app = createApp({
     eventStore,
     logger,

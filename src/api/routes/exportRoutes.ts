@@ -106,6 +106,7 @@ export function exportRoutes(deps: ExportRouteDeps): OpenAPIHono<AuthEnv> {
 
   function answer(c: Context, faxes: AsyncIterable<FaxView> | Iterable<FaxView>, request: ExportRequest, filename: string) {
     const path = c.req.path;
+    deps.logger.info({ scope: request.scope, exportedBy: request.exportedBy, keyId: deps.signer.publicKey.keyId }, 'signed export');
     const body = archiveStream(exportArchive(faxes, request, deps), (error) => deps.logger.error({ err: error, path }, 'export failed part way; the archive was cut short'));
     return new Response(body, {
       headers: { 'content-type': 'application/x-tar', 'content-disposition': `attachment; filename="${filename}"`, 'x-faxengine-export-key-id': deps.signer.publicKey.keyId },

@@ -11,6 +11,7 @@ import { tarEnd, tarFile } from '../../../src/exports/tarWriter.js';
 import { startCli } from '../../support/cliProcess.js';
 import { faxesWhen, okJson, provisionAcme } from '../../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator, testAdminKey } from '../../support/serverHarness.js';
+import { createTestDatabase } from '../../support/postgresServer.js';
 import { makeSubmissionDocuments } from '../../support/submissionFixtures.js';
 
 type Server = Awaited<ReturnType<typeof startServerWithSimulator>>;
@@ -25,8 +26,9 @@ const otherUser = basicAuth('olga', 'olga password');
  * one by one and by tenant and range, checked by `faxengine verify` run as a child process, and
  * changed one byte at a time to see it fail and name the place.
  */
-describe('signed exports and faxengine verify', () => {
+describe.each(['sqlite', 'postgresql'] as const)('signed exports and faxengine verify (%s event store)', (store) => {
   let env: Server;
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   let acmeId: string;
   let otherId: string;
   let faxes: Fax[];
@@ -34,7 +36,9 @@ describe('signed exports and faxengine verify', () => {
   let sent: Fax;
 
   beforeAll(async () => {
+    database = store === 'postgresql' ? await createTestDatabase() : undefined;
     env = await startServerWithSimulator({
+      ...(database ? { env: { FAXENGINE_EVENT_STORE: database.url } } : {}),
       scenario: { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { '5550001111': { pages: 2, ident: 'SENDER' }, '5550003333': { pages: 1, ident: 'OTHER SENDER' }, '15557654321': { ringSeconds: 0 } } },
     });
     acmeId = await provisionAcme(env, {
@@ -60,7 +64,10 @@ describe('signed exports and faxengine verify', () => {
     received = faxes.find((fax) => fax.status === 'received' && fax.remoteIdent === 'SENDER')!;
     sent = faxes.find((fax) => fax.status === 'sent')!;
   }, 120_000);
-  afterAll(async () => env?.close());
+  afterAll(async () => {
+    await env?.close();
+    await database?.drop();
+  });
 
   const base = () => `http://127.0.0.1:${env.server.httpAddress.port}`;
   const keyUrl = () => `${base()}/.well-known/faxengine-export-key`;
