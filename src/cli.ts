@@ -14,6 +14,7 @@ const commands: Record<string, Command> = {
   sim: { summary: 'run the FreeSWITCH simulator (inbound ESL, outbound sockets, scripted faxes) for tests and demos', run: async (argv) => (await import('./sim/simCli.js')).runSimCommand(argv) },
   projections: { summary: 'rebuild the read models from the event store (`projections rebuild`)', run: async (argv) => (await import('./commands/projectionsCommand.js')).runProjectionsCommand(argv) },
   send: { summary: 'send a fax through a running server and follow it until it is sent or has failed', run: async (argv) => (await import('./commands/sendCommand.js')).runSendCommand(argv) },
+  verify: { summary: "check a signed export offline: signature, every file's hash, nothing missing or extra", run: async (argv) => (await import('./commands/verifyCommand.js')).runVerifyCommand(argv) },
   demo: { summary: 'start faxengine with the simulator, receive a fax and send one: a guided first look', run: async (argv) => (await import('./commands/demoCommand.js')).runDemoCommand(argv) },
 };
 

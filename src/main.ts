@@ -33,6 +33,7 @@ import { readinessChecks } from './startup/readinessChecks.js';
 import { createServerMetrics } from './mainMetrics.js';
 import { findTenant } from '../projections/directoryQueries.js';
 import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
+import { loadExportSigner } from './exports/exportSigningKey.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -155,13 +156,16 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     notifications,
     send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
+  const exportKeys = loadExportSigner(config.exports.signingKey, config.dataDir);
+  // On a shared store the instances are a cluster: each would sign with a key of its own data dir.
+  if (!config.exports.signingKey && /^postgres/.test(config.eventStore ?? '')) logger.warn({ keyId: exportKeys.publicKey.keyId }, 'exports.signingKey not set: this instance signs exports with its own key; set the same key on every instance');
   const app = createApp({
     eventStore,
     logger,
     version,
     maxJsonBodyBytes: config.http.maxJsonBodyBytes,
     tenancy,
-    faxes: { faxes, eventStore, documents, auth: tenancy.auth },
+    faxes: { faxes, eventStore, documents, auth: tenancy.auth, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
     stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     notifications: { notifications, faxes, eventStore, clock: systemClock, auth: tenancy.auth, tenantWebhookSecret: (tenantId) => (readModels.routing.tenantSettings(tenantId) ? notifiers.tenantWebhookSecret(tenantId) : undefined) },
     documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
@@ -169,6 +173,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
     pageImages: { faxes, documents, auth: tenancy.auth, pageImages },
+    exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),

@@ -21,6 +21,7 @@ import { parkedEventRoutes, type ParkedEventRouteDeps } from './routes/parkedEve
 import { metricsRoutes, type MetricsRouteDeps } from './routes/metricsRoutes.js';
 import { statsRoutes, type StatsRouteDeps } from './routes/statsRoutes.js';
 import { pageImageRoutes, type PageImageRouteDeps } from './routes/pageImageRoutes.js';
+import { exportRoutes, type ExportRouteDeps } from './routes/exportRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -49,6 +50,8 @@ export interface AppDeps {
   stats?: StatsRouteDeps;
   /** Page images of fax documents (/v1/faxes/{id}/pages…). */
   pageImages?: PageImageRouteDeps;
+  /** Signed exports (/v1/faxes/{id}/export, /v1/tenants/{id}/export) and their public key. */
+  exports?: ExportRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
   /** The web console's routes (src/console), mounted at `/` after the API's. */
@@ -102,6 +105,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.parkedEvents) app.route('/', parkedEventRoutes(deps.parkedEvents));
   if (deps.stats) app.route('/', statsRoutes(deps.stats));
   if (deps.pageImages) app.route('/', pageImageRoutes(deps.pageImages));
+  if (deps.exports) app.route('/', exportRoutes(deps.exports));
   const openapi = { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } };
   app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 

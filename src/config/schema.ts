@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAddressOrCidr } from '../domain/addressOrCidr.js';
 import { defaultSendPolicy } from '../domain/outbound/sendPolicy.js';
+import { exportSigningKeyProblem } from '../exports/exportKeyFormat.js';
 
 const hostPortPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
 
@@ -257,6 +258,22 @@ export const configSchema = z.object({
       leaseTtl: duration.refine((ms) => ms >= 1000 && ms <= 300_000, 'must be between 1s and 5m').default(15_000),
     })
     .prefault({}),
+  /** Signed exports of faxes (README: Signed exports). */
+  exports: z
+    .object({
+      /**
+       * Ed25519 key that signs exports: a PKCS#8 PEM or the base64 of the raw 32-byte seed; unset, the one
+       * generated once into `<dataDir>/export-signing.key`. Every instance of a cluster must use the same.
+       */
+      signingKey: z
+        .string()
+        .superRefine((value, ctx) => {
+          const problem = exportSigningKeyProblem(value);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional(),
+    })
+    .prefault({}),
   numbers: z
     .object({
       /** ISO 3166 country used to read national-format numbers (e.g. 5551234567). */
@@ -305,4 +322,4 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Keys whose values never appear in logs. */
-export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey', 'smtp.password', 'notifications.linkSigningKey', 'metrics.bearerToken']);
+export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey', 'smtp.password', 'notifications.linkSigningKey', 'metrics.bearerToken', 'exports.signingKey']);

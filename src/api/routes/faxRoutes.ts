@@ -4,14 +4,14 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { minTextSearch, type FaxReadModel } from '../../ports/faxReadModel.js';
 import { faxStatuses, type FaxView } from '../../../projections/faxProjection.js';
-import { NotFoundError } from '../../domain/errors.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { faxEventBody } from './faxEventSchemas.js';
 import { faxEventSchema, faxPage, faxSchema } from './faxSchemas.js';
-import { queryInt } from './v1/schemas.js';
+import { queryFlag, queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 
 export interface FaxRouteDeps {
@@ -19,6 +19,8 @@ export interface FaxRouteDeps {
   eventStore: EventStore;
   documents: DocumentStore;
   auth: Auth;
+  /** Signs a signed history's exact body (`?signed=true`); absent, that parameter is refused. */
+  signer?: { keyId: string; sign(bytes: Uint8Array): Buffer };
 }
 
 const tags = ['Faxes'];
@@ -62,9 +64,9 @@ const history = createRoute({
   method: 'get',
   path: '/v1/faxes/{id}/events',
   tags,
-  summary: "The fax's full history from the event store (its audit trail)",
+  summary: "The fax's full history from the event store (its audit trail); `signed=true` adds an Ed25519 signature of the body in headers",
   security: anyAuth,
-  request: { params: idParam },
+  request: { params: idParam, query: z.object({ signed: queryFlag.openapi({ description: 'true: `Faxengine-Signature` (base64 Ed25519 over the exact body bytes) and `Faxengine-Signature-Key-Id` headers' }) }) },
   responses: { 200: jsonContent(z.object({ items: z.array(faxEventSchema) }), 'every event of the fax, oldest first'), 401: P[401], 404: P[404] },
 });
 const documentRoute = createRoute({
@@ -103,7 +105,11 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
   routes.openapi(history, async (c) => {
     const fax = visibleFax(c, deps.faxes, c.req.valid('param').id);
     const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
-    return c.json({ items: events.map(faxEventBody) }, 200);
+    if (!c.req.valid('query').signed) return c.json({ items: events.map(faxEventBody) }, 200);
+    if (!deps.signer) throw new ValidationError('signed', 'signing is not configured on this server');
+    const body = Buffer.from(JSON.stringify({ items: events.map(faxEventBody) }), 'utf8');
+    const headers = { 'content-type': 'application/json', 'faxengine-signature': deps.signer.sign(body).toString('base64'), 'faxengine-signature-key-id': deps.signer.keyId };
+    return new Response(body, { headers }) as never;
   });
   routes.openapi(documentRoute, async (c) => {
     const fax = visibleFax(c, deps.faxes, c.req.valid('param').id);

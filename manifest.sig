@@ -1,0 +1,1 @@
+0WqDjG1DYetN6Wvhw1/2NhaX+mt8fHBmhdjZbiRniqUqeXAF9aJqHHhyoMzVyfjoYtSw7fS9uuq1tMk9zW0TCQ==
