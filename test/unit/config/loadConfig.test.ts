@@ -89,7 +89,7 @@ describe('configuration', () => {
     [{ FAXENGINE_HTTP_LISTEN: 'nonsense' }, 'http.listen (FAXENGINE_HTTP_LISTEN): expected host:port'],
     [{ FAXENGINE_SOCKET_LISTEN: '127.0.0.1:70000' }, 'socket.listen (FAXENGINE_SOCKET_LISTEN): port must be 0–65535'],
     [{ FAXENGINE_LOG_LEVEL: 'loud' }, 'log.level (FAXENGINE_LOG_LEVEL)'],
-    [{ FAXENGINE_EVENT_STORE: 'postgres://x' }, 'eventStore (FAXENGINE_EVENT_STORE): expected sqlite:<path> or a kurrentdb://'],
+    [{ FAXENGINE_EVENT_STORE: 'mysql://x' }, 'eventStore (FAXENGINE_EVENT_STORE): expected sqlite:<path>, a postgres:// connection string or a kurrentdb://'],
     [{ FAXENGINE_KAFKA_BROKERS: 'k1:9092,broken' }, 'kafka.brokers.1 (FAXENGINE_KAFKA_BROKERS): expected host:port'],
     [{ FAXENGINE_LOKI_URL: 'not a url' }, 'loki.url (FAXENGINE_LOKI_URL)'],
     [{ FAXENGINE_ADMIN_API_KEY: 'short' }, 'admin.apiKey (FAXENGINE_ADMIN_API_KEY): must be at least 16 characters'],
