@@ -1,0 +1,175 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openEventStore } from '../../src/adapters/eventStore/openEventStore.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { okJson } from '../support/e2eProvisioning.js';
+import { basicAuth, testAdminKey } from '../support/serverHarness.js';
+import { makeSubmissionDocuments } from '../support/submissionFixtures.js';
+import { recordOriginatedCalls } from '../support/simOriginatedCalls.js';
+import { startServerWithTwoNodes } from '../support/twoNodeHarness.js';
+
+type Env = Awaited<ReturnType<typeof startServerWithTwoNodes>>;
+type Json = Record<string, unknown>;
+const scenario = { gateways: { carrier1: { ip: '10.1.1.1' } } };
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function provision(env: Env): Promise<void> {
+  const acme = await okJson(await env.call('POST', '/v1/tenants', { name: 'Acme' }));
+  await okJson(await env.call('POST', `/v1/tenants/${acme.id}/numbers`, { number: '5551230000' }));
+  await okJson(await env.call('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } }));
+}
+
+const readyz = async (env: Env) => {
+  const response = await env.call('GET', '/readyz', undefined, null);
+  return { status: response.status, body: (await response.json()) as { dependencies: Record<string, string> } };
+};
+const bothNodesUp = async (env: Env) => {
+  const { status, body } = await readyz(env);
+  return status === 200 && body.dependencies['freeswitch.fs1'] === 'ok' && body.dependencies['freeswitch.fs2'] === 'ok';
+};
+/** `api …` commands a simulator received on its inbound event-socket connections. */
+const apiCommands = (sim: Simulator) =>
+  sim
+    .connections()
+    .filter((connection) => connection.kind === 'inbound')
+    .flatMap((connection) => sim.commandLog(connection.id))
+    .map((entry) => entry.command);
+
+describe('several FreeSWITCH nodes (#20)', () => {
+  let env: Env | undefined;
+  afterEach(async () => {
+    await env?.close();
+    env = undefined;
+  });
+
+  async function sendFaxes(count: number, firstNumber: number, pdf: Uint8Array): Promise<string[]> {
+    const ids: string[] = [];
+    for (let index = 0; index < count; index++) {
+      const form = new FormData();
+      form.set('to', String(5557000000 + firstNumber + index));
+      form.set('from', '5551230000');
+      form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'letter.pdf');
+      const response = await fetch(`http://127.0.0.1:${env!.server.httpAddress.port}/v1/faxes`, { method: 'POST', headers: { authorization: basicAuth('admin', testAdminKey) }, body: form });
+      ids.push(String((await okJson(response)).id));
+    }
+    return ids;
+  }
+
+  it('spreads outbound faxes over both nodes and records each attempt’s node; a node that is down gets no new call and /readyz names it', async () => {
+    env = await startServerWithTwoNodes({ scenario });
+    await provision(env);
+    await until('both nodes connected', () => bothNodesUp(env!));
+    const originated = [recordOriginatedCalls(env.sim(0)), recordOriginatedCalls(env.sim(1))];
+    const { pdf } = await makeSubmissionDocuments(env.dataDir);
+
+    const first = await sendFaxes(8, 0, pdf);
+    const views = await until('the first faxes sent', async () => {
+      const faxes = await Promise.all(first.map(async (id) => okJson(await env!.call('GET', `/v1/faxes/${id}`))));
+      return faxes.every((fax) => fax.status === 'sent') && faxes;
+    });
+    const [atFs1, atFs2] = originated.map((calls) => calls.calls().length) as [number, number];
+    expect(atFs1 + atFs2).toBe(8);
+    expect(atFs1).toBeGreaterThan(0);
+    expect(atFs2).toBeGreaterThan(0);
+    // Each attempt records the node that really had its call.
+    for (const fax of views) {
+      const events = (await okJson(await env.call('GET', `/v1/faxes/${String(fax.faxId)}/events`))).items as Array<{ type: string; data: Json }>;
+      const started = events.find((event) => event.type === 'FaxSendAttemptStarted')!.data;
+      const index = started.node === 'fs1' ? 0 : started.node === 'fs2' ? 1 : -1;
+      expect(index, `node of ${String(started.callUuid)}: ${String(started.node)}`).not.toBe(-1);
+      expect(originated[index]!.calls().map((call) => call.uuid)).toContain(started.callUuid);
+      expect(fax.outbound).toMatchObject({ node: started.node, attemptLog: [{ attempt: 1, gateway: 'carrier1', node: started.node, outcome: expect.stringMatching(/^sent/) }] });
+    }
+
+    await env.stopNode(1);
+    const down = await until('fs2 reported down', async () => {
+      const answer = await readyz(env!);
+      return answer.body.dependencies['freeswitch.fs2'] === 'unreachable' && answer;
+    });
+    // One node still sends and receives: ready, with the down node named.
+    expect(down.status).toBe(200);
+    expect(down.body.dependencies).toMatchObject({ 'freeswitch.fs1': 'ok', 'freeswitch.fs2': 'unreachable', freeswitchControl: 'ok', freeswitchDialer: 'ok' });
+    const metrics = await (await env.call('GET', '/metrics', undefined, null)).text();
+    expect(metrics).toMatch(/faxengine_freeswitch_connected\{node="fs1"\} 1/);
+    expect(metrics).toMatch(/faxengine_freeswitch_connected\{node="fs2"\} 0/);
+
+    const second = await sendFaxes(4, 100, pdf);
+    await until('the later faxes sent', async () => {
+      const faxes = await Promise.all(second.map(async (id) => okJson(await env!.call('GET', `/v1/faxes/${id}`))));
+      return faxes.every((fax) => fax.status === 'sent');
+    });
+    expect(originated[0]!.calls().length).toBe(atFs1 + 4);
+    for (const id of second) {
+      const events = (await okJson(await env.call('GET', `/v1/faxes/${id}/events`))).items as Array<{ type: string; data: Json }>;
+      expect(events.filter((event) => event.type === 'FaxSendAttemptStarted').map((event) => event.data.node)).toEqual(['fs1']);
+    }
+
+    // Both down: not ready, and the answer names them.
+    await env.stopNode(0);
+    const none = await until('both reported down', async () => {
+      const answer = await readyz(env!);
+      return answer.status === 503 && answer;
+    });
+    expect(none.body.dependencies).toMatchObject({ 'freeswitch.fs1': 'unreachable', 'freeswitch.fs2': 'unreachable' });
+  }, 120_000);
+
+  it('receives calls from both nodes and records which node had each', async () => {
+    env = await startServerWithTwoNodes({ scenario });
+    await provision(env);
+    await until('both nodes connected', () => bothNodesUp(env!));
+    const calls = [env.sim(0).startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' }), env.sim(1).startInboundCall({ from: '5550002222', to: '15551230000', gateway: 'carrier1' })];
+    await Promise.all(calls.map((call) => call.finished));
+    const faxes = await until('both faxes received', async () => {
+      const items = (await okJson(await env!.call('GET', '/v1/faxes'))).items as Json[];
+      const received = items.filter((fax) => fax.direction === 'inbound' && fax.status === 'received');
+      return received.length === 2 && received;
+    });
+    for (const [index, call] of calls.entries()) {
+      const fax = faxes.find((candidate) => candidate.callUuid === call.uuid)!;
+      const events = (await okJson(await env.call('GET', `/v1/faxes/${String(fax.faxId)}/events`))).items as Array<{ type: string; data: Json }>;
+      expect(events.find((event) => event.type === 'FaxCallOffered')!.data.node).toBe(`fs${index + 1}`);
+    }
+  }, 60_000);
+
+  it('after a restart, asks the node an open inbound fax’s call was on, and leaves the fax open while that node is down', async () => {
+    const faxId = 'f0000000-0000-4000-8000-000000000002';
+    const callUuid = 'c0000000-0000-4000-8000-000000000002';
+    env = await startServerWithTwoNodes({
+      scenario,
+      down: [1],
+      // What a process that died mid-call left behind: a call offered on fs2, never ended.
+      beforeStart: async (dataDir) => {
+        const store = await openEventStore(`sqlite:${join(dataDir, 'events.sqlite')}`);
+        await store.append(`fax-${faxId}`, [
+          { type: 'FaxCallOffered', data: { faxId, direction: 'inbound', callUuid, callerNumber: '5550001111', toUser: '15551230000', node: 'fs2', offeredAt: new Date().toISOString() }, metadata: {} },
+        ]);
+        await store.close();
+      },
+    });
+    const ended = async () => {
+      const events = (await okJson(await env!.call('GET', `/v1/faxes/${faxId}/events`))).items as Array<{ type: string }>;
+      return events.some((event) => event.type === 'FaxCallEnded');
+    };
+    await until('fs1 connected', async () => (await readyz(env!)).body.dependencies['freeswitch.fs1'] === 'ok');
+    // fs1 is up and reconciliation has had several tries: the call is on fs2, which cannot be asked.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await ended()).toBe(false);
+    expect(apiCommands(env.sim(0)).filter((command) => command.includes(callUuid))).toEqual([]);
+
+    const fs2 = await env.startNode(1);
+    await until('the fax closed', ended, 60_000);
+    expect(apiCommands(fs2)).toContain(`api uuid_exists ${callUuid}`);
+    expect(apiCommands(env.sim(0)).filter((command) => command.includes(callUuid))).toEqual([]);
+    const fax = await okJson(await env.call('GET', `/v1/faxes/${faxId}`));
+    expect(fax).toMatchObject({ status: 'interrupted', ended: true });
+  }, 120_000);
+});
