@@ -122,6 +122,28 @@ describe('several FreeSWITCH nodes (#20)', () => {
     expect(none.body.dependencies).toMatchObject({ 'freeswitch.fs1': 'unreachable', 'freeswitch.fs2': 'unreachable' });
   }, 120_000);
 
+  it('after a restart, follows an outbound call in progress on the node its attempt recorded, asking no other node', async () => {
+    // Slow enough that the fax is still being sent when faxengine restarts.
+    env = await startServerWithTwoNodes({ scenario, timeScale: 0.25, env: { FAXENGINE_FAX_DRAIN_TIMEOUT_MS: '0' } });
+    await provision(env);
+    await until('both nodes connected', () => bothNodesUp(env!));
+    const { pdf } = await makeSubmissionDocuments(env.dataDir);
+    const [faxId] = await sendFaxes(1, 200, pdf);
+    await until('the fax being sent', async () => (await okJson(await env!.call('GET', `/v1/faxes/${faxId}`))).status === 'sending');
+    const events = (await okJson(await env.call('GET', `/v1/faxes/${faxId}/events`))).items as Array<{ type: string; data: Json }>;
+    const started = events.find((event) => event.type === 'FaxSendAttemptStarted')!.data;
+    const [mine, other] = started.node === 'fs1' ? [env.sim(0), env.sim(1)] : [env.sim(1), env.sim(0)];
+
+    await env.restart();
+    const fax = await until('the fax sent after the restart', async () => {
+      const view = await okJson(await env!.call('GET', `/v1/faxes/${faxId}`));
+      return view.status === 'sent' && view;
+    }, 90_000);
+    expect(fax.outbound).toMatchObject({ attempts: 1, node: started.node });
+    expect(apiCommands(mine)).toContain(`api uuid_exists ${String(started.callUuid)}`);
+    expect(apiCommands(other).filter((command) => command.includes(String(started.callUuid)))).toEqual([]);
+  }, 150_000);
+
   it('receives calls from both nodes and records which node had each', async () => {
     env = await startServerWithTwoNodes({ scenario });
     await provision(env);

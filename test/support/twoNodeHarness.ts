@@ -11,7 +11,7 @@ import { makeTempDir } from './tempDir.js';
  * `startNode(i)` starts a node that was left down (`down: [1]`) or closed.
  */
 export async function startServerWithTwoNodes(
-  options: { scenario?: SimulatorOptions['scenario']; env?: Record<string, string>; dataDir?: string; down?: number[]; nodes?: Array<Record<string, unknown>>; beforeStart?: (dataDir: string) => Promise<void> } = {},
+  options: { scenario?: SimulatorOptions['scenario']; env?: Record<string, string>; dataDir?: string; down?: number[]; timeScale?: number; nodes?: Array<Record<string, unknown>>; beforeStart?: (dataDir: string) => Promise<void> } = {},
 ) {
   const dir = options.dataDir ? undefined : makeTempDir('nodes');
   const dataDir = options.dataDir ?? dir!.path;
@@ -31,22 +31,30 @@ export async function startServerWithTwoNodes(
     },
   });
   await options.beforeStart?.(dataDir);
-  const server: RunningServer = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  let server: RunningServer = await startServer(config, logger);
   const sims: Array<Simulator | undefined> = [undefined, undefined];
   const startNode = async (index: number) => {
     sims[index] = await createSimulator({
       listen: { host: '127.0.0.1', port: ports[index]! },
       dial: { host: '127.0.0.1', port: server.socketAddress.port },
       hostname: `fs${index + 1}`,
-      timeScale: 0.002,
+      timeScale: options.timeScale ?? 0.002,
       ...(options.scenario ? { scenario: options.scenario } : {}),
     });
     return sims[index]!;
   };
   for (const index of [0, 1]) if (!options.down?.includes(index)) await startNode(index);
-  const base = `http://127.0.0.1:${server.httpAddress.port}`;
+  const base = () => `http://127.0.0.1:${server.httpAddress.port}`;
   return {
-    server,
+    get server() {
+      return server;
+    },
+    /** Stops faxengine (calls in progress go on in the nodes) and starts it again on the same data. */
+    async restart() {
+      await server.close();
+      server = await startServer(config, logger);
+    },
     dataDir,
     sim: (index: number) => {
       const sim = sims[index];
@@ -62,7 +70,7 @@ export async function startServerWithTwoNodes(
       const headers: Record<string, string> = {};
       if (authorization) headers.authorization = authorization;
       if (body !== undefined) headers['content-type'] = 'application/json';
-      return fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      return fetch(`${base()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     },
     async close() {
       await Promise.all(sims.map((sim) => sim?.close()));
