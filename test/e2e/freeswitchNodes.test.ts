@@ -144,6 +144,39 @@ describe('several FreeSWITCH nodes (#20)', () => {
     expect(apiCommands(other).filter((command) => command.includes(String(started.callUuid)))).toEqual([]);
   }, 150_000);
 
+  it('shares new calls by weight and never puts more calls on a node than its channels', async () => {
+    // In real time every call rings until it is cancelled or the originate times out (60 s): all are in progress together.
+    const numbers = [...Array.from({ length: 8 }, (_, index) => 300 + index), 400, 401, 402];
+    const ringing = { ...scenario, stations: Object.fromEntries(numbers.map((number) => [String(15557000000 + number), { ringSeconds: 100_000 }])) };
+    env = await startServerWithTwoNodes({ scenario: ringing, timeScale: 1, nodes: [{ channels: 3 }, { weight: 3 }] });
+    await provision(env);
+    await until('both nodes connected', () => bothNodesUp(env!));
+    const originated = [recordOriginatedCalls(env.sim(0)), recordOriginatedCalls(env.sim(1))];
+    const { pdf } = await makeSubmissionDocuments(env.dataDir);
+    const counts = () => originated.map((calls) => calls.calls().length);
+
+    // fs2 weighs three times fs1: of 8 calls, 2 go to fs1 and 6 to fs2.
+    const first = await sendFaxes(8, 300, pdf);
+    await until('8 calls placed', async () => counts()[0]! + counts()[1]! === 8);
+    expect(counts()).toEqual([2, 6]);
+
+    // fs1 takes one more (its channels: 3), then fs2 takes the rest.
+    await env.stopNode(1);
+    await until('fs2 reported down', async () => (await readyz(env!)).body.dependencies['freeswitch.fs2'] === 'unreachable');
+    const second = await sendFaxes(3, 400, pdf);
+    await until('one more call at fs1', async () => counts()[0] === 3);
+    const views = async () => Promise.all(second.map(async (id) => okJson(await env!.call('GET', `/v1/faxes/${id}`))));
+    // The other two wait for a channel: fs1 is full, fs2 down.
+    await until('two faxes waiting', async () => (await views()).filter((fax) => fax.status === 'queued').length === 2);
+    expect(counts()[0]).toBe(3);
+
+    // A call on fs1 ends: its channel goes to a waiting fax at once.
+    const onFs1 = originated[0]!.calls().at(-1)!.variables.faxengine_fax_id!;
+    expect((await env.call('DELETE', `/v1/faxes/${onFs1}`)).status).toBe(202);
+    await until('the freed channel used', async () => counts()[0] === 4);
+    for (const id of [...first, ...second]) await env.call('DELETE', `/v1/faxes/${id}`);
+  }, 120_000);
+
   it('receives calls from both nodes and records which node had each', async () => {
     env = await startServerWithTwoNodes({ scenario });
     await provision(env);
