@@ -105,17 +105,15 @@ export async function startReceivePath(deps: {
   const awaitCallEnd = async (callUuid: string) => {
     const node = nodeOfCall(callUuid);
     const callControl = controls.of(node);
-    await Promise.race([
-      untilConnected(node),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('FreeSWITCH not reachable')), 30_000).unref()),
-    ]);
+    await untilConnected(node, Date.now() + 30_000);
     if (await waitWhileLive({ callControl, clock: deps.clock }, callUuid)) await callControl.hangup(callUuid, 'NORMAL_TEMPORARY_FAILURE');
     return recordedOutcome(callUuid, node);
   };
-  /** Resolves once the node's control connection is up (any node's, for an unknown node). */
-  const untilConnected = async (node: string | undefined) => {
-    while (node === undefined || !controls.connected(node)) {
-      if (node === undefined || !nodes.some((candidate) => candidate.name === node)) return controls.ready();
+  /** Resolves once the node's control connection is up (any node's, for an unknown node); rejects at the deadline. */
+  const untilConnected = async (node: string | undefined, deadline: number) => {
+    const known = node !== undefined && nodes.some((candidate) => candidate.name === node);
+    while (known ? !controls.connected(node) : !controls.anyConnected()) {
+      if (Date.now() >= deadline) throw new Error(node === undefined ? 'FreeSWITCH not reachable' : `FreeSWITCH node ${node} not reachable`);
       await new Promise((resolve) => setTimeout(resolve, 250).unref());
     }
   };

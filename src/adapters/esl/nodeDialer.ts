@@ -100,25 +100,28 @@ export function createNodeDialer(options: { nodes: readonly FreeswitchNode[]; si
   }
   const firstConnected = () => all.find((entry) => entry.pool.connected()) ?? all[0]!;
 
+  /** The least busy connected node with a free channel (calls ÷ weight; ties: the one chosen longest ago); counts the call on it. */
+  function chooseNode(callUuid: string): string | undefined {
+    let best: NodeEntry | undefined;
+    for (const entry of all) {
+      if (!hasRoom(entry)) continue;
+      const load = (entry.calls + 1) / entry.node.weight;
+      const bestLoad = best ? (best.calls + 1) / best.node.weight : Number.POSITIVE_INFINITY;
+      if (load < bestLoad || (load === bestLoad && best && entry.lastChosen < best.lastChosen)) best = entry;
+    }
+    if (!best) return undefined;
+    best.lastChosen = ++sequence;
+    count(callUuid, best);
+    return best.node.name;
+  }
+
   return {
-    chooseNode(callUuid) {
-      let best: NodeEntry | undefined;
-      for (const entry of all) {
-        if (!hasRoom(entry)) continue;
-        const load = (entry.calls + 1) / entry.node.weight;
-        const bestLoad = best ? (best.calls + 1) / best.node.weight : Number.POSITIVE_INFINITY;
-        if (load < bestLoad || (load === bestLoad && best && entry.lastChosen < best.lastChosen)) best = entry;
-      }
-      if (!best) return undefined;
-      best.lastChosen = ++sequence;
-      count(callUuid, best);
-      return best.node.name;
-    },
+    chooseNode,
     room() {
       return all.reduce((sum, entry) => (entry.pool.connected() ? sum + (entry.node.channels === undefined ? Number.POSITIVE_INFINITY : Math.max(0, entry.node.channels - entry.calls)) : sum), 0);
     },
     async originate(request, onSignal) {
-      const name = request.node ?? counted.get(request.callUuid)?.node.name ?? this.chooseNode(request.callUuid);
+      const name = request.node ?? counted.get(request.callUuid)?.node.name ?? chooseNode(request.callUuid);
       if (name === undefined) throw new CallControlUnavailableError('no FreeSWITCH node is connected with a free channel');
       const entry = named(name);
       count(request.callUuid, entry);
