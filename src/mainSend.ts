@@ -80,6 +80,10 @@ export async function startSendPath(deps: {
     logger: logger.child({ component: 'outbound' }),
   });
   await runtime.start();
+  // A node that comes back (or connects late) adds channels; faxes waiting for one go at once.
+  const wakeWhenRoom = setInterval(() => {
+    if (scheduler.waiting() > 0 && dialer.room() > 0) scheduler.wake?.();
+  }, 1000).unref();
   const metrics = deps.metrics ?? noMetrics;
   metrics.gauge('callsInProgress', () => dialer.callsByNode().map(({ node, calls }) => [{ direction: 'outbound', node }, calls] as const));
   metrics.gauge('sendChannelsInUse', () => channels.inUseByGateway());
@@ -95,6 +99,7 @@ export async function startSendPath(deps: {
     freeswitchConnected: () => dialer.connected(),
     nodeConnected: (name) => dialer.nodeConnected(name),
     async close() {
+      clearInterval(wakeWhenRoom);
       await runtime.drain(config.fax.drainTimeoutMs);
       await runtime.stop();
       await dialer.close();

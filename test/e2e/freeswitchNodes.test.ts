@@ -160,7 +160,9 @@ describe('several FreeSWITCH nodes (#20)', () => {
     await until('8 calls placed', async () => counts()[0]! + counts()[1]! === 8);
     expect(counts()).toEqual([2, 6]);
 
-    // fs1 takes one more (its channels: 3), then fs2 takes the rest.
+    // fs2's calls end and fs2 goes down; fs1 takes one more call (its channels: 3), the rest wait.
+    for (const call of originated[1]!.calls()) expect((await env.call('DELETE', `/v1/faxes/${call.variables.faxengine_fax_id!}`)).status).toBe(202);
+    await until('fs2 without calls', async () => env!.sim(1).channels().length === 0);
     await env.stopNode(1);
     await until('fs2 reported down', async () => (await readyz(env!)).body.dependencies['freeswitch.fs2'] === 'unreachable');
     const second = await sendFaxes(3, 400, pdf);
@@ -174,6 +176,11 @@ describe('several FreeSWITCH nodes (#20)', () => {
     const onFs1 = originated[0]!.calls().at(-1)!.variables.faxengine_fax_id!;
     expect((await env.call('DELETE', `/v1/faxes/${onFs1}`)).status).toBe(202);
     await until('the freed channel used', async () => counts()[0] === 4);
+
+    // fs2 comes back: the last waiting fax goes there without waiting for another call to end.
+    const fs2Calls = recordOriginatedCalls(await env.startNode(1));
+    await until('the waiting fax dialled at fs2', async () => fs2Calls.calls().length === 1);
+    expect(counts()[0]).toBe(4);
     for (const id of [...first, ...second]) await env.call('DELETE', `/v1/faxes/${id}`);
   }, 120_000);
 
