@@ -5,7 +5,7 @@ import type { InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
 import type { RecordedCallOutcome } from '../domain/fax/recordedCallOutcome.js';
 import { classifyT30Result, t30Text } from '../domain/fax/t30Results.js';
 import type { Clock } from '../ports/clock.js';
-import type { CallControl } from '../ports/callControl.js';
+import { CallControlUnavailableError, type CallControl } from '../ports/callControl.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import type { EventStore, RecordedEvent } from '../ports/eventStore.js';
 
@@ -83,7 +83,11 @@ async function reconcileOne(deps: ReconcileInboundDeps, fax: OpenInboundFax): Pr
   const history = await deps.eventStore.readStream(stream);
   const last = history.at(-1);
   if (!last || last.type === 'FaxCallEnded') return false;
-  const outcome = await deps.recordedOutcome(fax.callUuid, node).catch(() => undefined);
+  // A node that cannot be asked leaves the fax open for the next try; a bad record counts as none.
+  const outcome = await deps.recordedOutcome(fax.callUuid, node).catch((error: unknown) => {
+    if (error instanceof CallControlUnavailableError) throw error;
+    return undefined;
+  });
   const document = existsSync(fax.spoolPath) ? await storeQuietly(deps.documents, fax.spoolPath, log) : undefined;
   const pages = document?.pages ?? 0;
   const answered = answeredData(history);
