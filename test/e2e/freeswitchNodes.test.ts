@@ -144,6 +144,27 @@ describe('several FreeSWITCH nodes (#20)', () => {
     expect(apiCommands(other).filter((command) => command.includes(String(started.callUuid)))).toEqual([]);
   }, 150_000);
 
+  it('when one node’s event socket drops mid-call, follows the call again on that node only', async () => {
+    env = await startServerWithTwoNodes({ scenario, timeScale: 0.25 });
+    await provision(env);
+    await until('both nodes connected', () => bothNodesUp(env!));
+    const { pdf } = await makeSubmissionDocuments(env.dataDir);
+    const [faxId] = await sendFaxes(1, 500, pdf);
+    await until('the fax being sent', async () => (await okJson(await env!.call('GET', `/v1/faxes/${faxId}`))).status === 'sending');
+    const events = (await okJson(await env.call('GET', `/v1/faxes/${faxId}/events`))).items as Array<{ type: string; data: Json }>;
+    const started = events.find((event) => event.type === 'FaxSendAttemptStarted')!.data;
+    const [mine, other] = started.node === 'fs1' ? [env.sim(0), env.sim(1)] : [env.sim(1), env.sim(0)];
+
+    mine.killConnections();
+    const fax = await until('the fax sent after the drop', async () => {
+      const view = await okJson(await env!.call('GET', `/v1/faxes/${faxId}`));
+      return view.status === 'sent' && view;
+    }, 90_000);
+    expect(fax.outbound).toMatchObject({ attempts: 1, node: started.node });
+    expect(apiCommands(mine)).toContain(`api uuid_exists ${String(started.callUuid)}`);
+    expect(apiCommands(other).filter((command) => command.includes(String(started.callUuid)))).toEqual([]);
+  }, 150_000);
+
   it('shares new calls by weight and never puts more calls on a node than its channels', async () => {
     // In real time every call rings until it is cancelled or the originate times out (60 s): all are in progress together.
     const numbers = [...Array.from({ length: 8 }, (_, index) => 300 + index), 400, 401, 402];
