@@ -34,7 +34,8 @@ export type { OutboundFaxContext, OutboundFaxEmitted, OutboundFaxInput };
 /** Signals the runtime sends besides FreeSWITCH's: channel grants, reconciliation, cancel. */
 export type OutboundFaxSignal =
   | EslSignal
-  | { type: 'channel.granted'; at: string; callUuid: string }
+  /** `node`: the FreeSWITCH node the call goes through (chosen with the channel). */
+  | { type: 'channel.granted'; at: string; callUuid: string; node?: string }
   /** Per-destination overrides (mod_db) replace some of this attempt's variables; the originate follows. */
   | { type: 'dial.overridesApplied'; at: string; overrides: Record<string, string> }
   /** No originate went out; `cause` says why when it is known (default: FreeSWITCH was unreachable). */
@@ -51,6 +52,7 @@ export const RESULT_AFTER_HANGUP_GRACE_MS = 5000;
 export const HANGUP_AFTER_RESULT_GRACE_MS = 30_000;
 
 const call = (context: OutboundFaxContext): CallProgress => context.call!;
+const nodeOf = (progress: CallProgress) => (progress.node === undefined ? {} : { node: progress.node });
 const hangupCause = {
   type: 'updateCall',
   params: ({ event }: { event: { cause: string; sipStatus?: number; sipDisposition?: string } }) => ({
@@ -101,15 +103,16 @@ export const outboundFaxMachine = setup({
   actions: {
     requestChannel: (_, _params: { gateway: string }) => {},
     releaseChannel: () => {},
-    originate: (_, _params: { callUuid: string; gateway: string; variables: Record<string, string> }) => {},
+    originate: (_, _params: { callUuid: string; gateway: string; node?: string; variables: Record<string, string> }) => {},
     /** Ends the current attempt's call (cancel, or a txfax that does not return). */
     hangupCall: () => {},
     emitEvent: emit((_, event: OutboundFaxEmitted) => event),
     recordTime: assign({ now: ({ event }) => Date.parse(event.at) }),
-    startAttempt: assign(({ context }, params: { callUuid: string; at: string }) => ({
+    startAttempt: assign(({ context }, params: { callUuid: string; at: string; node?: string }) => ({
       call: {
         callUuid: params.callUuid,
         gateway: currentGateway(context),
+        ...(params.node === undefined ? {} : { node: params.node }),
         startedAt: params.at,
         answered: false,
         negotiations: 0,
@@ -127,7 +130,8 @@ export const outboundFaxMachine = setup({
     decide: assign(({ context }) => {
       const outcome = classifyCall(context);
       const decision = decideNextStep(context.send, outcome, context.policy, context.now);
-      const record = { attempt: context.send.attempts, gateway: call(context).gateway, outcome: outcomeText(outcome) };
+      const node = call(context).node;
+      const record = { attempt: context.send.attempts, gateway: call(context).gateway, ...(node === undefined ? {} : { node }), outcome: outcomeText(outcome) };
       return { outcome, decision, attemptLog: [...context.attemptLog, record] };
     }),
     advance: assign(({ context }) => {
@@ -181,7 +185,7 @@ export const outboundFaxMachine = setup({
             fax(({ context }) => attemptStartedEvent(context)),
             {
               type: 'originate',
-              params: ({ context }) => ({ callUuid: call(context).callUuid, gateway: call(context).gateway, variables: attemptVariables(context) }),
+              params: ({ context }) => ({ callUuid: call(context).callUuid, gateway: call(context).gateway, ...nodeOf(call(context)), variables: attemptVariables(context) }),
             },
           ],
         },

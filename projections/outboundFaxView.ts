@@ -19,7 +19,7 @@ export function queuedView(data: FaxQueuedData, at: string): FaxView {
     from: data.from,
     to: data.to,
     createdAt: data.queuedAt || at,
-    outbound: { attempts: 0, gateway: null, pagesSent: 0, retryAt: null, maybeSent: false, attemptLog: [], transport: null, dialOverrides: null, relayOf: data.relayOf ?? null },
+    outbound: { attempts: 0, gateway: null, pagesSent: 0, retryAt: null, maybeSent: false, attemptLog: [], transport: null, dialOverrides: null, relayOf: data.relayOf ?? null, node: null },
   });
 }
 
@@ -35,7 +35,7 @@ export const outboundHandlers: Record<string, Handler> = {
     t38Status: null,
     transferRate: null,
     hangupCause: null,
-    ...progress(fax, { attempts: num(data.attempt), gateway: str(data.gateway), pagesSent: 0, retryAt: null, transport: transportOf(data.transport), dialOverrides: null }),
+    ...progress(fax, { attempts: num(data.attempt), gateway: str(data.gateway), node: str(data.node) || null, pagesSent: 0, retryAt: null, transport: transportOf(data.transport), dialOverrides: null }),
   }),
   FaxDialOverridesApplied: (fax, data) => progress(fax, { transport: transportOf(data.transport), dialOverrides: (data.overrides as Record<string, string>) ?? null }),
   FaxCallAnswered: () => ({ status: 'sending' }),
@@ -50,7 +50,7 @@ export const outboundHandlers: Record<string, Handler> = {
     hangupCause: str(data.hangupCause) || null,
     t38Status: str(data.t38Status) || fax.t38Status,
     result: { code: num(data.t30Code), text: str(data.reason), reasonClass: str(data.outcomeClass) },
-    ...progress(fax, { attemptLog: [...fax.outbound!.attemptLog, { attempt: num(data.attempt), gateway: str(data.gateway), outcome: str(data.reason) }] }),
+    ...progress(fax, { attemptLog: [...fax.outbound!.attemptLog, { attempt: num(data.attempt), gateway: str(data.gateway), ...(fax.outbound!.node ? { node: fax.outbound!.node } : {}), outcome: str(data.reason) }] }),
   }),
   FaxRetryScheduled: (fax, data) => ({ status: 'retrying', ...progress(fax, { retryAt: str(data.retryAt) }) }),
   FaxSendAttemptInterrupted: (fax) => progress(fax, { maybeSent: true }),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import { createWebConsole } from './console/webConsole.js';
 import type { Config } from './config/schema.js';
+import { freeswitchNodes } from './config/freeswitchNodes.js';
 import { maskConfig } from './config/maskConfig.js';
 import { openEventStore } from './adapters/eventStore/openEventStore.js';
 import { createInProcessBus } from './adapters/inProcessBus/inProcessBus.js';
@@ -123,6 +124,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     logger,
     metrics,
   });
+  const nodeConnected = (name: string) => receive.nodeConnected(name) && sendPath.nodeConnected(name);
+  metrics.gauge('freeswitchConnected', () => freeswitchNodes(config.freeswitch).map(({ name }) => [{ node: name }, nodeConnected(name) ? 1 : 0] as const));
   const relay = await startFaxRelay({
     eventStore,
     documents,
@@ -176,7 +179,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     console: webConsole.routes,
-    readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected }),
+    readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected, node: nodeConnected }),
   });
   gate.open(app.fetch);
   logger.info({ address: `${httpAddress.address}:${httpAddress.port}` }, 'HTTP API listening');

@@ -5,9 +5,9 @@ import type { Logger } from 'pino';
 import type { FaxReadModel } from './ports/faxReadModel.js';
 import type { RoutingTable } from '../projections/routingTable.js';
 import { deleteOutcomeRecord, readOutcomeRecord } from './adapters/esl/faxOutcomeRecord.js';
-import { createInboundEslClient } from './adapters/esl/inboundEslClient.js';
+import { createNodeCallControls } from './adapters/esl/nodeCallControls.js';
 import { startOutboundSocketServer, type OutboundSocketListener } from './adapters/esl/outboundSocketServer.js';
-import { splitHostPort } from './config/hostPort.js';
+import { freeswitchNodes } from './config/freeswitchNodes.js';
 import type { Config } from './config/schema.js';
 import type { DeliveryRequest, FaxRoutedData } from './domain/fax/deliveryPlan.js';
 import { screenInboundCall, type InboundPolicy, type ScreeningLookups } from './domain/fax/inboundScreening.js';
@@ -87,16 +87,35 @@ export async function startReceivePath(deps: {
     const sender = fax.sender ? deps.routing.lookup(fax.sender) : undefined;
     return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
   };
-  const callControl = createInboundEslClient({ ...splitHostPort(config.freeswitch.esl), password: config.freeswitch.password, logger });
-  const forgetOutcome = (callUuid: string) => deleteOutcomeRecord((command) => callControl.api(command), callUuid);
+  const nodes = freeswitchNodes(config.freeswitch);
+  const controls = createNodeCallControls(nodes, logger);
+  /** The node of each live call, for commands about it after its socket is gone (bounded: oldest forgotten). */
+  const callNodes = new Map<string, string>();
+  const nodeOfCall = (callUuid: string) => callNodes.get(callUuid);
+  const recordedOutcome = async (callUuid: string, node = nodeOfCall(callUuid)) => {
+    const control = controls.of(node);
+    return readOutcomeRecord((command) => control.api(command), callUuid);
+  };
+  const forgetOutcome = async (callUuid: string, node = nodeOfCall(callUuid)) => {
+    const control = controls.of(node);
+    await deleteOutcomeRecord((command) => control.api(command), callUuid);
+    callNodes.delete(callUuid);
+  };
   /** A call whose socket was lost goes on in FreeSWITCH: wait (bounded) for its end and read its record. */
   const awaitCallEnd = async (callUuid: string) => {
-    await Promise.race([
-      callControl.ready(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('FreeSWITCH not reachable')), 30_000).unref()),
-    ]);
+    const node = nodeOfCall(callUuid);
+    const callControl = controls.of(node);
+    await untilConnected(node, Date.now() + 30_000);
     if (await waitWhileLive({ callControl, clock: deps.clock }, callUuid)) await callControl.hangup(callUuid, 'NORMAL_TEMPORARY_FAILURE');
-    return readOutcomeRecord((command) => callControl.api(command), callUuid);
+    return recordedOutcome(callUuid, node);
+  };
+  /** Resolves once the node's control connection is up (any node's, for an unknown node); rejects at the deadline. */
+  const untilConnected = async (node: string | undefined, deadline: number) => {
+    const known = node !== undefined && nodes.some((candidate) => candidate.name === node);
+    while (known ? !controls.connected(node) : !controls.anyConnected()) {
+      if (Date.now() >= deadline) throw new Error(node === undefined ? 'FreeSWITCH not reachable' : `FreeSWITCH node ${node} not reachable`);
+      await new Promise((resolve) => setTimeout(resolve, 250).unref());
+    }
   };
   const runtime = createInboundFaxRuntime({
     eventStore: deps.eventStore,
@@ -126,16 +145,24 @@ export async function startReceivePath(deps: {
     admissionMaxLoad: config.socket.admissionMaxLoad,
     onAdmissionDeferred: (reason) => metrics.count('admissionDeferrals', { reason }),
     logger,
-    onCall: (call) => void runtime.handleCall(call),
+    nodeOf: controls.nodeOf,
+    onCall: (call) => {
+      if (call.offer.node) {
+        callNodes.set(call.offer.callUuid, call.offer.node);
+        if (callNodes.size > 100_000) callNodes.delete(callNodes.keys().next().value!);
+      }
+      void runtime.handleCall(call);
+    },
   });
   logger.info({ address: `${socketServer.address.address}:${socketServer.address.port}` }, 'accepting FreeSWITCH outbound sockets');
   // The allow-list's listener runs first and destroys a refused connection on the spot.
   deps.socketListener.server.on('connection', (socket: { destroyed: boolean }) => {
     if (socket.destroyed) metrics.count('socketsRefused');
   });
-  const node = config.freeswitch.esl;
-  metrics.gauge('callsInProgress', () => [[{ direction: 'inbound', node }, runtime.liveFaxIds().length]]);
-  metrics.gauge('freeswitchUp', () => [[{ node, connection: 'control' }, callControl.connected() ? 1 : 0]]);
+  // Inbound calls are counted per process; with several nodes they are not told apart here.
+  const inboundNode = nodes.length === 1 ? nodes[0]!.name : 'all';
+  metrics.gauge('callsInProgress', () => [[{ direction: 'inbound', node: inboundNode }, runtime.liveFaxIds().length]]);
+  metrics.gauge('freeswitchUp', () => nodes.map(({ name }) => [{ node: name, connection: 'control' }, controls.connected(name) ? 1 : 0] as const));
 
   /** Faxes left open by an earlier process are closed once FreeSWITCH can be asked about their calls. */
   async function reconcileWhenConnected(): Promise<void> {
@@ -147,14 +174,16 @@ export async function startReceivePath(deps: {
     // FreeSWITCH may drop between `ready` and a command: try again until it worked or we stop.
     for (let attempt = 1; open.length > 0 && !closing; attempt++) {
       try {
-        await callControl.ready();
+        await controls.ready();
         const closed = await reconcileInboundFaxes({
           open,
           eventStore: deps.eventStore,
-          callControl,
+          callControl: controls.of(undefined),
+          // Each call is asked about on the node it was offered on: a call on a node that is down stays open.
+          callControlFor: (node) => controls.of(node),
           documents: deps.documents,
           planDelivery: deliveryPlan,
-          recordedOutcome: (callUuid) => readOutcomeRecord((command) => callControl.api(command), callUuid),
+          recordedOutcome,
           forgetOutcome,
           clock: deps.clock,
           logger,
@@ -172,15 +201,17 @@ export async function startReceivePath(deps: {
     socketAddress: socketServer.address,
     runtime,
     stations,
-    /** The call-control connection to FreeSWITCH's event socket is up (for `/readyz`). */
-    freeswitchConnected: () => callControl.connected(),
+    /** A call-control connection to a FreeSWITCH node is up (for `/readyz`). */
+    freeswitchConnected: () => controls.anyConnected(),
+    /** This node's call-control connection is up. */
+    nodeConnected: (name: string) => controls.connected(name),
     /** Stops taking calls, lets calls in progress finish (bounded), then stops the rest. */
     async close() {
       closing = true;
       await socketServer.stopAccepting();
       await runtime.drain(config.fax.drainTimeoutMs);
       await stations.stop();
-      await callControl.close();
+      await controls.close();
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { FaxReadModel } from './ports/faxReadModel.js';
 import type { RoutingTable } from '../projections/routingTable.js';
-import { createFaxDialerPool } from './adapters/esl/faxDialerPool.js';
-import { splitHostPort } from './config/hostPort.js';
+import { createNodeDialer } from './adapters/esl/nodeDialer.js';
+import { freeswitchNodes } from './config/freeswitchNodes.js';
 import type { Config } from './config/schema.js';
 import { outboundT38 } from './domain/outbound/outboundT38.js';
 import { policyForFax } from './domain/outbound/policyForFax.js';
@@ -29,18 +29,16 @@ export async function startSendPath(deps: {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
-}): Promise<{ runtime: OutboundFaxRuntime; freeswitchConnected(): boolean; close(): Promise<void> }> {
+}): Promise<{ runtime: OutboundFaxRuntime; freeswitchConnected(): boolean; nodeConnected(name: string): boolean; close(): Promise<void> }> {
   const { config, logger } = deps;
   const send = config.send;
-  const dialer = createFaxDialerPool({
-    ...splitHostPort(config.freeswitch.esl),
-    password: config.freeswitch.password,
-    size: send.dialerConnections,
-    logger: logger.child({ component: 'dialer' }),
-  });
+  const dialer = createNodeDialer({ nodes: freeswitchNodes(config.freeswitch), size: send.dialerConnections, logger: logger.child({ component: 'dialer' }) });
   const channels = meteredScheduler(
     createChannelScheduler({
-      maxChannels: send.channels,
+      // Read at each grant: no more calls than the connected FreeSWITCH nodes have channels for.
+      get maxChannels() {
+        return Math.min(send.channels, scheduler.inUse() + dialer.room());
+      },
       ...(send.channelsPerGateway > 0 ? { maxPerGateway: () => send.channelsPerGateway } : {}),
     }),
     () => deps.clock.now().getTime(),
@@ -82,21 +80,26 @@ export async function startSendPath(deps: {
     logger: logger.child({ component: 'outbound' }),
   });
   await runtime.start();
+  // A node that comes back (or connects late) adds channels; faxes waiting for one go at once.
+  const wakeWhenRoom = setInterval(() => {
+    if (scheduler.waiting() > 0 && dialer.room() > 0) scheduler.wake?.();
+  }, 1000).unref();
   const metrics = deps.metrics ?? noMetrics;
-  const node = config.freeswitch.esl;
-  metrics.gauge('callsInProgress', () => [[{ direction: 'outbound', node }, scheduler.inUse()]]);
+  metrics.gauge('callsInProgress', () => dialer.callsByNode().map(({ node, calls }) => [{ direction: 'outbound', node }, calls] as const));
   metrics.gauge('sendChannelsInUse', () => channels.inUseByGateway());
   metrics.gauge('sendQueue', () => [
     [{ state: 'waiting_for_channel' }, scheduler.waiting()],
     [{ state: 'waiting_to_retry' }, runtime.waitingToRetry()],
   ]);
   metrics.gauge('sendQueueOldestAge', () => channels.oldestWaitSeconds());
-  metrics.gauge('freeswitchUp', () => [[{ node, connection: 'dialer' }, dialer.connected() ? 1 : 0]]);
+  metrics.gauge('freeswitchUp', () => freeswitchNodes(config.freeswitch).map(({ name }) => [{ node: name, connection: 'dialer' }, dialer.nodeConnected(name) ? 1 : 0] as const));
 
   return {
     runtime,
     freeswitchConnected: () => dialer.connected(),
+    nodeConnected: (name) => dialer.nodeConnected(name),
     async close() {
+      clearInterval(wakeWhenRoom);
       await runtime.drain(config.fax.drainTimeoutMs);
       await runtime.stop();
       await dialer.close();

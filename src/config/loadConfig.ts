@@ -38,11 +38,31 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = issue.path.join('.') || '(root)';
+    const where = describePath(issue.path, merged);
     const leaf = leafPaths(configSchema).find((candidate) => key === candidate || key.startsWith(`${candidate}.`));
     const envHint = leaf ? ` (${envNameFor(leaf)})` : '';
-    throw new ConfigError(`invalid configuration: ${key}${envHint}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${where}${envHint}: ${issue.message}`);
   }
   return { config: withDerivedDefaults(result.data, cwd), source: existsSync(path) ? path : undefined };
+}
+
+/** The key as an operator finds it; a FreeSWITCH node is named: `freeswitch.nodes[1] (fs2).esl`. */
+function describePath(path: readonly PropertyKey[], merged: Record<string, unknown>): string {
+  if (path[0] !== 'freeswitch' || path[1] !== 'nodes' || typeof path[2] !== 'number') return path.join('.') || '(root)';
+  const index = path[2];
+  const raw = merged.freeswitch as { nodes?: unknown } | undefined;
+  const nodes = typeof raw?.nodes === 'string' ? safeJson(raw.nodes) : raw?.nodes;
+  const name = Array.isArray(nodes) ? (nodes[index] as { name?: unknown } | undefined)?.name : undefined;
+  const node = `freeswitch.nodes[${index}]${typeof name === 'string' && name !== '' ? ` (${name})` : ''}`;
+  return [node, ...path.slice(3).map(String)].join('.');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function withDerivedDefaults(config: Config, cwd: string): Config {

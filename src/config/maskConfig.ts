@@ -10,6 +10,8 @@ export function maskConfig(config: Config): Record<string, unknown> {
     const node = masked[section] as Record<string, unknown> | undefined;
     if (node && node[leaf] !== undefined) node[leaf] = MASK;
   }
+  const freeswitch = masked.freeswitch as { nodes?: Array<{ password?: string }> } | undefined;
+  for (const node of freeswitch?.nodes ?? []) if (node.password !== undefined) node.password = MASK;
   if (typeof masked.eventStore === 'string') masked.eventStore = maskUrlPassword(masked.eventStore);
   const smtp = masked.smtp as { url?: string } | undefined;
   if (smtp?.url) smtp.url = maskUrlPassword(smtp.url);

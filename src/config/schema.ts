@@ -66,6 +66,45 @@ const byteSize = z.preprocess((value) => {
   return match ? Math.round(Number(match[1]) * byteUnits[(match[2] ?? 'b').toLowerCase()]!) : value;
 }, z.number({ error: 'expected a size such as 500KB, 20MB or a number of bytes' }).int().min(1));
 
+/** One FreeSWITCH node faxengine sends through and takes calls from (see README, Several FreeSWITCH nodes). */
+const freeswitchNode = z
+  .object({
+    /** Recorded on each call; also FreeSWITCH's `switchname` unless `switchname` says otherwise. */
+    name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only, at most 64'),
+    esl: hostPort,
+    password: z.string({ error: 'required: the event socket password' }).min(1, 'required: the event socket password'),
+    /** Outbound calls at most on this node (absent: only `send.channels` applies). */
+    channels: z.coerce.number().int().min(1).max(10_000).optional(),
+    /** Share of new outbound calls relative to the other nodes (2 takes twice as many as 1). */
+    weight: z.coerce.number().gt(0, 'must be more than 0').max(1000).default(1),
+    /** FreeSWITCH's `FreeSWITCH-Switchname` (switch.conf.xml `switchname`, default its hostname) when it is not `name`. */
+    switchname: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** A JSON array (the environment gives it as text) of nodes with distinct names. */
+const freeswitchNodes = z.preprocess(
+  (value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON array of nodes, e.g. [{"name":"fs1","esl":"10.0.0.1:8021","password":"…"}]' });
+      return z.NEVER;
+    }
+  },
+  z
+    .array(freeswitchNode, { error: 'expected a JSON array of nodes' })
+    .min(1, 'expected at least one node')
+    .superRefine((nodes, ctx) => {
+      const seen = new Set<string>();
+      nodes.forEach((node, index) => {
+        if (seen.has(node.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate node name "${node.name}"` });
+        seen.add(node.name);
+      });
+    }),
+);
+
 /**
  * Every configuration key. Each key's environment name is derived from its path
  * (see `envNameFor`): `http.listen` → `FAXENGINE_HTTP_LISTEN`.
@@ -101,9 +140,11 @@ export const configSchema = z.object({
     .prefault({}),
   freeswitch: z
     .object({
-      /** FreeSWITCH's inbound event socket (mod_event_socket). */
+      /** FreeSWITCH's inbound event socket (mod_event_socket): the shorthand for one node named `default`. */
       esl: hostPort.default('127.0.0.1:8021'),
       password: z.string().min(1).default('ClueCon'),
+      /** Several FreeSWITCH nodes (a JSON array in the environment); when set, `esl` and `password` are not used. */
+      nodes: freeswitchNodes.optional(),
     })
     .prefault({}),
   socket: z
@@ -321,5 +362,5 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-/** Keys whose values never appear in logs. */
+/** Keys whose values never appear in logs (and each `freeswitch.nodes[].password`, see maskConfig). */
 export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey', 'smtp.password', 'notifications.linkSigningKey', 'metrics.bearerToken', 'exports.signingKey']);

@@ -48,7 +48,7 @@ const wording: Record<string, (data: Data) => [string, string]> = {
   FaxRelayed: (d) => ['Relayed', join(`as fax ${str(d.relayFaxId)}`, Array.isArray(d.gateways) ? `via ${d.gateways.join(', ')}` : '')],
   FaxQueued: (d) => ['Queued for sending', join(`from ${str(d.from)} to ${str(d.to)}`, `${str(d.resolution)} resolution`, str(d.pageSize).toUpperCase(), Array.isArray(d.files) ? plural(d.files.length, 'file') : '')],
   FaxDocumentPrepared: (d) => ['Document converted', plural(d.pages, 'page')],
-  FaxSendAttemptStarted: (d) => [`Attempt ${str(d.attempt)}: dialling`, join(`${str(d.to)} via ${str(d.gateway)}`, transportOf(d.transport))],
+  FaxSendAttemptStarted: (d) => [`Attempt ${str(d.attempt)}: dialling`, join(`${str(d.to)} via ${str(d.gateway)}`, d.node ? `on FreeSWITCH ${str(d.node)}` : '', transportOf(d.transport))],
   FaxDialOverridesApplied: (d) => [`Attempt ${str(d.attempt)}: per-destination settings applied`, Object.entries((d.overrides ?? {}) as Data).map(([k, v]) => `${k}=${str(v)}`).join(', ')],
   FaxSendAttemptFailed: (d) => [
     `Attempt ${str(d.attempt)} failed: ${str(d.outcomeClass).replace(/_/g, ' ')}`,

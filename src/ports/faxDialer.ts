@@ -6,6 +6,8 @@ export interface OriginateRequest {
   /** Fresh per attempt (`origination_uuid`): FreeSWITCH's events for the call carry it. */
   callUuid: string;
   gateway: string;
+  /** The FreeSWITCH node to dial through (chosen with `chooseNode`); absent: the dialer picks one. */
+  node?: string;
   /** The number as dialled on the gateway. */
   destination: string;
   /** Channel variables for the leg (fax_ident, fax_enable_t38, caller ID…). */
@@ -24,8 +26,16 @@ export interface FaxDialer {
    * as signals). Rejects when FreeSWITCH is unreachable: nothing was dialled.
    */
   originate(request: OriginateRequest, onSignal: (signal: EslSignal) => void): Promise<void>;
-  /** Starts delivering the signals of a call placed before (after a restart or reconnect). */
-  follow(callUuid: string, onSignal: (signal: EslSignal) => void): Promise<void>;
+  /**
+   * Chooses the FreeSWITCH node for a new call and counts the call on it until `release`;
+   * undefined when no node can take one now (dialers of one FreeSWITCH need not implement it).
+   */
+  chooseNode?(callUuid: string): string | undefined;
+  /**
+   * Starts delivering the signals of a call placed before (after a restart or reconnect), on the
+   * node that has it (recorded with the attempt; absent for calls recorded before nodes).
+   */
+  follow(callUuid: string, onSignal: (signal: EslSignal) => void, node?: string): Promise<void>;
   /** Stops delivering a call's signals (it ended). */
   release(callUuid: string): void;
   hangup(callUuid: string, cause?: string): Promise<void>;

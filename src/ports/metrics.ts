@@ -29,7 +29,8 @@ export type GaugeName =
   | 'sendQueue'
   | 'sendQueueOldestAge'
   | 'reactorLag'
-  | 'freeswitchUp';
+  | 'freeswitchUp'
+  | 'freeswitchConnected';
 
 /** What a gauge reads when scraped: one value, or one value per label set. */
 export type GaugeReading = number | Iterable<readonly [MetricLabels, number]>;

@@ -21,6 +21,8 @@ export interface ChannelScheduler {
   release(faxId: string): void;
   inUse(): number;
   waiting(): number;
+  /** Grants what the limits allow now (they may have grown: a FreeSWITCH node came back). */
+  wake?(): void;
 }
 
 /**
@@ -100,5 +102,6 @@ export function createChannelScheduler(limits: ChannelLimits): ChannelScheduler 
     },
     inUse: () => active.size,
     waiting: () => waitingCount,
+    wake: () => pump(),
   };
 }

@@ -94,7 +94,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     // The event socket dropped mid-call: once FreeSWITCH is reachable again, find out what became of the call.
     const snapshot = entry.actor.getSnapshot();
     if (event.type === 'esl.connection.lost' && snapshot.matches('detached') && snapshot.context.call) {
-      void reconcile(faxId, snapshot.context.call.callUuid);
+      void reconcile(faxId, snapshot.context.call.callUuid, snapshot.context.call.node);
     }
   };
 
@@ -116,20 +116,22 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
             grant: () => grant(context.faxId),
           }),
         ),
+      // The call leaves its FreeSWITCH node before the channel is given back, so the grant that
+      // follows sees that node's room.
       releaseChannel: ({ context }) => {
+        if (context.call) deps.dialer.release(context.call.callUuid);
         deps.scheduler.release(context.faxId);
         if (!context.call) return;
-        deps.dialer.release(context.call.callUuid);
         forgetOutcomeLater(context.faxId, context.call.callUuid);
       },
       // Persist the intent, then dial: the originate waits until FaxSendAttemptStarted (emitted in
       // the same transition, so already queued) is stored. A failed append — a revision conflict
       // means another writer drives this fax — must not dial: this actor stops driving the fax.
-      originate: ({ context }, { callUuid, gateway, variables }) => {
+      originate: ({ context }, { callUuid, gateway, node, variables }) => {
         const entry = actors.get(context.faxId);
         if (!entry) return;
         entry.appender.flushed().then(
-          () => dial(context.faxId, { callUuid, gateway, destination: context.to, variables, tiffPath: context.tiffPath }),
+          () => dial(context.faxId, { callUuid, gateway, ...(node === undefined ? {} : { node }), destination: context.to, variables, tiffPath: context.tiffPath }),
           (error: unknown) => abandon(context.faxId, entry, error),
         );
       },
@@ -147,7 +149,10 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       deps.scheduler.release(faxId);
       return;
     }
-    entry.actor.send({ type: 'channel.granted', at: now(), callUuid: randomUUID() });
+    const callUuid = randomUUID();
+    // The node is chosen with the channel, so FaxSendAttemptStarted records where the call goes.
+    const node = deps.dialer.chooseNode?.(callUuid);
+    entry.actor.send({ type: 'channel.granted', at: now(), callUuid, ...(node === undefined ? {} : { node }) });
   }
 
   /** Stops driving a fax whose events could not be stored: nothing more is dialled for it. */
@@ -227,7 +232,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     });
     actors.set(faxId, { actor, appender, done });
     actor.start();
-    if (record.inCall) void reconcile(faxId, record.inCall.callUuid);
+    if (record.inCall) void reconcile(faxId, record.inCall.callUuid, record.inCall.node);
     const cancel = cancelsBeforeStart.get(faxId);
     if (cancel) {
       cancelsBeforeStart.delete(faxId);

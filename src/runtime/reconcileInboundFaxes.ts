@@ -5,7 +5,7 @@ import type { InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
 import type { RecordedCallOutcome } from '../domain/fax/recordedCallOutcome.js';
 import { classifyT30Result, t30Text } from '../domain/fax/t30Results.js';
 import type { Clock } from '../ports/clock.js';
-import type { CallControl } from '../ports/callControl.js';
+import { CallControlUnavailableError, type CallControl } from '../ports/callControl.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import type { EventStore, RecordedEvent } from '../ports/eventStore.js';
 
@@ -29,12 +29,17 @@ export interface ReconcileInboundDeps {
   open: readonly OpenInboundFax[];
   eventStore: EventStore;
   callControl: CallControl;
+  /**
+   * Commands to the FreeSWITCH node the fax's call was offered on (recorded in FaxCallOffered;
+   * undefined for calls recorded before nodes); default `callControl`.
+   */
+  callControlFor?(node: string | undefined): CallControl;
   documents: DocumentStore;
   /** The delivery plan for a kept document (as the live runtime records it after the outcome). */
   planDelivery(fax: DeliveryRequest): FaxRoutedData;
   /** The outcome FreeSWITCH recorded at hang-up (the hook set on accepted calls), if any. */
-  recordedOutcome(callUuid: string): Promise<RecordedCallOutcome | undefined>;
-  forgetOutcome(callUuid: string): Promise<void>;
+  recordedOutcome(callUuid: string, node?: string): Promise<RecordedCallOutcome | undefined>;
+  forgetOutcome(callUuid: string, node?: string): Promise<void>;
   clock: Clock;
   logger: Logger;
   liveCallWaitMs?: number;
@@ -52,25 +57,37 @@ type Answered = Extract<InboundFaxEvent, { type: 'FaxCallAnswered' }>['data'];
  * partial; both get their FaxRouted delivery plan. Without a record (FreeSWITCH restarted, or the
  * call ended before the hook was set) the fax is FaxReceiveInterrupted, with its pages kept and
  * delivered as partial. A fax whose stream already ends with FaxCallEnded is left alone, and the
- * append expects the revision read, so nothing is closed twice.
+ * append expects the revision read, so nothing is closed twice. Each call is asked about on its
+ * own node: while that node cannot be asked, its fax stays open and this rejects (after the
+ * others are done), for the caller to try again.
  */
 export async function reconcileInboundFaxes(deps: ReconcileInboundDeps): Promise<number> {
-  const closed = await Promise.all(deps.open.map((fax) => reconcileOne(deps, fax)));
-  return closed.filter(Boolean).length;
+  const results = await Promise.allSettled(deps.open.map((fax) => reconcileOne(deps, fax)));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.filter((result) => result.status === 'fulfilled' && result.value).length;
 }
 
 async function reconcileOne(deps: ReconcileInboundDeps, fax: OpenInboundFax): Promise<boolean> {
   const log = deps.logger.child({ faxId: fax.faxId, callUuid: fax.callUuid });
   const stream = `fax-${fax.faxId}`;
+  const before = await deps.eventStore.readStream(stream);
+  if (!before.at(-1) || before.at(-1)!.type === 'FaxCallEnded') return false;
+  const node = offeredNode(before);
+  const callControl = deps.callControlFor?.(node) ?? deps.callControl;
   let hungUpByUs = false;
-  if (await waitWhileLive(deps, fax.callUuid)) {
-    await deps.callControl.hangup(fax.callUuid, 'NORMAL_TEMPORARY_FAILURE');
+  if (await waitWhileLive({ ...deps, callControl }, fax.callUuid)) {
+    await callControl.hangup(fax.callUuid, 'NORMAL_TEMPORARY_FAILURE');
     hungUpByUs = true;
   }
   const history = await deps.eventStore.readStream(stream);
   const last = history.at(-1);
   if (!last || last.type === 'FaxCallEnded') return false;
-  const outcome = await deps.recordedOutcome(fax.callUuid).catch(() => undefined);
+  // A node that cannot be asked leaves the fax open for the next try; a bad record counts as none.
+  const outcome = await deps.recordedOutcome(fax.callUuid, node).catch((error: unknown) => {
+    if (error instanceof CallControlUnavailableError) throw error;
+    return undefined;
+  });
   const document = existsSync(fax.spoolPath) ? await storeQuietly(deps.documents, fax.spoolPath, log) : undefined;
   const pages = document?.pages ?? 0;
   const answered = answeredData(history);
@@ -122,7 +139,7 @@ async function reconcileOne(deps: ReconcileInboundDeps, fax: OpenInboundFax): Pr
     events.map((event) => ({ ...event, metadata: { correlationId: fax.faxId, callUuid: fax.callUuid, actor: 'reconciliation', ...(tenantId ? { tenantId } : {}) } })),
     last.revision,
   );
-  if (outcome) await deps.forgetOutcome(fax.callUuid).catch(() => undefined);
+  if (outcome) await deps.forgetOutcome(fax.callUuid, node).catch(() => undefined);
   log.warn({ pages, outcome: events[0]!.type, recorded: outcome !== undefined }, 'closed a fax whose call ended while faxengine was down');
   return true;
 }
@@ -138,6 +155,12 @@ export async function waitWhileLive(
     await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 1000));
   }
   return false;
+}
+
+/** The node the call was offered on, as FaxCallOffered recorded it. */
+function offeredNode(history: readonly RecordedEvent[]): string | undefined {
+  const node = (history.find((event) => event.type === 'FaxCallOffered')?.data as { node?: unknown } | undefined)?.node;
+  return typeof node === 'string' ? node : undefined;
 }
 
 function answeredData(history: readonly RecordedEvent[]): Answered | undefined {

@@ -16,16 +16,17 @@ export function createCallReconciler(deps: {
   signal(faxId: string, event: OutboundFaxSignal): void;
   now(): string;
   logger: Logger;
-}): (faxId: string, callUuid: string) => Promise<void> {
+}): (faxId: string, callUuid: string, node?: string) => Promise<void> {
   const { dialer, signal, now, logger } = deps;
-  return async function reconcile(faxId: string, callUuid: string): Promise<void> {
+  return async function reconcile(faxId: string, callUuid: string, node?: string): Promise<void> {
     try {
       await dialer.ready();
       const held: EslSignal[] = [];
       let deliver = (event: EslSignal): void => {
         held.push(event);
       };
-      await dialer.follow(callUuid, (event) => deliver(event));
+      // Asked of the node that has the call (the one its attempt recorded).
+      await dialer.follow(callUuid, (event) => deliver(event), node);
       const live = await dialer.callExists(callUuid);
       const outcome = live ? undefined : await dialer.recordedOutcome(callUuid);
       const endedWhileAsking = held.some((event) => event.type === 'esl.channel.hangup' || event.type === 'esl.fax.result');
@@ -40,7 +41,7 @@ export function createCallReconciler(deps: {
       }
     } catch (error) {
       logger.warn({ err: error, faxId }, 'could not reconcile the call yet; retrying');
-      setTimeout(() => void reconcile(faxId, callUuid), 1000).unref();
+      setTimeout(() => void reconcile(faxId, callUuid, node), 1000).unref();
     }
   };
 }

@@ -53,6 +53,7 @@ export function foldOutboundFax(events: readonly RecordedEvent[]): OutboundFaxRe
         record.inCall = {
           callUuid: data.callUuid as string,
           gateway: data.gateway as string,
+          ...(typeof data.node === 'string' ? { node: data.node } : {}),
           startedAt: data.startedAt as string,
           answered: false,
           negotiations: 0,
@@ -84,11 +85,13 @@ export function foldOutboundFax(events: readonly RecordedEvent[]): OutboundFaxRe
       case 'FaxPageTransferred':
         if (record.inCall) record.inCall = { ...record.inCall, pagesSent: data.page as number, badRows: record.inCall.badRows + ((data.badRows as number) ?? 0) };
         break;
-      case 'FaxSendAttemptFailed':
+      case 'FaxSendAttemptFailed': {
+        const node = record.inCall?.node;
         record.inCall = undefined;
         record.history.push(data.outcomeClass as SendOutcomeClass);
-        record.attemptLog.push({ attempt: data.attempt as number, gateway: data.gateway as string, outcome: data.reason as string });
+        record.attemptLog.push({ attempt: data.attempt as number, gateway: data.gateway as string, ...(node === undefined ? {} : { node }), outcome: data.reason as string });
         break;
+      }
       case 'FaxRetryScheduled':
         record.retryAt = Date.parse(data.retryAt as string);
         record.gateway = data.gateway as string;

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { ReadinessCheck } from '../api/routes/health.js';
 import { splitHostPort } from '../config/hostPort.js';
+import { freeswitchNodes } from '../config/freeswitchNodes.js';
 import type { Config } from '../config/schema.js';
 
 /** Whether a TCP connection to one of `addresses` opens within `timeoutMs`. */
@@ -41,17 +42,33 @@ function smtpAddress(smtp: Config['smtp']): { host: string; port: number } | und
   return smtp.host ? { host: smtp.host, port: smtp.port } : undefined;
 }
 
+/** Each FreeSWITCH node's connections, and whether some node's are up. */
+export interface FreeswitchStates {
+  /** A call-control connection (some node's) is up. */
+  control: () => boolean;
+  /** A dialer connection (some node's) is up. */
+  dialer: () => boolean;
+  /** This node's call-control and dialer connections are both up. */
+  node?: (name: string) => boolean;
+}
+
 /**
  * `/readyz`'s checks besides the event store: FreeSWITCH's event socket connections (required:
- * without them no fax is sent, and calls cannot be controlled) and, when configured, whether the
- * Kafka brokers and the SMTP server accept a connection (reported only: events and mail wait for
- * them, faxes do not).
+ * without them no fax is sent, and calls cannot be controlled; with several nodes, one node's
+ * are enough, and each node is reported as `freeswitch.<name>`, ok when both its connections are
+ * up) and, when configured, whether the Kafka brokers and the SMTP server accept a connection
+ * (reported only: events and mail wait for them, faxes do not).
  */
-export function readinessChecks(config: Config, freeswitch: { control: () => boolean; dialer: () => boolean }): ReadinessCheck[] {
+export function readinessChecks(config: Config, freeswitch: FreeswitchStates): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [
     { name: 'freeswitchControl', check: freeswitch.control, required: true },
     { name: 'freeswitchDialer', check: freeswitch.dialer, required: true },
   ];
+  const node = freeswitch.node;
+  // The single-address shorthand keeps the answer it always gave.
+  if (config.freeswitch.nodes && node) {
+    for (const { name } of freeswitchNodes(config.freeswitch)) checks.push({ name: `freeswitch.${name}`, check: () => node(name), required: false });
+  }
   if (config.kafka.brokers.length > 0) {
     const brokers = config.kafka.brokers.map((broker) => splitHostPort(broker));
     checks.push({ name: 'kafka', check: cached(() => tcpReachable(brokers, 2000), 5000), required: false });

@@ -47,7 +47,7 @@ describe('sending a fax end to end (API → conversion → outbound actor → si
       negotiations: negotiations.length,
       remoteIdent: 'REMOTE 7654321',
       outbound: expect.objectContaining({
-        attemptLog: [{ attempt: 1, gateway: 'carrier1', outcome: expect.stringMatching(/^sent/) }],
+        attemptLog: [{ attempt: 1, gateway: 'carrier1', node: 'default', outcome: expect.stringMatching(/^sent/) }],
         transport: expect.objectContaining({ ecm: true }),
       }),
     });

@@ -23,15 +23,19 @@ export interface InboundCallSession {
   close(): void;
 }
 
+/** Which configured FreeSWITCH node a call came from, by its connect reply's headers and the socket's peer address. */
+export type CallNodeOf = (header: (name: string) => string | undefined, remoteAddress: string | undefined) => string | undefined;
+
 /**
  * Prepares a freshly connected outbound socket (modesl already sent `connect`): `linger`, so the
  * spandsp result that follows a hang-up still reaches us; a `Unique-ID` filter; and one JSON
  * subscription with CUSTOM and its subclasses last. Every command goes through `sendRecv`, so
  * modesl's FIFO reply matching never shifts (its `execute()` sends without queueing a callback).
  */
-export async function openInboundCallSession(connection: Connection): Promise<InboundCallSession> {
+export async function openInboundCallSession(connection: Connection, nodeOf?: CallNodeOf): Promise<InboundCallSession> {
   const info = connection.getInfo();
   const header = (name: string) => info.getHeader(name) || undefined;
+  const node = nodeOf?.(header, connection.socket?.remoteAddress);
   const uuid = header('Unique-ID');
   if (!uuid) throw new Error('outbound socket connect reply has no Unique-ID');
 
@@ -85,6 +89,7 @@ export async function openInboundCallSession(connection: Connection): Promise<In
       ...optional('diversion', header('variable_sip_h_Diversion')),
       ...optional('sourceIp', header('variable_sip_network_ip')),
       ...optional('gatewayName', header('variable_sip_gateway') ?? header('variable_sip_gateway_name')),
+      ...optional('node', node),
     },
     onSignal(listener) {
       listeners.push(listener);

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createAddressAllowList } from '../../domain/addressAllowList.js';
 import { maxHeaderBlockBytes } from './fastEventParsing.js';
 import { createCallAdmission } from './callAdmission.js';
-import { openInboundCallSession, type InboundCallSession } from './inboundCallSession.js';
+import { openInboundCallSession, type CallNodeOf, type InboundCallSession } from './inboundCallSession.js';
 import { installModeslPatches } from './modeslPatches.js';
 import { createPerAddressLog } from './perAddressLog.js';
 import { greetOutboundSocket, skipNextConnectWrite } from './socketGreeting.js';
@@ -104,6 +104,8 @@ export async function startOutboundSocketServer(options: {
   setupTimeoutMs?: number;
   logger: Logger;
   onCall: (session: InboundCallSession) => void;
+  /** Names the FreeSWITCH node each call came from (recorded on the call's offer). */
+  nodeOf?: CallNodeOf;
   setupConcurrency?: number;
   /** New calls taken up per second, at most (see callAdmission). */
   maxCallsPerSecond?: number;
@@ -181,7 +183,7 @@ export async function startOutboundSocketServer(options: {
       delete (eslServer as unknown as { connections: Record<string, unknown> }).connections[id];
     });
     connection.once('esl::ready', () =>
-      openInboundCallSession(connection)
+      openInboundCallSession(connection, options.nodeOf)
         .then(options.onCall, (error: unknown) => {
           options.logger.error({ err: error }, 'could not set up an inbound call socket');
           connection.socket?.destroy();

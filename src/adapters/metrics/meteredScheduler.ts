@@ -37,6 +37,7 @@ export function meteredScheduler(scheduler: ChannelScheduler, now: () => number)
       },
       inUse: () => scheduler.inUse(),
       waiting: () => scheduler.waiting(),
+      wake: () => scheduler.wake?.(),
     },
     *inUseByGateway() {
       const counts = new Map<string, number>();

@@ -79,4 +79,9 @@ export const gaugeDefinitions: Record<GaugeName, MetricDefinition> = {
     help: 'Whether the event-socket connection to a FreeSWITCH node is up (1) or down (0), by node and connection (control, dialer).',
     labelNames: ['node', 'connection'],
   },
+  freeswitchConnected: {
+    name: 'faxengine_freeswitch_connected',
+    help: "Whether a FreeSWITCH node can be used (1: its call-control and dialer connections are up; 0: it is skipped for new calls), by node name.",
+    labelNames: ['node'],
+  },
 };

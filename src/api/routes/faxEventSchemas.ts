@@ -40,6 +40,7 @@ const inbound = {
       diversion: z.string().optional(),
       sourceIp: z.string().optional(),
       gatewayName: z.string().optional(),
+      node: z.string().optional().openapi({ description: 'the FreeSWITCH node that has the call' }),
       offeredAt: time,
     }),
   ),
@@ -203,7 +204,7 @@ const outbound = {
     }),
   ),
   FaxDocumentPrepared: withData<FaxDocumentPreparedData>()(z.object({ faxId, documentId: z.string(), pages: z.number().int() })),
-  FaxSendAttemptStarted: z.object({ faxId, attempt: z.number().int(), gateway: z.string(), callUuid, to: e164, transport, startedAt: time }),
+  FaxSendAttemptStarted: z.object({ faxId, attempt: z.number().int(), gateway: z.string(), node: z.string().optional().openapi({ description: 'the FreeSWITCH node the call went through (absent before several nodes)' }), callUuid, to: e164, transport, startedAt: time }),
   FaxDialOverridesApplied: z.object({ faxId, attempt: z.number().int(), callUuid, overrides: z.record(z.string(), z.string()), transport }),
   FaxSendAttemptFailed: z.object({
     faxId,

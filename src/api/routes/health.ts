@@ -14,7 +14,8 @@ export interface ReadinessCheck {
 
 const dependencyState = z.enum(['ok', 'unreachable']);
 const dependencies = z.record(z.string(), dependencyState).openapi({
-  description: 'Each dependency: eventStore, freeswitchControl and freeswitchDialer (the event socket connections), kafka and smtp when configured',
+  description:
+    'Each dependency: eventStore, freeswitchControl and freeswitchDialer (the event socket connections; with several nodes, some node\'s), freeswitch.<node> for each node of freeswitch.nodes (ok when both its connections are up; a node down is only reported while another works), kafka and smtp when configured',
   example: { eventStore: 'ok', freeswitchControl: 'ok', freeswitchDialer: 'ok' },
 });
 
@@ -68,4 +69,4 @@ const names: Record<string, string> = {
   freeswitchControl: 'FreeSWITCH event socket (call control)',
   freeswitchDialer: 'FreeSWITCH event socket (dialer)',
 };
-const describe = (name: string) => names[name] ?? name;
+const describe = (name: string) => names[name] ?? (name.startsWith('freeswitch.') ? `FreeSWITCH node ${name.slice('freeswitch.'.length)}` : name);

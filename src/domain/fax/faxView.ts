@@ -64,7 +64,9 @@ export interface OutboundProgress {
   /** The last attempt was answered and lost: the fax may have arrived. */
   maybeSent: boolean;
   /** Each attempt's outcome, oldest first. */
-  attemptLog: Array<{ attempt: number; gateway: string; outcome: string }>;
+  attemptLog: Array<{ attempt: number; gateway: string; node?: string; outcome: string }>;
+  /** The FreeSWITCH node of the last attempt's call (null before the first, or for events recorded before nodes). */
+  node?: string | null;
   /** What the last attempt was dialled with (ECM, V.17, T.38), per-destination overrides included. */
   transport: TransportSettings | null;
   /** The per-destination (mod_db) variables that replaced the policy's on the last attempt. */

@@ -15,6 +15,8 @@ export interface CallOffer {
   sourceIp?: string;
   /** FreeSWITCH gateway the call arrived on (sip_gateway), if any. */
   gatewayName?: string;
+  /** The configured FreeSWITCH node that has the call (restart reconciliation asks it); absent before nodes, or when unknown. */
+  node?: string;
 }
 
 export type T38Status = 'off' | 'negotiated' | 'requested' | 'refused';

@@ -38,6 +38,8 @@ export interface OutboundFaxInput {
 export interface AttemptRecord {
   attempt: number;
   gateway: string;
+  /** The FreeSWITCH node the attempt's call went through (absent in events recorded before nodes). */
+  node?: string;
   outcome: string;
 }
 
@@ -45,6 +47,8 @@ export interface AttemptRecord {
 export interface CallProgress {
   callUuid: string;
   gateway: string;
+  /** The FreeSWITCH node that has the call: reconciliation asks it (absent in events recorded before nodes). */
+  node?: string;
   startedAt: string;
   answered: boolean;
   negotiations: number;
@@ -138,7 +142,16 @@ export function attemptStartedEvent(context: OutboundFaxContext): OutboundFaxEmi
   const call = progress(context);
   return {
     type: 'FaxSendAttemptStarted',
-    data: { faxId: context.faxId, attempt: context.send.attempts, gateway: call.gateway, callUuid: call.callUuid, to: context.to, transport: context.send.transport, startedAt: call.startedAt },
+    data: {
+      faxId: context.faxId,
+      attempt: context.send.attempts,
+      gateway: call.gateway,
+      ...(call.node === undefined ? {} : { node: call.node }),
+      callUuid: call.callUuid,
+      to: context.to,
+      transport: context.send.transport,
+      startedAt: call.startedAt,
+    },
   };
 }
 
@@ -310,7 +323,7 @@ export function interruptedFailedEvent(context: OutboundFaxContext): OutboundFax
       outcomeClass: 'interrupted',
       maybeSent: true,
       reason: `outcome unknown after ${attempts} attempt(s): faxengine lost track of the call; not retried so that the fax is never sent twice — check with the recipient`,
-      attemptLog: [...context.attemptLog, { attempt: attempts, gateway: progress(context).gateway, outcome: 'interrupted (maybe sent)' }],
+      attemptLog: [...context.attemptLog, { attempt: attempts, gateway: progress(context).gateway, ...(progress(context).node === undefined ? {} : { node: progress(context).node }), outcome: 'interrupted (maybe sent)' }],
     },
   };
 }
