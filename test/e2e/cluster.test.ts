@@ -94,6 +94,7 @@ describe('a cluster: three faxengine instances on PostgreSQL, two FreeSWITCH nod
       FAXENGINE_DOCUMENTS_DIR: join(shared.path, 'documents'),
       FAXENGINE_FAX_SPOOL_DIR: join(shared.path, 'spool'),
       FAXENGINE_NOTIFICATIONS_LINK_SIGNING_KEY: 'cluster-link-signing-key-0123456789abcdef',
+      FAXENGINE_EXPORTS_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
       FAXENGINE_FREESWITCH_NODES: JSON.stringify(eslPorts.map((port, index) => ({ name: `fs${index + 1}`, esl: `127.0.0.1:${port}`, password: 'ClueCon' }))),
       FAXENGINE_KAFKA_BROKERS: testKafkaBrokers().join(','),
       FAXENGINE_KAFKA_TOPIC: `cluster-${Date.now()}`,
@@ -102,7 +103,6 @@ describe('a cluster: three faxengine instances on PostgreSQL, two FreeSWITCH nod
       FAXENGINE_SEND_BUSY_RETRY_DELAY_MS: '1000',
       FAXENGINE_SEND_FAILURE_RETRY_DELAY_MS: '1000',
       FAXENGINE_SEND_NO_ANSWER_RETRY_DELAY_MS: '1000',
-      FAXENGINE_LOG_LEVEL: 'warn',
     };
     const servers: Array<ServeProcess | undefined> = [];
     const lifetimes: Lifetime[] = [];
@@ -160,6 +160,12 @@ describe('a cluster: three faxengine instances on PostgreSQL, two FreeSWITCH nod
     servers[1]!.cli.child.kill('SIGKILL');
     servers[1] = undefined;
     await work(third, 2 * third);
+    // The dead instance's faxes are taken over by the live ones (its leases lapse), not by a restart.
+    await until(
+      async () => finalStates(await apis[0]!.allFaxes(), submissions.filter((submission) => submission.outcome !== 'lost')).length === 0,
+      120_000,
+      "the dead instance's faxes to be taken over and every fax so far to end",
+    );
     // Another is restarted (a deploy): it hands its work over and comes back.
     lifetimes[2]!.ending();
     servers[2]!.cli.child.kill('SIGTERM');
