@@ -29,6 +29,7 @@ export type GaugeName =
   | 'sendQueue'
   | 'sendQueueOldestAge'
   | 'reactorLag'
+  | 'reactorActive'
   | 'freeswitchUp';
 
 /** What a gauge reads when scraped: one value, or one value per label set. */
