@@ -58,6 +58,8 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
   let ticking: Promise<void> = Promise.resolve();
   let tickTimer: NodeJS.Timeout | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  /** Two thirds of the TTL have passed since `at`: a third is left before anyone else may take the lease. */
+  const late = (at: number) => now() >= at + (2 * ttlMs) / 3;
 
   function setActive(reactor: Stoppable | undefined): void {
     running = reactor;
@@ -77,13 +79,23 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
   /** Stops the reactor before the lease can lapse when no renewal got through for two thirds of it. */
   function armWatchdog(): void {
     clearTimeout(watchdog);
-    const left = renewedAt + (2 * ttlMs) / 3 - now();
     watchdog = setTimeout(() => {
-      if (!held || stopped || now() < renewedAt + (2 * ttlMs) / 3) return;
-      // Serialised with ticks: a renewal that answers late cannot restart what this stops.
-      ticking = ticking.then(() => (held && now() >= renewedAt + (2 * ttlMs) / 3 ? standDown('no renewal for two thirds of the lease') : undefined));
-    }, Math.max(0, left));
+      if (!held || stopped) return;
+      // Timers may fire a little early by this clock: look again then.
+      if (!late(renewedAt)) return armWatchdog();
+      // Not behind the tick: a renewal that hangs must not keep the reactor running.
+      void standDown('no renewal for two thirds of the lease');
+    }, Math.max(0, renewedAt + (2 * ttlMs) / 3 - now()));
     watchdog.unref();
+  }
+
+  /** A lease call, given up after a third of the TTL (a hung connection must not hold the loop). */
+  function bounded<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`lease store did not answer in ${interval} ms`)), interval);
+    });
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
   }
 
   async function tick(): Promise<void> {
@@ -91,7 +103,7 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
     const sentAt = now();
     let lease: Lease | undefined;
     try {
-      lease = await leases.acquire(name, owner, ttlMs);
+      lease = await bounded(leases.acquire(name, owner, ttlMs));
     } catch (error) {
       // The watchdog stops a holder whose renewals keep failing; a stand-by just tries again.
       logger.warn({ err: error, held }, 'lease store unreachable; trying again');
@@ -100,16 +112,14 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
     if (stopped) return;
     if (!lease) {
       if (held) return standDown('another instance holds the lease');
-      seen = (await leases.held(name).catch(() => [])).find((item) => item.name === name);
+      seen = (await bounded(leases.held(name)).catch(() => [])).find((item) => item.name === name);
       if (!standingBy) logger.info({ holder: seen?.owner }, 'reactor standing by: another instance runs it');
       standingBy = true;
       options.onActiveChange?.(false);
       return;
     }
-    if (held && now() >= renewedAt + (2 * ttlMs) / 3) {
-      // Renewed too late: the watchdog is about to stand down (or has); acting as a fresh acquire.
-      held = false;
-    }
+    // An answer this late leaves too little of the lease to act on; the next try counts.
+    if (late(sentAt)) return;
     renewedAt = sentAt;
     if (!held) {
       held = true;
@@ -159,7 +169,7 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
       const reactor = running;
       setActive(undefined);
       await reactor?.stop();
-      if (held) await leases.release(name, owner).catch((error: unknown) => logger.warn({ err: error }, 'releasing the lease failed; it lapses on its own'));
+      if (held) await bounded(leases.release(name, owner)).catch((error: unknown) => logger.warn({ err: error }, 'releasing the lease failed; it lapses on its own'));
       held = false;
     },
   };
