@@ -106,6 +106,13 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
       nodes.flatMap((node) => node.connections().flatMap((connection) => node.commandLog(connection.id))).filter((entry) => /^(bg)?api originate /.test(entry.command) && entry.command.includes('sofia/gateway/pbx1/')).length;
     const relaysSent = async (member: Member) => ((await member.call('GET', '/v1/faxes?limit=100')).items as Array<{ direction: string; status: string }>).filter((fax) => fax.direction === 'outbound' && fax.status === 'sent').length;
 
+    /** The instance's `faxengine_reactor_active` gauge for one reactor, as Prometheus would scrape it. */
+    const reactorActive = async (member: Member, reactor: string) => {
+      const text = await (await fetch(`http://127.0.0.1:${member.server.http}/metrics`)).text();
+      const line = text.split('\n').find((row) => row.startsWith(`faxengine_reactor_active{reactor="${reactor}"}`));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+
     async function expectEachOnce(faxes: number, nodes: Simulator[], reader: Member): Promise<void> {
       await until(`${faxes} fax.received notifications`, () => fromReceiver().length >= faxes, 60_000);
       await until(`${faxes} relays sent`, async () => (await relaysSent(reader)) >= faxes, 60_000);
@@ -128,6 +135,8 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
     expect(await leaseOwner('reactor-fax-relay')).toBe('instance-a');
     expect(b.server.cli.stdout()).toContain('reactor standing by');
     expect(b.server.cli.stdout()).not.toContain('notifiers started');
+    expect(await reactorActive(b, 'notifiers')).toBe(0);
+    expect(await reactorActive(a, 'notifiers')).toBe(1);
 
     a.lifetime.ending();
     a.server.cli.child.kill('SIGKILL');
@@ -137,6 +146,8 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
     await Promise.all([receiveOn(b), receiveOn(b)]);
     await expectEachOnce(6, [a.node, b.node], b);
     expect(b.server.cli.stdout()).toContain('reactor taken over: running on this instance');
+    expect(await reactorActive(b, 'notifiers')).toBe(1);
+    expect(await reactorActive(b, 'fax-relay')).toBe(1);
     expect(b.lifetime.unexpectedExit()).toBeUndefined();
     expect(b.lifetime.errors()).toEqual([]);
   }, 240_000);
