@@ -76,7 +76,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   // Events a reactor gave up on, from every reactor, for the admin API.
   const parked = createParkedEventLog(eventStore);
   // Relay, station learning, the publisher and the notifiers run on one instance of the cluster at a time.
-  const cluster = createClusterReactors({ membership: clusterMembership(config, eventStore, systemClock), logger, metrics });
+  const cluster = createClusterReactors({ membership: clusterMembership(config, eventStore, systemClock), logger, metrics, localStore: config.eventStore!.startsWith('sqlite:') });
   let publisher: EventPublisher | undefined;
   const publishing = cluster.run(`bus-publisher:${topic}`, async () => {
     const started = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger, parked });

@@ -22,6 +22,12 @@ export interface LeasedReactorOptions {
    * stood down needs to finish and be recorded (a webhook in flight). Default 0.
    */
   takeoverDelayMs?: number;
+  /**
+   * True when the lease's holder is known to be gone (a process of this machine that exited): its
+   * lease is released at once rather than waited out, so a lone instance restarted after a crash
+   * resumes at once.
+   */
+  holderGone?(owner: string): boolean;
   /** Told each time this instance starts (true) or stops (false) running the reactor. */
   onActiveChange?(active: boolean): void;
   /** Milliseconds on a monotonic clock; default `performance.now`. */
@@ -98,7 +104,7 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
     return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
   }
 
-  async function tick(): Promise<void> {
+  async function tick(retried = false): Promise<void> {
     if (stopped) return;
     const sentAt = now();
     let lease: Lease | undefined;
@@ -113,6 +119,12 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
     if (!lease) {
       if (held) return standDown('another instance holds the lease');
       seen = (await bounded(leases.held(name)).catch(() => [])).find((item) => item.name === name);
+      if (seen && !retried && options.holderGone?.(seen.owner)) {
+        logger.info({ previous: seen.owner }, 'lease held by an instance of this machine that has exited: released');
+        await bounded(leases.release(name, seen.owner)).catch(() => undefined);
+        seen = undefined;
+        return tick(true);
+      }
       if (!standingBy) logger.info({ holder: seen?.owner }, 'reactor standing by: another instance runs it');
       standingBy = true;
       options.onActiveChange?.(false);
@@ -145,7 +157,7 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
   function schedule(): void {
     if (stopped) return;
     ticking = ticking
-      .then(tick)
+      .then(() => tick())
       .catch((error: unknown) => logger.error({ err: error }, 'starting the reactor failed; trying again'))
       .finally(() => {
         if (stopped) return;

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,7 +8,8 @@ import { createPostgresEventStore } from '../../../src/adapters/eventStore/postg
 import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import type { EventStore } from '../../../src/ports/eventStore.js';
 import type { LeaseStore } from '../../../src/ports/leaseStore.js';
-import { startLeasedReactor, type LeasedReactor } from '../../../src/reactors/leasedReactor.js';
+import { exitedLocalProcess } from '../../../src/mainReactors.js';
+import { startLeasedReactor, type LeasedReactor, type LeasedReactorOptions } from '../../../src/reactors/leasedReactor.js';
 import { createTestDatabase } from '../../support/postgresServer.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
@@ -89,7 +93,7 @@ describe.each(variants)('a reactor under a lease (%s leases, two instances)', (_
     return stores.map((store) => store.leases!) as [LeaseStore, LeaseStore];
   }
 
-  function run(leases: LeaseStore, owner: string, start: () => Promise<{ stop(): Promise<void> }>, options: { takeoverDelayMs?: number } = {}): LeasedReactor {
+  function run(leases: LeaseStore, owner: string, start: () => Promise<{ stop(): Promise<void> }>, options: Pick<LeasedReactorOptions, 'takeoverDelayMs' | 'holderGone'> = {}): LeasedReactor {
     const reactor = startLeasedReactor({ leases, name: 'reactor-test', owner, ttlMs: TTL, start, logger, ...options });
     cleanups.push(() => reactor.stop());
     return reactor;
@@ -154,5 +158,22 @@ describe.each(variants)('a reactor under a lease (%s leases, two instances)', (_
     // The lease lapses a TTL after a's last renewal at the latest; b then waits the delay on top.
     expect(Date.now() - stoodDown).toBeGreaterThanOrEqual(2 * TTL);
     expect(runs.overlaps()).toBe(0);
+  }, 60_000);
+
+  it('takes at once a lease held by a process of this machine that has exited (a lone instance restarted after a crash), never one that runs', async () => {
+    const [leases] = await twoInstances();
+    const child = spawn(process.execPath, ['-e', '']);
+    await once(child, 'exit');
+    await leases.acquire('reactor-test', `${hostname()}-${child.pid}-abcdef`, 120_000);
+    await leases.acquire('reactor-other', `${hostname()}-${process.ppid}-abcdef`, 120_000);
+    const runs = recorder();
+    const restarted = run(leases, `${hostname()}-${process.pid}-123456`, runs.start('restarted'), { holderGone: exitedLocalProcess });
+    // Long before the dead process's lease would lapse.
+    await until('the restarted instance running', () => restarted.active, 10_000);
+    const beside = startLeasedReactor({ leases, name: 'reactor-other', owner: `${hostname()}-${process.pid}-123456`, ttlMs: TTL, start: runs.start('beside'), logger, holderGone: exitedLocalProcess });
+    cleanups.push(() => beside.stop());
+    await new Promise((resolve) => setTimeout(resolve, 2 * TTL));
+    expect(beside.active).toBe(false);
+    expect((await leases.held('reactor-other'))[0]?.owner).toBe(`${hostname()}-${process.ppid}-abcdef`);
   }, 60_000);
 });
