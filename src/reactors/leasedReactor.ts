@@ -64,6 +64,8 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
   let ticking: Promise<void> = Promise.resolve();
   let tickTimer: NodeJS.Timeout | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  /** Stops of the reactor after a lost lease, still finishing (what it had in flight). */
+  const standingDown = new Set<Promise<void>>();
   /** Two thirds of the TTL have passed since `at`: a third is left before anyone else may take the lease. */
   const late = (at: number) => now() >= at + (2 * ttlMs) / 3;
 
@@ -79,7 +81,10 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
     if (!reactor) return;
     setActive(undefined);
     logger.warn({ reason }, 'lease lost: reactor stopped on this instance, another takes over');
-    await reactor.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the reactor failed'));
+    const stopping = reactor.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the reactor failed'));
+    standingDown.add(stopping);
+    await stopping;
+    standingDown.delete(stopping);
   }
 
   /** Stops the reactor before the lease can lapse when no renewal got through for two thirds of it. */
@@ -181,6 +186,7 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
       const reactor = running;
       setActive(undefined);
       await reactor?.stop();
+      await Promise.all(standingDown);
       if (held) await bounded(leases.release(name, owner)).catch((error: unknown) => logger.warn({ err: error }, 'releasing the lease failed; it lapses on its own'));
       held = false;
     },
