@@ -99,12 +99,20 @@ export async function startNotifiers(deps: {
     });
     scheduler = retries;
     retries.start();
-    // The publisher creates the topic, but it may run on another instance or not have started yet:
-    // a group joined before the topic exists would not be given its partitions.
-    if (kafka) await deps.bus.ensureTopic(config.kafka.topic, { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
-    const trigger = kafka
-      ? await startBusTrigger({ bus: deps.bus, topic: config.kafka.topic, process: notifier.process, logger })
-      : await startEventStoreTrigger({ eventStore: deps.eventStore, process: notifier.process, logger });
+    let trigger: { stop(): Promise<void> };
+    try {
+      // The publisher creates the topic, but it may run on another instance or not have started yet:
+      // a group joined before the topic exists would not be given its partitions.
+      if (kafka) await deps.bus.ensureTopic(config.kafka.topic, { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      trigger = kafka
+        ? await startBusTrigger({ bus: deps.bus, topic: config.kafka.topic, process: notifier.process, logger })
+        : await startEventStoreTrigger({ eventStore: deps.eventStore, process: notifier.process, logger });
+    } catch (error) {
+      // Tried again at the lease's next renewal: leave no scheduler behind.
+      serving = false;
+      await retries.stop();
+      throw error;
+    }
     logger.info({ driver: kafka ? 'kafka' : 'event store', smtp: Boolean(mailer) }, 'notifiers started');
     return {
       async stop() {
