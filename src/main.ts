@@ -8,7 +8,9 @@ import { freeswitchNodes } from './config/freeswitchNodes.js';
 import { maskConfig } from './config/maskConfig.js';
 import { openEventStore } from './adapters/eventStore/openEventStore.js';
 import { createInProcessBus } from './adapters/inProcessBus/inProcessBus.js';
-import { createEventPublisher } from './reactors/eventPublisher.js';
+import { createEventPublisher, type EventPublisher } from './reactors/eventPublisher.js';
+import { clusterMembership } from './mainCluster.js';
+import { createClusterReactors } from './mainReactors.js';
 import { createParkedEventLog } from './reactors/parkedEvents.js';
 import type { EventStore } from './ports/eventStore.js';
 import { version } from './version.js';
@@ -75,15 +77,21 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const bus = brokers.length > 0 ? (await import('./adapters/kafka/kafkaBus.js')).createKafkaBus({ brokers, clientId, logger }) : createInProcessBus();
   // Events a reactor gave up on, from every reactor, for the admin API.
   const parked = createParkedEventLog(eventStore);
-  const publisher = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger, parked });
-  await publisher.start();
+  // Relay, station learning, the publisher and the notifiers run on one instance of the cluster at a time.
+  const cluster = createClusterReactors({ membership: clusterMembership(config, eventStore, systemClock), logger, metrics, localStore: config.eventStore!.startsWith('sqlite:') });
+  let publisher: EventPublisher | undefined;
+  const publishing = cluster.run(`bus-publisher:${topic}`, async () => {
+    const started = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger, parked });
+    await started.start();
+    return (publisher = started);
+  });
 
   // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
   const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger, defaultCountry: config.numbers.defaultCountry });
   await readModels.runner.start();
   meters.trackReactor('projections', readModelStreamPrefixes, () => readModels.runner.position);
-  meters.trackReactor(`bus-publisher:${topic}`, ['fax-'], () => publisher.checkpoint);
-  for (const name of ['station-learning', 'fax-relay', ...(brokers.length > 0 ? [] : ['notifiers'])]) meters.trackReactor(name, ['fax-']);
+  meters.trackReactor(`bus-publisher:${topic}`, ['fax-'], () => publisher?.checkpoint ?? 0, () => cluster.active(`bus-publisher:${topic}`));
+  for (const name of ['station-learning', 'fax-relay', ...(brokers.length > 0 ? [] : ['notifiers'])]) meters.trackReactor(name, ['fax-'], undefined, () => cluster.active(name));
   const admin = resolveAdminApiKey(config.admin.apiKey, config.dataDir, config.admin.generateApiKey);
   const tenancy = createTenancyApi({
     eventStore,
@@ -100,7 +108,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const documentsDir = config.documentsDir ?? join(config.dataDir, 'documents');
   const documents = createFileDocumentStore(documentsDir);
   const { faxes, notifications } = readModels;
-  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger, metrics });
+  const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger, metrics, reactors: cluster.run });
   const notifiers = await startNotifiers({
     config,
     eventStore,
@@ -111,6 +119,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     clock: systemClock,
     logger,
     publicBaseUrl: () => config.notifications.publicUrl ?? localBaseUrl(httpAddress),
+    reactors: cluster.run,
   });
 
   const sendPath = await startSendPath({
@@ -126,16 +135,18 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   });
   const nodeConnected = (name: string) => receive.nodeConnected(name) && sendPath.nodeConnected(name);
   metrics.gauge('freeswitchConnected', () => freeswitchNodes(config.freeswitch).map(({ name }) => [{ node: name }, nodeConnected(name) ? 1 : 0] as const));
-  const relay = await startFaxRelay({
-    eventStore,
-    documents,
-    queued: (faxId) => sendPath.runtime.queued(faxId),
-    pageFormatOf: async (documentId) => readTiffPageFormat(await documents.pathOf(documentId, 'image/tiff')),
-    callerIdOf: (tenantId, from) => readModels.routing.callerIdFor(tenantId, from),
-    clock: systemClock,
-    logger,
-    parked,
-  });
+  const relay = cluster.run('fax-relay', () =>
+    startFaxRelay({
+      eventStore,
+      documents,
+      queued: (faxId) => sendPath.runtime.queued(faxId),
+      pageFormatOf: async (documentId) => readTiffPageFormat(await documents.pathOf(documentId, 'image/tiff')),
+      callerIdOf: (tenantId, from) => readModels.routing.callerIdFor(tenantId, from),
+      clock: systemClock,
+      logger,
+      parked,
+    }),
+  );
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
   // Page images are derived data next to the documents; the API and the console share one cache.
@@ -205,7 +216,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       await listeners.close();
       await notifiers.close();
       await readModels.close();
-      await publisher.stop();
+      await publishing.stop();
       await bus.close();
       await eventStore.close();
       logger.info('faxengine stopped');

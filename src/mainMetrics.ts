@@ -14,9 +14,10 @@ export interface ServerMetrics {
   meter(store: EventStore): EventStore;
   /**
    * Follows a reactor's lag: its streams and its position; without `position`, the position of the
-   * event-store checkpoint of that name, as it is saved.
+   * event-store checkpoint of that name, as it is saved. While `active` answers false (another
+   * instance runs the reactor) its lag here reads 0.
    */
-  trackReactor(name: string, prefixes: readonly string[], position?: () => number): void;
+  trackReactor(name: string, prefixes: readonly string[], position?: () => number, active?: () => boolean): void;
   /** The `/metrics` route's dependencies; undefined when metrics are off. */
   route: MetricsRouteDeps | undefined;
 }
@@ -38,7 +39,10 @@ export function createServerMetrics(config: Config): ServerMetrics {
         appended: (stream, events, position) => lag.appended(stream, events, position),
         checkpointSaved: (name, position) => saved.set(name, position),
       }),
-    trackReactor: (name, prefixes, position) => lag.track(name, prefixes, position ?? (() => saved.get(name) ?? 0)),
+    trackReactor: (name, prefixes, position, active) => {
+      const at = position ?? (() => saved.get(name) ?? 0);
+      lag.track(name, prefixes, active ? () => (active() ? at() : Number.POSITIVE_INFINITY) : at);
+    },
     route: {
       scrape: () => prom.scrape(),
       ...(config.metrics.bearerToken ? { bearerToken: config.metrics.bearerToken } : {}),

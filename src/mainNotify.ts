@@ -20,12 +20,15 @@ import { createRetryScheduler } from './notifiers/retryScheduler.js';
 import { createTemplates } from './notifiers/templates.js';
 import { createTenantWebhookSecrets } from './notifiers/tenantWebhookSecrets.js';
 import { sendWebhookNotification } from './notifiers/webhookNotification.js';
+import { runHere, type ReactorRunner } from './reactors/leasedReactor.js';
 import { version } from './version.js';
 
 /**
  * Part of the composition root: the e-mail and webhook notifiers. With Kafka they consume the
  * topic in group `faxengine-notifiers`; embedded, they follow the event store through a
- * checkpointed subscription of their own, because the in-process bus forgets on a crash.
+ * checkpointed subscription of their own, because the in-process bus forgets on a crash. Either
+ * way they run on one instance of the cluster at a time (lease `reactor-notifiers`); the document
+ * links and webhook secrets, which the API needs, are on every instance.
  */
 export async function startNotifiers(deps: {
   config: Config;
@@ -38,6 +41,8 @@ export async function startNotifiers(deps: {
   logger: Logger;
   /** Where receivers reach the API (for document links); known once the HTTP server listens. */
   publicBaseUrl: () => string;
+  /** Runs the notifiers on one instance of the cluster (default: here, at once). */
+  reactors?: ReactorRunner;
 }): Promise<{ links: DocumentLinks; tenantWebhookSecret: (tenantId: string) => string; close(): Promise<void> }> {
   const { config, clock } = deps;
   const logger = deps.logger.child({ component: 'notifiers' });
@@ -65,6 +70,8 @@ export async function startNotifiers(deps: {
     userAgent: `faxengine/${version} (${hostname()})`,
   };
 
+  // Attempts go out only while this instance runs the notifiers; a stop lets those in flight finish and be recorded.
+  let serving = false;
   let scheduler: ReturnType<typeof createRetryScheduler> | undefined;
   const notifier = createNotifier({
     eventStore: deps.eventStore,
@@ -73,29 +80,56 @@ export async function startNotifiers(deps: {
     retrySchedule: settings.retrySchedule,
     attempt: (notification) => (notification.ref.target.channel === 'email' ? sendEmailNotification(email, notification) : sendWebhookNotification(webhook, notification)),
     onRetryDue: (faxId, at) => scheduler?.arm(faxId, at),
+    mayAttempt: () => serving,
   });
-  scheduler = createRetryScheduler({
-    process: notifier.process,
-    waiting: () => deps.notifications.waiting().map((item) => ({ faxId: item.faxId, at: item.nextAttemptAt })),
-    clock,
-    logger,
-    // Past the longest an attempt elsewhere can take, a waiting retry is taken to have lost its owner.
-    takeoverAfterMs: Math.max(settings.webhookTimeoutMs, config.smtp.timeoutMs) + 1_000,
-  });
-  scheduler.start();
-
+  // The longest an attempt can take: past it, one begun elsewhere has ended and been recorded.
+  const attemptMaxMs = Math.max(settings.webhookTimeoutMs, config.smtp.timeoutMs) + 1_000;
   const kafka = config.kafka.brokers.length > 0;
-  const trigger = kafka
-    ? await startBusTrigger({ bus: deps.bus, topic: config.kafka.topic, process: notifier.process, logger })
-    : await startEventStoreTrigger({ eventStore: deps.eventStore, process: notifier.process, logger });
-  logger.info({ driver: kafka ? 'kafka' : 'event store', smtp: Boolean(mailer) }, 'notifiers started');
+
+  /** Retries and the trigger, on the one instance of the cluster that holds the notifiers' lease. */
+  async function run(): Promise<{ stop(): Promise<void> }> {
+    serving = true;
+    const retries = createRetryScheduler({
+      process: notifier.process,
+      waiting: () => deps.notifications.waiting().map((item) => ({ faxId: item.faxId, at: item.nextAttemptAt })),
+      clock,
+      logger,
+      // Past the longest an attempt elsewhere can take, a waiting retry is taken to have lost its owner.
+      takeoverAfterMs: attemptMaxMs,
+    });
+    scheduler = retries;
+    retries.start();
+    let trigger: { stop(): Promise<void> };
+    try {
+      // The publisher creates the topic, but it may run on another instance or not have started yet:
+      // a group joined before the topic exists would not be given its partitions.
+      if (kafka) await deps.bus.ensureTopic(config.kafka.topic, { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      trigger = kafka
+        ? await startBusTrigger({ bus: deps.bus, topic: config.kafka.topic, process: notifier.process, logger })
+        : await startEventStoreTrigger({ eventStore: deps.eventStore, process: notifier.process, logger });
+    } catch (error) {
+      // Tried again at the lease's next renewal: leave no scheduler behind.
+      serving = false;
+      await retries.stop();
+      throw error;
+    }
+    logger.info({ driver: kafka ? 'kafka' : 'event store', smtp: Boolean(mailer) }, 'notifiers started');
+    return {
+      async stop() {
+        serving = false;
+        await trigger.stop();
+        await retries.stop();
+        if (scheduler === retries) scheduler = undefined;
+      },
+    };
+  }
+  const running = (deps.reactors ?? runHere)('notifiers', run, { takeoverDelayMs: attemptMaxMs });
 
   return {
     links,
     tenantWebhookSecret: tenantSecretOf,
     async close() {
-      await trigger.stop();
-      await scheduler.stop();
+      await running.stop();
       mailer?.close();
     },
   };

@@ -16,6 +16,7 @@ import type { Clock } from './ports/clock.js';
 import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
 import { startStationKnowledge, type StationReadModels } from './reactors/stationLearning.js';
+import type { ReactorRunner } from './reactors/leasedReactor.js';
 import type { ParkedEventLog } from './reactors/parkedEvents.js';
 import { createInboundFaxRuntime } from './runtime/inboundFaxRuntime.js';
 import { reconcileInboundFaxes, waitWhileLive } from './runtime/reconcileInboundFaxes.js';
@@ -38,6 +39,8 @@ export async function startReceivePath(deps: {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  /** Runs station learning on one instance of the cluster. */
+  reactors?: ReactorRunner;
 }) {
   const { config, logger } = deps;
   const metrics = deps.metrics ?? noMetrics;
@@ -52,6 +55,7 @@ export async function startReceivePath(deps: {
     toE164,
     logger,
     ...(deps.parked ? { parked: deps.parked } : {}),
+    ...(deps.reactors ? { reactors: deps.reactors } : {}),
   });
   const lookups: ScreeningLookups = {
     sourceGateway: (ip) => {

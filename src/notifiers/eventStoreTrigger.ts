@@ -38,6 +38,11 @@ export async function startEventStoreTrigger(deps: EventStoreTriggerDeps): Promi
   let slotFreed: (() => void) | undefined;
   let saving: Promise<void> | undefined;
   let stopped = false;
+  /** Set when stop() begins: no new fax is taken, work in progress finishes (or fails) and is not retried. */
+  let stopping = false;
+  let wake: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+  const working = new Set<Promise<void>>();
 
   const lowWaterMark = () => (inFlight.size === 0 ? highest : Math.min(...inFlight) - 1);
 
@@ -62,16 +67,19 @@ export async function startEventStoreTrigger(deps: EventStoreTriggerDeps): Promi
   }
 
   async function work(faxId: string, position: number): Promise<void> {
-    for (let failures = 0; !stopped; failures++) {
+    for (let failures = 0; ; failures++) {
       try {
         await deps.process(faxId);
         break;
       } catch (error) {
+        // Stopping (a drain, or the notifiers' lease lost): the position stays unacknowledged, so
+        // whoever runs the notifiers next replays it and the fax stream says what is left.
+        if (stopping) return;
         if (failures === 0 || failures % 10 === 0) logger.warn({ err: error, faxId, failures: failures + 1 }, 'notifier failed; trying again');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** failures)).unref());
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** failures)).unref()), stopRequested]);
+        if (stopping) return;
       }
     }
-    // Stopped before success: the position stays unacknowledged, so the next start replays it.
     if (stopped) return;
     inFlight.delete(position);
     slotFreed?.();
@@ -82,12 +90,19 @@ export async function startEventStoreTrigger(deps: EventStoreTriggerDeps): Promi
     after: saved,
     streamPrefixes: ['fax-'],
     handler: async (event) => {
+      // Once stopping, nothing more counts as seen: the checkpoint must not pass a fax not worked on.
+      if (stopping) return;
+      if (!notificationTriggers.has(event.type)) {
+        highest = event.position;
+        return saveSoon();
+      }
+      while (inFlight.size >= concurrency && !stopping) await new Promise<void>((resolve) => (slotFreed = resolve));
+      if (stopping) return;
       highest = event.position;
-      if (!notificationTriggers.has(event.type)) return saveSoon();
-      while (inFlight.size >= concurrency && !stopped) await new Promise<void>((resolve) => (slotFreed = resolve));
-      if (stopped) return;
       inFlight.add(event.position);
-      void work(event.stream.slice('fax-'.length), event.position);
+      const job = work(event.stream.slice('fax-'.length), event.position);
+      working.add(job);
+      void job.finally(() => working.delete(job));
     },
     onError: (error) => logger.error({ err: error }, 'notifier subscription stopped: notifications wait for a restart'),
     onCaughtUp: () => logger.info({ checkpoint: saved }, 'notifier caught up'),
@@ -99,13 +114,14 @@ export async function startEventStoreTrigger(deps: EventStoreTriggerDeps): Promi
       return saved;
     },
     async stop() {
-      const stopping = subscription.stop();
-      // Let the work in progress record its outcomes, then keep what is safe.
-      const deadline = Date.now() + 10_000;
-      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      stopped = true;
+      stopping = true;
+      wake();
       slotFreed?.();
-      await stopping;
+      const unsubscribed = subscription.stop();
+      // Let the work in progress record its outcomes (bounded), then keep what is safe.
+      await Promise.race([Promise.all(working), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      stopped = true;
+      await unsubscribed;
       await saving;
       await saveNow();
     },

@@ -4,7 +4,7 @@ import { notifiable, planNotifications, type PlannedNotification } from '../doma
 import { isDue, newNotificationState, nextAttemptAt, notificationStates, type NotificationState } from '../domain/notifications/notificationState.js';
 import { faxStream } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
-import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../ports/eventStore.js';
+import { WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '../ports/eventStore.js';
 import type { AttemptOutcome } from './attemptOutcome.js';
 import { createKeyedLock } from './keyedLock.js';
 
@@ -18,6 +18,12 @@ export interface NotifierDeps {
   attempt(notification: PlannedNotification, attempt: number): Promise<AttemptOutcome>;
   /** Told when a notification of the fax waits for a retry at `at` (ISO), to arm a timer. */
   onRetryDue?(faxId: string, at: string): void;
+  /**
+   * Asked before each attempt: false once this instance must stop sending (it is shutting down or
+   * lost the notifiers' lease). What was made is still recorded; `process` then rejects, so the
+   * caller does not count the fax as done and the instance that takes over makes the rest.
+   */
+  mayAttempt?(): boolean;
   random?: () => number;
 }
 
@@ -28,6 +34,16 @@ export interface Notifier {
    * Safe to call any number of times: the stream says what was done already.
    */
   process(faxId: string): Promise<void>;
+}
+
+type Made = { notification: PlannedNotification; state: NotificationState; outcome: AttemptOutcome };
+
+/** The notifier stopped before everything due for a fax was made (see `mayAttempt`). */
+export class NotifierStoppedError extends Error {
+  constructor(faxId: string) {
+    super(`notifier stopped before finishing fax ${faxId}`);
+    this.name = 'NotifierStoppedError';
+  }
 }
 
 /** How often an append that lost a race with another writer is re-checked and tried again. */
@@ -47,7 +63,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function processNow(faxId: string): Promise<void> {
     const stream = faxStream(faxId);
-    let events = await deps.eventStore.readStream(stream);
+    const events = await deps.eventStore.readStream(stream);
     if (!notifiable(events)) return;
     const states = notificationStates(events);
     const planned = planNotifications(events, faxId);
@@ -62,9 +78,19 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       chain.push(notification);
       chains.set(notification.destination, chain);
     }
-    const outcomes = (await Promise.all([...chains.values()].map((chain) => attemptInOrder(chain, states)))).flat();
+    let interrupted = false;
+    const outcomes = (await Promise.all([...chains.values()].map((chain) => attemptInOrder(chain, states, () => (interrupted = true))))).flat();
+    if (outcomes.length > 0) await record(faxId, events, outcomes);
+    if (interrupted) throw new NotifierStoppedError(faxId);
     if (outcomes.length === 0) return;
+    const after = notificationStates(await deps.eventStore.readStream(stream));
+    armWaiting(faxId, planned, after, deps.clock.now());
+  }
 
+  /** Appends the outcomes; when another writer appended meanwhile, keeps only the attempts nobody else recorded. */
+  async function record(faxId: string, read: RecordedEvent[], outcomes: Made[]): Promise<void> {
+    const stream = faxStream(faxId);
+    let events = read;
     let pending = outcomes;
     for (let race = 0; pending.length > 0; race++) {
       const at = deps.clock.now();
@@ -86,17 +112,19 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (outcome.ok) log.info('notification sent');
       else log.warn({ error: outcome.error, permanent: outcome.permanent }, 'notification attempt failed');
     }
-    const after = notificationStates(await deps.eventStore.readStream(stream));
-    armWaiting(faxId, planned, after, deps.clock.now());
   }
 
   /** Attempts a destination's notifications in order, stopping at the first that is not due or fails. */
-  async function attemptInOrder(chain: readonly PlannedNotification[], states: ReturnType<typeof notificationStates>) {
-    const made: Array<{ notification: PlannedNotification; state: NotificationState; outcome: AttemptOutcome }> = [];
+  async function attemptInOrder(chain: readonly PlannedNotification[], states: ReturnType<typeof notificationStates>, interrupt: () => void) {
+    const made: Made[] = [];
     for (const notification of chain) {
       const state = states.get(notification.ref.notificationId) ?? newNotificationState();
       if (state.status === 'sent' || state.status === 'dead') continue;
       if (!isDue(state, deps.clock.now())) break;
+      if (deps.mayAttempt && !deps.mayAttempt()) {
+        interrupt();
+        break;
+      }
       const outcome = await deps.attempt(notification, state.attempts + 1).catch(
         (error: unknown): AttemptOutcome => ({ ok: false, error: { kind: 'network', message: (error as Error).message ?? String(error) }, permanent: false }),
       );

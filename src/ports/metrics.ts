@@ -29,6 +29,7 @@ export type GaugeName =
   | 'sendQueue'
   | 'sendQueueOldestAge'
   | 'reactorLag'
+  | 'reactorActive'
   | 'freeswitchUp'
   | 'freeswitchConnected';
 

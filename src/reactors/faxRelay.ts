@@ -8,6 +8,8 @@ import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
 import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 const CHECKPOINT = 'fax-relay';
+/** Appends of FaxRelayed that lost a race with another writer of the stream, re-read and tried again. */
+const RELAYED_RACES = 50;
 const relayPageFormatFallback = { resolution: 'fine', pageSize: 'letter' } as const;
 
 /** The relay fax of a received fax has a derived id, so doing it twice finds the first one. */
@@ -33,6 +35,8 @@ export function startFaxRelay(deps: {
   parked?: ParkedEventLog;
   retry?: Partial<ReactorRetryPolicy>;
 }): Promise<Subscription> {
+  // Started under the `reactor-fax-relay` lease (main.ts) so one instance relays; the derived relay
+  // id and the revision checks below keep a hand-over (two runners for a moment) from doubling it.
   const { eventStore } = deps;
 
   async function relay(event: RecordedEvent): Promise<void> {
@@ -92,10 +96,17 @@ export function startFaxRelay(deps: {
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     }
-    // Notifiers may append to the closed stream too: no revision check, the history check keeps it single.
-    if (!history.some((item) => item.type === 'FaxRelayed')) {
-      const relayed = { faxId: plan.faxId, relayFaxId: relayId, gateways: queued.gateways, partial: plan.partial };
-      await eventStore.append(event.stream, [{ type: 'FaxRelayed', data: relayed, metadata }], 'any');
+    // At the revision read, so two runners (a hand-over) cannot both record it; notifiers append to
+    // the closed stream too, so a conflict reads the stream again rather than failing.
+    const relayed = { faxId: plan.faxId, relayFaxId: relayId, gateways: queued.gateways, partial: plan.partial };
+    for (let read = history, race = 0; !read.some((item) => item.type === 'FaxRelayed'); race++) {
+      try {
+        await eventStore.append(event.stream, [{ type: 'FaxRelayed', data: relayed, metadata }], read.at(-1)!.revision);
+        break;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || race >= RELAYED_RACES) throw error;
+        read = await eventStore.readStream(event.stream);
+      }
     }
     deps.logger.info({ faxId: plan.faxId, relayFaxId: relayId, gateways: queued.gateways }, 'relaying a received fax');
   }

@@ -13,6 +13,7 @@ import {
 } from '../domain/fax/stationKnowledge.js';
 import { stationStream } from '../domain/streams.js';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from '../ports/eventStore.js';
+import { runHere, type ReactorRunner } from './leasedReactor.js';
 import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
 import type { ProjectionRunner } from './projectionRunner.js';
 import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
@@ -64,6 +65,8 @@ export async function startStationKnowledge(deps: {
   /** Where events it keeps failing on are parked (shared with the other reactors for the admin API). */
   parked?: ParkedEventLog;
   retry?: Partial<ReactorRetryPolicy>;
+  /** Runs the learning on one instance of the cluster (default: here, at once); the knowledge is read on every instance. */
+  reactors?: ReactorRunner;
 }): Promise<StationKnowledge> {
   const { eventStore } = deps;
   const parked = deps.parked ?? createParkedEventLog(eventStore);
@@ -138,17 +141,20 @@ export async function startStationKnowledge(deps: {
     }
   }
 
-  const learning = await startReactorSubscription({
-    name: CHECKPOINT,
-    eventStore,
-    after: (await eventStore.checkpoints.load(CHECKPOINT)) ?? 0,
-    streamPrefixes: ['fax-'],
-    handle: learn,
-    settled: (event) => eventStore.checkpoints.save(CHECKPOINT, event.position),
-    parked,
-    logger: deps.logger,
-    ...retry,
-  });
+  // On one instance of the cluster at a time; wherever it starts, it resumes from the checkpoint.
+  const learning = (deps.reactors ?? runHere)(CHECKPOINT, async () =>
+    startReactorSubscription({
+      name: CHECKPOINT,
+      eventStore,
+      after: (await eventStore.checkpoints.load(CHECKPOINT)) ?? 0,
+      streamPrefixes: ['fax-'],
+      handle: learn,
+      settled: (event) => eventStore.checkpoints.save(CHECKPOINT, event.position),
+      parked,
+      logger: deps.logger,
+      ...retry,
+    }),
+  );
 
   return {
     needsAudio: (e164) => state(e164)?.needsAudio ?? false,

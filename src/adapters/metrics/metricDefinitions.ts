@@ -74,6 +74,11 @@ export const gaugeDefinitions: Record<GaugeName, MetricDefinition> = {
     help: "Events of a reactor's streams appended by this process that the reactor has not processed yet.",
     labelNames: ['reactor'],
   },
+  reactorActive: {
+    name: 'faxengine_reactor_active',
+    help: 'Whether this instance runs a reactor (1) or stands by while another instance holds its lease (0).',
+    labelNames: ['reactor'],
+  },
   freeswitchUp: {
     name: 'faxengine_freeswitch_up',
     help: 'Whether the event-socket connection to a FreeSWITCH node is up (1) or down (0), by node and connection (control, dialer).',
