@@ -23,6 +23,7 @@ import { startReceivePath } from './mainReceive.js';
 import { createSubmissionApi, routingLookups } from './mainSubmission.js';
 import { createFaxResend } from './api/services/faxResend.js';
 import { startSendPath } from './mainSend.js';
+import { clusterMembership } from './mainCluster.js';
 import { startFaxRelay } from './reactors/faxRelay.js';
 import { readTiffPageFormat } from './adapters/documents/tiffPageFormat.js';
 import { startNotifiers } from './mainNotify.js';
@@ -120,6 +121,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     clock: systemClock,
     logger,
     metrics,
+    cluster: clusterMembership(config, eventStore, systemClock),
   });
   const relay = await startFaxRelay({
     eventStore,
