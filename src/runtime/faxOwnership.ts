@@ -11,8 +11,11 @@ export interface FaxOwnership {
   /** Takes the fax for this instance; `onLost` runs when a renewal finds the lease gone. */
   claim(faxId: string, onLost: () => void): Promise<boolean>;
   release(faxId: string): Promise<void>;
-  /** Faxes some instance (this one included) holds now. */
-  claimed(): Promise<Set<string>>;
+  /**
+   * Faxes another instance holds now. Those held under this instance's own id but not driven here
+   * (a restart that kept its `cluster.instanceId`) are this instance's to take back at once.
+   */
+  claimedElsewhere(): Promise<Set<string>>;
   /** How often to look for unfinished faxes nobody drives (an instance died, or gave them up). */
   sweepEveryMs: number;
   /** Channel slots counted across the cluster (absent: the local scheduler's limits alone). */
@@ -27,7 +30,8 @@ export function createFaxOwnership(deps: { leases: LeaseStore; keeper: LeaseKeep
   return {
     claim: (faxId, onLost) => deps.keeper.acquire(`${PREFIX}${faxId}`, deps.instanceId, deps.ttlMs, onLost),
     release: (faxId) => deps.keeper.release(`${PREFIX}${faxId}`),
-    claimed: async () => new Set((await deps.leases.held(PREFIX)).map((lease) => lease.name.slice(PREFIX.length))),
+    claimedElsewhere: async () =>
+      new Set((await deps.leases.held(PREFIX)).filter((lease) => lease.owner !== deps.instanceId).map((lease) => lease.name.slice(PREFIX.length))),
     sweepEveryMs: Math.max(100, Math.round(deps.ttlMs / 3)),
     ...(deps.slots ? { slots: deps.slots } : {}),
     slotRetryMs: Math.max(50, Math.min(500, Math.round(deps.ttlMs / 10))),
@@ -38,7 +42,7 @@ export function createFaxOwnership(deps: { leases: LeaseStore; keeper: LeaseKeep
 export const soloOwnership: FaxOwnership = {
   claim: async () => true,
   release: async () => undefined,
-  claimed: async () => new Set(),
+  claimedElsewhere: async () => new Set(),
   sweepEveryMs: 0,
   slotRetryMs: 0,
 };

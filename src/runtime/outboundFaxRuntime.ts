@@ -382,7 +382,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   async function takeOver(): Promise<void> {
     const candidates = deps.unfinishedFaxIds().filter((faxId) => !actors.has(faxId) && !starting.has(faxId));
     if (candidates.length === 0) return;
-    const claimed = await ownership.claimed();
+    const claimed = await ownership.claimedElsewhere();
     for (const faxId of candidates) {
       if (holding) return;
       if (!claimed.has(faxId)) await drive(faxId);
