@@ -32,7 +32,7 @@ export async function startSendInstance(options: {
   channels?: number;
   ttlMs?: number;
 }) {
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: process.env.SEND_CLUSTER_LOG ?? 'silent' });
   const instanceId = `instance-${randomUUID().slice(0, 8)}`;
   const eventStore = await createPostgresEventStore({ connectionString: options.url, poolSize: 4 });
   const documents = createFileDocumentStore(options.documentsDir);

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { faxStream } from '../../../src/domain/streams.js';
 import type { EventStore } from '../../../src/ports/eventStore.js';
@@ -54,7 +55,7 @@ describe('sending with several instances on one event store (#20)', () => {
       cleanups.push(() => instance.close());
       return instance;
     };
-    return { sim, log, faxIds, start, documentsDir: dir.path };
+    return { sim, log, faxIds, start, documentsDir: dir.path, databaseUrl: database.url };
   }
 
   const typesOf = async (store: EventStore, faxId: string) => (await store.readStream(faxStream(faxId))).map((event) => event.type);
@@ -91,6 +92,38 @@ describe('sending with several instances on one event store (#20)', () => {
       expect(log.calls().filter((call) => call.faxId === faxId), `originates of ${faxId}`).toHaveLength(1);
       expect((await typesOf(a.eventStore, faxId)).at(-1), faxId).toBe('FaxSent');
     }
+  }, 90_000);
+
+  it('an instance whose fax lease was lost stops driving the fax without touching its call; the next holder follows the call to its end', async () => {
+    const { log, faxIds, start, documentsDir, databaseUrl } = await setUp({ gateways: { gw1: {} }, defaultStation: { ringSeconds: 40 } });
+    const [a, b] = [await start('leases'), await start('leases')];
+    const faxId = await storeQueuedFax(a.eventStore, documentsDir, '+15550000401', 2);
+    faxIds.push(faxId);
+    await a.runtime.start();
+    await b.runtime.start();
+    expect([a.runtime.activeFaxIds(), b.runtime.activeFaxIds()]).toEqual([[faxId], []]);
+    await until('the call ringing at the simulator', () => log.calls().some((call) => call.faxId === faxId));
+
+    // Another owner has the lease now (as when this instance stalled past its expiry).
+    const sql = new pg.Client({ connectionString: databaseUrl });
+    await sql.connect();
+    try {
+      await sql.query("UPDATE leases SET owner = 'someone-else' WHERE name = $1", [`fax-${faxId}`]);
+      await until('instance a stopped driving the fax', () => a.runtime.activeFaxIds().length === 0, 10_000);
+      expect(log.calls().filter((call) => call.faxId === faxId && call.hungUpAt !== undefined), 'calls hung up').toEqual([]);
+      expect(b.runtime.activeFaxIds(), 'not taken while someone else holds it').toEqual([]);
+      await sql.query('DELETE FROM leases WHERE name = $1', [`fax-${faxId}`]);
+    } finally {
+      await sql.end();
+    }
+
+    // Free again: the first sweep to see it (either instance) takes it and reconciles the call.
+    await until('an instance took the fax over', () => [a, b].some((instance) => instance.runtime.activeFaxIds().includes(faxId)), 10_000);
+    await until('the fax ended', allEnded(a.eventStore, [faxId]), 60_000);
+    const types = await typesOf(a.eventStore, faxId);
+    expect(types.at(-1)).toBe('FaxSent');
+    expect(types.filter((type) => type === 'FaxSendAttemptStarted')).toHaveLength(1);
+    expect(log.calls().filter((call) => call.faxId === faxId), 'originates').toHaveLength(1);
   }, 90_000);
 
   it('the channel limit counts the calls of every instance', async () => {
