@@ -96,6 +96,8 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   const starting = new Set<string>();
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping = false;
+  /** Faxes the read model still lists as unfinished that were found finished (it lags): not claimed again at each sweep. */
+  let settled = new Set<string>();
   /** Cancels that came for a fax whose actor had not started yet. */
   const cancelsBeforeStart = new Map<string, Submitter>();
   const now = () => deps.clock.now().toISOString();
@@ -365,6 +367,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         const record = await load(faxId);
         if (!record || record.finished || !record.document) {
           releaseLease(faxId);
+          settled.add(faxId);
           return record ? 'finished' : 'notFound';
         }
         await run(record);
@@ -380,7 +383,10 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
 
   /** Drives the unfinished faxes nobody holds: one look at the leases, then a claim for each free one. */
   async function takeOver(): Promise<void> {
-    const candidates = deps.unfinishedFaxIds().filter((faxId) => !actors.has(faxId) && !starting.has(faxId));
+    const unfinished = deps.unfinishedFaxIds();
+    const listed = new Set(unfinished);
+    settled = new Set([...settled].filter((faxId) => listed.has(faxId)));
+    const candidates = unfinished.filter((faxId) => !actors.has(faxId) && !starting.has(faxId) && !settled.has(faxId));
     if (candidates.length === 0) return;
     const claimed = await ownership.claimedElsewhere();
     for (const faxId of candidates) {
