@@ -18,6 +18,7 @@ import type { ChannelScheduler } from './channelScheduler.js';
 import { soloOwnership, type FaxOwnership } from './faxOwnership.js';
 import { foldOutboundFax, restoredSendState, type OutboundFaxRecord } from './restoreOutboundFax.js';
 import { createStreamAppender, type StreamAppender } from './streamAppender.js';
+import { createTakeoverSweep, type DriveOutcome } from './takeoverSweep.js';
 
 export interface OutboundFaxRuntimeDeps {
   eventStore: EventStore;
@@ -94,10 +95,6 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
   const ownership = deps.ownership ?? soloOwnership;
   /** Faxes being claimed and loaded: their actor is about to exist. */
   const starting = new Set<string>();
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let sweeping = false;
-  /** Faxes the read model still lists as unfinished that were found finished (it lags): not claimed again at each sweep. */
-  let settled = new Set<string>();
   /** Cancels that came for a fax whose actor had not started yet. */
   const cancelsBeforeStart = new Map<string, Submitter>();
   const now = () => deps.clock.now().toISOString();
@@ -341,7 +338,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     if (holding) return;
     holding = true;
     heldAt = deps.clock.now().getTime();
-    clearInterval(sweepTimer);
+    takeover.stop();
     for (const [faxId, entry] of actors) {
       const snapshot = entry.actor.getSnapshot();
       // Requests already queued in the scheduler would be granted as channels free up.
@@ -358,7 +355,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
    * Drives the fax here if its lease can be had: the stream is read after the lease is taken, so
    * the actor starts from what the previous driver stored.
    */
-  async function drive(faxId: string): Promise<'driving' | 'elsewhere' | 'finished' | 'notFound'> {
+  async function drive(faxId: string): Promise<DriveOutcome> {
     if (actors.has(faxId) || starting.has(faxId)) return 'driving';
     starting.add(faxId);
     try {
@@ -367,7 +364,6 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         const record = await load(faxId);
         if (!record || record.finished || !record.document) {
           releaseLease(faxId);
-          settled.add(faxId);
           return record ? 'finished' : 'notFound';
         }
         await run(record);
@@ -381,40 +377,19 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     }
   }
 
-  /** Drives the unfinished faxes nobody holds: one look at the leases, then a claim for each free one. */
-  async function takeOver(): Promise<void> {
-    const unfinished = deps.unfinishedFaxIds();
-    const listed = new Set(unfinished);
-    settled = new Set([...settled].filter((faxId) => listed.has(faxId)));
-    const candidates = unfinished.filter((faxId) => !actors.has(faxId) && !starting.has(faxId) && !settled.has(faxId));
-    if (candidates.length === 0) return;
-    const claimed = await ownership.claimedElsewhere();
-    for (const faxId of candidates) {
-      if (holding) return;
-      if (!claimed.has(faxId)) await drive(faxId);
-    }
-  }
-
-  function sweep(): void {
-    if (sweeping || holding) return;
-    sweeping = true;
-    takeOver()
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'takeover sweep failed'))
-      .finally(() => (sweeping = false));
-  }
+  const takeover = createTakeoverSweep({
+    unfinished: deps.unfinishedFaxIds,
+    isLocal: (faxId) => actors.has(faxId) || starting.has(faxId),
+    claimedElsewhere: ownership.claimedElsewhere,
+    drive,
+    holding: () => holding,
+    logger: deps.logger,
+  });
 
   return {
     async start() {
-      sweeping = true;
-      try {
-        await takeOver();
-      } finally {
-        sweeping = false;
-      }
-      if (ownership.sweepEveryMs > 0) {
-        sweepTimer = setInterval(sweep, ownership.sweepEveryMs);
-        sweepTimer.unref();
-      }
+      await takeover.run();
+      takeover.start(ownership.sweepEveryMs);
     },
     queued(faxId) {
       // Shutting down: the fax waits in the store for another instance's sweep (or the next start).
@@ -465,7 +440,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       await callsOver(ringing.map(({ actor }) => actor), CUT_CALL_GRACE_MS);
     },
     async stop() {
-      clearInterval(sweepTimer);
+      takeover.stop();
       const entries = [...actors];
       for (const [, { actor }] of entries) actor.stop();
       await Promise.all(entries.map(([, entry]) => entry.appender.flushed().catch(() => undefined)));
