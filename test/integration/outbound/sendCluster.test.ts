@@ -126,6 +126,27 @@ describe('sending with several instances on one event store (#20)', () => {
     expect(log.calls().filter((call) => call.faxId === faxId), 'originates').toHaveLength(1);
   }, 90_000);
 
+  it('an instance shutting down hands a fax waiting for a channel to another at once, which dials it when the cluster has a slot free', async () => {
+    const { log, faxIds, start, documentsDir } = await setUp({ gateways: { gw1: {} }, defaultStation: { ringSeconds: 40 } });
+    const [a, b] = [await start('leases', 1), await start('leases', 1)];
+    faxIds.push(await storeQueuedFax(a.eventStore, documentsDir, '+15550000501'), await storeQueuedFax(a.eventStore, documentsDir, '+15550000502'));
+    await a.runtime.start();
+    await b.runtime.start();
+    await until('one call up, the other fax waiting', () => log.calls().length === 1);
+    expect(a.runtime.activeFaxIds().sort()).toEqual([...faxIds].sort());
+    const waiting = faxIds.find((faxId) => !log.calls().some((call) => call.faxId === faxId))!;
+
+    // a keeps renewing what it still holds: b can only have the waiting fax because a gave it up.
+    a.runtime.holdNewCalls();
+    await until('b drives the waiting fax', () => b.runtime.activeFaxIds().includes(waiting), 10_000);
+    await until('every fax ended', allEnded(a.eventStore, faxIds), 60_000);
+    for (const faxId of faxIds) {
+      expect(log.calls().filter((call) => call.faxId === faxId), `originates of ${faxId}`).toHaveLength(1);
+      expect((await typesOf(a.eventStore, faxId)).at(-1), faxId).toBe('FaxSent');
+    }
+    expect(mostAtOnce(log)).toBe(1);
+  }, 90_000);
+
   it('the channel limit counts the calls of every instance', async () => {
     const { log, faxIds, start, documentsDir } = await setUp({ gateways: { gw1: {} }, defaultStation: { ringSeconds: 4 } });
     // Each instance alone would allow 2 calls; together they must not go past 2 either.
