@@ -147,6 +147,20 @@ describe('sending with several instances on one event store (#20)', () => {
     expect(mostAtOnce(log)).toBe(1);
   }, 90_000);
 
+  it('a cancel on an instance that does not drive the fax is refused with the reason; on its driver it cancels', async () => {
+    const { faxIds, start, documentsDir } = await setUp({ gateways: { gw1: {} }, defaultStation: { ringSeconds: 200 } });
+    const [a, b] = [await start('leases'), await start('leases')];
+    const faxId = await storeQueuedFax(a.eventStore, documentsDir, '+15550000601');
+    faxIds.push(faxId);
+    await a.runtime.start();
+    await b.runtime.start();
+    await expect(b.runtime.cancel(faxId, { kind: 'admin' })).rejects.toThrow(/being sent by another faxengine instance/);
+    expect(b.runtime.activeFaxIds()).toEqual([]);
+    expect(await a.runtime.cancel(faxId, { kind: 'admin' })).toBe('cancelled');
+    await until('the fax ended', allEnded(a.eventStore, [faxId]), 30_000);
+    expect((await typesOf(a.eventStore, faxId)).at(-1)).toBe('FaxCancelled');
+  }, 60_000);
+
   it('the channel limit counts the calls of every instance', async () => {
     const { log, faxIds, start, documentsDir } = await setUp({ gateways: { gw1: {} }, defaultStation: { ringSeconds: 4 } });
     // Each instance alone would allow 2 calls; together they must not go past 2 either.
