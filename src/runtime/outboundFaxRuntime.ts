@@ -419,7 +419,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       const outcome = await drive(faxId);
       if (outcome === 'elsewhere') {
         cancelsBeforeStart.delete(faxId);
-        throw new ConflictError(`fax ${faxId} is being sent by another faxengine instance: send the cancel to that instance, or again once it has finished the current attempt`);
+        throw new ConflictError(`fax ${faxId} is being sent by another faxengine instance: send the cancel to that instance`);
       }
       return outcome === 'driving' ? 'cancelled' : outcome;
     },
