@@ -19,6 +19,7 @@ import { soloOwnership, type FaxOwnership } from './faxOwnership.js';
 import { foldOutboundFax, restoredSendState, type OutboundFaxRecord } from './restoreOutboundFax.js';
 import { createStreamAppender, type StreamAppender } from './streamAppender.js';
 import { createTakeoverSweep, type DriveOutcome } from './takeoverSweep.js';
+import { waitForClusterSlot } from './waitForClusterSlot.js';
 
 export interface OutboundFaxRuntimeDeps {
   eventStore: EventStore;
@@ -171,27 +172,20 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       return;
     }
     const callUuid = randomUUID();
-    if (!ownership.slots) entry!.actor.send({ type: 'channel.granted', at: now(), callUuid });
-    else void grantWithSlot(faxId, entry!, gateway, callUuid);
-  }
-
-  async function grantWithSlot(faxId: string, entry: ActorEntry, gateway: string, callUuid: string): Promise<void> {
-    const slots = ownership.slots!;
-    while (stillWaiting(faxId, entry)) {
-      const taken = await slots.take(callUuid, gateway).catch((error: unknown) => {
-        deps.logger.warn({ err: error, faxId }, 'could not ask for a cluster channel slot');
-        return false;
-      });
-      if (taken && stillWaiting(faxId, entry)) {
-        entry.actor.send({ type: 'channel.granted', at: now(), callUuid });
-        return;
-      }
-      if (taken) break;
-      await new Promise((resolve) => setTimeout(resolve, ownership.slotRetryMs).unref());
-    }
-    await slots.release(callUuid).catch(() => undefined);
-    // Cancelled, handed over or shutting down while waiting: its local turn goes to the next fax.
-    if (!actors.has(faxId) || actors.get(faxId) === entry) deps.scheduler.release(faxId);
+    const granted = () => entry!.actor.send({ type: 'channel.granted', at: now(), callUuid });
+    if (!ownership.slots) return granted();
+    void waitForClusterSlot({
+      slots: ownership.slots,
+      callUuid,
+      gateway,
+      retryMs: ownership.slotRetryMs,
+      stillWaiting: () => stillWaiting(faxId, entry),
+      granted,
+      onError: (error) => deps.logger.warn({ err: error, faxId }, 'could not ask for a cluster channel slot'),
+    }).then((taken) => {
+      // Stopped waiting meanwhile: its local turn goes to the next fax (unless it is another actor's turn by now).
+      if (!taken && (!actors.has(faxId) || actors.get(faxId) === entry)) deps.scheduler.release(faxId);
+    });
   }
 
   function releaseSlots(faxId: string, callUuid: string): void {
