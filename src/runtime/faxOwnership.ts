@@ -1,3 +1,4 @@
+import type { Submitter } from '../domain/outbound/outboundFaxEvents.js';
 import type { LeaseStore } from '../ports/leaseStore.js';
 import type { ClusterChannelSlots } from './clusterChannelSlots.js';
 import type { LeaseKeeper } from './leaseKeeper.js';
@@ -22,9 +23,18 @@ export interface FaxOwnership {
   slots?: ClusterChannelSlots;
   /** How long to wait before asking again for a slot when the cluster's channels are all busy. */
   slotRetryMs: number;
+  /**
+   * Leaves a cancel for the instance that drives the fax (a request that reached another one). It
+   * is kept as a lease `cancel-<faxId>` whose owner is the canceller, not renewed: it lapses on its
+   * own after a while if the fax ended first.
+   */
+  requestCancel(faxId: string, by: Submitter): Promise<void>;
+  /** The cancels left for faxes, oldest request per fax; taking one removes it. */
+  cancelRequests(): Promise<Array<{ faxId: string; by: Submitter; take(): Promise<void> }>>;
 }
 
 const PREFIX = 'fax-';
+const CANCEL = 'cancel-';
 
 export function createFaxOwnership(deps: { leases: LeaseStore; keeper: LeaseKeeper; instanceId: string; ttlMs: number; slots?: ClusterChannelSlots }): FaxOwnership {
   return {
@@ -35,6 +45,17 @@ export function createFaxOwnership(deps: { leases: LeaseStore; keeper: LeaseKeep
     sweepEveryMs: Math.max(100, Math.round(deps.ttlMs / 3)),
     ...(deps.slots ? { slots: deps.slots } : {}),
     slotRetryMs: Math.max(50, Math.min(500, Math.round(deps.ttlMs / 10))),
+    async requestCancel(faxId, by) {
+      // A second canceller finds the first one's request there: the fax is being cancelled either way.
+      await deps.leases.acquire(`${CANCEL}${faxId}`, JSON.stringify(by), deps.ttlMs * 20);
+    },
+    async cancelRequests() {
+      return (await deps.leases.held(CANCEL)).map((lease) => ({
+        faxId: lease.name.slice(CANCEL.length),
+        by: JSON.parse(lease.owner) as Submitter,
+        take: () => deps.leases.release(lease.name, lease.owner),
+      }));
+    },
   };
 }
 
@@ -45,4 +66,6 @@ export const soloOwnership: FaxOwnership = {
   claimedElsewhere: async () => new Set(),
   sweepEveryMs: 0,
   slotRetryMs: 0,
+  requestCancel: async () => undefined,
+  cancelRequests: async () => [],
 };

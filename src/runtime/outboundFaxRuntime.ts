@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { createActor, type ActorRefFrom } from 'xstate';
 import { outboundFaxMachine, type OutboundFaxInput, type OutboundFaxSignal } from '../../machines/outboundFax.js';
 import { isNotificationEvent } from '../domain/notifications/notificationEvents.js';
-import { ConflictError } from '../domain/errors.js';
 import { NO_GATEWAY_CAUSE } from '../domain/outbound/outcomeClassification.js';
 import type { Submitter } from '../domain/outbound/outboundFaxEvents.js';
 import type { SendPolicy } from '../domain/outbound/sendPolicy.js';
@@ -371,10 +370,21 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     }
   }
 
+  /** Cancels that reached another instance for faxes driven here. */
+  async function cancelsFromElsewhere(): Promise<void> {
+    if (actors.size === 0) return;
+    for (const request of await ownership.cancelRequests()) {
+      if (!actors.has(request.faxId)) continue;
+      signal(request.faxId, { type: 'fax.cancel', at: now(), by: request.by });
+      await request.take();
+    }
+  }
+
   const takeover = createTakeoverSweep({
     unfinished: deps.unfinishedFaxIds,
     isLocal: (faxId) => actors.has(faxId) || starting.has(faxId),
     claimedElsewhere: ownership.claimedElsewhere,
+    cancelsFromElsewhere,
     drive,
     holding: () => holding,
     logger: deps.logger,
@@ -412,8 +422,10 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       cancelsBeforeStart.set(faxId, by);
       const outcome = await drive(faxId);
       if (outcome === 'elsewhere') {
+        // Another instance drives it: it finds the request at its next sweep and cancels it there.
         cancelsBeforeStart.delete(faxId);
-        throw new ConflictError(`fax ${faxId} is being sent by another faxengine instance: send the cancel to that instance`);
+        await ownership.requestCancel(faxId, by);
+        return 'cancelled';
       }
       return outcome === 'driving' ? 'cancelled' : outcome;
     },

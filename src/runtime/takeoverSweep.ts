@@ -23,6 +23,8 @@ export function createTakeoverSweep(deps: {
   /** Held by another instance now. */
   claimedElsewhere(): Promise<Set<string>>;
   drive(faxId: string): Promise<DriveOutcome>;
+  /** Applies the cancels that reached other instances for faxes driven here. */
+  cancelsFromElsewhere(): Promise<void>;
   /** Shutting down: take nothing more. */
   holding(): boolean;
   logger: Logger;
@@ -33,6 +35,7 @@ export function createTakeoverSweep(deps: {
   let settled = new Set<string>();
 
   async function sweep(): Promise<void> {
+    await deps.cancelsFromElsewhere();
     const unfinished = deps.unfinished();
     const listed = new Set(unfinished);
     settled = new Set([...settled].filter((faxId) => listed.has(faxId)));
