@@ -98,7 +98,12 @@ export async function startSendPath(deps: {
     clock: deps.clock,
     logger: logger.child({ component: 'outbound' }),
   });
-  await runtime.start();
+  try {
+    await runtime.start();
+  } catch (error) {
+    keeper.stop();
+    throw error;
+  }
   const metrics = deps.metrics ?? noMetrics;
   const node = config.freeswitch.esl;
   metrics.gauge('callsInProgress', () => [[{ direction: 'outbound', node }, scheduler.inUse()]]);
