@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore.js';
@@ -55,7 +55,7 @@ describe('sending from three instances, one of them SIGKILLed (#20)', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('every fax ends sent, none dialled twice for one attempt, the dead instance’s faxes are taken over, the channel limit holds across instances', async () => {
+  it('every fax ends sent, none dialled twice for one attempt, the dead instance’s faxes are taken over, faxes submitted to it once restarted are sent too, the channel limit holds across instances', async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
     const dir = makeTempDir('send-cluster');
@@ -77,11 +77,13 @@ describe('sending from three instances, one of them SIGKILLed (#20)', () => {
     cleanups.push(() => reader.close());
 
     const instances: Array<{ id: string; serve: ServeProcess }> = [];
-    for (const id of ['one', 'two', 'three']) {
+    async function serve(id: string): Promise<ServeProcess> {
       const dataDir = join(dir.path, id);
-      mkdirSync(dataDir);
-      symlinkSync(documents, join(dataDir, 'documents'));
-      const serve = await startServe({
+      if (!existsSync(dataDir)) {
+        mkdirSync(dataDir);
+        symlinkSync(documents, join(dataDir, 'documents'));
+      }
+      const started = await startServe({
         dataDir,
         eslPort: sim.eslAddress.port,
         env: {
@@ -94,9 +96,10 @@ describe('sending from three instances, one of them SIGKILLed (#20)', () => {
           FAXENGINE_SEND_NO_ANSWER_RETRY_DELAY_MS: '1000',
         },
       });
-      cleanups.push(() => serve.cli.child.kill('SIGKILL'));
-      instances.push({ id, serve });
+      cleanups.push(() => started.cli.child.kill('SIGKILL'));
+      return started;
     }
+    for (const id of ['one', 'two', 'three']) instances.push({ id, serve: await serve(id) });
     const api = (index: number) => jsonApi(() => `http://127.0.0.1:${instances[index]!.serve.http}`, admin);
 
     const tenant = await api(0)('POST', '/v1/tenants', { name: 'Acme' });
@@ -139,6 +142,10 @@ describe('sending from three instances, one of them SIGKILLed (#20)', () => {
       return true;
     }, 30_000);
     const takeoverMs = Date.now() - killedAt;
+
+    // The dead instance comes back on its data directory (its read store catches up from the shared store) and accepts faxes again.
+    instances[0]!.serve = await serve('one');
+    faxIds.push(...(await Promise.all([0, 1, 2].map((index) => submit(0, `1555000${String(5000 + index)}`)))));
 
     for (const faxId of faxIds) await until(`fax ${faxId} ended`, () => ended(faxId), 120_000);
 
