@@ -78,7 +78,9 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   // Events a reactor gave up on, from every reactor, for the admin API.
   const parked = createParkedEventLog(eventStore);
   // Relay, station learning, the publisher and the notifiers run on one instance of the cluster at a time.
-  const cluster = createClusterReactors({ membership: clusterMembership(config, eventStore, systemClock), logger, metrics, localStore: config.eventStore!.startsWith('sqlite:') });
+  // One membership for the whole process: its reactors and its faxes are leased under the same instance id.
+  const membership = clusterMembership(config, eventStore, systemClock);
+  const cluster = createClusterReactors({ membership, logger, metrics });
   let publisher: EventPublisher | undefined;
   const publishing = cluster.run(`bus-publisher:${topic}`, async () => {
     const started = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger, parked });
@@ -132,6 +134,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     clock: systemClock,
     logger,
     metrics,
+    cluster: membership,
   });
   const nodeConnected = (name: string) => receive.nodeConnected(name) && sendPath.nodeConnected(name);
   metrics.gauge('freeswitchConnected', () => freeswitchNodes(config.freeswitch).map(({ name }) => [{ node: name }, nodeConnected(name) ? 1 : 0] as const));

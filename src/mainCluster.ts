@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createLocalLeases } from './adapters/leases/localLeases.js';
 import type { Config } from './config/schema.js';
 import type { Clock } from './ports/clock.js';
@@ -15,9 +17,26 @@ export interface ClusterMembership {
 
 export function clusterMembership(config: Config, eventStore: EventStore, clock: Clock): ClusterMembership {
   return {
-    // A new id at every start: a restarted instance must not take its dead predecessor's leases for its own.
-    instanceId: config.cluster.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    instanceId: config.cluster.instanceId ?? dataDirInstanceId(config.dataDir),
     leases: eventStore.leases ?? createLocalLeases(clock),
     leaseTtlMs: config.cluster.leaseTtl,
   };
+}
+
+/**
+ * The instance id kept in `<dataDir>/instance-id`, made once: an instance restarted after a crash
+ * is the same instance, so it takes its leases (reactors, faxes, channel slots) back at once
+ * instead of waiting for them to lapse. Two processes must never share a data directory.
+ */
+function dataDirInstanceId(dataDir: string): string {
+  const path = join(dataDir, 'instance-id');
+  try {
+    const kept = readFileSync(path, 'utf8').trim();
+    if (/^[A-Za-z0-9._:-]{1,100}$/.test(kept)) return kept;
+  } catch {
+    // Not made yet.
+  }
+  const made = `${hostname().replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 80)}-${randomBytes(4).toString('hex')}`;
+  writeFileSync(path, `${made}\n`);
+  return made;
 }

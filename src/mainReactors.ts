@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { ClusterMembership } from './mainCluster.js';
 import type { Metrics } from './ports/metrics.js';
@@ -21,8 +20,6 @@ export function createClusterReactors(deps: {
   membership: ClusterMembership;
   logger: Logger;
   metrics: Metrics;
-  /** The store is a file of this machine (SQLite): a holder that is an exited process here is gone for good. */
-  localStore?: boolean;
 }): ClusterReactors {
   const { membership } = deps;
   const running = new Map<string, LeasedReactor>();
@@ -39,7 +36,6 @@ export function createClusterReactors(deps: {
         start,
         logger: deps.logger.child({ reactor }),
         ...(options?.takeoverDelayMs ? { takeoverDelayMs: options.takeoverDelayMs } : {}),
-        ...(deps.localStore ? { holderGone: (owner: string) => owner !== membership.instanceId && exitedLocalProcess(owner) } : {}),
         onActiveChange: (on) => active.set(reactor, on),
       });
       running.set(reactor, leased);
@@ -47,23 +43,4 @@ export function createClusterReactors(deps: {
     },
     active: (reactor) => running.get(reactor)?.active ?? false,
   };
-}
-
-/**
- * Whether an instance id of the default form (`<hostname>-<pid>-<random>`) names a process of this
- * machine that no longer runs. Our own pid in another id is an earlier process that had it (a
- * container's pid 1 at each start); a pid that answers, whatever runs it, counts as alive.
- */
-export function exitedLocalProcess(owner: string): boolean {
-  const prefix = `${hostname()}-`;
-  const match = owner.startsWith(prefix) ? /^(\d+)-[0-9a-f]{6}$/.exec(owner.slice(prefix.length)) : null;
-  if (!match) return false;
-  const pid = Number(match[1]);
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }

@@ -14,10 +14,16 @@ import { createChannelScheduler } from './runtime/channelScheduler.js';
 import { createOutboundFaxRuntime, type OutboundFaxRuntime } from './runtime/outboundFaxRuntime.js';
 import { meteredScheduler } from './adapters/metrics/meteredScheduler.js';
 import { noMetrics, type Metrics } from './ports/metrics.js';
+import type { ClusterMembership } from './mainCluster.js';
+import { createLeaseKeeper } from './runtime/leaseKeeper.js';
+import { createClusterChannelSlots } from './runtime/clusterChannelSlots.js';
+import { createFaxOwnership } from './runtime/faxOwnership.js';
 
 /**
  * The send path: a dialer pool on FreeSWITCH's inbound event socket, the channel scheduler, and
- * the outbound fax runtime, restored from the event store (the queue is the event store).
+ * the outbound fax runtime, restored from the event store (the queue is the event store). Among
+ * several instances, each drives the faxes whose lease it holds, and the channel limits are slots
+ * leased across all of them.
  */
 export async function startSendPath(deps: {
   config: Config;
@@ -29,6 +35,7 @@ export async function startSendPath(deps: {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  cluster: ClusterMembership;
 }): Promise<{ runtime: OutboundFaxRuntime; freeswitchConnected(): boolean; nodeConnected(name: string): boolean; close(): Promise<void> }> {
   const { config, logger } = deps;
   const send = config.send;
@@ -44,6 +51,15 @@ export async function startSendPath(deps: {
     () => deps.clock.now().getTime(),
   );
   const { scheduler } = channels;
+  const { instanceId, leases, leaseTtlMs } = deps.cluster;
+  const keeper = createLeaseKeeper({ leases, renewEveryMs: Math.max(100, Math.round(leaseTtlMs / 3)), logger: logger.child({ component: 'leases' }) });
+  const slots = createClusterChannelSlots({
+    leases,
+    keeper,
+    ttlMs: leaseTtlMs,
+    maxChannels: send.channels,
+    ...(send.channelsPerGateway > 0 ? { maxPerGateway: () => send.channelsPerGateway } : {}),
+  });
   const globalPolicy: SendPolicy = {
     maxAttempts: send.maxAttempts,
     busyRetryDelayMs: send.busyRetryDelayMs,
@@ -75,11 +91,17 @@ export async function startSendPath(deps: {
     transportFor: (fax) => ({ ecm: true, v17: true, t38: outboundT38(fax.queued, config.fax.t38, deps.stationNeedsAudio(fax.queued.to)).t38 }),
     t38RequestFor: (fax) => outboundT38(fax.queued, config.fax.t38, deps.stationNeedsAudio(fax.queued.to)).request,
     unfinishedFaxIds: () => deps.faxes.unfinishedOutbound(),
+    ownership: createFaxOwnership({ leases, keeper, instanceId, ttlMs: leaseTtlMs, slots }),
     useModDbOverrides: send.modDbOverrides,
     clock: deps.clock,
     logger: logger.child({ component: 'outbound' }),
   });
-  await runtime.start();
+  try {
+    await runtime.start();
+  } catch (error) {
+    keeper.stop();
+    throw error;
+  }
   // A node that comes back (or connects late) adds channels; faxes waiting for one go at once.
   const wakeWhenRoom = setInterval(() => {
     if (scheduler.waiting() > 0 && dialer.room() > 0) scheduler.wake?.();
@@ -102,6 +124,7 @@ export async function startSendPath(deps: {
       clearInterval(wakeWhenRoom);
       await runtime.drain(config.fax.drainTimeoutMs);
       await runtime.stop();
+      keeper.stop();
       await dialer.close();
     },
   };

@@ -293,7 +293,7 @@ export const configSchema = z.object({
   /** Several faxengine instances on one event store (README: Running several instances). */
   cluster: z
     .object({
-      /** This instance's name in leases and logs; unset: `<hostname>-<pid>-<random>`, new at every start. */
+      /** This instance's name in leases and logs; unset: `<hostname>-<random>`, made once into `<dataDir>/instance-id` (a restart is the same instance). */
       instanceId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - only, at most 100').optional(),
       /** How long a lease (a reactor, an outbound fax, a channel slot) outlives its holder: another instance takes over at most this long after one dies; renewed every third of it. */
       leaseTtl: duration.refine((ms) => ms >= 1000 && ms <= 300_000, 'must be between 1s and 5m').default(15_000),

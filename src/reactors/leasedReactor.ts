@@ -22,12 +22,6 @@ export interface LeasedReactorOptions {
    * stood down needs to finish and be recorded (a webhook in flight). Default 0.
    */
   takeoverDelayMs?: number;
-  /**
-   * True when the lease's holder is known to be gone (a process of this machine that exited): its
-   * lease is released at once rather than waited out, so a lone instance restarted after a crash
-   * resumes at once.
-   */
-  holderGone?(owner: string): boolean;
   /** Told each time this instance starts (true) or stops (false) running the reactor. */
   onActiveChange?(active: boolean): void;
   /** Milliseconds on a monotonic clock; default `performance.now`. */
@@ -109,7 +103,7 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
     return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
   }
 
-  async function tick(retried = false): Promise<void> {
+  async function tick(): Promise<void> {
     if (stopped) return;
     const sentAt = now();
     let lease: Lease | undefined;
@@ -124,12 +118,6 @@ export function startLeasedReactor(options: LeasedReactorOptions): LeasedReactor
     if (!lease) {
       if (held) return standDown('another instance holds the lease');
       seen = (await bounded(leases.held(name)).catch(() => [])).find((item) => item.name === name);
-      if (seen && !retried && options.holderGone?.(seen.owner)) {
-        logger.info({ previous: seen.owner }, 'lease held by an instance of this machine that has exited: released');
-        await bounded(leases.release(name, seen.owner)).catch(() => undefined);
-        seen = undefined;
-        return tick(true);
-      }
       if (!standingBy) logger.info({ holder: seen?.owner }, 'reactor standing by: another instance runs it');
       standingBy = true;
       options.onActiveChange?.(false);

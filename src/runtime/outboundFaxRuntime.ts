@@ -14,8 +14,11 @@ import type { FaxDialer } from '../ports/faxDialer.js';
 import { callsOver, CUT_CALL_GRACE_MS } from './callsOver.js';
 import { createCallReconciler } from './reconcileOutboundCall.js';
 import type { ChannelScheduler } from './channelScheduler.js';
+import { soloOwnership, type FaxOwnership } from './faxOwnership.js';
 import { foldOutboundFax, restoredSendState, type OutboundFaxRecord } from './restoreOutboundFax.js';
 import { createStreamAppender, type StreamAppender } from './streamAppender.js';
+import { createTakeoverSweep, type DriveOutcome } from './takeoverSweep.js';
+import { waitForClusterSlot } from './waitForClusterSlot.js';
 
 export interface OutboundFaxRuntimeDeps {
   eventStore: EventStore;
@@ -30,8 +33,10 @@ export interface OutboundFaxRuntimeDeps {
   transportFor(fax: OutboundFaxRecord): TransportSettings;
   /** Whether FreeSWITCH asks for T.38 itself when an attempt may use it (`fax.t38.<role>.request`). */
   t38RequestFor(fax: OutboundFaxRecord): boolean;
-  /** Outbound faxes the read model shows as not finished (restored on start). */
+  /** Outbound faxes the read model shows as not finished (restored on start, and taken over when nobody drives them). */
   unfinishedFaxIds(): string[];
+  /** Which instance drives which fax, and the channel slots of the cluster (absent: this instance drives all). */
+  ownership?: FaxOwnership;
   /** Apply FreeSWITCH's mod_db `override-<number>` variables (the original's per-destination overrides). */
   useModDbOverrides: boolean;
   clock: Clock;
@@ -39,7 +44,10 @@ export interface OutboundFaxRuntimeDeps {
 }
 
 export interface OutboundFaxRuntime {
-  /** Restores every unfinished outbound fax (after a restart), reconciling those that were in a call. */
+  /**
+   * Restores the unfinished outbound faxes whose lease this instance can take (after a restart),
+   * reconciling those that were in a call, then keeps taking over those nobody drives.
+   */
   start(): Promise<void>;
   /** A fax was just queued (FaxQueued + FaxDocumentPrepared stored): start sending it. */
   queued(faxId: string): void;
@@ -50,7 +58,8 @@ export interface OutboundFaxRuntime {
   waitingToRetry(): number;
   /**
    * Places no new call from now on (shutdown): faxes waiting for a channel or for a retry stay
-   * queued / waiting in the store and go on at the next start.
+   * queued / waiting in the store, and their leases are given up so that another instance (or
+   * this one at its next start) goes on with them at once.
    */
   holdNewCalls(): void;
   /**
@@ -70,6 +79,9 @@ interface ActorEntry {
   done: Promise<void>;
 }
 
+/** States with no call up: a fax in one of them can go to another instance at once. */
+const OUT_OF_CALL = ['starting', 'waitingToRetry', 'waitingForChannel'] as const;
+
 /** FreeSWITCH runs the hang-up hook right after the call's last events; this is ample. */
 const OUTCOME_RECORD_SETTLE_MS = 10_000;
 
@@ -80,6 +92,9 @@ const OUTCOME_RECORD_SETTLE_MS = 10_000;
  */
 export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): OutboundFaxRuntime {
   const actors = new Map<string, ActorEntry>();
+  const ownership = deps.ownership ?? soloOwnership;
+  /** Faxes being claimed and loaded: their actor is about to exist. */
+  const starting = new Set<string>();
   /** Cancels that came for a fax whose actor had not started yet. */
   const cancelsBeforeStart = new Map<string, Submitter>();
   const now = () => deps.clock.now().toISOString();
@@ -113,7 +128,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
             destination: context.to,
             // Requests are made after the requesting transition has finished (above), so a grant
             // can go to the actor at once: its snapshot already says it waits for a channel.
-            grant: () => grant(context.faxId),
+            grant: () => grant(context.faxId, gateway),
           }),
         ),
       // The call leaves its FreeSWITCH node before the channel is given back, so the grant that
@@ -122,6 +137,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         if (context.call) deps.dialer.release(context.call.callUuid);
         deps.scheduler.release(context.faxId);
         if (!context.call) return;
+        releaseSlots(context.faxId, context.call.callUuid);
         forgetOutcomeLater(context.faxId, context.call.callUuid);
       },
       // Persist the intent, then dial: the originate waits until FaxSendAttemptStarted (emitted in
@@ -142,24 +158,78 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     },
   });
 
-  /** Granted from inside the scheduler: the fax may have been cancelled or stopped meanwhile. */
-  function grant(faxId: string): void {
+  const stillWaiting = (faxId: string, entry: ActorEntry | undefined) =>
+    !holding && entry !== undefined && actors.get(faxId) === entry && entry.actor.getSnapshot().status === 'active' && entry.actor.getSnapshot().matches('waitingForChannel');
+
+  /**
+   * Granted from inside the scheduler: the fax may have been cancelled or stopped meanwhile. With
+   * cluster slots the local grant is only the fax's turn here: the call also needs a slot of the
+   * cluster, asked for again and again (keeping the turn) until one is free.
+   */
+  function grant(faxId: string, gateway: string): void {
     const entry = actors.get(faxId);
-    if (holding || !entry || !entry.actor.getSnapshot().matches('waitingForChannel')) {
+    if (!stillWaiting(faxId, entry)) {
       deps.scheduler.release(faxId);
       return;
     }
     const callUuid = randomUUID();
-    // The node is chosen with the channel, so FaxSendAttemptStarted records where the call goes.
-    const node = deps.dialer.chooseNode?.(callUuid);
-    entry.actor.send({ type: 'channel.granted', at: now(), callUuid, ...(node === undefined ? {} : { node }) });
+    const granted = () => {
+      // The node is chosen with the channel, so FaxSendAttemptStarted records where the call goes.
+      const node = deps.dialer.chooseNode?.(callUuid);
+      entry!.actor.send({ type: 'channel.granted', at: now(), callUuid, ...(node === undefined ? {} : { node }) });
+    };
+    if (!ownership.slots) return granted();
+    void waitForClusterSlot({
+      slots: ownership.slots,
+      callUuid,
+      gateway,
+      retryMs: ownership.slotRetryMs,
+      stillWaiting: () => stillWaiting(faxId, entry),
+      granted,
+      onError: (error) => deps.logger.warn({ err: error, faxId }, 'could not ask for a cluster channel slot'),
+    }).then((taken) => {
+      // Stopped waiting meanwhile: its local turn goes to the next fax (unless it is another actor's turn by now).
+      if (!taken && (!actors.has(faxId) || actors.get(faxId) === entry)) deps.scheduler.release(faxId);
+    });
+  }
+
+  function releaseSlots(faxId: string, callUuid: string): void {
+    ownership.slots?.release(callUuid).catch((error: unknown) => deps.logger.warn({ err: error, faxId }, 'could not give a cluster channel slot back'));
   }
 
   /** Stops driving a fax whose events could not be stored: nothing more is dialled for it. */
   function abandon(faxId: string, entry: ActorEntry, error: unknown): void {
     deps.logger.error({ err: error, faxId }, 'attempt not stored: not dialling, and no longer driving this fax');
     deps.scheduler.release(faxId);
+    const call = entry.actor.getSnapshot().context.call;
+    if (call) releaseSlots(faxId, call.callUuid);
     entry.actor.stop();
+    // Whoever won may die too: the lease is free again for the takeover sweep.
+    releaseLease(faxId);
+  }
+
+  /**
+   * The fax's lease lapsed and another instance may drive it now: stop here at once, without
+   * touching the call (its new driver reconciles it; the call's cluster slots go with it).
+   */
+  function leaseLost(faxId: string): void {
+    const entry = actors.get(faxId);
+    if (!entry) return;
+    deps.logger.warn({ faxId }, 'fax lease lost: no longer driving this fax here');
+    deps.scheduler.release(faxId);
+    const call = entry.actor.getSnapshot().context.call;
+    if (call) deps.dialer.release(call.callUuid);
+    entry.actor.stop();
+  }
+
+  function releaseLease(faxId: string): void {
+    ownership.release(faxId).catch((error: unknown) => deps.logger.warn({ err: error, faxId }, 'could not give the fax lease back'));
+  }
+
+  /** Stops a fax out of any call and gives its lease up once its events are stored, for another instance to go on at once. */
+  function handOver(faxId: string, entry: ActorEntry): void {
+    entry.actor.stop();
+    void entry.appender.flushed().catch(() => undefined).finally(() => releaseLease(faxId));
   }
 
   async function dial(faxId: string, request: Parameters<FaxDialer['originate']>[0]): Promise<void> {
@@ -216,23 +286,33 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     });
     const actor = createActor(machine, { input });
     actor.on('*', (event) => appender.append({ type: event.type, data: event.data }));
-    const done = new Promise<void>((resolve) => {
-      actor.subscribe({
-        complete: () => void appender.flushed().catch(() => undefined).finally(() => {
-          actors.delete(faxId);
-          resolve();
-        }),
-        error: (error) => {
-          log.error({ err: error }, 'outbound fax actor failed');
-          deps.scheduler.release(faxId);
-          actors.delete(faxId);
-          resolve();
-        },
-      });
+    let resolveDone = () => {};
+    const entry: ActorEntry = { actor, appender, done: new Promise<void>((resolve) => (resolveDone = resolve)) };
+    const forget = () => {
+      if (actors.get(faxId) === entry) actors.delete(faxId);
+      resolveDone();
+    };
+    actor.subscribe({
+      // Also reached when the actor is stopped (lease lost, fence lost, hand-over, shutdown).
+      complete: () => void appender.flushed().catch(() => undefined).finally(() => {
+        if (actor.getSnapshot().status === 'done') releaseLease(faxId);
+        forget();
+      }),
+      error: (error) => {
+        log.error({ err: error }, 'outbound fax actor failed');
+        deps.scheduler.release(faxId);
+        releaseLease(faxId);
+        forget();
+      },
     });
-    actors.set(faxId, { actor, appender, done });
+    actors.set(faxId, entry);
     actor.start();
-    if (record.inCall) void reconcile(faxId, record.inCall.callUuid, record.inCall.node);
+    if (record.inCall) {
+      const { callUuid, node } = record.inCall;
+      // A call taken over from an instance that died keeps the cluster channel slots it holds.
+      ownership.slots?.adopt(callUuid).catch((error: unknown) => log.warn({ err: error }, 'could not adopt the cluster channel slots of the call'));
+      void reconcile(faxId, callUuid, node);
+    }
     const cancel = cancelsBeforeStart.get(faxId);
     if (cancel) {
       cancelsBeforeStart.delete(faxId);
@@ -257,24 +337,77 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     if (holding) return;
     holding = true;
     heldAt = deps.clock.now().getTime();
-    // Requests already queued in the scheduler would be granted as channels free up.
-    for (const [faxId, { actor }] of actors) if (actor.getSnapshot().matches('waitingForChannel')) deps.scheduler.release(faxId);
+    takeover.stop();
+    for (const [faxId, entry] of actors) {
+      const snapshot = entry.actor.getSnapshot();
+      // Requests already queued in the scheduler would be granted as channels free up.
+      if (snapshot.matches('waitingForChannel')) deps.scheduler.release(faxId);
+      if (OUT_OF_CALL.some((state) => snapshot.matches(state))) handOver(faxId, entry);
+    }
   }
 
   async function load(faxId: string): Promise<OutboundFaxRecord | undefined> {
     return foldOutboundFax(await deps.eventStore.readStream(faxStream(faxId)));
   }
 
+  /**
+   * Drives the fax here if its lease can be had: the stream is read after the lease is taken, so
+   * the actor starts from what the previous driver stored.
+   */
+  async function drive(faxId: string): Promise<DriveOutcome> {
+    if (actors.has(faxId) || starting.has(faxId)) return 'driving';
+    starting.add(faxId);
+    try {
+      if (!(await ownership.claim(faxId, () => leaseLost(faxId)))) return 'elsewhere';
+      try {
+        const record = await load(faxId);
+        if (!record || record.finished || !record.document) {
+          releaseLease(faxId);
+          return record ? 'finished' : 'notFound';
+        }
+        await run(record);
+        return 'driving';
+      } catch (error) {
+        releaseLease(faxId);
+        throw error;
+      }
+    } finally {
+      starting.delete(faxId);
+    }
+  }
+
+  /** Cancels that reached another instance for faxes driven here. */
+  async function cancelsFromElsewhere(): Promise<void> {
+    if (actors.size === 0) return;
+    for (const request of await ownership.cancelRequests()) {
+      if (!actors.has(request.faxId)) continue;
+      signal(request.faxId, { type: 'fax.cancel', at: now(), by: request.by });
+      await request.take();
+    }
+  }
+
+  const takeover = createTakeoverSweep({
+    unfinished: deps.unfinishedFaxIds,
+    isLocal: (faxId) => actors.has(faxId) || starting.has(faxId),
+    claimedElsewhere: ownership.claimedElsewhere,
+    cancelsFromElsewhere,
+    drive,
+    holding: () => holding,
+    logger: deps.logger,
+  });
+
   return {
     async start() {
-      for (const faxId of deps.unfinishedFaxIds()) {
-        const record = await load(faxId);
-        if (record && !record.finished) await run(record);
-      }
+      await takeover.run();
+      takeover.start(ownership.sweepEveryMs);
     },
     queued(faxId) {
-      void load(faxId).then(
-        (record) => (record ? run(record) : deps.logger.error({ faxId }, 'queued fax has no FaxQueued event')),
+      // Shutting down: the fax waits in the store for another instance's sweep (or the next start).
+      if (holding) return;
+      drive(faxId).then(
+        (outcome) => {
+          if (outcome === 'notFound') deps.logger.error({ faxId }, 'queued fax has no FaxQueued event');
+        },
         (error: unknown) => deps.logger.error({ err: error, faxId }, 'could not start a queued fax'),
       );
     },
@@ -288,12 +421,19 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       if (!record) return 'notFound';
       if (record.finished || !record.document) return 'finished';
       // Queued a moment ago and its actor is still being set up: it is cancelled as it starts.
-      if (actors.has(faxId)) signal(faxId, { type: 'fax.cancel', at: now(), by });
-      else {
-        cancelsBeforeStart.set(faxId, by);
-        await run(record);
+      if (actors.has(faxId)) {
+        signal(faxId, { type: 'fax.cancel', at: now(), by });
+        return 'cancelled';
       }
-      return 'cancelled';
+      cancelsBeforeStart.set(faxId, by);
+      const outcome = await drive(faxId);
+      if (outcome === 'elsewhere') {
+        // Another instance drives it: it finds the request at its next sweep and cancels it there.
+        cancelsBeforeStart.delete(faxId);
+        await ownership.requestCancel(faxId, by);
+        return 'cancelled';
+      }
+      return outcome === 'driving' ? 'cancelled' : outcome;
     },
     activeFaxIds: () => [...actors.keys()],
     waitingToRetry: () => [...actors.values()].filter(({ actor }) => actor.getSnapshot().matches('waitingToRetry')).length,
@@ -312,8 +452,13 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       await callsOver(ringing.map(({ actor }) => actor), CUT_CALL_GRACE_MS);
     },
     async stop() {
-      for (const { actor } of actors.values()) actor.stop();
-      await Promise.all([...actors.values()].map((entry) => entry.appender.flushed().catch(() => undefined)));
+      takeover.stop();
+      const entries = [...actors];
+      for (const [, { actor }] of entries) actor.stop();
+      await Promise.all(entries.map(([, entry]) => entry.appender.flushed().catch(() => undefined)));
+      // A call still up goes on in FreeSWITCH: whoever takes the fax next reconciles it at once
+      // instead of after the lease time.
+      await Promise.all(entries.map(([faxId]) => ownership.release(faxId).catch(() => undefined)));
       actors.clear();
     },
   };

@@ -53,6 +53,8 @@ describe('faxengine SIGKILLed while faxes wait to retry and while they are in a 
         FAXENGINE_SEND_BUSY_RETRY_DELAY_MS: String(BUSY_RETRY_MS),
         FAXENGINE_SEND_GATEWAY_COOLDOWN_MS: '1000',
         FAXENGINE_SEND_FAILURE_RETRY_DELAY_MS: '1000',
+        // The same instance restarted (#20): it takes its faxes back at once, not when its predecessor's leases lapse.
+        FAXENGINE_CLUSTER_INSTANCE_ID: 'send-restart',
       },
     });
     cleanups.push(() => cli.child.kill('SIGKILL'));

@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +5,6 @@ import { createPostgresEventStore } from '../../../src/adapters/eventStore/postg
 import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import type { EventStore } from '../../../src/ports/eventStore.js';
 import type { LeaseStore } from '../../../src/ports/leaseStore.js';
-import { exitedLocalProcess } from '../../../src/mainReactors.js';
 import { startLeasedReactor, type LeasedReactor, type LeasedReactorOptions } from '../../../src/reactors/leasedReactor.js';
 import { createTestDatabase } from '../../support/postgresServer.js';
 import { makeTempDir } from '../../support/tempDir.js';
@@ -93,7 +89,7 @@ describe.each(variants)('a reactor under a lease (%s leases, two instances)', (_
     return stores.map((store) => store.leases!) as [LeaseStore, LeaseStore];
   }
 
-  function run(leases: LeaseStore, owner: string, start: () => Promise<{ stop(): Promise<void> }>, options: Pick<LeasedReactorOptions, 'takeoverDelayMs' | 'holderGone'> = {}): LeasedReactor {
+  function run(leases: LeaseStore, owner: string, start: () => Promise<{ stop(): Promise<void> }>, options: Pick<LeasedReactorOptions, 'takeoverDelayMs'> = {}): LeasedReactor {
     const reactor = startLeasedReactor({ leases, name: 'reactor-test', owner, ttlMs: TTL, start, logger, ...options });
     cleanups.push(() => reactor.stop());
     return reactor;
@@ -160,20 +156,18 @@ describe.each(variants)('a reactor under a lease (%s leases, two instances)', (_
     expect(runs.overlaps()).toBe(0);
   }, 60_000);
 
-  it('takes at once a lease held by a process of this machine that has exited (a lone instance restarted after a crash), never one that runs', async () => {
+  it('takes its own lease back at once when restarted under the same instance id, never one another instance holds', async () => {
     const [leases] = await twoInstances();
-    const child = spawn(process.execPath, ['-e', '']);
-    await once(child, 'exit');
-    await leases.acquire('reactor-test', `${hostname()}-${child.pid}-abcdef`, 120_000);
-    await leases.acquire('reactor-other', `${hostname()}-${process.ppid}-abcdef`, 120_000);
+    // What the instance that crashed left: its lease, far from lapsing.
+    await leases.acquire('reactor-test', 'instance-a', 120_000);
+    await leases.acquire('reactor-other', 'instance-b', 120_000);
     const runs = recorder();
-    const restarted = run(leases, `${hostname()}-${process.pid}-123456`, runs.start('restarted'), { holderGone: exitedLocalProcess });
-    // Long before the dead process's lease would lapse.
+    const restarted = run(leases, 'instance-a', runs.start('restarted'));
     await until('the restarted instance running', () => restarted.active, 10_000);
-    const beside = startLeasedReactor({ leases, name: 'reactor-other', owner: `${hostname()}-${process.pid}-123456`, ttlMs: TTL, start: runs.start('beside'), logger, holderGone: exitedLocalProcess });
+    const beside = startLeasedReactor({ leases, name: 'reactor-other', owner: 'instance-a', ttlMs: TTL, start: runs.start('beside'), logger });
     cleanups.push(() => beside.stop());
     await new Promise((resolve) => setTimeout(resolve, 2 * TTL));
     expect(beside.active).toBe(false);
-    expect((await leases.held('reactor-other'))[0]?.owner).toBe(`${hostname()}-${process.ppid}-abcdef`);
+    expect((await leases.held('reactor-other'))[0]?.owner).toBe('instance-b');
   }, 60_000);
 });
