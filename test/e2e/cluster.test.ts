@@ -8,7 +8,7 @@ import { freePort } from '../support/freePort.js';
 import { testKafkaBrokers } from '../support/kafkaBroker.js';
 import { createTestDatabase } from '../support/postgresServer.js';
 import { startServe, watchLifetime, type Lifetime, type ServeProcess } from '../support/serveProcess.js';
-import { recordSimCalls, type SimCall, type SimCallLog } from '../support/simCallLog.js';
+import { mostOutboundCallsAtOnce, recordSimCalls, type SimCallLog } from '../support/simCallLog.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { startWebhookReceiver } from '../support/webhookReceiver.js';
 
@@ -31,21 +31,6 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(200);
   }
-}
-
-/** The largest number of outbound calls up at one moment, across every node. */
-function peakConcurrentOutbound(calls: readonly SimCall[]): number {
-  const edges = calls
-    .filter((call) => call.direction === 'outbound')
-    .flatMap((call) => [
-      { at: call.createdAt, delta: 1 },
-      { at: call.hungUpAt ?? Number.POSITIVE_INFINITY, delta: -1 },
-    ])
-    .sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let now = 0;
-  let peak = 0;
-  for (const edge of edges) peak = Math.max(peak, (now += edge.delta));
-  return peak;
 }
 
 /** Both nodes' logs as one (the invariants count calls wherever they were). */
@@ -200,7 +185,7 @@ describe('a cluster: three faxengine instances on PostgreSQL, two FreeSWITCH nod
       'dialled more often than attempted',
       faxes.filter((fax) => fax.direction === 'outbound' && (originates.get(fax.faxId) ?? 0) > (fax.outbound?.attempts ?? 0)).map((fax) => `${fax.faxId}: ${originates.get(fax.faxId)} calls, ${fax.outbound?.attempts} attempts`),
     );
-    const peak = peakConcurrentOutbound(log.calls());
+    const peak = mostOutboundCallsAtOnce(log.calls());
     if (peak > CHANNELS) note('channel limit', [`${peak} outbound calls at once across the cluster, limit ${CHANNELS}`]);
     // Every notification exactly once, however the notifier moved between instances.
     const ids = hook.received.map((request) => String(request.headers['webhook-id']));

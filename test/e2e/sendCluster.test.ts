@@ -9,7 +9,7 @@ import { freePort } from '../support/freePort.js';
 import { jsonApi } from '../support/jsonApi.js';
 import { createTestDatabase } from '../support/postgresServer.js';
 import { startServe, type ServeProcess } from '../support/serveProcess.js';
-import { recordSimCalls, type SimCallLog } from '../support/simCallLog.js';
+import { mostOutboundCallsAtOnce, recordSimCalls } from '../support/simCallLog.js';
 import { makeSubmissionDocuments, type SubmissionDocuments } from '../support/submissionFixtures.js';
 import { makeTempDir } from '../support/tempDir.js';
 
@@ -21,22 +21,6 @@ const FAXES = 12;
 const CHANNELS = 3;
 const LEASE_TTL_MS = 2000;
 const terminal = new Set(['FaxSent', 'FaxFailed', 'FaxCancelled']);
-
-/** The most outbound calls the simulator had up at once. */
-function mostAtOnce(log: SimCallLog): number {
-  const edges = log
-    .calls()
-    .filter((call) => call.direction === 'outbound')
-    .flatMap((call) => [
-      { at: call.createdAt, step: 1 },
-      { at: call.hungUpAt ?? Number.POSITIVE_INFINITY, step: -1 },
-    ])
-    .sort((a, b) => a.at - b.at || a.step - b.step);
-  let now = 0;
-  let most = 0;
-  for (const { step } of edges) most = Math.max(most, (now += step));
-  return most;
-}
 
 /**
  * Three faxengine processes on one PostgreSQL event store and one simulated FreeSWITCH (which, like
@@ -158,7 +142,7 @@ describe('sending from three instances, one of them SIGKILLed (#20)', () => {
       expect(calls.map((call) => call.uuid).sort(), `calls at the simulator for ${faxId}`).toEqual([...attempts].sort());
       expect(calls.filter((call) => call.results.some((result) => result.code === 0)), `faxes the remote received for ${faxId}`).toHaveLength(1);
     }
-    expect(mostAtOnce(log), 'outbound calls up at once at the simulator').toBeLessThanOrEqual(CHANNELS);
+    expect(mostOutboundCallsAtOnce(log.calls()), 'outbound calls up at once at the simulator').toBeLessThanOrEqual(CHANNELS);
     // Within the lease time plus a sweep or two, with room for a loaded machine.
     expect(takeoverMs, 'takeover after the kill (ms)').toBeLessThan(LEASE_TTL_MS * 5);
     await sim.waitForCalls(10_000);

@@ -128,3 +128,18 @@ export function recordSimCalls(sim: Simulator): SimCallLog {
     stop: () => sim.context.hub.remove(sink),
   };
 }
+
+/** The most outbound calls that were up at one moment (an end and a start at the same millisecond: the end first). */
+export function mostOutboundCallsAtOnce(calls: readonly SimCall[]): number {
+  const edges = calls
+    .filter((call) => call.direction === 'outbound')
+    .flatMap((call) => [
+      { at: call.createdAt, step: 1 },
+      { at: call.hungUpAt ?? Number.POSITIVE_INFINITY, step: -1 },
+    ])
+    .sort((a, b) => a.at - b.at || a.step - b.step);
+  let now = 0;
+  let most = 0;
+  for (const { step } of edges) most = Math.max(most, (now += step));
+  return most;
+}

@@ -68,3 +68,18 @@ export function startPullSubscription(source: PullSource, options: SubscribeOpti
     },
   };
 }
+
+/** A pull subscription its store keeps in `open` until it is stopped, so closing the store stops it too. */
+export function startTrackedPullSubscription(open: Set<{ stop(): Promise<void> }>, source: PullSource, options: SubscribeOptions): Subscription {
+  const subscription = startPullSubscription(source, options);
+  open.add(subscription);
+  return {
+    get lastPosition() {
+      return subscription.lastPosition;
+    },
+    async stop() {
+      open.delete(subscription);
+      await subscription.stop();
+    },
+  };
+}

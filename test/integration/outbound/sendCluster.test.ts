@@ -7,28 +7,11 @@ import { createSimulator, type Simulator } from '../../../src/sim/simulator.js';
 import { until } from '../../support/crashRestartHarness.js';
 import { createTestDatabase } from '../../support/postgresServer.js';
 import { startSendInstance, storeQueuedFax } from '../../support/sendClusterInstance.js';
-import { recordSimCalls, type SimCallLog } from '../../support/simCallLog.js';
+import { mostOutboundCallsAtOnce, recordSimCalls } from '../../support/simCallLog.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 type Instance = Awaited<ReturnType<typeof startSendInstance>>;
 const terminal = new Set(['FaxSent', 'FaxFailed', 'FaxCancelled']);
-
-/** The most calls the simulator had up at once. */
-function mostAtOnce(log: SimCallLog): number {
-  const edges = log
-    .calls()
-    .filter((call) => call.direction === 'outbound')
-    .flatMap((call) => [
-      { at: call.createdAt, step: 1 },
-      { at: call.hungUpAt ?? Number.POSITIVE_INFINITY, step: -1 },
-    ])
-    // An end and a start at the same millisecond: the end first (the slot was free again).
-    .sort((a, b) => a.at - b.at || a.step - b.step);
-  let now = 0;
-  let most = 0;
-  for (const { step } of edges) most = Math.max(most, (now += step));
-  return most;
-}
 
 /**
  * Several instances' send paths on one PostgreSQL event store and one simulated FreeSWITCH: who
@@ -144,7 +127,7 @@ describe('sending with several instances on one event store (#20)', () => {
       expect(log.calls().filter((call) => call.faxId === faxId), `originates of ${faxId}`).toHaveLength(1);
       expect((await typesOf(a.eventStore, faxId)).at(-1), faxId).toBe('FaxSent');
     }
-    expect(mostAtOnce(log)).toBe(1);
+    expect(mostOutboundCallsAtOnce(log.calls())).toBe(1);
   }, 90_000);
 
   it('a cancel that reaches an instance not driving the fax is left for its driver, which cancels it at its next sweep', async () => {
@@ -172,6 +155,6 @@ describe('sending with several instances on one event store (#20)', () => {
     await Promise.all(instances.map((instance) => instance.runtime.start()));
     await until('every fax ended', allEnded(instances[0]!.eventStore, faxIds), 90_000);
     expect(log.calls().filter((call) => call.direction === 'outbound')).toHaveLength(9);
-    expect(mostAtOnce(log), 'outbound calls up at once at the simulator').toBe(2);
+    expect(mostOutboundCallsAtOnce(log.calls()), 'outbound calls up at once at the simulator').toBe(2);
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from '../../../ports/eventStore.js';
-import { startPullSubscription } from '../pullSubscription.js';
+import { startTrackedPullSubscription } from '../pullSubscription.js';
 import { createPostgresAppendSignal } from './postgresAppendSignal.js';
 import { createPostgresLeases } from './postgresLeases.js';
 import { migrateEventStoreSchema } from './postgresSchema.js';
@@ -126,7 +126,8 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     subscribeToAll(subscribeOptions) {
       ensureOpen();
       const prefixes = subscribeOptions.streamPrefixes ?? [];
-      const subscription = startPullSubscription(
+      return startTrackedPullSubscription(
+        subscriptions,
         {
           async readPage(after, maxCount) {
             // One statement, one snapshot: the head and the page agree, so `coveredUpTo` never passes
@@ -146,16 +147,6 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
         },
         subscribeOptions,
       );
-      subscriptions.add(subscription);
-      return {
-        get lastPosition() {
-          return subscription.lastPosition;
-        },
-        async stop() {
-          subscriptions.delete(subscription);
-          await subscription.stop();
-        },
-      };
     },
 
     leases: createPostgresLeases(query),

@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
 } from '../../../ports/eventStore.js';
 import { startBackgroundCheckpointer, wakeBackgroundCheckpointer } from '../../sqlite/backgroundCheckpointer.js';
-import { startPullSubscription } from '../pullSubscription.js';
+import { startTrackedPullSubscription } from '../pullSubscription.js';
 import { createAppendSignal } from './appendSignal.js';
 import { prepareDatabase, type SynchronousMode } from './schema.js';
 import { createRecentEvents, type EventRow } from './recentEvents.js';
@@ -158,7 +158,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     subscribeToAll(subscribeOptions) {
       ensureOpen();
       const prefixes = subscribeOptions.streamPrefixes ?? [];
-      const subscription = startPullSubscription(
+      return startTrackedPullSubscription(
+        subscriptions,
         {
           readPage: async (after, maxCount) => {
             ensureOpen();
@@ -169,16 +170,6 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
         },
         subscribeOptions,
       );
-      subscriptions.add(subscription);
-      return {
-        get lastPosition() {
-          return subscription.lastPosition;
-        },
-        async stop() {
-          subscriptions.delete(subscription);
-          await subscription.stop();
-        },
-      };
     },
 
     leases: createSqliteLeases(db, options.clock ?? systemClock),
