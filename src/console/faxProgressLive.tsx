@@ -8,11 +8,11 @@ import { TimelineItems } from './faxPage.js';
 import { progressOf } from './faxProgress.js';
 import { ProgressSteps } from './faxProgressPanel.js';
 import type { AppliedListener } from './liveFaxes.js';
+import { createOpenStreams } from './openStreams.js';
 import type { ConsoleSession } from './sessions.js';
 
 /** Batches arriving closer together than this are answered with one read per stream. */
 const coalesceMs = 100;
-const keepAliveMs = 15_000;
 
 /**
  * Server-Sent Events for one outbound fax's page. After each batch the projection runner applies,
@@ -21,12 +21,10 @@ const keepAliveMs = 15_000;
  * rendered again (`progress`). Once the fax is finished it says so and ends.
  */
 export function liveFaxProgress(deps: { eventStore: EventStore; faxes: FaxReadModel; onApplied: AppliedListener }) {
-  const open = new Set<() => void>();
+  const streams = createOpenStreams();
   return {
     /** Ends every open stream (the server is shutting down). */
-    closeAll(): void {
-      for (const end of open) end();
-    },
+    closeAll: streams.closeAll,
     stream(c: Context, faxId: string, session: ConsoleSession) {
       return streamSSE(c, async (stream) => {
         const events: RecordedEvent[] = [];
@@ -82,18 +80,12 @@ export function liveFaxProgress(deps: { eventStore: EventStore; faxes: FaxReadMo
         // What happened between the page's rendering and this stream is sent at once.
         await refresh();
         if (finished) return unsubscribe();
-        await new Promise<void>((resolve) => {
-          const keepAlive = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => undefined), keepAliveMs);
-          end = () => {
-            open.delete(end);
-            clearInterval(keepAlive);
-            if (timer) clearTimeout(timer);
-            unsubscribe();
-            resolve();
-          };
-          open.add(end);
-          stream.onAbort(end);
+        const held = streams.hold(stream, () => {
+          if (timer) clearTimeout(timer);
+          unsubscribe();
         });
+        end = held.end;
+        await held.ended;
       });
     },
   };

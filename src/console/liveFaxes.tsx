@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import type { FaxView } from '../domain/fax/faxView.js';
 import type { FaxFilter, FaxReadModel } from '../ports/faxReadModel.js';
 import { FaxRow } from './faxListPage.js';
+import { createOpenStreams } from './openStreams.js';
 
 /** The projection runner's `onApplied`: called with the names of the projections a batch changed. */
 export type AppliedListener = (listener: (projections: ReadonlySet<string>) => void) => () => void;
@@ -11,7 +12,6 @@ export type AppliedListener = (listener: (projections: ReadonlySet<string>) => v
 const watched = 20;
 /** Batches arriving closer together than this are answered with one query per stream. */
 const coalesceMs = 100;
-const keepAliveMs = 15_000;
 
 /**
  * Server-Sent Events for a fax list. After each batch the projection runner applies to the fax read
@@ -19,12 +19,10 @@ const keepAliveMs = 15_000;
  * as the page, `watched` rows) and sends the rows that are new or changed since it last looked.
  */
 export function liveFaxes(deps: { faxes: FaxReadModel; onApplied: AppliedListener }) {
-  const open = new Set<() => void>();
+  const streams = createOpenStreams();
   return {
     /** Ends every open stream (the server is shutting down: they would hold its drain up). */
-    closeAll(): void {
-      for (const end of open) end();
-    },
+    closeAll: streams.closeAll,
     stream(c: Context, filter: FaxFilter) {
       return streamSSE(c, async (stream) => {
         const seen = new Map<string, string>();
@@ -51,18 +49,10 @@ export function liveFaxes(deps: { faxes: FaxReadModel; onApplied: AppliedListene
           if (projections.has('faxes') && !timer) timer = setTimeout(refresh, coalesceMs);
         });
         await stream.writeSSE({ event: 'ready', data: '' });
-        await new Promise<void>((resolve) => {
-          const keepAlive = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => undefined), keepAliveMs);
-          const end = () => {
-            open.delete(end);
-            clearInterval(keepAlive);
-            if (timer) clearTimeout(timer);
-            unsubscribe();
-            resolve();
-          };
-          open.add(end);
-          stream.onAbort(end);
-        });
+        await streams.hold(stream, () => {
+          if (timer) clearTimeout(timer);
+          unsubscribe();
+        }).ended;
       });
     },
   };
