@@ -29,8 +29,11 @@ export interface FaxDialer {
   /**
    * Chooses the FreeSWITCH node for a new call and counts the call on it until `release`;
    * undefined when no node can take one now (dialers of one FreeSWITCH need not implement it).
+   * `only`: that node (the one the cluster gave the call a channel on), if it can take the call.
    */
-  chooseNode?(callUuid: string): string | undefined;
+  chooseNode?(callUuid: string, only?: string): string | undefined;
+  /** The nodes that can take a new call now, the one to prefer first, with their `channels` (for counting them across the cluster). */
+  nodeCandidates?(): Array<{ name: string; channels: number | undefined }>;
   /**
    * Starts delivering the signals of a call placed before (after a restart or reconnect), on the
    * node that has it (recorded with the attempt; absent for calls recorded before nodes).

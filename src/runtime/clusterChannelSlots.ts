@@ -3,17 +3,27 @@ import type { LeaseKeeper } from './leaseKeeper.js';
 
 /**
  * Outbound channels counted across every instance sharing the event store: a call holds one lease
- * of `channel-all-<i>` (i < the total limit) and, when the gateway has a limit, one of
- * `channel-gateway-<gateway>-<j>` (j < that limit).
+ * of `channel-all-<i>` (i < the total limit), when the gateway has a limit one of
+ * `channel-gateway-<gateway>-<j>` (j < that limit), and when its FreeSWITCH node has `channels`
+ * one of `channel-node-<node>-<k>` (k < those channels): the first candidate node with one free.
  *
  * The slots belong to the call (owner `call-<callUuid>`), not to the instance: when an instance
  * dies mid-call, the call goes on in FreeSWITCH and the instance that takes the fax over adopts
  * its slots. They live twice the lease time, so they outlast the dead driver's fax lease and are
  * still there to adopt when the takeover comes, instead of being handed to a new call meanwhile.
  */
+/** A FreeSWITCH node a call may go through, and its channel limit (undefined: none). */
+export interface NodeCandidate {
+  name: string;
+  channels: number | undefined;
+}
+
 export interface ClusterChannelSlots {
-  /** Takes the call's slots; false (holding none) when the total or the gateway is full. */
-  take(callUuid: string, gateway: string): Promise<boolean>;
+  /**
+   * Takes the call's slots: false (holding none) when the total, the gateway or every candidate
+   * node is full; else the node the call has a slot on (undefined when no candidates were given).
+   */
+  take(callUuid: string, gateway: string, nodes?: readonly NodeCandidate[]): Promise<false | { node?: string }>;
   /** Keeps renewing the slots a call already holds (a call taken over from another instance). */
   adopt(callUuid: string): Promise<void>;
   /** Gives the call's slots back. */
@@ -50,20 +60,26 @@ export function createClusterChannelSlots(deps: {
   }
 
   return {
-    async take(callUuid, gateway) {
+    async take(callUuid, gateway, nodes) {
       const owner = ownerOf(callUuid);
       const total = await takeOne('channel-all-', deps.maxChannels, owner);
       if (total === undefined) return false;
       held.set(callUuid, [total]);
       const perGateway = deps.maxPerGateway?.(gateway);
-      if (perGateway === undefined) return true;
-      const own = await takeOne(`channel-gateway-${gateway}-`, perGateway, owner);
-      if (own === undefined) {
-        await release(callUuid);
-        return false;
+      if (perGateway !== undefined) {
+        const own = await takeOne(`channel-gateway-${gateway}-`, perGateway, owner);
+        if (own === undefined) return release(callUuid).then(() => false as const);
+        held.get(callUuid)?.push(own);
       }
-      held.get(callUuid)?.push(own);
-      return true;
+      if (nodes === undefined) return {};
+      for (const node of nodes) {
+        if (node.channels === undefined) return { node: node.name };
+        const slot = await takeOne(`channel-node-${node.name}-`, node.channels, owner);
+        if (slot === undefined) continue;
+        held.get(callUuid)?.push(slot);
+        return { node: node.name };
+      }
+      return release(callUuid).then(() => false as const);
     },
     async adopt(callUuid) {
       const owner = ownerOf(callUuid);

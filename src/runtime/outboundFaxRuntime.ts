@@ -173,9 +173,10 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       return;
     }
     const callUuid = randomUUID();
-    const granted = () => {
-      // The node is chosen with the channel, so FaxSendAttemptStarted records where the call goes.
-      const node = deps.dialer.chooseNode?.(callUuid);
+    // The node is chosen with the channel (the one the cluster gave it a slot on, if any), so
+    // FaxSendAttemptStarted records where the call goes.
+    const granted = (slotNode?: string) => {
+      const node = deps.dialer.chooseNode?.(callUuid, slotNode);
       entry!.actor.send({ type: 'channel.granted', at: now(), callUuid, ...(node === undefined ? {} : { node }) });
     };
     if (!ownership.slots) return granted();
@@ -184,6 +185,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       callUuid,
       gateway,
       retryMs: ownership.slotRetryMs,
+      ...(deps.dialer.nodeCandidates ? { nodes: () => deps.dialer.nodeCandidates!() } : {}),
       stillWaiting: () => stillWaiting(faxId, entry),
       granted,
       onError: (error) => deps.logger.warn({ err: error, faxId }, 'could not ask for a cluster channel slot'),

@@ -1,4 +1,4 @@
-import type { ClusterChannelSlots } from './clusterChannelSlots.js';
+import type { ClusterChannelSlots, NodeCandidate } from './clusterChannelSlots.js';
 
 /**
  * A fax's turn came in this instance's scheduler: asks the cluster for its call's slots again and
@@ -11,17 +11,20 @@ export async function waitForClusterSlot(deps: {
   callUuid: string;
   gateway: string;
   retryMs: number;
+  /** The nodes the call may go through now, preferred first (absent: one FreeSWITCH, no node slots). */
+  nodes?(): readonly NodeCandidate[];
   stillWaiting(): boolean;
-  granted(): void;
+  /** With the node the call has a slot on, when nodes were given. */
+  granted(node?: string): void;
   onError(error: unknown): void;
 }): Promise<boolean> {
   while (deps.stillWaiting()) {
-    const taken = await deps.slots.take(deps.callUuid, deps.gateway).catch((error: unknown) => {
+    const taken = await deps.slots.take(deps.callUuid, deps.gateway, deps.nodes?.()).catch((error: unknown) => {
       deps.onError(error);
-      return false;
+      return false as const;
     });
     if (taken && deps.stillWaiting()) {
-      deps.granted();
+      deps.granted(taken.node);
       return true;
     }
     if (taken) break;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createFileDocumentStore } from '../../src/adapters/documents/fileDocumentStore.js';
 import { createFaxDialerPool } from '../../src/adapters/esl/faxDialerPool.js';
+import { createNodeDialer } from '../../src/adapters/esl/nodeDialer.js';
 import { createPostgresEventStore } from '../../src/adapters/eventStore/postgres/postgresEventStore.js';
 import type { FaxQueuedData } from '../../src/domain/outbound/outboundFaxEvents.js';
 import { defaultSendPolicy } from '../../src/domain/outbound/sendPolicy.js';
@@ -31,12 +32,17 @@ export async function startSendInstance(options: {
   ownership: 'leases' | 'everyFax';
   channels?: number;
   ttlMs?: number;
+  /** Dial through these FreeSWITCH nodes (the simulator at `esl` as each), as `freeswitch.nodes` does, instead of one plain dialer. */
+  nodeChannels?: number;
 }) {
   const logger = pino({ level: process.env.SEND_CLUSTER_LOG ?? 'silent' });
   const instanceId = `instance-${randomUUID().slice(0, 8)}`;
   const eventStore = await createPostgresEventStore({ connectionString: options.url, poolSize: 4 });
   const documents = createFileDocumentStore(options.documentsDir);
-  const dialer = createFaxDialerPool({ ...options.esl, password: 'ClueCon', logger, size: 2 });
+  const dialer =
+    options.nodeChannels === undefined
+      ? createFaxDialerPool({ ...options.esl, password: 'ClueCon', logger, size: 2 })
+      : createNodeDialer({ nodes: [{ name: 'fs1', esl: `${options.esl.host}:${options.esl.port}`, password: 'ClueCon', channels: options.nodeChannels, weight: 1, switchname: 'fs1' }], size: 2, logger });
   const ttlMs = options.ttlMs ?? 2000;
   const channels = options.channels ?? 10;
   const leases = eventStore.leases!;

@@ -16,7 +16,8 @@ interface NodeEntry {
 }
 
 export interface NodeDialer extends FaxDialer {
-  chooseNode(callUuid: string): string | undefined;
+  chooseNode(callUuid: string, only?: string): string | undefined;
+  nodeCandidates(): Array<{ name: string; channels: number | undefined }>;
   /** Outbound calls the connected nodes can still take (their `channels` left; Infinity when one has no limit). */
   room(): number;
   /** At least one node's dialer connection is up. */
@@ -100,15 +101,15 @@ export function createNodeDialer(options: { nodes: readonly FreeswitchNode[]; si
   }
   const firstConnected = () => all.find((entry) => entry.pool.connected()) ?? all[0]!;
 
-  /** The least busy connected node with a free channel (calls ÷ weight; ties: the one chosen longest ago); counts the call on it. */
-  function chooseNode(callUuid: string): string | undefined {
-    let best: NodeEntry | undefined;
-    for (const entry of all) {
-      if (!hasRoom(entry)) continue;
-      const load = (entry.calls + 1) / entry.node.weight;
-      const bestLoad = best ? (best.calls + 1) / best.node.weight : Number.POSITIVE_INFINITY;
-      if (load < bestLoad || (load === bestLoad && best && entry.lastChosen < best.lastChosen)) best = entry;
-    }
+  /** Connected nodes with a free channel, least busy first (calls ÷ weight; ties: the one chosen longest ago). */
+  function preferred(): NodeEntry[] {
+    const load = (entry: NodeEntry) => (entry.calls + 1) / entry.node.weight;
+    return all.filter(hasRoom).sort((a, b) => load(a) - load(b) || a.lastChosen - b.lastChosen);
+  }
+
+  /** The preferred node (or `only`, if it can take the call); counts the call on it. */
+  function chooseNode(callUuid: string, only?: string): string | undefined {
+    const best = only === undefined ? preferred()[0] : [entries.get(only)].find((entry) => entry !== undefined && hasRoom(entry));
     if (!best) return undefined;
     best.lastChosen = ++sequence;
     count(callUuid, best);
@@ -117,6 +118,7 @@ export function createNodeDialer(options: { nodes: readonly FreeswitchNode[]; si
 
   return {
     chooseNode,
+    nodeCandidates: () => preferred().map((entry) => ({ name: entry.node.name, channels: entry.node.channels })),
     room() {
       return all.reduce((sum, entry) => (entry.pool.connected() ? sum + (entry.node.channels === undefined ? Number.POSITIVE_INFINITY : Math.max(0, entry.node.channels - entry.calls)) : sum), 0);
     },

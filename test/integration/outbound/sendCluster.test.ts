@@ -33,12 +33,13 @@ describe('sending with several instances on one event store (#20)', () => {
     const log = recordSimCalls(sim);
     cleanups.push(() => log.stop());
     const faxIds: string[] = [];
-    const start = async (ownership: 'leases' | 'everyFax', channels?: number): Promise<Instance> => {
-      const instance = await startSendInstance({ url: database.url, esl: sim.eslAddress, documentsDir: dir.path, unfinished: () => faxIds, ownership, ...(channels ? { channels } : {}) });
+    const startWith = async (options: { ownership: 'leases' | 'everyFax'; channels?: number; nodeChannels?: number }): Promise<Instance> => {
+      const instance = await startSendInstance({ url: database.url, esl: sim.eslAddress, documentsDir: dir.path, unfinished: () => faxIds, ...options });
       cleanups.push(() => instance.close());
       return instance;
     };
-    return { sim, log, faxIds, start, documentsDir: dir.path, databaseUrl: database.url };
+    const start = (ownership: 'leases' | 'everyFax', channels?: number) => startWith({ ownership, ...(channels ? { channels } : {}) });
+    return { sim, log, faxIds, start, startWith, documentsDir: dir.path, databaseUrl: database.url };
   }
 
   const typesOf = async (store: EventStore, faxId: string) => (await store.readStream(faxStream(faxId))).map((event) => event.type);
@@ -146,6 +147,19 @@ describe('sending with several instances on one event store (#20)', () => {
     expect(log.calls().filter((call) => call.faxId === faxId), 'originates').toHaveLength(1);
     await until('the call hung up', () => log.calls().every((call) => call.hungUpAt !== undefined), 10_000);
   }, 60_000);
+
+  it("a FreeSWITCH node's channels count the calls of every instance", async () => {
+    const { log, faxIds, startWith, documentsDir } = await setUp({ gateways: { gw1: {} }, defaultStation: { ringSeconds: 3 } });
+    // The node takes 1 call; each instance alone would place 1 there, together 2.
+    const instances = [await startWith({ ownership: 'leases', nodeChannels: 1 }), await startWith({ ownership: 'leases', nodeChannels: 1 })];
+    for (let index = 0; index < 4; index += 1) faxIds.push(await storeQueuedFax(instances[0]!.eventStore, documentsDir, `+1555000040${index}`));
+    await Promise.all(instances.map((instance) => instance.runtime.start()));
+    await until('every fax ended', allEnded(instances[0]!.eventStore, faxIds), 90_000);
+    expect(log.calls().filter((call) => call.direction === 'outbound')).toHaveLength(4);
+    expect(mostOutboundCallsAtOnce(log.calls()), 'outbound calls up at once on the node').toBe(1);
+    const attempts = await Promise.all(faxIds.map(async (faxId) => (await instances[0]!.eventStore.readStream(faxStream(faxId))).find((event) => event.type === 'FaxSendAttemptStarted')));
+    expect(attempts.map((event) => (event?.data as { node?: string }).node)).toEqual(['fs1', 'fs1', 'fs1', 'fs1']);
+  }, 120_000);
 
   it('the channel limit counts the calls of every instance', async () => {
     const { log, faxIds, start, documentsDir } = await setUp({ gateways: { gw1: {} }, defaultStation: { ringSeconds: 4 } });
