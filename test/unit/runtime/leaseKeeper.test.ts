@@ -45,10 +45,10 @@ describe('cluster channel slots', () => {
     const limits = { leases, ttlMs: 10_000, maxChannels: 3, maxPerGateway: (gateway: string) => (gateway === 'small' ? 1 : undefined) };
     const a = createClusterChannelSlots({ ...limits, keeper: keeperA });
     const b = createClusterChannelSlots({ ...limits, keeper: keeperB });
-    expect(await a.take('call-1', 'small')).toBe(true);
+    expect(await a.take('call-1', 'small')).toEqual({});
     expect(await b.take('call-2', 'small')).toBe(false);
-    expect(await b.take('call-2', 'big')).toBe(true);
-    expect(await b.take('call-3', 'big')).toBe(true);
+    expect(await b.take('call-2', 'big')).toEqual({});
+    expect(await b.take('call-3', 'big')).toEqual({});
     expect(await a.take('call-4', 'big')).toBe(false);
     // The gateway slot given back with the refused call's total one: nothing leaks.
     expect((await leases.held('channel-')).map((lease) => lease.name)).toEqual(['channel-all-0', 'channel-all-1', 'channel-all-2', 'channel-gateway-small-0']);
@@ -58,8 +58,27 @@ describe('cluster channel slots', () => {
     await b.release('call-1');
     await b.release('call-2');
     expect((await leases.held('channel-')).map((lease) => lease.owner)).toEqual(['call-call-3']);
-    expect(await a.take('call-5', 'small')).toBe(true);
+    expect(await a.take('call-5', 'small')).toEqual({});
     keeperA.stop();
     keeperB.stop();
+  });
+
+  it('a call with candidate nodes takes a slot on the first that has one free, goes where no limit is, and none when all are full', async () => {
+    const leases = createLocalLeases({ now: () => new Date() });
+    const keeper = createLeaseKeeper({ leases, renewEveryMs: 60_000, logger });
+    const slots = createClusterChannelSlots({ leases, keeper, ttlMs: 10_000, maxChannels: 10 });
+    const fs1 = { name: 'fs1', channels: 1 };
+    const fs2 = { name: 'fs2', channels: 1 };
+    expect(await slots.take('call-1', 'gw', [fs1, fs2])).toEqual({ node: 'fs1' });
+    expect(await slots.take('call-2', 'gw', [fs1, fs2])).toEqual({ node: 'fs2' });
+    expect(await slots.take('call-3', 'gw', [fs1, fs2])).toBe(false);
+    expect(await slots.take('call-4', 'gw', [fs1, { name: 'fs3', channels: undefined }])).toEqual({ node: 'fs3' });
+    expect((await leases.held('channel-node-')).map((lease) => [lease.name, lease.owner])).toEqual([
+      ['channel-node-fs1-0', 'call-call-1'],
+      ['channel-node-fs2-0', 'call-call-2'],
+    ]);
+    // The refused call holds nothing: its total slot went back with it.
+    expect((await leases.held('channel-all-')).map((lease) => lease.owner).sort()).toEqual(['call-call-1', 'call-call-2', 'call-call-4']);
+    keeper.stop();
   });
 });
