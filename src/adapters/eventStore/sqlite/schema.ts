@@ -28,11 +28,5 @@ export function prepareDatabase(db: Database.Database): void {
       position INTEGER NOT NULL,
       updated  TEXT    NOT NULL
     );
-    CREATE TABLE IF NOT EXISTS leases (
-      name       TEXT    PRIMARY KEY,
-      owner      TEXT    NOT NULL,
-      expires_at INTEGER NOT NULL,
-      token      INTEGER NOT NULL
-    );
   `);
 }

@@ -57,6 +57,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   };
   const writes = createWriteQueue(db, options.clock ?? systemClock, { onRowsCommitted: recent.add, onAcknowledged }, walSync);
   const subscriptions = new Set<{ stop(): Promise<void> }>();
+  const leases = createSqliteLeases(`${options.path}-leases`, options.clock ?? systemClock);
   let closed = false;
 
   const statements = {
@@ -172,7 +173,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       );
     },
 
-    leases: createSqliteLeases(db, options.clock ?? systemClock),
+    leases,
 
     checkpoints: {
       async load(name) {
@@ -203,6 +204,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       signal.close();
       await checkpointer.stop();
       walSync?.close();
+      leases.close();
       db.close();
     },
   };

@@ -1,15 +1,22 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { Clock } from '../../../ports/clock.js';
 import type { Lease, LeaseStore } from '../../../ports/leaseStore.js';
 
 type LeaseRow = { name: string; owner: string; expires_at: number; token: number };
 
 /**
- * Leases in the event store's SQLite file (table `leases`, created by prepareDatabase). Leases
- * change far less often than events and lapse on their own, so they are written directly, outside
- * the events' group commit and its fsync; time is this process's clock (one machine).
+ * Leases in a small SQLite file beside the event store's (`<events file>-leases`), shared by the
+ * processes of one machine that share the events file. Not in the events file itself: renewals
+ * every few seconds would keep its WAL busy, and with it the checkpoint worker (17 MB) alive in an
+ * idle server. Leases lapse on their own, so they are written directly (no fsync wait); time is
+ * this process's clock (one machine).
  */
-export function createSqliteLeases(db: Database.Database, clock: Clock): LeaseStore {
+export function createSqliteLeases(path: string, clock: Clock): LeaseStore & { close(): void } {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 10000');
+  db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL, token INTEGER NOT NULL)');
   const statements = {
     acquire: db.prepare<[{ name: string; owner: string; expiresAt: number; now: number }], LeaseRow>(
       `INSERT INTO leases (name, owner, expires_at, token) VALUES (@name, @owner, @expiresAt, 1)
@@ -41,5 +48,6 @@ export function createSqliteLeases(db: Database.Database, clock: Clock): LeaseSt
     async held(prefix) {
       return statements.held.all(prefix.length, prefix, now()).map(toLease);
     },
+    close: () => db.close(),
   };
 }
