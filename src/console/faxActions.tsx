@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FaxView } from '../domain/fax/faxView.js';
 import type { ConsoleSession } from './sessions.js';
 
@@ -25,6 +26,8 @@ export function FaxActions({ fax, finished, session }: { fax: FaxView; finished:
       {actions.resend && (
         <form method="post" action={`${base}/resend`}>
           <input type="hidden" name="csrf" value={session.csrfToken} />
+          {/* Made as the form is shown: sent twice (a double click), it is one resend. */}
+          <input type="hidden" name="resendKey" value={randomUUID()} />
           <button type="submit">Resend (a new fax, same document)</button>
         </form>
       )}

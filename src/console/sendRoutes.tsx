@@ -131,7 +131,9 @@ export function sendRoutes(): { feature: ConsoleFeature; close(): void } {
       if (!fax || fax.direction !== 'outbound' || !send) return notFound(c, session);
       const principal = session.principal;
       try {
-        const { faxId } = await send.resend.resend(fax.faxId, principal.kind === 'admin' ? undefined : principal.tenantId, submitterOf(principal));
+        const form = await c.req.parseBody({ all: true });
+        const key = typeof form.resendKey === 'string' && /^[0-9a-f-]{36}$/.test(form.resendKey) ? form.resendKey : undefined;
+        const { faxId } = await send.resend.resend(fax.faxId, principal.kind === 'admin' ? undefined : principal.tenantId, submitterOf(principal), key);
         await whenProjected(deps.onApplied, () => deps.faxes.find(faxId) !== undefined, 5_000);
         return c.redirect(`/faxes/${encodeURIComponent(faxId)}`, 303);
       } catch (error) {

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { FaxDocumentPreparedData, FaxQueuedData, Submitter } from '../../domain/outbound/outboundFaxEvents.js';
 import { faxStream } from '../../domain/streams.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
-import type { EventStore } from '../../ports/eventStore.js';
+import { WrongExpectedRevisionError, type EventStore } from '../../ports/eventStore.js';
 import type { FaxSubmissionDeps, OutboundFaxControl } from './faxSubmission.js';
 import { prepareFields } from './submissionFields.js';
 
@@ -22,9 +22,11 @@ export interface FaxResend {
    * Queues a new outbound fax with an earlier one's document and settings (from, to, resolution,
    * page size, header, ident, policy, notifications), checked again as a submission is: the number
    * must still be the tenant's and have a gateway. `tenantId` undefined = the admin (any tenant);
-   * another tenant's fax is not found. Answers the new fax's id.
+   * another tenant's fax is not found. Answers the new fax's id. With a `requestKey` (a form's,
+   * made when it was shown), the same request twice — a double click, a reload — makes one fax:
+   * its id comes from the original's and the key, and the second append finds it stored.
    */
-  resend(faxId: string, tenantId: string | undefined, by: Submitter): Promise<{ faxId: string }>;
+  resend(faxId: string, tenantId: string | undefined, by: Submitter, requestKey?: string): Promise<{ faxId: string }>;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface FaxResend {
  */
 export function createFaxResend(deps: FaxResendDeps): FaxResend {
   return {
-    async resend(faxId, tenantId, by) {
+    async resend(faxId, tenantId, by, requestKey) {
       const [first, second] = await deps.eventStore.readStream(faxStream(faxId), { maxCount: 2 });
       const original = first?.type === 'FaxQueued' ? (first.data as FaxQueuedData) : undefined;
       if (!original || (tenantId !== undefined && original.tenantId !== tenantId)) throw new NotFoundError(`outbound fax ${faxId} not found`);
@@ -61,18 +63,24 @@ export function createFaxResend(deps: FaxResendDeps): FaxResend {
         },
         { defaultCountry: deps.defaultCountry, lookup: deps.lookupNumber, outboundGateways: deps.outboundGateways, outboundWebhooks: deps.outboundWebhooks, tenantSettings: deps.tenantSettings },
       );
-      const newId = (deps.newFaxId ?? randomUUID)();
+      const newId = requestKey === undefined ? (deps.newFaxId ?? randomUUID)() : resendFaxId(faxId, requestKey);
       const { asked: _asked, ...settings } = fields;
       const queued: FaxQueuedData = { faxId: newId, direction: 'outbound', ...settings, files: original.files, submittedBy: by, queuedAt: deps.clock.now().toISOString() };
       const metadata = { tenantId: fields.tenantId, correlationId: newId, causationId: first!.id, resendOf: faxId };
-      await deps.eventStore.append(
-        faxStream(newId),
-        [
-          { type: 'FaxQueued', data: queued, metadata },
-          { type: 'FaxDocumentPrepared', data: { faxId: newId, documentId: document.id, pages: document.pages } satisfies FaxDocumentPreparedData, metadata },
-        ],
-        'no_stream',
-      );
+      try {
+        await deps.eventStore.append(
+          faxStream(newId),
+          [
+            { type: 'FaxQueued', data: queued, metadata },
+            { type: 'FaxDocumentPrepared', data: { faxId: newId, documentId: document.id, pages: document.pages } satisfies FaxDocumentPreparedData, metadata },
+          ],
+          'no_stream',
+        );
+      } catch (error) {
+        // The same request came before: its fax is the answer, and nothing is queued twice.
+        if (requestKey !== undefined && error instanceof WrongExpectedRevisionError) return { faxId: newId };
+        throw error;
+      }
       try {
         deps.control.queued(newId);
       } catch (error) {
@@ -83,6 +91,13 @@ export function createFaxResend(deps: FaxResendDeps): FaxResend {
       return { faxId: newId };
     },
   };
+}
+
+/** A resend's fax id, the same for the same original and request key (a UUID, version bits set as v4's). */
+function resendFaxId(faxId: string, requestKey: string): string {
+  const hex = createHash('sha256').update(`resend\n${faxId}\n${requestKey}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function definedOnly<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

@@ -45,6 +45,18 @@ describe('resending an outbound fax', () => {
     await h.close();
   });
 
+  it('makes one fax of the same request sent twice (a double click): the same key answers the same new fax', async () => {
+    const [first, second] = await Promise.all([service.resend(faxId, acme.id, acmeUser, 'a1b2c3d4-0000-4000-8000-000000000001'), service.resend(faxId, acme.id, acmeUser, 'a1b2c3d4-0000-4000-8000-000000000001')]);
+    expect(second.faxId).toBe(first.faxId);
+    const again = await service.resend(faxId, acme.id, acmeUser, 'a1b2c3d4-0000-4000-8000-000000000001');
+    expect(again.faxId).toBe(first.faxId);
+    const queued = (await h.eventStore.readAll({ streamPrefixes: ['fax-'] })).filter((event) => event.type === 'FaxQueued');
+    expect(queued.filter((event) => event.metadata.resendOf === faxId)).toHaveLength(1);
+    // Another request (a new key) is another resend.
+    const other = await service.resend(faxId, acme.id, acmeUser, 'a1b2c3d4-0000-4000-8000-000000000002');
+    expect(other.faxId).not.toBe(first.faxId);
+  });
+
   it('queues a new fax with the same document and settings, recording who resent it', async () => {
     const { faxId: copy } = await service.resend(faxId, acme.id, acmeUser);
     expect(copy).not.toBe(faxId);
