@@ -6,10 +6,10 @@ import { apiKeyInput, passwordChange } from '../api/routes/v1/schemas.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { CsrfField, Field, FormError, actorOf, attempt, formValues, nullable, type FormFailure } from './adminKit.js';
 import type { ConsoleEnv, ConsoleFeature, ConsoleKit } from './consoleKit.js';
+import { KeyList } from './adminUsers.js';
 import { currentLogin } from './currentLogin.js';
 import { MessagePage } from './faxPage.js';
 import { Layout } from './layout.js';
-import { shortTime } from './format.js';
 import type { ConsoleSession } from './sessions.js';
 
 type UserSession = ConsoleSession & { principal: { kind: 'user'; userId: string; tenantId: string; username: string } };
@@ -39,27 +39,7 @@ function AccountPage({ kit, session, failed, issuedKey }: { kit: ConsoleKit; ses
             </p>
           </div>
         )}
-        {keys.length === 0 ? (
-          <p>No API keys.</p>
-        ) : (
-          <ul class="keys">
-            {keys.map((key) => (
-              <li>
-                <code>{key.prefix}…</code> {key.label ?? 'no label'}, created {shortTime(key.createdAt)}
-                {key.revokedAt ? (
-                  <strong> revoked {shortTime(key.revokedAt)}</strong>
-                ) : (
-                  <form method="post" action={`/account/keys/${encodeURIComponent(key.id)}/revoke`} class="inline">
-                    <CsrfField session={session} />{' '}
-                    <button type="submit" class="danger" aria-label={`Revoke key ${key.prefix}`}>
-                      Revoke
-                    </button>
-                  </form>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
+        <KeyList base="/account" keys={keys} session={session} />
         <form method="post" action="/account/keys" class="row-form">
           <CsrfField session={session} />
           <FormError form="key" failed={failed} fields={['label']} />

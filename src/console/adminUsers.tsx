@@ -12,7 +12,8 @@ export interface IssuedKey {
   key: string;
 }
 
-function KeyList({ base, keys, session }: { base: string; keys: readonly ApiKeyView[]; session: ConsoleSession }) {
+/** API keys with their Revoke forms (`<base>/keys/<id>/revoke`): a user's, on the admin's page and on the user's own. */
+export function KeyList({ base, keys, session }: { base: string; keys: readonly ApiKeyView[]; session: ConsoleSession }) {
   if (keys.length === 0) return <p>No API keys.</p>;
   return (
     <ul class="keys">
