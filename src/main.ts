@@ -37,6 +37,7 @@ import { createServerMetrics } from './mainMetrics.js';
 import { findTenant } from '../projections/directoryQueries.js';
 import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
 import { loadExportSigner } from './exports/exportSigningKey.js';
+import { loadKeyRing } from './adapters/crypto/loadKeyRing.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -69,6 +70,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 async function startBehindListeners(listeners: BoundListeners, config: Config, logger: Logger): Promise<RunningServer> {
   const { gate, httpAddress } = listeners;
   mkdirSync(config.dataDir, { recursive: true });
+  // At-rest keys (README: Encryption at rest): documents and the per-fax keys of personal data are sealed under them.
+  const keyRing = loadKeyRing(config.encryption, config.dataDir);
   const meters = createServerMetrics(config);
   const { metrics } = meters;
   const eventStore = meters.meter(await openEventStore(config.eventStore!));

@@ -315,6 +315,17 @@ export const configSchema = z.object({
         .optional(),
     })
     .prefault({}),
+  /** At-rest encryption (README: Encryption at rest): AES-256-GCM keys. Unset: one key generated into `<dataDir>/encryption.keys`. */
+  encryption: z
+    .object({
+      /** Inline keys `id:base64,id:base64` (32-byte keys; the first seals new data unless `currentKey` says otherwise). */
+      keys: z.string().min(1).optional(),
+      /** A file of keys, one `id base64` per line; the first seals new data unless `currentKey` says otherwise. */
+      keyFile: z.string().min(1).optional(),
+      /** The id of the key new data is sealed under. */
+      currentKey: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only, at most 64').optional(),
+    })
+    .prefault({}),
   numbers: z
     .object({
       /** ISO 3166 country used to read national-format numbers (e.g. 5551234567). */
@@ -363,4 +374,4 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Keys whose values never appear in logs (and each `freeswitch.nodes[].password`, see maskConfig). */
-export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey', 'smtp.password', 'notifications.linkSigningKey', 'metrics.bearerToken', 'exports.signingKey']);
+export const secretKeys: ReadonlySet<string> = new Set(['freeswitch.password', 'loki.password', 'admin.apiKey', 'smtp.password', 'notifications.linkSigningKey', 'metrics.bearerToken', 'exports.signingKey', 'encryption.keys']);

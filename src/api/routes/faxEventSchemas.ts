@@ -278,6 +278,12 @@ const notificationError = z.object({
 // Appended by src/api/services/faxReadMarks.ts when someone opens a received fax or marks it unread.
 const readMark = z.object({ faxId, tenantId: z.string().nullable(), by: submitter, at: time });
 const readMarks = { FaxMarkedRead: readMark, FaxMarkedUnread: readMark };
+// The purge of a fax's personal data (README: Retention and purge); neither holds personal data.
+const purgeReason = z.enum(['retention', 'request', 'storeNothing']);
+const purges = {
+  FaxPurgeRequested: z.object({ faxId, tenantId: z.string().nullable(), reason: purgeReason, by: z.union([submitter, z.object({ kind: z.literal('system') })]), requestedAt: time }),
+  FaxPurged: z.object({ faxId, tenantId: z.string().nullable(), reason: purgeReason, purgedAt: time }),
+};
 
 const notifications = {
   NotificationSent: withData<Notification<'NotificationSent'>>()(
@@ -305,6 +311,7 @@ export const faxEventDataSchemas: { [T in FaxStreamEventType]: z.ZodType } = {
   ...outbound,
   ...notifications,
   ...readMarks,
+  ...purges,
   FaxCallAnswered: z.union([inbound.FaxCallAnswered.openapi({ title: 'inbound' }), outboundAnswered.openapi({ title: 'outbound' })]),
 };
 

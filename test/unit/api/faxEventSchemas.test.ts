@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { faxRoutes } from '../../../src/api/routes/faxRoutes.js';
+import { faxPurgeEventTypes } from '../../../src/domain/fax/purgeEvents.js';
 import { faxStreamEventTypes } from '../../../src/domain/faxStreamEvents.js';
 import { faxReadEventTypes } from '../../../src/domain/fax/faxReadEvents.js';
 import { inboundFaxEventTypes } from '../../../src/domain/fax/inboundFaxEvents.js';
@@ -40,7 +41,7 @@ function eventTypesWrittenInCode(): Set<string> {
 
 describe('FaxEvent in the OpenAPI document: data typed per event type', () => {
   it('the domain lists every type a fax stream holds, and the code writes no other', () => {
-    expect(new Set(faxStreamEventTypes)).toEqual(new Set([...inboundFaxEventTypes, ...outboundFaxEventTypes, ...notificationEventTypes, ...faxReadEventTypes]));
+    expect(new Set(faxStreamEventTypes)).toEqual(new Set([...inboundFaxEventTypes, ...outboundFaxEventTypes, ...notificationEventTypes, ...faxReadEventTypes, ...faxPurgeEventTypes]));
     const written = eventTypesWrittenInCode();
     expect(written.size).toBeGreaterThan(20);
     expect([...written].filter((type) => !faxStreamEventTypes.includes(type as never))).toEqual([]);
