@@ -1,4 +1,4 @@
-import type { DeliveryRequest, DeliveryTarget, FaxRoutedData } from '../src/domain/fax/deliveryPlan.js';
+import type { DeliveryRequest, DeliveryTarget, FaxPrivacy, FaxRoutedData } from '../src/domain/fax/deliveryPlan.js';
 import { outboundWebhookEvents, subscribesTo } from '../src/domain/notifications/webhookEvents.js';
 import type { OutboundWebhookTarget } from '../src/domain/outbound/outboundFaxEvents.js';
 import { compareEndpoints, type RouteEndpoint } from './routingModel.js';
@@ -16,6 +16,7 @@ export function planDelivery(fax: DeliveryRequest, route: Route | undefined): Fa
     endpointScope: deliveries.length > 0 ? (route?.endpointScope ?? 'none') : 'none',
     deliveries,
     notifyEmails: route ? [...route.settings.notifyEmails] : [],
+    ...(route ? { privacy: { ...route.privacy } } : {}),
   };
 }
 
@@ -52,13 +53,15 @@ export function planOutboundWebhooks(endpoints: Iterable<RouteEndpoint>, tenantI
  * (already in order: sending number's, tenant's, global; then priority). Nobody is notified of a
  * reception: the tenant sent this fax; the relay fax's own outcome tells whether it went out.
  */
-export function planOutboundRelay(fax: DeliveryRequest, upstreams: readonly RouteEndpoint[]): FaxRoutedData {
+export function planOutboundRelay(fax: DeliveryRequest, upstreams: readonly RouteEndpoint[], privacy?: FaxPrivacy): FaxRoutedData {
   return {
     ...fax,
     purpose: 'outbound-relay',
     endpointScope: upstreams[0]?.scope ?? 'none',
     deliveries: upstreams.filter((endpoint) => endpoint.target.kind === 'gateway').map(toTarget),
     notifyEmails: [],
+    // Only `storeNothing` matters here (nobody is notified); the sending number's, else the tenant's.
+    ...(privacy ? { privacy: { ...privacy } } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { EndpointScope, NumberProfile, TenantSettings } from '../src/domain/tenancy/types.js';
+import type { FaxPrivacy } from '../src/domain/fax/deliveryPlan.js';
+import { privacyFor, type EndpointScope, type NumberProfile, type TenantSettings } from '../src/domain/tenancy/types.js';
 import type { DocumentView, QueryView } from './documentProjection.js';
 import { compareEndpoints, globalKey, routingCollections as C, type GatewaySource, type RouteEndpoint, type RoutedNumber, type RoutedTenant } from './routingModel.js';
 
@@ -12,6 +13,8 @@ export interface Route {
   endpoints: readonly RouteEndpoint[];
   /** Which level the endpoints came from: number endpoints override tenant ones, which override global ones. */
   endpointScope: EndpointScope | 'none';
+  /** The privacy options of this number's received faxes: the number's, else the tenant's. */
+  privacy: FaxPrivacy;
 }
 
 const none: readonly RouteEndpoint[] = [];
@@ -36,6 +39,7 @@ export function lookupRoute(view: DocumentView, e164: string): Route | undefined
     },
     endpoints,
     endpointScope,
+    privacy: privacyFor(tenant?.settings, profile),
   };
 }
 

@@ -55,7 +55,9 @@ export async function startNotifiers(deps: {
   if (!mailer) logger.warn('no SMTP server configured (smtp.host / smtp.url): e-mail notifications will be dead-lettered as not_configured');
   const templates = createTemplates(settings.templatesDir);
   const transport = createHttpWebhookTransport();
-  const email = { mailer, templates, documents: deps.documents, messageIdDomain: domainOf(config.smtp.from) };
+  // The console is served beside the API: a fax's page is `<publicUrl>/faxes/<id>` (sign-in first).
+  const consoleUrlOf = (faxId: string) => `${deps.publicBaseUrl().replace(/\/+$/, '')}/faxes/${encodeURIComponent(faxId)}`;
+  const email = { mailer, templates, documents: deps.documents, messageIdDomain: domainOf(config.smtp.from), consoleUrlOf };
   const webhook = {
     transport,
     secretOf: (endpointId: string) => {
@@ -65,6 +67,7 @@ export async function startNotifiers(deps: {
     tenantSecretOf,
     documents: deps.documents,
     links,
+    consoleUrlOf,
     timeoutMs: settings.webhookTimeoutMs,
     clock,
     userAgent: `faxengine/${version} (${hostname()})`,

@@ -12,6 +12,7 @@ import type { Config } from './config/schema.js';
 import type { DeliveryRequest, FaxRoutedData } from './domain/fax/deliveryPlan.js';
 import { screenInboundCall, type InboundPolicy, type ScreeningLookups } from './domain/fax/inboundScreening.js';
 import { tryE164 } from './domain/tenancy/e164.js';
+import { privacyFor } from './domain/tenancy/types.js';
 import type { Clock } from './ports/clock.js';
 import type { DocumentStore } from './ports/documentStore.js';
 import type { EventStore } from './ports/eventStore.js';
@@ -89,7 +90,9 @@ export async function startReceivePath(deps: {
     if (fax.purpose !== 'outbound-relay') return planDelivery(fax, deps.routing.lookup(fax.recipient));
     // The sending number's own upstream gateways come first when the caller is one of the tenant's numbers.
     const sender = fax.sender ? deps.routing.lookup(fax.sender) : undefined;
-    return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, sender?.tenantId === fax.tenantId ? sender.numberId : undefined));
+    const own = sender?.tenantId === fax.tenantId ? sender : undefined;
+    const privacy = own?.privacy ?? privacyFor(deps.routing.tenantSettings(fax.tenantId), undefined);
+    return planOutboundRelay(fax, deps.routing.outboundGatewayEndpoints(fax.tenantId, own?.numberId), privacy);
   };
   const nodes = freeswitchNodes(config.freeswitch);
   const controls = createNodeCallControls(nodes, logger);

@@ -11,9 +11,11 @@ export interface EmailNotificationDeps {
   documents: DocumentStore;
   /** Right-hand side of Message-IDs, e.g. the configured sender's domain. */
   messageIdDomain: string;
+  /** The fax's page in the web console (behind sign-in): what a `link`-mode e-mail gives instead of the document. */
+  consoleUrlOf?(faxId: string): string;
 }
 
-/** One attempt at an e-mail notification: summary text from the templates, the fax as PDF attached when asked. */
+/** One attempt at an e-mail notification: summary text from the templates, the fax as PDF attached when asked (or a console link instead). */
 export async function sendEmailNotification(deps: EmailNotificationDeps, notification: PlannedNotification): Promise<AttemptOutcome> {
   const target = notification.ref.target;
   if (target.channel !== 'email') throw new Error('not an e-mail notification');
@@ -30,7 +32,9 @@ export async function sendEmailNotification(deps: EmailNotificationDeps, notific
       return failed('document_unavailable', `document ${summary.documentId}: ${(error as Error).message}`, false);
     }
   }
-  const { subject, body } = await deps.templates.render(topic, templateVariables(summary, attachment !== undefined));
+  // `link` privacy option: no attachment and no download link, only the console page.
+  const consoleUrl = notification.documentMode === 'console' ? deps.consoleUrlOf?.(summary.faxId) : undefined;
+  const { subject, body } = await deps.templates.render(topic, templateVariables(summary, attachment !== undefined, consoleUrl));
   try {
     const receipt = await deps.mailer.send({
       to: target.to,

@@ -18,6 +18,7 @@ export const defaultTemplates: Record<`${EmailTopic}.${TemplatePart}`, string> =
     'Result:  {{result}}',
     '{{partialNote}}',
     '{{attachmentNote}}',
+    '{{consoleNote}}',
     '',
     'Fax ID: {{faxId}}',
     '',
@@ -60,8 +61,8 @@ export function createTemplates(templatesDir: string | undefined) {
 
 export type Templates = ReturnType<typeof createTemplates>;
 
-/** The variables every template can use. */
-export function templateVariables(summary: FaxSummary, attached: boolean): Record<string, string> {
+/** The variables every template can use; `consoleUrl` is the fax's console page, given instead of the document (`link` privacy option). */
+export function templateVariables(summary: FaxSummary, attached: boolean, consoleUrl?: string): Record<string, string> {
   const partial = summary.partial;
   return {
     faxId: summary.faxId,
@@ -82,6 +83,8 @@ export function templateVariables(summary: FaxSummary, attached: boolean): Recor
     partialSubject: partial ? ' (partial)' : '',
     partialNote: partial ? `Note: this fax is incomplete. The call ended early and only ${summary.pages} page${summary.pages === 1 ? '' : 's'} arrived.` : '',
     attachmentNote: attached ? 'The fax is attached as a PDF.' : '',
+    consoleUrl: consoleUrl ?? '',
+    consoleNote: consoleUrl ? `View the fax in the fax console (sign-in required): ${consoleUrl}` : '',
   };
 }
 

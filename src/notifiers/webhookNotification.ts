@@ -16,6 +16,8 @@ export interface WebhookNotificationDeps {
   tenantSecretOf(tenantId: string): string;
   documents: DocumentStore;
   links: DocumentLinks;
+  /** The fax's page in the web console (behind sign-in): what a `link`-mode webhook carries instead of the document. */
+  consoleUrlOf?(faxId: string): string;
   timeoutMs: number;
   clock: Clock;
   userAgent: string;
@@ -37,7 +39,12 @@ export async function sendWebhookNotification(deps: WebhookNotificationDeps, not
 
   const now = deps.clock.now();
   let document: PayloadDocument = null;
-  if (summary.documentId) {
+  let details = notification.details;
+  // `link` privacy option: neither the PDF nor a signed link to it, only the console page.
+  if (notification.documentMode === 'console') {
+    const consoleUrl = deps.consoleUrlOf?.(summary.faxId);
+    if (consoleUrl) details = { ...details, consoleUrl };
+  } else if (summary.documentId) {
     if (notification.documentMode === 'inline') {
       try {
         const path = await deps.documents.pathOf(summary.documentId, 'application/pdf');
@@ -49,7 +56,7 @@ export async function sendWebhookNotification(deps: WebhookNotificationDeps, not
       document = { id: summary.documentId, contentType: 'application/pdf', ...deps.links.linkFor(summary.faxId, now) };
     }
   }
-  const { body, contentType } = encodePayload(webhookPayload(notification.topic, ref.sourceEventId, summary, document, now, notification.details), ref.target.style);
+  const { body, contentType } = encodePayload(webhookPayload(notification.topic, ref.sourceEventId, summary, document, now, details), ref.target.style);
   const timestamp = Math.floor(now.getTime() / 1000);
   const headers: Record<string, string> = {
     'content-type': contentType,

@@ -26,6 +26,16 @@ export interface DeliveryRequest {
   partial: boolean;
 }
 
+/**
+ * The privacy options that apply to this fax (the number's, else its tenant's, at routing time):
+ * `notifyDocument: 'link'` notifies without the document, with a link to the fax's console page;
+ * `storeNothing` purges the fax once every planned delivery is confirmed.
+ */
+export interface FaxPrivacy {
+  notifyDocument: 'attach' | 'link';
+  storeNothing: boolean;
+}
+
 export interface FaxRoutedData extends DeliveryRequest {
   /** Which level the endpoints came from (number overrides tenant overrides global), or none. */
   endpointScope: 'number' | 'tenant' | 'global' | 'none';
@@ -33,4 +43,6 @@ export interface FaxRoutedData extends DeliveryRequest {
   deliveries: DeliveryTarget[];
   /** The number's (or tenant's) notification addresses. */
   notifyEmails: string[];
+  /** Absent (older events, unknown numbers): the document is attached and the fax kept. */
+  privacy?: FaxPrivacy;
 }

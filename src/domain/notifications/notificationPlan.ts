@@ -22,8 +22,12 @@ export interface PlannedNotification {
   destination: string;
   /** E-mail: attach the fax as PDF. */
   attachDocument: boolean;
-  /** Webhook: a signed download link (default) or the PDF inline as base64. */
-  documentMode: 'url' | 'inline';
+  /**
+   * Webhook: a signed download link (default) or the PDF inline as base64. `console` (a received
+   * fax under the `link` privacy option; e-mail and webhook): no document and no download link,
+   * only a link to the fax's page in the web console, behind sign-in.
+   */
+  documentMode: 'url' | 'inline' | 'console';
 }
 
 /**
@@ -78,7 +82,8 @@ function forReceived(event: StreamEvent, summary: FaxSummary): PlannedNotificati
   if (notify.length > 0) {
     notifications.unshift(emailNotification({ ...base, endpointId: null }, 'notify', notify, summary, 'received', true));
   }
-  return notifications;
+  if (plan.privacy?.notifyDocument !== 'link') return notifications;
+  return notifications.map((notification) => ({ ...notification, attachDocument: false, documentMode: 'console' as const }));
 }
 
 interface Submission {

@@ -1,4 +1,4 @@
-import type { EndpointOwner, EndpointSettings, NumberProfile, TenantProfile, TenantSettingsData } from './types.js';
+import type { EndpointOwner, EndpointSettings, NumberProfileData, TenantProfile, TenantSettingsData } from './types.js';
 
 /**
  * Events of `tenant-<id>` (the tenant, its numbers, users and endpoints) and `system-config`
@@ -28,7 +28,8 @@ export type TenancyEventOf<T extends TenancyEventType> = Extract<TenancyEvent, {
 
 /** A tenant profile as stored: folds read its settings through `tenantSettingsOf`. */
 export type TenantProfileData = Omit<TenantProfile, 'settings'> & { settings: TenantSettingsData };
-export type NumberEventData = { tenantId: string; numberId: string; number: string; at: string } & NumberProfile;
+/** Events written before the privacy settings lack them: folds read the profile through `numberProfileOf`. */
+export type NumberEventData = { tenantId: string; numberId: string; number: string; at: string } & NumberProfileData;
 export type EndpointEventData = { endpointId: string; at: string } & EndpointOwner & EndpointSettings;
 export type EndpointRef = { endpointId: string; at: string } & EndpointOwner;
 export interface UserRef {

@@ -1,10 +1,13 @@
 import type { WebhookEvent } from '../notifications/webhookEvents.js';
 import type { SendPolicyOverride } from '../outbound/sendPolicy.js';
+import type { FaxPrivacy } from '../fax/deliveryPlan.js';
 
 /** Value types of the tenancy model: tenants, their fax numbers, API users and delivery endpoints. */
 
 export type NumberDirection = 'inbound' | 'outbound' | 'both';
 export type NotifyOn = 'always' | 'failure' | 'never';
+/** How a received fax's notifications carry it: the document attached (e-mail) or linked (webhook), or only a link to its console page behind sign-in. */
+export type NotifyDocument = 'attach' | 'link';
 
 export interface TenantSettings {
   /** Default outbound caller ID (E.164) for numbers that set none. */
@@ -19,10 +22,18 @@ export interface TenantSettings {
   notifyOn: NotifyOn;
   /** Send policy keys this tenant's faxes use instead of the global ones (a fax's own `policy` still wins); null inherits. */
   sendPolicy: SendPolicyOverride | null;
+  /** Privacy: `link` notifies of a received fax without the document, with a link to its console page. */
+  notifyDocument: NotifyDocument;
+  /** Privacy: a received fax is purged as soon as every planned delivery is confirmed. */
+  storeNothing: boolean;
 }
 
-/** Tenant settings as events carry them: events written before `sendPolicy` existed lack it. */
-export type TenantSettingsData = Omit<TenantSettings, 'sendPolicy'> & { sendPolicy?: SendPolicyOverride | null };
+/** Tenant settings as events carry them: events written before `sendPolicy` and the privacy settings existed lack them. */
+export type TenantSettingsData = Omit<TenantSettings, 'sendPolicy' | 'notifyDocument' | 'storeNothing'> & {
+  sendPolicy?: SendPolicyOverride | null;
+  notifyDocument?: NotifyDocument;
+  storeNothing?: boolean;
+};
 
 export interface TenantProfile {
   name: string;
@@ -42,7 +53,14 @@ export interface NumberProfile {
   callerId: string | null;
   notifyEmails: string[];
   direction: NumberDirection;
+  /** The tenant's `notifyDocument` for this number's faxes; null inherits the tenant's. */
+  notifyDocument: NotifyDocument | null;
+  /** The tenant's `storeNothing` for this number's faxes; null inherits the tenant's. */
+  storeNothing: boolean | null;
 }
+
+/** A number profile as events carry it: events written before the privacy settings lack them. */
+export type NumberProfileData = Omit<NumberProfile, 'notifyDocument' | 'storeNothing'> & { notifyDocument?: NotifyDocument | null; storeNothing?: boolean | null };
 
 export type EndpointScope = 'global' | 'tenant' | 'number';
 export type GatewayRole = 'upstream' | 'pbx';
@@ -82,6 +100,8 @@ export const defaultTenantSettings: TenantSettings = {
   notifyEmails: [],
   notifyOn: 'always',
   sendPolicy: null,
+  notifyDocument: 'attach',
+  storeNothing: false,
 };
 
 export const defaultNumberProfile: NumberProfile = {
@@ -91,18 +111,38 @@ export const defaultNumberProfile: NumberProfile = {
   callerId: null,
   notifyEmails: [],
   direction: 'both',
+  notifyDocument: null,
+  storeNothing: null,
 };
 
-/** Picks the profile fields out of an event payload (which carries ids and times beside them). */
-export function numberProfileOf(data: NumberProfile): NumberProfile {
+/** Picks the profile fields out of an event payload (which carries ids and times beside them); missing privacy settings (older events) inherit. */
+export function numberProfileOf(data: NumberProfileData): NumberProfile {
   const { displayName, stationIdent, header, callerId, notifyEmails, direction } = data;
-  return { displayName, stationIdent, header, callerId, notifyEmails, direction };
+  return { displayName, stationIdent, header, callerId, notifyEmails, direction, notifyDocument: data.notifyDocument ?? null, storeNothing: data.storeNothing ?? null };
 }
 
-/** Picks the settings out of an event payload; a missing `sendPolicy` (older events) inherits. */
+/** Picks the settings out of an event payload; a missing `sendPolicy` (older events) inherits, missing privacy settings are the defaults. */
 export function tenantSettingsOf(data: TenantSettingsData): TenantSettings {
   const { callerId, faxHeader, faxIdent, retentionDays, notifyEmails, notifyOn, sendPolicy } = data;
-  return { callerId, faxHeader, faxIdent, retentionDays, notifyEmails, notifyOn, sendPolicy: sendPolicy ?? null };
+  return {
+    callerId,
+    faxHeader,
+    faxIdent,
+    retentionDays,
+    notifyEmails,
+    notifyOn,
+    sendPolicy: sendPolicy ?? null,
+    notifyDocument: data.notifyDocument ?? 'attach',
+    storeNothing: data.storeNothing ?? false,
+  };
+}
+
+/** What applies to one number's received faxes: the number's privacy settings, else its tenant's. */
+export function privacyFor(tenant: Pick<TenantSettings, 'notifyDocument' | 'storeNothing'> | undefined, number: Pick<NumberProfile, 'notifyDocument' | 'storeNothing'> | undefined): FaxPrivacy {
+  return {
+    notifyDocument: number?.notifyDocument ?? tenant?.notifyDocument ?? 'attach',
+    storeNothing: number?.storeNothing ?? tenant?.storeNothing ?? false,
+  };
 }
 
 export function endpointSettingsOf(data: EndpointSettings): EndpointSettings {

@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.js';
 import { isWebhookEvent, webhookEvents } from '../notifications/webhookEvents.js';
 import { parseSendPolicyOverride, type SendPolicyOverride } from '../outbound/sendPolicy.js';
 import { toE164 } from './e164.js';
-import type { EndpointSettings, EndpointTarget, NumberProfile, TenantProfile } from './types.js';
+import type { EndpointSettings, EndpointTarget, NotifyDocument, NumberProfile, TenantProfile } from './types.js';
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mailer's problem.
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -58,8 +58,23 @@ export function normaliseTenantProfile(profile: TenantProfile, country: string):
       notifyEmails: checkEmails('settings.notifyEmails', settings.notifyEmails),
       notifyOn: settings.notifyOn,
       sendPolicy: checkSendPolicy(settings.sendPolicy),
+      notifyDocument: checkNotifyDocument('settings.notifyDocument', settings.notifyDocument),
+      storeNothing: checkFlag('settings.storeNothing', settings.storeNothing),
     },
   };
+}
+
+const notifyDocuments: readonly NotifyDocument[] = ['attach', 'link'];
+
+/** The privacy settings (see `FaxPrivacy`); on a number null inherits the tenant's, so only the number's checks allow it. */
+function checkNotifyDocument(field: string, value: unknown): NotifyDocument {
+  if (!notifyDocuments.includes(value as NotifyDocument)) throw new ValidationError(field, `must be ${notifyDocuments.map((item) => `"${item}"`).join(' or ')}`);
+  return value as NotifyDocument;
+}
+
+function checkFlag(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValidationError(field, 'must be true or false');
+  return value;
 }
 
 /** Null or absent inherits the global policy; so does an override that sets no key. */
@@ -77,6 +92,8 @@ export function normaliseNumberProfile(profile: NumberProfile, country: string):
     callerId: profile.callerId === null ? null : toE164(profile.callerId, country, 'callerId'),
     notifyEmails: checkEmails('notifyEmails', profile.notifyEmails),
     direction: profile.direction,
+    notifyDocument: profile.notifyDocument === null ? null : checkNotifyDocument('notifyDocument', profile.notifyDocument),
+    storeNothing: profile.storeNothing === null ? null : checkFlag('storeNothing', profile.storeNothing),
   };
 }
 

@@ -12,6 +12,7 @@ function context(notifyOn: NotifyOn, notifyEmails: string[]): FieldContext {
     settings: { ...defaultNumberProfile, notifyEmails, faxHeader: null },
     endpoints: [],
     endpointScope: 'none',
+    privacy: { notifyDocument: 'attach', storeNothing: false },
   };
   return {
     defaultCountry: 'US',
