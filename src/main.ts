@@ -27,6 +27,7 @@ import { createSubmissionApi, routingLookups } from './mainSubmission.js';
 import { createFaxResend } from './api/services/faxResend.js';
 import { startSendPath } from './mainSend.js';
 import { startFaxRelay } from './reactors/faxRelay.js';
+import { startStoreNothingPurge } from './reactors/storeNothingPurge.js';
 import { readTiffPageFormat } from './adapters/documents/tiffPageFormat.js';
 import { startNotifiers } from './mainNotify.js';
 import { hostname } from 'node:os';
@@ -96,7 +97,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   await readModels.runner.start();
   meters.trackReactor('projections', readModelStreamPrefixes, () => readModels.runner.position);
   meters.trackReactor(`bus-publisher:${topic}`, ['fax-'], () => publisher?.checkpoint ?? 0, () => cluster.active(`bus-publisher:${topic}`));
-  for (const name of ['station-learning', 'fax-relay', ...(brokers.length > 0 ? [] : ['notifiers'])]) meters.trackReactor(name, ['fax-'], undefined, () => cluster.active(name));
+  for (const name of ['station-learning', 'fax-relay', 'store-nothing', ...(brokers.length > 0 ? [] : ['notifiers'])]) meters.trackReactor(name, ['fax-'], undefined, () => cluster.active(name));
   const admin = resolveAdminApiKey(config.admin.apiKey, config.dataDir, config.admin.generateApiKey);
   const tenancy = createTenancyApi({
     eventStore,
@@ -153,6 +154,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       parked,
     }),
   );
+  // The store-nothing privacy option: purge requests once a fax's deliveries are confirmed.
+  const storeNothing = cluster.run('store-nothing', () => startStoreNothingPurge({ eventStore, clock: systemClock, logger, parked }));
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
   // Page images are derived data next to the documents; the API and the console share one cache.
@@ -217,6 +220,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       sendPath.runtime.holdNewCalls();
       await receive.close();
       await relay.stop();
+      await storeNothing.stop();
       await sendPath.close();
       // Requests still running finish (bounded) before the stores they read close.
       await listeners.close();

@@ -1,11 +1,13 @@
 import type { NumberView } from '../../projections/directoryModel.js';
+import type { TenantSettings } from '../domain/tenancy/types.js';
 import { CsrfField, Field, FormError, type FormFailure } from './adminKit.js';
+import { PrivacyFields, privacyFieldNames } from './adminPrivacy.js';
 import type { ConsoleSession } from './sessions.js';
 
-export const numberFields = ['number', 'displayName', 'stationIdent'] as const;
+export const numberFields = ['number', 'displayName', 'stationIdent', ...privacyFieldNames('')] as const;
 
-/** A tenant's fax numbers: each with its station ident (editable) and a release button; a form to add one. */
-export function NumbersSection({ tenantId, numbers, session, failed }: { tenantId: string; numbers: readonly NumberView[]; session: ConsoleSession; failed?: FormFailure | undefined }) {
+/** A tenant's fax numbers: each with its station ident and privacy options (editable) and a release button; a form to add one. */
+export function NumbersSection({ tenantId, numbers, session, failed, tenantPrivacy }: { tenantId: string; numbers: readonly NumberView[]; session: ConsoleSession; failed?: FormFailure | undefined; tenantPrivacy: Pick<TenantSettings, 'notifyDocument' | 'storeNothing'> }) {
   const base = `/admin/tenants/${encodeURIComponent(tenantId)}/numbers`;
   return (
     <section aria-labelledby="numbers-heading">
@@ -17,7 +19,7 @@ export function NumbersSection({ tenantId, numbers, session, failed }: { tenantI
           <thead>
             <tr>
               <th scope="col">Number</th>
-              <th scope="col">Name and station ident</th>
+              <th scope="col">Name, station ident and privacy</th>
               <th scope="col">Release</th>
             </tr>
           </thead>
@@ -27,12 +29,13 @@ export function NumbersSection({ tenantId, numbers, session, failed }: { tenantI
               return (
                 <tr>
                   <td data-label="Number">{number.number}</td>
-                  <td data-label="Name and station ident">
+                  <td data-label="Name, station ident and privacy">
                     <form method="post" action={`${base}/${encodeURIComponent(number.id)}`} class="row-form">
                       <CsrfField session={session} />
                       <FormError form={form} failed={failed} fields={numberFields} />
                       <Field form={form} name="displayName" label={`Name of ${number.number}`} value={number.displayName ?? ''} failed={failed} />
                       <Field form={form} name="stationIdent" label={`Station ident of ${number.number}`} value={number.stationIdent ?? ''} failed={failed} />
+                      <PrivacyFields form={form} prefix="" notifyDocument={number.notifyDocument} storeNothing={number.storeNothing} inherit={tenantPrivacy} failed={failed} label={` (${number.number})`} />
                       <button type="submit" aria-label={`Save ${number.number}`}>
                         Save
                       </button>

@@ -3,11 +3,12 @@ import { findTenant, listApiKeys, listEndpoints, listNumbers, listUsers } from '
 import type { TenantView } from '../../projections/directoryModel.js';
 import { AdminPage, CsrfField, Field, FormError, type FormFailure } from './adminKit.js';
 import { NumbersSection } from './adminNumbers.js';
+import { PrivacyFields, privacyFieldNames } from './adminPrivacy.js';
 import { UsersSection, type IssuedKey } from './adminUsers.js';
 import type { ConsoleKit } from './consoleKit.js';
 import type { ConsoleSession } from './sessions.js';
 
-export const profileFields = ['name', 'email', 'settings.faxIdent', 'settings.faxHeader'] as const;
+export const profileFields = ['name', 'email', 'settings.faxIdent', 'settings.faxHeader', ...privacyFieldNames('settings.')] as const;
 const all = { limit: 500, offset: 0 };
 
 /** The tenant's profile form, the way to delete it, its numbers, users and keys, and a link to its endpoints. */
@@ -29,13 +30,14 @@ function TenantPage(props: { tenant: TenantView; kit: ConsoleKit; session: Conso
           <Field form="tenant-edit" name="email" label="E-mail" type="email" value={tenant.email ?? ''} failed={failed} />
           <Field form="tenant-edit" name="settings.faxIdent" label="Fax ident" value={tenant.settings.faxIdent ?? ''} hint="At most 20 printable ASCII characters" failed={failed} />
           <Field form="tenant-edit" name="settings.faxHeader" label="Fax header" value={tenant.settings.faxHeader ?? ''} failed={failed} />
+          <PrivacyFields form="tenant-edit" prefix="settings." notifyDocument={tenant.settings.notifyDocument} storeNothing={tenant.settings.storeNothing} failed={failed} />
           <button type="submit">Save profile</button>
         </form>
         <p>
           <a href={`/admin/endpoints?tenantId=${id}`}>Endpoints and gateways of {tenant.name}</a> ({endpoints}) · <a href={`/admin/tenants/${id}/delete`}>Delete {tenant.name}…</a>
         </p>
       </section>
-      <NumbersSection tenantId={tenant.id} numbers={numbers} session={session} failed={failed} />
+      <NumbersSection tenantId={tenant.id} numbers={numbers} session={session} failed={failed} tenantPrivacy={tenant.settings} />
       <UsersSection tenantId={tenant.id} users={users} session={session} failed={failed} issued={props.issued} />
     </AdminPage>
   );

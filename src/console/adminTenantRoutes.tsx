@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findTenant, findUser } from '../../projections/directoryQueries.js';
 import { apiKeyInput, numberInput, numberPatch, tenantPatch, userInput } from '../api/routes/v1/schemas.js';
 import { actorOf, adminOnly, attempt, formValues, nullable, optional, type FormValues } from './adminKit.js';
+import { privacyInput } from './adminPrivacy.js';
 import { DeleteTenantPage, tenantNotFound, tenantPageResponse } from './adminTenantPage.js';
 import type { ConsoleEnv, ConsoleFeature } from './consoleKit.js';
 
@@ -31,7 +32,7 @@ export const adminTenantRoutes: ConsoleFeature = (app, kit) => {
       c,
       'tenant-edit',
       tenantPatch,
-      (v) => ({ name: v.name ?? '', email: nullable(v.email), settings: { faxIdent: nullable(v['settings.faxIdent']), faxHeader: nullable(v['settings.faxHeader']) } }),
+      (v) => ({ name: v.name ?? '', email: nullable(v.email), settings: { faxIdent: nullable(v['settings.faxIdent']), faxHeader: nullable(v['settings.faxHeader']), ...privacyInput(v, 'settings.') } }),
       (valid) => commands(c).updateTenant(tenantOf(c), valid),
     ),
   );
@@ -64,7 +65,7 @@ export const adminTenantRoutes: ConsoleFeature = (app, kit) => {
       c,
       `number-${c.req.param('numberId')}`,
       numberPatch,
-      (v) => ({ displayName: nullable(v.displayName), stationIdent: nullable(v.stationIdent) }),
+      (v) => ({ displayName: nullable(v.displayName), stationIdent: nullable(v.stationIdent), ...privacyInput(v, '') }),
       (valid) => commands(c).updateNumber(tenantOf(c), c.req.param('numberId'), valid),
       '#numbers-heading',
     ),

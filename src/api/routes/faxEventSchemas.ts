@@ -157,6 +157,7 @@ const inbound = {
         ]),
       ),
       notifyEmails: z.array(z.string()),
+      privacy: z.object({ notifyDocument: z.enum(['attach', 'link']), storeNothing: z.boolean() }).optional(),
     }),
   ),
   FaxBridged: withData<Inbound<'FaxBridged'>>()(

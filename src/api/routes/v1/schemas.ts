@@ -56,6 +56,8 @@ export const tenantSettings = z.object({
   notifyEmails: emails,
   notifyOn: z.enum(['always', 'failure', 'never']),
   sendPolicy: sendPolicyOverride,
+  notifyDocument: z.enum(['attach', 'link']).openapi({ description: "Privacy: `attach` (default) sends a received fax with its notifications (PDF attached to e-mails, link or inline in webhooks); `link` sends no document and no download link, only a link to the fax's console page behind sign-in" }),
+  storeNothing: z.boolean().openapi({ description: 'Privacy: purge a received fax as soon as every planned delivery (relay to the PBX, e-mails, webhooks) is confirmed; one that fails stays stored until a redelivery succeeds. Default false' }),
 });
 
 export const tenantSchema = z
@@ -65,7 +67,7 @@ export const tenantSchema = z
       id: '1',
       name: 'Acme Corp',
       email: 'fax-admin@acme.example',
-      settings: { callerId: null, faxHeader: 'Acme Corp', faxIdent: 'ACME', retentionDays: null, notifyEmails: ['fax@acme.example'], notifyOn: 'failure', sendPolicy: null },
+      settings: { callerId: null, faxHeader: 'Acme Corp', faxIdent: 'ACME', retentionDays: null, notifyEmails: ['fax@acme.example'], notifyOn: 'failure', sendPolicy: null, notifyDocument: 'attach', storeNothing: false },
       createdAt: '2025-01-31T12:00:00.000Z', updatedAt: '2025-01-31T12:00:00.000Z',
       deletedAt: null,
     },
@@ -84,12 +86,14 @@ const numberProfile = {
   callerId: nullableText,
   notifyEmails: emails,
   direction: z.enum(['inbound', 'outbound', 'both']),
+  notifyDocument: z.enum(['attach', 'link']).nullable().openapi({ description: "The tenant's `notifyDocument` for this number's faxes; null inherits the tenant's" }),
+  storeNothing: z.boolean().nullable().openapi({ description: "The tenant's `storeNothing` for this number's faxes; null inherits the tenant's" }),
 };
 
 export const numberSchema = z
   .object({ id, tenantId: id, number: z.string().openapi({ example: '+15551234567' }), ...numberProfile, createdAt: time, updatedAt: time })
   .openapi('Number', {
-    example: { id: '1', tenantId: '1', number: '+15551234567', displayName: 'Acme Fax', stationIdent: '+1 555 123 4567', header: null, callerId: null, notifyEmails: [], direction: 'both', createdAt: '2025-01-31T12:00:00.000Z', updatedAt: '2025-01-31T12:00:00.000Z' },
+    example: { id: '1', tenantId: '1', number: '+15551234567', displayName: 'Acme Fax', stationIdent: '+1 555 123 4567', header: null, callerId: null, notifyEmails: [], direction: 'both', notifyDocument: null, storeNothing: null, createdAt: '2025-01-31T12:00:00.000Z', updatedAt: '2025-01-31T12:00:00.000Z' },
   });
 
 export const numberInput = z

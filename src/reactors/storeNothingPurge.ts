@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import { decideStoreNothingPurge } from '../domain/fax/storeNothingPurge.js';
+import { faxStream } from '../domain/streams.js';
+import type { Clock } from '../ports/clock.js';
+import { WrongExpectedRevisionError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
+import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
+import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
+
+const CHECKPOINT = 'store-nothing';
+/** Appends that lost a race with another writer of the stream (a notifier), decided again on the new history. */
+const appendRaces = 50;
+
+/**
+ * The events after which a store-nothing fax may be due for purging (a delivery confirmed, the
+ * call over) or found kept (a delivery failed for good): anything else changes nothing.
+ */
+const triggers = new Set(['FaxCallEnded', 'FaxRelayed', 'NotificationSent', 'NotificationDeadLettered', 'FaxSent', 'FaxFailed', 'FaxCancelled']);
+
+/**
+ * The store-nothing privacy option: once every planned delivery of a received fax is confirmed
+ * (see `decideStoreNothingPurge`), appends `FaxPurgeRequested` (reason `storeNothing`) to its
+ * stream, and to its relay fax's; the purge runner does the rest. Checkpointed, on one instance
+ * of the cluster (lease `reactor-store-nothing`); each request is appended at the revision it was
+ * decided on and decided again after a conflict, so a fax is never asked to be purged twice.
+ */
+export function startStoreNothingPurge(deps: {
+  eventStore: EventStore;
+  clock: Clock;
+  logger: Logger;
+  parked?: ParkedEventLog;
+  retry?: Partial<ReactorRetryPolicy>;
+}): Promise<Subscription> {
+  const { eventStore } = deps;
+  const logger = deps.logger.child({ reactor: CHECKPOINT });
+
+  /** The received fax an event is about: its own stream's, or, for a relay fax's, the fax it relays. */
+  async function receivedFaxOf(event: RecordedEvent): Promise<string | undefined> {
+    const faxId = event.stream.slice('fax-'.length);
+    if (event.type === 'FaxCallEnded' || event.type === 'FaxRelayed' || event.type.startsWith('Notification')) return faxId;
+    // FaxSent / FaxFailed / FaxCancelled: only a relay fax's matter (it names the fax it relays).
+    if (!faxId.endsWith('-relay')) return undefined;
+    const first = (await eventStore.readStream(event.stream, { maxCount: 1 }))[0];
+    const relayOf = first?.type === 'FaxQueued' ? (first.data as { relayOf?: { faxId: string } }).relayOf : undefined;
+    return relayOf?.faxId;
+  }
+
+  async function handle(event: RecordedEvent): Promise<void> {
+    if (!triggers.has(event.type)) return;
+    const faxId = await receivedFaxOf(event);
+    if (!faxId) return;
+    for (let race = 0; ; race++) {
+      const received = await eventStore.readStream(faxStream(faxId));
+      const relayFaxId = (received.find((item) => item.type === 'FaxRelayed')?.data as { relayFaxId?: string } | undefined)?.relayFaxId;
+      const relay = relayFaxId ? await eventStore.readStream(faxStream(relayFaxId)) : undefined;
+      const decision = decideStoreNothingPurge(received, relay, deps.clock.now().toISOString());
+      if (decision.kind === 'kept') {
+        // Stays stored (and listed as a dead letter or a failed fax) until a redelivery succeeds.
+        if (event.type === 'NotificationDeadLettered' || event.type === 'FaxFailed' || event.type === 'FaxCancelled') logger.warn({ faxId, reason: decision.reason }, 'store-nothing fax kept: a delivery failed');
+        return;
+      }
+      if (decision.kind !== 'purge') return;
+      try {
+        for (const request of decision.requests) {
+          const history = request.faxId === faxId ? received : relay!;
+          const metadata = { correlationId: faxId, causationId: event.id, actor: CHECKPOINT, ...(request.tenantId ? { tenantId: request.tenantId } : {}) };
+          await eventStore.append(faxStream(request.faxId), [{ type: 'FaxPurgeRequested', data: request, metadata }], history.at(-1)!.revision);
+        }
+        logger.info({ faxId, requests: decision.requests.length }, 'store-nothing fax delivered: purge requested');
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || race >= appendRaces) throw error;
+      }
+    }
+  }
+
+  return eventStore.checkpoints.load(CHECKPOINT).then((after) =>
+    startReactorSubscription({
+      name: CHECKPOINT,
+      eventStore,
+      after: after ?? 0,
+      streamPrefixes: ['fax-'],
+      handle,
+      settled: (event) => eventStore.checkpoints.save(CHECKPOINT, event.position),
+      parked: deps.parked ?? createParkedEventLog(eventStore),
+      logger: deps.logger,
+      ...(deps.retry ? { retry: deps.retry } : {}),
+    }),
+  );
+}
