@@ -231,7 +231,7 @@ export const configSchema = z.object({
       webhookTimeoutMs: z.coerce.number().int().min(100).default(10_000),
       /** Directory with operator templates (`received.subject.txt`, `received.body.txt`, `sent.…`, `failed.…`); built-in defaults otherwise. */
       templatesDir: z.string().min(1).optional(),
-      /** Base URL webhook receivers reach faxengine's API at, for signed document links; default `http://<http.listen>`. */
+      /** Base URL webhook receivers reach faxengine's API (and people its console) at, for signed document links and console links; default `http://<http.listen>`. */
       publicUrl: z.url().optional(),
       /** Key of the HMAC that signs document links; generated once into `<dataDir>/document-link.key` when not set. */
       linkSigningKey: z.string().min(32, 'must be at least 32 characters').optional(),
