@@ -42,7 +42,7 @@ const wording: Record<string, (data: Data) => [string, string]> = {
   FaxReceived: (d) => ['Fax received', join(plural(d.pages, 'page'), rate(d.transferRate), t38(d.t38Status), str(d.resultText))],
   FaxReceiveFailed: (d) => ['Reception failed', join(str(d.resultText), str(d.reasonClass).replace(/_/g, ' '), `${str(d.pagesReceived)} pages received`, d.hangupCause ? `hang-up ${str(d.hangupCause)}` : '')],
   FaxReceiveInterrupted: (d) => ['Reception interrupted', join(str(d.reason).replace(/_/g, ' '), `${str(d.pagesReceived)} pages received`)],
-  FaxRouted: (d) => ['Routed for delivery', join(`to ${str(d.recipient)}`, Array.isArray(d.deliveries) ? plural(d.deliveries.length, 'delivery', 'deliveries') : '', yes(d.partial) ? 'partial document' : '')],
+  FaxRouted: (d) => ['Routed for delivery', join(`to ${str(d.recipient)}`, Array.isArray(d.deliveries) ? plural(d.deliveries.length, 'delivery', 'deliveries') : '', yes(d.partial) ? 'partial document' : '', privacyOf(d.privacy))],
   FaxBridged: (d) => [yes(d.success) ? 'Bridged to the PBX' : 'Bridge failed', join(`via ${str(d.gateway)}`, `hang-up ${str(d.hangupCause)}`)],
   FaxCallEnded: (d) => ['Call ended', `hang-up ${str(d.hangupCause)}`],
   FaxRelayed: (d) => ['Relayed', join(`as fax ${str(d.relayFaxId)}`, Array.isArray(d.gateways) ? `via ${d.gateways.join(', ')}` : '')],
@@ -85,4 +85,10 @@ export function timelineOf(events: readonly RecordedEvent[]): TimelineEntry[] {
     const [title, detail] = word ? word((event.data ?? {}) as Data) : [event.type, ''];
     return { at: event.created, type: event.type, title, detail };
   });
+}
+
+/** The privacy options a fax was routed under, so a store-nothing fax still here (a failed delivery) says why. */
+function privacyOf(privacy: unknown): string {
+  const options = (privacy ?? {}) as { notifyDocument?: string; storeNothing?: boolean };
+  return join(options.notifyDocument === 'link' ? 'notified with a console link only' : '', options.storeNothing ? 'store nothing: purged once every delivery is confirmed' : '');
 }
