@@ -17,7 +17,7 @@ describe('privacy options: notify with a console link, store nothing', () => {
   });
 
   /** Tenant Acme (number +15551230000 notifying owner@acme.example, an e-mail endpoint and a JSON webhook) with the given privacy settings. */
-  async function setUp(options: { tenant?: Record<string, unknown>; number?: Record<string, unknown>; smtp?: (attempt: number) => SmtpAnswer; webhook?: (attempt: number) => WebhookAnswer; style?: 'json' | 'form' }) {
+  async function setUp(options: { tenant?: Record<string, unknown>; number?: Record<string, unknown>; smtp?: (attempt: number) => SmtpAnswer; webhook?: (attempt: number) => WebhookAnswer; style?: 'json' | 'form'; pbx?: boolean }) {
     const dir = makeTempDir('privacy');
     cleanups.push(dir.remove);
     const sink = await startSmtpSink(options.smtp);
@@ -25,9 +25,11 @@ describe('privacy options: notify with a console link, store nothing', () => {
     const secret = newWebhookSecret();
     const hook = await startWebhookReceiver(secret, options.webhook);
     cleanups.push(hook.close);
-    const env: Env = await startServerWithSimulator({ scenario, dataDir: dir.path, env: { ...notifierEnv(sink.port), FAXENGINE_NOTIFICATIONS_PUBLIC_URL: publicUrl } });
+    const withPbx = { ...scenario, gateways: { ...scenario.gateways, pbx1: { ip: '10.2.2.2' } } };
+    const env: Env = await startServerWithSimulator({ scenario: options.pbx ? withPbx : scenario, dataDir: dir.path, env: { ...notifierEnv(sink.port), FAXENGINE_NOTIFICATIONS_PUBLIC_URL: publicUrl } });
     cleanups.push(() => env.close());
     const tenantId = await provision(env, [
+      ...(options.pbx ? [{ kind: 'gateway', gateway: 'pbx1', sourceIps: ['10.2.2.2'], role: 'pbx' }] : []),
       { kind: 'email', addresses: ['fax@acme.example'] },
       { kind: 'webhook', url: hook.url, secret, style: options.style ?? 'json' },
     ]);
@@ -126,6 +128,27 @@ describe('privacy options: notify with a console link, store nothing', () => {
     const history = await waitForHistory(env, faxId, (events) => purgeRequests(events).length > 0);
     expect(history.findIndex((event) => event.type === 'FaxPurgeRequested')).toBeGreaterThan(lastIndexOf(history, 'NotificationSent'));
     expect(ofType(history, 'NotificationSent')).toHaveLength(3);
+  });
+
+  it('store nothing with a relay to the PBX: the relay fax is sent first, then both it and the received fax are asked to be purged, once each', async () => {
+    const { env } = await setUp({ tenant: { storeNothing: true }, pbx: true });
+    const faxId = await receiveFax(env);
+    const history = await waitForHistory(env, faxId, (events) => purgeRequests(events).length > 0, 30_000);
+    const relayFaxId = ofType(history, 'FaxRelayed')[0]!.data.relayFaxId as string;
+    const store = env.server.eventStore;
+    const relay = await store.readStream(`fax-${relayFaxId}`);
+    const received = await store.readStream(`fax-${faxId}`);
+    const sentAt = relay.find((event) => event.type === 'FaxSent')!.position;
+    const relayPurge = relay.filter((event) => event.type === 'FaxPurgeRequested');
+    const receivedPurge = received.filter((event) => event.type === 'FaxPurgeRequested');
+    expect(relayPurge.map((event) => event.data)).toEqual([expect.objectContaining({ faxId: relayFaxId, reason: 'storeNothing', by: { kind: 'system' } })]);
+    expect(receivedPurge).toHaveLength(1);
+    expect(relayPurge[0]!.position).toBeGreaterThan(sentAt);
+    expect(receivedPurge[0]!.position).toBeGreaterThan(Math.max(sentAt, ...received.filter((event) => event.type === 'NotificationSent').map((event) => event.position)));
+    expect(received.filter((event) => event.type === 'NotificationSent')).toHaveLength(3);
+    await sleep(settleMs);
+    expect((await store.readStream(`fax-${relayFaxId}`)).filter((event) => event.type === 'FaxPurgeRequested')).toHaveLength(1);
+    expect((await store.readStream(`fax-${faxId}`)).filter((event) => event.type === 'FaxPurgeRequested')).toHaveLength(1);
   });
 
   it("a number's settings beat its tenant's: attach and keep on a tenant that links and stores nothing", async () => {
