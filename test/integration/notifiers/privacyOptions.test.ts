@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../support/postgresServer.js';
 import { startServerWithSimulator } from '../../support/serverHarness.js';
 import { startSmtpSink, type SmtpAnswer } from '../../support/smtpSink.js';
 import { makeTempDir } from '../../support/tempDir.js';
@@ -17,7 +18,7 @@ describe('privacy options: notify with a console link, store nothing', () => {
   });
 
   /** Tenant Acme (number +15551230000 notifying owner@acme.example, an e-mail endpoint and a JSON webhook) with the given privacy settings. */
-  async function setUp(options: { tenant?: Record<string, unknown>; number?: Record<string, unknown>; smtp?: (attempt: number) => SmtpAnswer; webhook?: (attempt: number) => WebhookAnswer; style?: 'json' | 'form'; pbx?: boolean }) {
+  async function setUp(options: { tenant?: Record<string, unknown>; number?: Record<string, unknown>; smtp?: (attempt: number) => SmtpAnswer; webhook?: (attempt: number) => WebhookAnswer; style?: 'json' | 'form'; pbx?: boolean; eventStore?: string }) {
     const dir = makeTempDir('privacy');
     cleanups.push(dir.remove);
     const sink = await startSmtpSink(options.smtp);
@@ -26,7 +27,7 @@ describe('privacy options: notify with a console link, store nothing', () => {
     const hook = await startWebhookReceiver(secret, options.webhook);
     cleanups.push(hook.close);
     const withPbx = { ...scenario, gateways: { ...scenario.gateways, pbx1: { ip: '10.2.2.2' } } };
-    const env: Env = await startServerWithSimulator({ scenario: options.pbx ? withPbx : scenario, dataDir: dir.path, env: { ...notifierEnv(sink.port), FAXENGINE_NOTIFICATIONS_PUBLIC_URL: publicUrl } });
+    const env: Env = await startServerWithSimulator({ scenario: options.pbx ? withPbx : scenario, dataDir: dir.path, env: { ...notifierEnv(sink.port), FAXENGINE_NOTIFICATIONS_PUBLIC_URL: publicUrl, ...(options.eventStore ? { FAXENGINE_EVENT_STORE: options.eventStore } : {}) } });
     cleanups.push(() => env.close());
     const tenantId = await provision(env, [
       ...(options.pbx ? [{ kind: 'gateway', gateway: 'pbx1', sourceIps: ['10.2.2.2'], role: 'pbx' }] : []),
@@ -90,9 +91,11 @@ describe('privacy options: notify with a console link, store nothing', () => {
     }
   });
 
-  it('store nothing: the purge is requested once, after every e-mail and the webhook were confirmed, not before', async () => {
+  it.each(['sqlite', 'postgres'] as const)('store nothing (%s event store): the purge is requested once, after every e-mail and the webhook were confirmed, not before', async (store) => {
+    const database = store === 'postgres' ? await createTestDatabase() : undefined;
+    if (database) cleanups.push(database.drop);
     // The webhook fails once, so the e-mails are confirmed well before it is.
-    const { env, hook } = await setUp({ tenant: { storeNothing: true }, webhook: (attempt) => (attempt === 1 ? 500 : 200) });
+    const { env, hook } = await setUp({ tenant: { storeNothing: true }, webhook: (attempt) => (attempt === 1 ? 500 : 200), ...(database ? { eventStore: database.url } : {}) });
     const faxId = await receiveFax(env);
     const history = await waitForHistory(env, faxId, (events) => purgeRequests(events).length > 0);
     expect(hook.received).toHaveLength(2);
