@@ -16,7 +16,7 @@ import { createSqliteNotificationReadModel } from './sqliteNotificationReadModel
  * Bumped when the layout changes. A file of another layout is emptied on open: the read store is
  * rebuildable, so the runner simply replays the event store into the new layout.
  */
-const layout = 4;
+const layout = 5;
 
 const baseSchema = `
 CREATE TABLE documents (
