@@ -36,12 +36,16 @@ export function startStoreNothingPurge(deps: {
   /** The received fax an event is about: its own stream's, or, for a relay fax's, the fax it relays. */
   async function receivedFaxOf(event: RecordedEvent): Promise<string | undefined> {
     const faxId = event.stream.slice('fax-'.length);
+    // A relay fax (its id derived from the received fax's) names the fax it relays: its end and its
+    // own notifications are deliveries of that fax.
+    if (faxId.endsWith('-relay')) {
+      const first = (await eventStore.readStream(event.stream, { maxCount: 1 }))[0];
+      const relayOf = first?.type === 'FaxQueued' ? (first.data as { relayOf?: { faxId: string } }).relayOf : undefined;
+      if (relayOf) return relayOf.faxId;
+    }
+    // FaxSent / FaxFailed / FaxCancelled of any other fax (a submitted one) change nothing here.
     if (event.type === 'FaxCallEnded' || event.type === 'FaxRelayed' || event.type.startsWith('Notification')) return faxId;
-    // FaxSent / FaxFailed / FaxCancelled: only a relay fax's matter (it names the fax it relays).
-    if (!faxId.endsWith('-relay')) return undefined;
-    const first = (await eventStore.readStream(event.stream, { maxCount: 1 }))[0];
-    const relayOf = first?.type === 'FaxQueued' ? (first.data as { relayOf?: { faxId: string } }).relayOf : undefined;
-    return relayOf?.faxId;
+    return undefined;
   }
 
   async function handle(event: RecordedEvent): Promise<void> {

@@ -51,9 +51,9 @@ export function decideStoreNothingPurge(received: readonly StreamEvent[], relay:
     if (!relayFaxId || !relay || relayEnd !== 'FaxSent') return { kind: 'wait', reason: 'delivering' };
     // The relay fax's own notifications (if its plan has any) are deliveries of it too.
     const relayStates = notificationStates(relay);
-    if (!faxStreamClosed(relay) || planNotifications(relay, relayFaxId).some((notification) => relayStates.get(notification.ref.notificationId)?.status !== 'sent')) {
-      return { kind: 'wait', reason: 'delivering' };
-    }
+    const relayPlanned = planNotifications(relay, relayFaxId).map((notification) => relayStates.get(notification.ref.notificationId)?.status ?? 'pending');
+    if (relayPlanned.includes('dead')) return { kind: 'kept', reason: 'notification_dead_lettered' };
+    if (!faxStreamClosed(relay) || relayPlanned.some((status) => status !== 'sent')) return { kind: 'wait', reason: 'delivering' };
     if (!relay.some((event) => event.type === 'FaxPurgeRequested')) requests.push(request(relayFaxId));
   }
   requests.push(request(plan.faxId));
