@@ -53,7 +53,12 @@ END;
 CREATE TRIGGER faxes_text_updated AFTER UPDATE OF search_text ON faxes WHEN new.search_text <> '' AND old.search_text <> new.search_text BEGIN
   INSERT INTO fax_texts (text) SELECT new.search_text WHERE NOT EXISTS (SELECT 1 FROM fax_texts WHERE text = new.search_text);
 END;
--- A deleted fax (a purge) leaves no trace of its text once no other fax holds it.
+-- A purged fax's text (cleared, never replaced: nothing else empties it) leaves no trace once no other
+-- fax holds it. A rebuild never fires this: a purged fax's events fold to no text in the first place.
+CREATE TRIGGER faxes_text_cleared AFTER UPDATE OF search_text ON faxes WHEN new.search_text = '' AND old.search_text <> '' BEGIN
+  DELETE FROM fax_texts WHERE text = old.search_text AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = old.search_text);
+END;
+-- A deleted fax leaves no trace of its text once no other fax holds it.
 CREATE TRIGGER faxes_text_deleted AFTER DELETE ON faxes WHEN old.search_text <> '' BEGIN
   DELETE FROM fax_texts WHERE text = old.search_text AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = old.search_text);
 END`,
@@ -77,13 +82,13 @@ END`,
     },
     values(doc) {
       const fax = doc as FaxView;
-      return [fax.tenantId, fax.direction, fax.status, numberKey(fax.from), numberKey(fax.to), fax.createdAt, fax.ended ? 1 : 0, fax.callUuid, isUnread(fax) ? 1 : 0, searchTextOf(fax)];
+      return [fax.tenantId, fax.direction, fax.status, numberKey(fax.from ?? ''), numberKey(fax.to ?? ''), fax.createdAt, fax.ended ? 1 : 0, fax.callUuid, isUnread(fax) ? 1 : 0, searchTextOf(fax)];
     },
   };
 }
 
-/** A received fax no one has marked read: bold in the inbox. */
-export const isUnread = (fax: Pick<FaxView, 'direction' | 'status' | 'read'>): boolean => fax.direction === 'inbound' && fax.status === 'received' && !fax.read;
+/** A received fax no one has marked read: bold in the inbox. A purged one has nothing left to read. */
+export const isUnread = (fax: Pick<FaxView, 'direction' | 'status' | 'read' | 'purged'>): boolean => fax.direction === 'inbound' && fax.status === 'received' && !fax.read && !fax.purged;
 
 /** What a text search matches: the remote ident and the caller name, lower-cased (the `instr` scan compares with a lower-cased needle). */
 export const searchTextOf = (fax: Pick<FaxView, 'remoteIdent' | 'callerName'>): string =>
