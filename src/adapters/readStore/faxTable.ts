@@ -37,6 +37,8 @@ CREATE TABLE faxes (
 );
 CREATE TABLE fax_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE VIRTUAL TABLE fax_text USING fts5(text, content = 'fax_texts', content_rowid = 'id', tokenize = 'trigram');
+-- A text deleted (a purge) leaves the index, instead of staying behind a delete marker until a merge.
+INSERT INTO fax_text (fax_text, rank) VALUES ('secure-delete', 1);
 CREATE TRIGGER fax_texts_added AFTER INSERT ON fax_texts BEGIN
   INSERT INTO fax_text (rowid, text) VALUES (new.id, new.text);
 END;
@@ -80,6 +82,7 @@ END`,
       faxes_text_time: "(search_text, created_at, fax_id) WHERE search_text <> ''",
       faxes_tenant_text_time: "(tenant_id, search_text, created_at, fax_id) WHERE search_text <> ''",
     },
+    purged: (doc) => (doc as FaxView).purged === true,
     values(doc) {
       const fax = doc as FaxView;
       return [fax.tenantId, fax.direction, fax.status, numberKey(fax.from ?? ''), numberKey(fax.to ?? ''), fax.createdAt, fax.ended ? 1 : 0, fax.callUuid, isUnread(fax) ? 1 : 0, searchTextOf(fax)];

@@ -1,3 +1,4 @@
+import { refusePurged } from './purgedFax.js';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
@@ -26,7 +27,7 @@ const download = createRoute({
     params: z.object({ faxId: z.string().openapi({ param: { name: 'faxId', in: 'path' } }) }),
     query: z.object({ expires: z.string(), signature: z.string() }),
   },
-  responses: { 200: { description: 'application/pdf' }, 403: P[403], 404: P[404], 422: P[422] },
+  responses: { 200: { description: 'application/pdf' }, 403: P[403], 404: P[404], 410: P[410], 422: P[422] },
 });
 
 /** Serves documents to webhook receivers that hold a link signed by the notifier. */
@@ -37,6 +38,7 @@ export function documentLinkRoutes(deps: DocumentLinkRouteDeps): OpenAPIHono<Aut
     const { expires, signature } = c.req.valid('query');
     if (!deps.verify(faxId, expires, signature, deps.clock.now())) throw new ForbiddenError('the link is invalid or has expired');
     const fax = deps.faxes.find(faxId);
+    if (fax) refusePurged(fax);
     if (!fax?.documentId) throw new NotFoundError(`fax ${faxId} has no document`);
     const path = await deps.documents.pathOf(fax.documentId, 'application/pdf');
     const body = Readable.toWeb(createReadStream(path)) as ReadableStream;
