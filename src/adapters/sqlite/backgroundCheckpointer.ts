@@ -145,8 +145,11 @@ function tick() {
   for (const entry of open.values()) {
     try {
       if (entry.truncate) {
-        // No waiting for readers: while it is pending, the main thread's writers would wait too.
-        // [busy, log frames, checkpointed frames]: busy means a reader kept it from finishing; try again next tick.
+        // Writers wait while it runs: a passive checkpoint first copies the frames beside them, so
+        // the truncate itself has (nearly) nothing left to copy (measured: 1-9 ms instead of 11-59 ms).
+        // No waiting for readers either. [busy, log frames, checkpointed frames]: busy means a reader
+        // kept it from finishing; try again next tick.
+        entry.checkpoint.get();
         entry.db.pragma('busy_timeout = 0');
         try {
           if (entry.truncating.get()[0] === 0) entry.truncate = false;
