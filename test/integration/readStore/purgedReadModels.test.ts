@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaxView } from '../../../projections/faxProjection.js';
+import { createNotificationRedelivery } from '../../../src/api/services/notificationRedelivery.js';
+import { GoneError } from '../../../src/domain/errors.js';
 import { readStoreFileName } from '../../../src/reactors/readModels.js';
 import { faxPurged, purgedFaxIds, purgedScenarioTexts, purgedValues, purgeScenario } from '../../support/purgeScenario.js';
 import { startSubmissionHarness, type SubmissionHarness } from '../../support/submissionHarness.js';
@@ -91,6 +93,9 @@ describe('read store and API after a purge (FaxPurged)', () => {
       expect(problem, path).toMatchObject({ status: 410, title: 'Gone', purgedAt: '2026-12-06T12:00:00.000Z' });
       expect(String(problem.detail)).toMatch(/was purged on 2026-12-06T12:00:00.000Z/);
     }
+    // Its notifications have nowhere left to go: a redelivery is refused the same way (API and console call this).
+    const redeliver = createNotificationRedelivery({ eventStore: h.eventStore, clock: { now: () => new Date() } });
+    await expect(redeliver('p-in', 'n-p-in', 'admin', {})).rejects.toThrow(GoneError);
     // A fax that is not purged and has no document stays a 404.
     expect((await get('/v1/faxes/keep-in/pages/1.png', acme.auth)).status).not.toBe(410);
   });
