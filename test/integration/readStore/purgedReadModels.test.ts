@@ -54,6 +54,9 @@ describe('read store and API after a purge (FaxPurged)', () => {
     expect(await list('number=%2B15558880002')).toEqual(['p-out']);
     expect(sql<{ text: string }>('SELECT text FROM fax_texts').map((row) => row.text)).toEqual(expect.arrayContaining(purgedScenarioTexts));
 
+    const totals = () => sql<{ key: string; doc: string }>("SELECT key, doc FROM documents WHERE projection = 'stats' AND collection IN ('days', 'hours') AND (key LIKE '*|all|%' OR key LIKE 't:%|all|%' OR key LIKE 't:%|gw|%') ORDER BY key");
+    const countedBefore = totals();
+    expect(countedBefore.map((row) => row.doc).join()).toMatch(/"inbound":3/);
     for (const faxId of purgedFaxIds) await h.eventStore.append(`fax-${faxId}`, [faxPurged(faxId, acme.id)]);
     const purged = async () => (await Promise.all(purgedFaxIds.map(async (faxId) => ((await (await get(`/v1/faxes/${faxId}`)).json()) as FaxView).purged))).every(Boolean);
     for (const deadline = Date.now() + 20_000; !(await purged()) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -64,6 +67,8 @@ describe('read store and API after a purge (FaxPurged)', () => {
     expect(await list('text=qzxj')).toEqual([]);
     expect(await list('text=jones')).toEqual([]);
     expect(await list('text=shared%20lab')).toEqual(['keep-in']);
+    // Statistics count them as before: totals, the tenant's, per gateway.
+    expect(totals()).toEqual(countedBefore);
     // The purged faxes are still listed (statistics and the purge record keep them), marked purged.
     expect(await list('')).toEqual(['p-out', 'keep-in', 'p-shared', 'p-in']);
     // The distinct texts and their trigram index keep only what a fax still has.
