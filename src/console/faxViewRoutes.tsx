@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { Context } from 'hono';
+import type { FaxView } from '../domain/fax/faxView.js';
 import type { PageImageSize } from '../ports/pageImages.js';
 import type { ConsoleFeature } from './consoleKit.js';
 import { listQueryOf, type ListKind } from './faxFilters.js';
@@ -7,8 +9,6 @@ import { FaxListPage, listPaths, unreadCap } from './faxListPage.js';
 import { FaxPage, MessagePage } from './faxPage.js';
 import { purgedInWords } from './format.js';
 import type { ConsoleSession } from './sessions.js';
-import type { FaxView } from '../domain/fax/faxView.js';
-import type { Context } from 'hono';
 import { liveFaxes } from './liveFaxes.js';
 
 const pageSize = 50;

@@ -1,4 +1,3 @@
-import { refusePurged } from './purgedFax.js';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
@@ -9,6 +8,7 @@ import type { DocumentStore } from '../../ports/documentStore.js';
 import { ForbiddenError } from '../auth/forbidden.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { problemResponses as P, routeModule } from './openapiHelpers.js';
+import { refusePurged } from './purgedFax.js';
 
 export interface DocumentLinkRouteDeps {
   /** Whether the signature signs this fax and expiry, and the link has not expired. */

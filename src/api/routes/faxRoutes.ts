@@ -1,4 +1,3 @@
-import { refusePurged } from './purgedFax.js';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
@@ -14,6 +13,7 @@ import { faxEventBody } from './faxEventSchemas.js';
 import { faxEventSchema, faxPage, faxSchema } from './faxSchemas.js';
 import { queryFlag, queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
+import { refusePurged } from './purgedFax.js';
 
 export interface FaxRouteDeps {
   faxes: FaxReadModel;

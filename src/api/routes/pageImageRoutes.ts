@@ -1,4 +1,3 @@
-import { refusePurged } from './purgedFax.js';
 import { readFile } from 'node:fs/promises';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
@@ -9,6 +8,7 @@ import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { visibleFax } from './faxRoutes.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule, withCommonResponses } from './openapiHelpers.js';
+import { refusePurged } from './purgedFax.js';
 
 export interface PageImageRouteDeps {
   faxes: FaxReadModel;
