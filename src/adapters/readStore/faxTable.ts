@@ -56,13 +56,15 @@ CREATE TRIGGER faxes_text_updated AFTER UPDATE OF search_text ON faxes WHEN new.
   INSERT INTO fax_texts (text) SELECT new.search_text WHERE NOT EXISTS (SELECT 1 FROM fax_texts WHERE text = new.search_text);
 END;
 -- A purged fax's text (cleared, never replaced: nothing else empties it) leaves no trace once no other
--- fax holds it. A rebuild never fires this: a purged fax's events fold to no text in the first place.
+-- fax holds it, nor do the texts it replaced: the caller name alone, before the ident was known, or
+-- the ident alone (its lines: see searchTextOf). A rebuild never fires this: a purged fax's events
+-- fold to no text in the first place.
 CREATE TRIGGER faxes_text_cleared AFTER UPDATE OF search_text ON faxes WHEN new.search_text = '' AND old.search_text <> '' BEGIN
-  DELETE FROM fax_texts WHERE text = old.search_text AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = old.search_text);
+  DELETE FROM fax_texts WHERE text IN (${textAndLines('old.search_text')}) AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = fax_texts.text);
 END;
 -- A deleted fax leaves no trace of its text once no other fax holds it.
 CREATE TRIGGER faxes_text_deleted AFTER DELETE ON faxes WHEN old.search_text <> '' BEGIN
-  DELETE FROM fax_texts WHERE text = old.search_text AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = old.search_text);
+  DELETE FROM fax_texts WHERE text IN (${textAndLines('old.search_text')}) AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = fax_texts.text);
 END`,
     indexes: {
       faxes_time: '(created_at, fax_id)',
@@ -89,6 +91,9 @@ END`,
     },
   };
 }
+
+/** SQL: a search text and each of its two lines (ident, caller name); a text of one line gives itself and ''. */
+const textAndLines = (column: string) => `${column}, substr(${column}, 1, instr(${column}, char(10)) - 1), substr(${column}, instr(${column}, char(10)) + 1)`;
 
 /** A received fax no one has marked read: bold in the inbox. A purged one has nothing left to read. */
 export const isUnread = (fax: Pick<FaxView, 'direction' | 'status' | 'read' | 'purged'>): boolean => fax.direction === 'inbound' && fax.status === 'received' && !fax.read && !fax.purged;
