@@ -4,6 +4,8 @@ import type { FaxQueuedData } from '../src/domain/outbound/outboundFaxEvents.js'
 import { put, type DocumentProjection, type DocumentView, type ProjectedEvent } from './documentProjection.js';
 import type { FaxView } from '../src/domain/fax/faxView.js';
 import { outboundHandlers, queuedView } from './outboundFaxView.js';
+import { purgedFaxView } from './purgedFaxView.js';
+import type { FaxPurgedData } from '../src/domain/fax/purgeEvents.js';
 
 export { faxStatuses, type FaxStatus, type FaxView, type OutboundProgress } from '../src/domain/fax/faxView.js';
 
@@ -63,7 +65,7 @@ const readHandlers: Record<FaxReadEvent['type'], () => Partial<FaxView>> = {
 /** The fax read model: one document per fax, folded from its `fax-<id>` stream. */
 export const faxProjection: DocumentProjection = {
   name: 'faxes',
-  handles: [...new Set([...Object.keys(handlers), ...Object.keys(outboundHandlers), ...Object.keys(readHandlers), 'FaxQueued'])],
+  handles: [...new Set([...Object.keys(handlers), ...Object.keys(outboundHandlers), ...Object.keys(readHandlers), 'FaxQueued', 'FaxPurged'])],
   init: () => [],
   historyCollections: [faxCollections.faxes],
   evolve(view: DocumentView, event: ProjectedEvent) {
@@ -74,6 +76,9 @@ export const faxProjection: DocumentProjection = {
       (event.type === 'FaxCallOffered' ? offered(event.data as Data<'FaxCallOffered'>) : undefined) ??
       (event.type === 'FaxQueued' ? queuedView(event.data as FaxQueuedData, at) : undefined);
     if (!current) return [];
+    // Purged for good: an event after the purge (none is expected) must not bring anything back.
+    if (event.type === 'FaxPurged') return [put(faxCollections.faxes, data.faxId, { ...purgedFaxView(current, event.data as FaxPurgedData), updatedAt: at || current.updatedAt })];
+    if (current.purged) return [];
     const handler =
       event.type in readHandlers
         ? readHandlers[event.type as FaxReadEvent['type']]

@@ -71,6 +71,29 @@ export function addCounters(into: StatsCounters | undefined, delta: StatsCounter
   return sum;
 }
 
+/**
+ * `from` less `delta`, sparse (zeros, causes included, left out): what a bucket holds once a
+ * change it counted is taken out of it (a purged fax's station counts). Empty when nothing is left.
+ */
+export function subtractCounters(from: StatsCounters | undefined, delta: StatsCounters): StatsCounters {
+  const left: StatsCounters = {};
+  for (const field of countFields) {
+    const value = (from?.[field] ?? 0) - (delta[field] ?? 0);
+    if (value !== 0) left[field] = value;
+  }
+  for (const field of mapFields) {
+    const causes: Record<string, number> = {};
+    for (const [cause, count] of Object.entries(from?.[field] ?? {})) {
+      const value = count - (delta[field]?.[cause] ?? 0);
+      if (value !== 0) causes[cause] = value;
+    }
+    if (Object.keys(causes).length > 0) left[field] = causes;
+  }
+  return left;
+}
+
+export const isEmptyCounters = (counters: StatsCounters): boolean => Object.keys(counters).length === 0;
+
 /** Adds `delta` into `into` in place: for the queries' sums, which own their accumulator. */
 export function accumulate(into: StatsCounters, delta: StatsCounters): void {
   for (const field of countFields) {

@@ -17,6 +17,8 @@ export interface FaxInFlight {
   negotiatedAt?: string;
   lastPageAt?: string;
   t38Status?: string;
+  /** The keys of the facts counted so far in the station's series (see statsCollections.stationFacts). */
+  stationFacts?: string[];
 }
 
 export interface StatsDelta {

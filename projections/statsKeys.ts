@@ -16,6 +16,11 @@ export const statsCollections = {
   facts: 'facts',
   /** Faxes in flight: what later events of a fax need (tenant, station, gateway of the attempt). Deleted when the fax ends. */
   inFlight: 'inFlight',
+  /**
+   * Per ended fax that counted in a station's series, the keys of those facts: what a purge of the
+   * fax takes out of the station series (the station id is the remote number). Written when the fax ends.
+   */
+  stationFacts: 'stationFacts',
 } as const;
 
 /** `all`: everything in the scope; `gw`: per carrier gateway; `st`: per remote station. Per tenant: each tenant scope's `all`. */
@@ -49,3 +54,5 @@ export const hourPeriod = (ms: number) => new Date(ms).toISOString().slice(0, 13
 /** `2026-12-06` for any instant of that UTC day. */
 export const dayPeriod = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const factKey = (iso: string, position: number) => `${iso}|${String(position).padStart(16, '0')}`;
+/** The time (ms) of a fact, from its key. */
+export const factTime = (key: string) => Date.parse(key.slice(0, key.indexOf('|')));

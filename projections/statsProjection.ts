@@ -3,6 +3,7 @@ import { put, remove, stagedView, type DocumentProjection, type DocumentView, ty
 import { addCounters, type StatsCounters } from './statsCounters.js';
 import { statsDelta, type FaxInFlight, type StatsDelta } from './statsDelta.js';
 import { allId, bucketKey, dayPeriod, factKey, globalScope, hourPeriod, statsCollections as C, tenantScope, type StatsDimensionKey } from './statsKeys.js';
+import { forgetStation, withStationFacts } from './statsPurge.js';
 
 export const statsProjectionName = 'stats';
 
@@ -47,8 +48,9 @@ export function createStatsProjection(options: { defaultCountry: string }): Docu
       'FaxFailed',
       'FaxCancelled',
       'StationFallbackEnabled',
+      'FaxPurged',
     ],
-    historyCollections: [C.hours, C.days, C.facts, C.inFlight],
+    historyCollections: [C.hours, C.days, C.facts, C.inFlight, C.stationFacts],
     init: () => [],
     evolve(view, event) {
       const ms = Date.parse(event.created);
@@ -60,12 +62,15 @@ export function createStatsProjection(options: { defaultCountry: string }): Docu
       }
       const faxId = (event.data as { faxId?: unknown } | undefined)?.faxId;
       if (typeof faxId !== 'string' || faxId === '') return [];
+      if (event.type === 'FaxPurged') return forgetStation(view, faxId);
       // A fax's first event finds nothing: no read (in a catch-up, a read of a missing row costs most).
       const fax = event.type === 'FaxCallOffered' || event.type === 'FaxQueued' ? undefined : view.get<FaxInFlight>(C.inFlight, faxId);
       const delta: StatsDelta = statsDelta(fax, event, stationOf);
       const writes = countAll(view, event, ms, delta.facts);
-      if (delta.fax === null) writes.push(...(fax ? [remove(C.inFlight, faxId)] : []));
-      else if (delta.fax !== undefined) writes.push(put(C.inFlight, faxId, delta.fax));
+      const { next, ended } = withStationFacts(fax, delta, factKeysOf(event, ms, delta.facts));
+      if (ended) writes.push(put(C.stationFacts, faxId, ended));
+      if (next === null) writes.push(...(fax ? [remove(C.inFlight, faxId)] : []));
+      else if (next !== undefined) writes.push(put(C.inFlight, faxId, next));
       return writes;
     },
   };
@@ -80,6 +85,12 @@ export function statsStationKey(defaultCountry: string): (raw: string) => string
     const text = raw.trim();
     return tryE164(text, defaultCountry) ?? (text.replace(/\D/g, '') || text.toLowerCase());
   };
+}
+
+/** The fact keys of an event's counted changes that count in a station's series. */
+function factKeysOf(event: ProjectedEvent, ms: number, facts: readonly StatsFact[]): string[] {
+  const iso = new Date(ms).toISOString();
+  return facts.flatMap((fact, index) => (fact.station ? [factKey(iso, event.position * 4 + index)] : []));
 }
 
 /** The bucket writes of the counted changes (one event may count in several: a call and its fax). */

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ConflictError, DomainError, NotFoundError, NotPermittedError, TooLargeError, ValidationError } from '../domain/errors.js';
+import { ConflictError, DomainError, GoneError, NotFoundError, NotPermittedError, TooLargeError, ValidationError } from '../domain/errors.js';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../ports/eventStore.js';
 
 /** RFC 9457 problem details. */
@@ -28,6 +28,7 @@ const titles: Record<number, string> = {
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   409: 'Conflict',
+  410: 'Gone',
   411: 'Length Required',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
@@ -50,6 +51,7 @@ export function problemFor(error: unknown): Problem {
   if (error instanceof TooLargeError) {
     return { ...error.details, type: 'about:blank', title: 'Content Too Large', status: 413, detail: error.message, field: error.field };
   }
+  if (error instanceof GoneError) return { ...error.details, type: 'about:blank', title: 'Gone', status: 410, detail: error.message };
   if (error instanceof NotFoundError) return { type: 'about:blank', title: 'Not Found', status: 404, detail: error.message };
   if (error instanceof ConflictError || error instanceof WrongExpectedRevisionError) {
     return { type: 'about:blank', title: 'Conflict', status: 409, detail: error.message };

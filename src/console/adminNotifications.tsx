@@ -5,7 +5,7 @@ import { createNotificationRedelivery } from '../api/services/notificationRedeli
 import { problemFor } from '../api/problem.js';
 import { AdminPage, CsrfField, actorOf, adminOnly, formValues } from './adminKit.js';
 import type { ConsoleEnv, ConsoleFeature, ConsoleKit } from './consoleKit.js';
-import { shortTime } from './format.js';
+import { purgedInWords, shortTime } from './format.js';
 
 const limit = 200;
 
@@ -47,20 +47,24 @@ function DeadLettersPage({ kit, c, refusal }: { kit: ConsoleKit; c: Context<Cons
                 </td>
                 <td data-label="Tenant">{tenantName(n.tenantId)}</td>
                 <td data-label="Notification">
-                  {n.sourceType}: {targetInWords(n)}
+                  {n.sourceType}: {n.purged ? `(${purgedInWords(n)})` : targetInWords(n)}
                 </td>
                 <td data-label="Attempts">{n.attempts}</td>
                 <td data-label="Last error">{n.lastError ? `${n.lastError.kind}: ${n.lastError.message}` : ''}</td>
                 <td data-label="Dead since">{shortTime(n.deadLetteredAt)}</td>
                 <td data-label="Re-deliver">
-                  <form method="post" action="/admin/notifications/redeliver" class="inline">
-                    <CsrfField session={session} />
-                    <input type="hidden" name="faxId" value={n.faxId} />
-                    <input type="hidden" name="notificationId" value={n.notificationId} />
-                    <button type="submit" aria-label={`Re-deliver the ${targetInWords(n)} about fax ${n.faxId}`}>
-                      Re-deliver
-                    </button>
-                  </form>
+                  {n.purged ? (
+                    'no: its fax was purged'
+                  ) : (
+                    <form method="post" action="/admin/notifications/redeliver" class="inline">
+                      <CsrfField session={session} />
+                      <input type="hidden" name="faxId" value={n.faxId} />
+                      <input type="hidden" name="notificationId" value={n.notificationId} />
+                      <button type="submit" aria-label={`Re-deliver the ${targetInWords(n)} about fax ${n.faxId}`}>
+                        Re-deliver
+                      </button>
+                    </form>
+                  )}
                 </td>
               </tr>
             ))}
@@ -86,7 +90,7 @@ export const adminNotifications: ConsoleFeature = (app, kit) => {
       await redeliver(faxId, notificationId, 'admin', actorOf(session));
     } catch (error) {
       const problem = problemFor(error);
-      if (problem.status !== 404 && problem.status !== 409) throw error;
+      if (problem.status !== 404 && problem.status !== 409 && problem.status !== 410) throw error;
       return html(c, <DeadLettersPage kit={kit} c={c} refusal={`Not re-delivered: ${problem.detail ?? problem.title}`} />, problem.status);
     }
     return c.redirect('/admin/notifications', 303);

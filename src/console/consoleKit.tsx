@@ -20,7 +20,7 @@ export interface ConsoleKit {
   /** Every POST carries the session's CSRF token in the `csrf` field; anything else is refused. */
   csrfChecked: ReturnType<typeof createMiddleware<ConsoleEnv>>;
   /** A page: never cached, never framed. */
-  html(c: Context, page: unknown, status?: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503): Response | Promise<Response>;
+  html(c: Context, page: unknown, status?: 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 503): Response | Promise<Response>;
   /** A fax the session may see, or undefined: another tenant's fax is answered exactly like a missing one. */
   visibleFax(faxId: string, session: ConsoleSession): FaxView | undefined;
   /** The 404 page for a fax that is missing or not the session's. */

@@ -2,7 +2,7 @@ import type { FaxView } from '../domain/fax/faxView.js';
 import { faxStatuses } from '../domain/fax/faxView.js';
 import type { FaxPage } from '../ports/faxReadModel.js';
 import { listSearch, type ListKind, type ListQuery } from './faxFilters.js';
-import { shortTime, statusInWords } from './format.js';
+import { purgedInWords, shortTime, statusInWords } from './format.js';
 import { Layout } from './layout.js';
 import type { ConsoleSession } from './sessions.js';
 
@@ -12,7 +12,7 @@ const titles: Record<ListKind, string> = { inbox: 'Inbox', sent: 'Sent faxes', a
 export const unreadCap = 999;
 
 /** A received fax no one has opened or marked read. */
-const isUnread = (fax: FaxView) => fax.direction === 'inbound' && fax.status === 'received' && !fax.read;
+const isUnread = (fax: FaxView) => fax.direction === 'inbound' && fax.status === 'received' && !fax.read && !fax.purged;
 
 /** One fax as a table row; also what the live stream sends (so both render the same). */
 export function FaxRow({ fax }: { fax: FaxView }) {
@@ -24,8 +24,8 @@ export function FaxRow({ fax }: { fax: FaxView }) {
         {isUnread(fax) && <span class="badge">unread</span>}
       </td>
       <td data-label="Direction">{fax.direction === 'inbound' ? 'received' : 'sent'}</td>
-      <td data-label="From">{fax.from}</td>
-      <td data-label="To">{fax.to}</td>
+      <td data-label="From">{fax.from ?? (fax.purged ? purgedInWords(fax) : '')}</td>
+      <td data-label="To">{fax.to ?? (fax.purged ? purgedInWords(fax) : '')}</td>
       <td data-label="Pages">{fax.pages}</td>
       <td data-label="Status" class={`status-${fax.status}`}>
         {statusInWords(fax.status)}

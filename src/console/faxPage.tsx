@@ -1,7 +1,7 @@
 import type { FaxView } from '../domain/fax/faxView.js';
 import type { RecordedEvent } from '../ports/eventStore.js';
 import { FaxProgressPanel } from './faxProgressPanel.js';
-import { durationInWords, preciseTime, resultInWords, shortTime, transportInWords } from './format.js';
+import { durationInWords, preciseTime, purgedInWords, resultInWords, shortTime, transportInWords } from './format.js';
 import { Layout } from './layout.js';
 import { ReadMark } from './readMark.js';
 import type { ConsoleSession } from './sessions.js';
@@ -19,20 +19,28 @@ function callDuration(events: readonly RecordedEvent[]): number | null {
 /** One fax: its summary, the document, and every event of its stream in words. */
 export function FaxPage({ fax, events, session, pageImages = false }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession; pageImages?: boolean }) {
   const attempts = fax.outbound?.attempts;
+  // A purged fax's remote number, ident and document are gone: it says so instead.
+  const gone = fax.purged ? purgedInWords(fax) : 'none';
+  const remote = fax.direction === 'inbound' ? `from ${fax.from ?? `(${gone})`}` : `to ${fax.to ?? `(${gone})`}`;
   return (
-    <Layout title={`Fax ${fax.direction === 'inbound' ? 'from' : 'to'} ${fax.direction === 'inbound' ? fax.from : fax.to}`} session={session} current={fax.direction === 'inbound' ? '/inbox' : '/sent'}>
+    <Layout title={`Fax ${remote}`} session={session} current={fax.direction === 'inbound' ? '/inbox' : '/sent'}>
       <h1>
-        {fax.direction === 'inbound' ? 'Received fax' : 'Sent fax'} {fax.direction === 'inbound' ? `from ${fax.from}` : `to ${fax.to}`}
+        {fax.direction === 'inbound' ? 'Received fax' : 'Sent fax'} {remote}
       </h1>
+      {fax.purged && (
+        <p class="purged" role="status">
+          {purgedInWords(fax)}: its numbers, names, idents, document and page images no longer exist.
+        </p>
+      )}
       {fax.direction === 'outbound' && <FaxProgressPanel fax={fax} events={events} session={session} />}
       <ReadMark fax={fax} session={session} />
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading">Summary</h2>
         <dl class="summary">
           <dt>From</dt>
-          <dd>{fax.from}</dd>
+          <dd>{fax.from ?? gone}</dd>
           <dt>To</dt>
-          <dd>{fax.to}</dd>
+          <dd>{fax.to ?? gone}</dd>
           <dt>Result</dt>
           <dd class={`status-${fax.status}`}>{resultInWords(fax)}</dd>
           <dt>Pages</dt>
@@ -44,7 +52,7 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
           <dt>Transport</dt>
           <dd>{transportInWords(fax)}</dd>
           <dt>Remote ident</dt>
-          <dd>{fax.remoteIdent ?? 'none'}</dd>
+          <dd>{fax.remoteIdent ?? gone}</dd>
           <dt>Attempts</dt>
           <dd>{attempts ?? (fax.direction === 'inbound' ? 'one call' : 0)}</dd>
           <dt>Created</dt>
@@ -82,7 +90,13 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
             })}
           </ol>
         ) : (
-          <p class="pages">{fax.documentId ? `${fax.pages} ${fax.pages === 1 ? 'page' : 'pages'} in the document.` : 'No document: nothing was received or stored.'}</p>
+          <p class="pages">
+            {fax.purged
+              ? `${purgedInWords(fax)}: the document and its ${fax.pages} ${fax.pages === 1 ? 'page' : 'pages'} no longer exist.`
+              : fax.documentId
+                ? `${fax.pages} ${fax.pages === 1 ? 'page' : 'pages'} in the document.`
+                : 'No document: nothing was received or stored.'}
+          </p>
         )}
       </section>
       <section aria-labelledby="timeline-heading">

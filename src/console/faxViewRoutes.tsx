@@ -1,10 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { Context } from 'hono';
+import type { FaxView } from '../domain/fax/faxView.js';
 import type { PageImageSize } from '../ports/pageImages.js';
 import type { ConsoleFeature } from './consoleKit.js';
 import { listQueryOf, type ListKind } from './faxFilters.js';
 import { FaxListPage, listPaths, unreadCap } from './faxListPage.js';
-import { FaxPage } from './faxPage.js';
+import { FaxPage, MessagePage } from './faxPage.js';
+import { purgedInWords } from './format.js';
+import type { ConsoleSession } from './sessions.js';
 import { liveFaxes } from './liveFaxes.js';
 
 const pageSize = 50;
@@ -14,6 +18,9 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
   let closeLive = () => {};
   const feature: ConsoleFeature = (app, { deps, signedIn, html, visibleFax, notFound }) => {
     const live = liveFaxes({ faxes: deps.faxes, onApplied: deps.onApplied });
+    // A purged fax's document and page images are gone for good (410), not missing.
+    const gone = (c: Context, session: ConsoleSession, fax: FaxView) =>
+      html(c, <MessagePage title="Fax purged" message={`${purgedInWords(fax)}: its document and page images no longer exist.`} session={session} />, 410);
     closeLive = () => live.closeAll();
 
     for (const kind of ['inbox', 'sent', 'all'] as ListKind[]) {
@@ -43,6 +50,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       app.get(`/faxes/:id/document.${extension}`, signedIn, async (c) => {
         const session = c.get('session');
         const fax = visibleFax(c.req.param('id'), session);
+        if (fax?.purged) return gone(c, session, fax);
         if (!fax?.documentId) return notFound(c, session);
         const path = await deps.documents.pathOf(fax.documentId, type);
         return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
@@ -54,6 +62,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       const session = c.get('session');
       const fax = visibleFax(c.req.param('id'), session);
       const page = Number(c.req.param('page'));
+      if (fax?.purged) return gone(c, session, fax);
       if (!fax?.documentId || !deps.pageImages || page < 1 || page > fax.pages) return notFound(c, session);
       const path = await deps.pageImages.pathOf(fax.documentId, page, c.req.param('size') as PageImageSize);
       // Documents never change, so neither do their page images.

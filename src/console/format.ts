@@ -20,6 +20,9 @@ const statusWords: Record<string, string> = {
 export const statusInWords = (status: string) => statusWords[status] ?? status;
 
 /** `2026-12-06 16:01:02 UTC`: the same on every device, sortable, unambiguous. */
+/** What the console shows in place of a purged fax's personal data. */
+export const purgedInWords = (fax: { purgedAt?: string | undefined }): string => `Purged on ${shortTime(fax.purgedAt) || 'an unknown date'}`;
+
 export function shortTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);

@@ -9,7 +9,8 @@ import type { ConsoleSession } from './sessions.js';
  * is shown; without JavaScript the button does the same.
  */
 export function ReadMark({ fax, session }: { fax: FaxView; session: ConsoleSession }) {
-  if (fax.direction !== 'inbound' || fax.status !== 'received') return null;
+  // A purged fax has nothing left to read (the fold ignores marks after the purge).
+  if (fax.direction !== 'inbound' || fax.status !== 'received' || fax.purged) return null;
   const path = `/faxes/${encodeURIComponent(fax.faxId)}`;
   // The platform admin looking through every tenant's faxes is not the tenant's reader: opening
   // one leaves it unread for the tenant's people (the button still marks it).

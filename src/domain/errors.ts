@@ -31,6 +31,11 @@ export class NotPermittedError extends DomainError {
   }
 }
 
+/** What was asked for existed and was removed for good (a purged fax's document); `details` say when. → 410 */
+export class GoneError extends DomainError {
+  override readonly name = 'GoneError';
+}
+
 /** The input is bigger than a configured limit; `field` names it. → 413 */
 export class TooLargeError extends DomainError {
   override readonly name = 'TooLargeError';

@@ -9,6 +9,7 @@ import { createFaxSubmission, type OutboundFaxControl, type SubmissionLimits } f
 import { createTenancyApi } from '../../src/api/tenancyApi.js';
 import type { Submitter } from '../../src/domain/outbound/outboundFaxEvents.js';
 import type { DocumentStore } from '../../src/ports/documentStore.js';
+import type { PageImages } from '../../src/ports/pageImages.js';
 import type { EventStore, RecordedEvent } from '../../src/ports/eventStore.js';
 import { openReadModels, type ReadModels } from '../../src/reactors/readModels.js';
 import { adminAuth, adminKey, basic, cheapHash } from './tenancyHarness.js';
@@ -39,7 +40,7 @@ export const testLimits: SubmissionLimits = { maxFiles: 3, maxFileBytes: 400_000
  * The HTTP API with tenancy, fax reads and submission on a temp dir: SQLite event store, read
  * models, the file document store and the real ghostscript converter; the runtime is a recorder.
  */
-export async function startSubmissionHarness(options: { limits?: Partial<SubmissionLimits>; dropDir?: string | null; claimStaleAfterMs?: number; carrier?: boolean } = {}) {
+export async function startSubmissionHarness(options: { limits?: Partial<SubmissionLimits>; dropDir?: string | null; claimStaleAfterMs?: number; carrier?: boolean; pageImages?: PageImages } = {}) {
   const dir = makeTempDir('submission');
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const eventStore: EventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
@@ -84,6 +85,7 @@ export async function startSubmissionHarness(options: { limits?: Partial<Submiss
     tenancy,
     faxes: { faxes, eventStore, documents, auth: tenancy.auth },
     submission: { service, auth: tenancy.auth, dropDir },
+    ...(options.pageImages ? { pageImages: { faxes, documents, pageImages: options.pageImages, auth: tenancy.auth } } : {}),
   });
 
   async function json(method: string, path: string, body?: unknown, authorization = adminAuth): Promise<Json> {

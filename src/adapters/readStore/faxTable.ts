@@ -37,6 +37,8 @@ CREATE TABLE faxes (
 );
 CREATE TABLE fax_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE VIRTUAL TABLE fax_text USING fts5(text, content = 'fax_texts', content_rowid = 'id', tokenize = 'trigram');
+-- A text deleted (a purge) leaves the index, instead of staying behind a delete marker until a merge.
+INSERT INTO fax_text (fax_text, rank) VALUES ('secure-delete', 1);
 CREATE TRIGGER fax_texts_added AFTER INSERT ON fax_texts BEGIN
   INSERT INTO fax_text (rowid, text) VALUES (new.id, new.text);
 END;
@@ -53,9 +55,16 @@ END;
 CREATE TRIGGER faxes_text_updated AFTER UPDATE OF search_text ON faxes WHEN new.search_text <> '' AND old.search_text <> new.search_text BEGIN
   INSERT INTO fax_texts (text) SELECT new.search_text WHERE NOT EXISTS (SELECT 1 FROM fax_texts WHERE text = new.search_text);
 END;
--- A deleted fax (a purge) leaves no trace of its text once no other fax holds it.
+-- A purged fax's text (cleared, never replaced: nothing else empties it) leaves no trace once no other
+-- fax holds it, nor do the texts it replaced: the caller name alone, before the ident was known, or
+-- the ident alone (its lines: see searchTextOf). A rebuild never fires this: a purged fax's events
+-- fold to no text in the first place.
+CREATE TRIGGER faxes_text_cleared AFTER UPDATE OF search_text ON faxes WHEN new.search_text = '' AND old.search_text <> '' BEGIN
+  DELETE FROM fax_texts WHERE text IN (${textAndLines('old.search_text')}) AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = fax_texts.text);
+END;
+-- A deleted fax leaves no trace of its text once no other fax holds it.
 CREATE TRIGGER faxes_text_deleted AFTER DELETE ON faxes WHEN old.search_text <> '' BEGIN
-  DELETE FROM fax_texts WHERE text = old.search_text AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = old.search_text);
+  DELETE FROM fax_texts WHERE text IN (${textAndLines('old.search_text')}) AND NOT EXISTS (SELECT 1 FROM faxes WHERE search_text = fax_texts.text);
 END`,
     indexes: {
       faxes_time: '(created_at, fax_id)',
@@ -75,15 +84,19 @@ END`,
       faxes_text_time: "(search_text, created_at, fax_id) WHERE search_text <> ''",
       faxes_tenant_text_time: "(tenant_id, search_text, created_at, fax_id) WHERE search_text <> ''",
     },
+    purged: (doc) => (doc as FaxView).purged === true,
     values(doc) {
       const fax = doc as FaxView;
-      return [fax.tenantId, fax.direction, fax.status, numberKey(fax.from), numberKey(fax.to), fax.createdAt, fax.ended ? 1 : 0, fax.callUuid, isUnread(fax) ? 1 : 0, searchTextOf(fax)];
+      return [fax.tenantId, fax.direction, fax.status, numberKey(fax.from ?? ''), numberKey(fax.to ?? ''), fax.createdAt, fax.ended ? 1 : 0, fax.callUuid, isUnread(fax) ? 1 : 0, searchTextOf(fax)];
     },
   };
 }
 
-/** A received fax no one has marked read: bold in the inbox. */
-export const isUnread = (fax: Pick<FaxView, 'direction' | 'status' | 'read'>): boolean => fax.direction === 'inbound' && fax.status === 'received' && !fax.read;
+/** SQL: a search text and each of its two lines (ident, caller name); a text of one line gives itself and ''. */
+const textAndLines = (column: string) => `${column}, substr(${column}, 1, instr(${column}, char(10)) - 1), substr(${column}, instr(${column}, char(10)) + 1)`;
+
+/** A received fax no one has marked read: bold in the inbox. A purged one has nothing left to read. */
+export const isUnread = (fax: Pick<FaxView, 'direction' | 'status' | 'read' | 'purged'>): boolean => fax.direction === 'inbound' && fax.status === 'received' && !fax.read && !fax.purged;
 
 /** What a text search matches: the remote ident and the caller name, lower-cased (the `instr` scan compares with a lower-cased needle). */
 export const searchTextOf = (fax: Pick<FaxView, 'remoteIdent' | 'callerName'>): string =>

@@ -22,6 +22,8 @@ export interface HistoryTableSpec {
   /** The queries' indexes: name → `(columns) [WHERE …]`. */
   indexes: Readonly<Record<string, string>>;
   values(doc: unknown): Value[];
+  /** The document is one whose personal data a purge cleared: the commit writing it asks for the WAL to be truncated soon. */
+  purged?(doc: unknown): boolean;
 }
 
 export interface HistoryTable {

@@ -8,6 +8,7 @@ import type { DocumentStore } from '../../ports/documentStore.js';
 import { ForbiddenError } from '../auth/forbidden.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { problemResponses as P, routeModule } from './openapiHelpers.js';
+import { refusePurged } from './purgedFax.js';
 
 export interface DocumentLinkRouteDeps {
   /** Whether the signature signs this fax and expiry, and the link has not expired. */
@@ -26,7 +27,7 @@ const download = createRoute({
     params: z.object({ faxId: z.string().openapi({ param: { name: 'faxId', in: 'path' } }) }),
     query: z.object({ expires: z.string(), signature: z.string() }),
   },
-  responses: { 200: { description: 'application/pdf' }, 403: P[403], 404: P[404], 422: P[422] },
+  responses: { 200: { description: 'application/pdf' }, 403: P[403], 404: P[404], 410: P[410], 422: P[422] },
 });
 
 /** Serves documents to webhook receivers that hold a link signed by the notifier. */
@@ -37,6 +38,7 @@ export function documentLinkRoutes(deps: DocumentLinkRouteDeps): OpenAPIHono<Aut
     const { expires, signature } = c.req.valid('query');
     if (!deps.verify(faxId, expires, signature, deps.clock.now())) throw new ForbiddenError('the link is invalid or has expired');
     const fax = deps.faxes.find(faxId);
+    if (fax) refusePurged(fax);
     if (!fax?.documentId) throw new NotFoundError(`fax ${faxId} has no document`);
     const path = await deps.documents.pathOf(fax.documentId, 'application/pdf');
     const body = Readable.toWeb(createReadStream(path)) as ReadableStream;

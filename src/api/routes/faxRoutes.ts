@@ -13,6 +13,7 @@ import { faxEventBody } from './faxEventSchemas.js';
 import { faxEventSchema, faxPage, faxSchema } from './faxSchemas.js';
 import { queryFlag, queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
+import { refusePurged } from './purgedFax.js';
 
 export interface FaxRouteDeps {
   faxes: FaxReadModel;
@@ -76,7 +77,7 @@ const documentRoute = createRoute({
   summary: 'The fax document: PDF by default, TIFF with `Accept: image/tiff`',
   security: anyAuth,
   request: { params: idParam },
-  responses: { 200: { description: 'application/pdf or image/tiff' }, 401: P[401], 404: P[404] },
+  responses: { 200: { description: 'application/pdf or image/tiff' }, 401: P[401], 404: P[404], 410: P[410] },
 });
 const legacyStatus = createRoute({
   method: 'get',
@@ -113,6 +114,7 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
   });
   routes.openapi(documentRoute, async (c) => {
     const fax = visibleFax(c, deps.faxes, c.req.valid('param').id);
+    refusePurged(fax);
     if (!fax.documentId) throw new NotFoundError(`fax ${fax.faxId} has no document`);
     const tiff = (c.req.header('accept') ?? '').includes('image/tiff');
     const path = await deps.documents.pathOf(fax.documentId, tiff ? 'image/tiff' : 'application/pdf');

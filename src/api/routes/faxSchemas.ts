@@ -64,8 +64,8 @@ export const faxSchema = z
     status: z.enum(faxStatuses),
     ended: z.boolean().openapi({ description: 'the call is over (hung up, rejected, or lost)' }),
     callUuid: z.string(),
-    from: z.string(),
-    to: z.string().openapi({ description: 'the dialled number: E.164 once screening resolved it, else as signalled' }),
+    from: z.string().nullable().openapi({ description: "the caller (inbound) or the tenant's sending number (outbound); null once an inbound fax is purged" }),
+    to: z.string().nullable().openapi({ description: "the dialled number: E.164 once screening resolved it, else as signalled; null once purged" }),
     pages: z.number().int(),
     documentId: z.string().nullable(),
     partial: z.boolean(),
@@ -81,6 +81,8 @@ export const faxSchema = z
     createdAt: time,
     updatedAt: time,
     outbound: outboundProgress.optional(),
+    purged: z.literal(true).optional().openapi({ description: "the fax's personal data was purged: remote numbers, caller name, idents, document and dial overrides are null; its document and page images answer 410" }),
+    purgedAt: time.optional().openapi({ description: 'when the fax was purged' }),
   })
   .openapi('Fax', { example: faxExample });
 

@@ -59,7 +59,7 @@ const redeliver = createRoute({
   summary: 'Try a dead-lettered notification again (a new round of the retry schedule, same webhook-id)',
   security: anyAuth,
   request: { params: z.object({ id: faxParam, notificationId: notificationParam }) },
-  responses: { 202: jsonContent(z.object({ notificationId: z.string(), status: z.literal('pending') }), 'redelivery requested'), 401: P[401], 404: P[404], 409: P[409] },
+  responses: { 202: jsonContent(z.object({ notificationId: z.string(), status: z.literal('pending') }), 'redelivery requested'), 401: P[401], 404: P[404], 409: P[409], 410: P[410] },
 });
 
 const webhookSecret = createRoute({

@@ -23,6 +23,7 @@ export const problemResponses = {
   403: problem('needs the admin API key'),
   404: problem('not found (or belongs to another tenant)'),
   409: problem('conflicts with the current state'),
+  410: problem('gone for good: the fax was purged (its document, page images, notification targets); `purgedAt` says when'),
   413: problem('request body too large'),
   415: problem('the body is not of a type this route takes (see its request body)'),
   422: problem('invalid input; `field` names it'),

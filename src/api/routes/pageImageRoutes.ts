@@ -8,6 +8,7 @@ import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { visibleFax } from './faxRoutes.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule, withCommonResponses } from './openapiHelpers.js';
+import { refusePurged } from './purgedFax.js';
 
 export interface PageImageRouteDeps {
   faxes: FaxReadModel;
@@ -38,7 +39,7 @@ const listRoute = createRoute({
   summary: "The fax document's page count and the URLs of each page's images",
   security: anyAuth,
   request: { params: z.object({ id: idParam }) },
-  responses: { 200: jsonContent(pageList, 'the pages'), 401: P[401], 404: P[404] },
+  responses: { 200: jsonContent(pageList, 'the pages'), 401: P[401], 404: P[404], 410: P[410] },
 });
 // Documented only: `{n}.png` is one path segment, which the route below matches with a pattern.
 const imageRoute = createRoute({
@@ -56,6 +57,7 @@ const imageRoute = createRoute({
     304: { description: 'unchanged since the `If-None-Match` ETag' },
     401: P[401],
     404: P[404],
+    410: P[410],
     422: P[422],
   },
 });
@@ -68,6 +70,7 @@ export function pageImageRoutes(deps: PageImageRouteDeps): OpenAPIHono<AuthEnv> 
 
   routes.openapi(listRoute, async (c) => {
     const fax = visibleFax(c, deps.faxes, c.req.valid('param').id);
+    refusePurged(fax);
     const documentId = documentOf(fax.faxId, fax.documentId);
     const pages = await pageCount(deps.documents, documentId);
     const base = `/v1/faxes/${encodeURIComponent(fax.faxId)}/pages`;
@@ -80,6 +83,7 @@ export function pageImageRoutes(deps: PageImageRouteDeps): OpenAPIHono<AuthEnv> 
     const fax = visibleFax(c, deps.faxes, c.req.param('id'));
     const page = pageNumber(c.req.param('file'));
     const size = sizeOf(c.req.query('size'));
+    refusePurged(fax);
     const documentId = documentOf(fax.faxId, fax.documentId);
     // The width is in the tag: if it ever changes, browsers fetch the new image.
     const etag = `"${documentId}-${page}-${pageImageWidths[size]}w"`;

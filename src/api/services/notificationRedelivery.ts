@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import { ConflictError, GoneError, NotFoundError } from '../../domain/errors.js';
+import type { FaxPurgedData } from '../../domain/fax/purgeEvents.js';
 import type { NotificationEvent, NotificationRef } from '../../domain/notifications/notificationEvents.js';
 import { notificationStates } from '../../domain/notifications/notificationState.js';
 import { faxStream } from '../../domain/streams.js';
@@ -16,6 +17,12 @@ export function createNotificationRedelivery(deps: { eventStore: EventStore; clo
     const ref = lastRefOf(events, notificationId);
     const state = notificationStates(events).get(notificationId);
     if (!ref || !state) throw new NotFoundError(`notification ${notificationId} of fax ${faxId} not found`);
+    // A purged fax's notifications have nowhere left to go: their addresses and URLs are gone.
+    const purged = events.find((event) => event.type === 'FaxPurged');
+    if (purged) {
+      const { purgedAt } = purged.data as FaxPurgedData;
+      throw new GoneError(`fax ${faxId} was purged on ${purgedAt}: its notifications cannot be redelivered`, { faxId, purgedAt });
+    }
     if (state.status !== 'dead') throw new ConflictError(`notification ${notificationId} is ${state.status}; only dead-lettered notifications can be redelivered`);
     const requested: NotificationEvent = { type: 'NotificationRedeliveryRequested', data: { ...ref, requestedAt: deps.clock.now().toISOString(), requestedBy } };
     // The exact revision: two requests at once cannot both revive it (the second gets 409).

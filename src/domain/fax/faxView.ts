@@ -30,9 +30,10 @@ export interface FaxView {
   /** The call is over (hung up, rejected, or lost). */
   ended: boolean;
   callUuid: string;
-  from: string;
-  /** The dialled number: E.164 once screening resolved it, else as signalled. */
-  to: string;
+  /** The caller (inbound) or the tenant's own sending number (outbound); null once the fax is purged, for an inbound fax. */
+  from: string | null;
+  /** The dialled number: E.164 once screening resolved it, else as signalled. Null once purged. */
+  to: string | null;
   pages: number;
   documentId: string | null;
   partial: boolean;
@@ -52,6 +53,10 @@ export interface FaxView {
   updatedAt: string;
   /** Attempts and their outcomes (outbound faxes only). */
   outbound?: OutboundProgress;
+  /** The fax's personal data was purged (FaxPurged): its remote numbers, names, idents, document and notification targets are gone. */
+  purged?: true;
+  /** When it was purged (ISO). */
+  purgedAt?: string;
 }
 
 /** What only an outbound fax's view has: its attempts. */

@@ -7,4 +7,7 @@ export interface NotificationView extends NotificationRef, NotificationState {
   sentAt: string | null;
   deadLetteredAt: string | null;
   updatedAt: string;
+  /** Its fax was purged: the target's addresses or URL and the error's text are gone, and it is no longer tried. */
+  purged?: true;
+  purgedAt?: string;
 }

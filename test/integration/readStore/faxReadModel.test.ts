@@ -23,7 +23,7 @@ function reference(faxes: readonly FaxView[], filter: FaxFilter): FaxView[] {
         (filter.tenantId === undefined || fax.tenantId === filter.tenantId) &&
         (filter.direction === undefined || fax.direction === filter.direction) &&
         (filter.status === undefined || fax.status === filter.status) &&
-        (number === undefined || numberKey(fax.from) === number || numberKey(fax.to) === number) &&
+        (number === undefined || numberKey(fax.from ?? '') === number || numberKey(fax.to ?? '') === number) &&
         (filter.since === undefined || fax.createdAt >= filter.since) &&
         (filter.until === undefined || fax.createdAt <= filter.until),
     )
@@ -66,7 +66,7 @@ describe('the fax read model: indexed rows, one page per query', () => {
 
   const sample = () => faxes[1234]!;
   const tenant = () => sample().tenantId ?? 'tenant-0001';
-  const remote = () => (sample().direction === 'inbound' ? sample().from : sample().to);
+  const remote = () => (sample().direction === 'inbound' ? sample().from : sample().to)!;
   const month = (m: number) => `2023-${String(m).padStart(2, '0')}-01T00:00:00.000Z`;
   const filters = (): Array<[string, FaxFilter]> => [
     ['no filter (admin)', {}],
@@ -81,7 +81,7 @@ describe('the fax read model: indexed rows, one page per query', () => {
     ['tenant and direction', { tenantId: tenant(), direction: 'outbound' }],
     ['tenant and status', { tenantId: tenant(), status: 'received' }],
     ['tenant, direction and status', { tenantId: tenant(), direction: 'outbound', status: 'failed' }],
-    ['tenant and number', { tenantId: tenant(), number: sample().from }],
+    ['tenant and number', { tenantId: tenant(), number: sample().from! }],
     ['direction and status', { direction: 'inbound', status: 'failed' }],
     ['status and time', { status: 'sent', since: month(2), until: month(11) }],
     ['tenant, number and time', { tenantId: tenant(), number: remote(), since: month(1), until: month(12) }],
@@ -141,7 +141,7 @@ describe('the fax read model: indexed rows, one page per query', () => {
     const inbound = faxes.find((fax) => fax.direction === 'inbound' && fax.tenantId !== null)!;
     // Carriers signal the caller as national digits: `from` is stored as signalled, searched as E.164.
     expect(inbound.from).toMatch(/^\d{10}$/);
-    const national = inbound.from;
+    const national = inbound.from!;
     const typed = [national, `+1${national}`, `1${national}`, `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`];
     const expected = reference(faxes, { number: `+1${national}` }).map((fax) => fax.faxId);
     expect(expected).toContain(inbound.faxId);
