@@ -13,6 +13,7 @@ import type { ReactorRunner } from './reactors/leasedReactor.js';
 import type { ParkedEventLog } from './reactors/parkedEvents.js';
 import type { ProjectionRunner } from './reactors/projectionRunner.js';
 import { startPurgeRunner } from './reactors/purgeRunner.js';
+import { removePurgedSpoolFiles } from './reactors/purgedSpoolFiles.js';
 import { retentionSweepName, startRetentionSweep } from './reactors/retentionSweep.js';
 
 /** Keys of a `due` or `documentRefs` range: every key that starts with `prefix|` sorts below this. */
@@ -46,10 +47,11 @@ export function startRecords(deps: {
   const purges = createFaxPurges({ eventStore: deps.eventStore, clock: deps.clock });
   const page = (collection: string, limit: number, after: string, before: string) => readModels.page(retentionProjection.name, collection, limit, after, before);
 
+  const files = createFileEraser({ documentsDir: deps.documentsDir, pageImagesDir: deps.pageImagesDir, spoolDir: deps.spoolDir });
   const runner = startPurgeRunner({
     eventStore: deps.eventStore,
     shredder: deps.shredder,
-    files: createFileEraser({ documentsDir: deps.documentsDir, pageImagesDir: deps.pageImagesDir, spoolDir: deps.spoolDir }),
+    files,
     references: {
       waitFor: (position) => readModels.waitFor(position, 60_000),
       // A document shared by more faxes than this is kept whatever: the page is only to tell "others" from "none".
@@ -91,9 +93,18 @@ export function startRecords(deps: {
     }),
   );
 
+  // On every instance (each has its own spool): files of faxes the runner purged elsewhere.
+  const spoolLook = () =>
+    removePurgedSpoolFiles({ spoolDir: deps.spoolDir, eventStore: deps.eventStore, files })
+      .then((removed) => removed > 0 && logger.info({ removed }, 'removed spool files of purged faxes'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not look for spool files of purged faxes'));
+  void spoolLook();
+  const spoolTimer = setInterval(() => void spoolLook(), records.retentionSweepInterval).unref();
+
   return {
     purges,
     async close() {
+      clearInterval(spoolTimer);
       await sweep.stop();
       await runner.stop();
     },

@@ -61,8 +61,13 @@ export function startRetentionSweep(deps: RetentionSweepDeps): Stoppable & { swe
         const { faxIds, last } = deps.due(tenant.key, cutoff, batchSize, after);
         for (const faxId of faxIds) {
           if (stopped) break;
-          await deps.requestPurge(faxId);
-          asked++;
+          try {
+            await deps.requestPurge(faxId);
+            asked++;
+          } catch (error) {
+            // One fax that cannot be asked about (its stream unreadable) must not hold up the others: the next sweep tries it again.
+            deps.logger.warn({ err: error, faxId }, 'could not ask for the purge of a fax whose retention ran out');
+          }
         }
         if (faxIds.length < batchSize || last === undefined) break;
         after = last;
