@@ -18,8 +18,8 @@ import { retentionSweepName, startRetentionSweep } from './reactors/retentionSwe
 
 /** Keys of a `due` or `documentRefs` range: every key that starts with `prefix|` sorts below this. */
 const rangeEnd = (prefix: string) => `${prefix}|\uffff`;
-/** Pending purges counted at most (the gauge reads pages of the read model at each scrape). */
-const pendingCountCap = 100_000;
+/** Pending purges counted at most: the gauge reads pages of the read model at each scrape, which must stay short. */
+const pendingCountCap = 10_000;
 
 /**
  * Part of the composition root: retention and purge (README: Retention and purge). The purge
