@@ -73,12 +73,24 @@ export function startRecords(deps: {
     return count;
   });
 
+  /**
+   * The tenants with faxes not yet asked about, found by seeking from one tenant's `due` keys to the
+   * next (deleted tenants and faxes of no tenant included), each with its setting (none: the default).
+   */
+  function* dueTenants(): Generator<{ key: string; retentionDays: number | null }> {
+    for (let after = ''; ; ) {
+      const [row] = page(R.due, 1, after, '\uffff');
+      if (!row) return;
+      const key = row.key.slice(0, row.key.indexOf('|'));
+      const tenant = key === noTenantKey ? undefined : deps.directory().get<TenantView>(directoryCollections.tenants, key);
+      yield { key, retentionDays: tenant?.settings.retentionDays ?? null };
+      after = rangeEnd(key);
+    }
+  }
+
   const sweep = deps.reactors(retentionSweepName, async () =>
     startRetentionSweep({
-      tenants: () => [
-        ...[...deps.directory().all<TenantView>(directoryCollections.tenants)].map((tenant) => ({ key: tenant.id, retentionDays: tenant.settings.retentionDays })),
-        { key: noTenantKey, retentionDays: null },
-      ],
+      tenants: () => dueTenants(),
       due(tenantKey, cutoff, limit, after) {
         const rows = page(R.due, limit, after ?? `${tenantKey}|`, `${tenantKey}|${cutoff}`);
         return { faxIds: rows.map((row) => (row.doc as { faxId: string }).faxId), last: rows.at(-1)?.key };

@@ -22,7 +22,7 @@ export function retentionDaysFor(tenantDays: number | null, policy: RetentionPol
 }
 
 export interface RetentionSweepDeps {
-  /** Every tenant (deleted ones too: their faxes are kept no longer) with its setting; `key` is its `due` key part. */
+  /** The tenants (deleted ones too: their faxes are kept no longer) with faxes due to be looked at, with their setting; `key` is the `due` key part. */
   tenants(): Iterable<{ key: string; retentionDays: number | null }>;
   /** Up to `limit` ids of `tenantKey`'s faxes ended before `cutoff` (ISO) and not asked to be purged, after the key `after`; with the last key read. */
   due(tenantKey: string, cutoff: string, limit: number, after?: string): { faxIds: string[]; last: string | undefined };

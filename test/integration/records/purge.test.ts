@@ -125,7 +125,7 @@ describe.each(['sqlite', 'postgresql'] as const)('retention and purge (%s event 
   it("purges by retention once a tenant's days have passed, keeping a document another fax still uses until that one is purged too", async () => {
     const shared = byIdent('SECOND SENDER');
     const alone = byIdent('THIRD SENDER');
-    // A fax of the other tenant (no retention: kept for ever) sends the same document, as a resend or a relay does.
+    // A fax of the other tenant (no setting: the operator's 30 days) sends the same document, as a resend or a relay does.
     const user = `shared-user-${store}`;
     await env.server.eventStore.append(
       faxStream(user),
@@ -148,7 +148,7 @@ describe.each(['sqlite', 'postgresql'] as const)('retention and purge (%s event 
     }
     expect(documentFiles(alone.documentId!)).toEqual([]);
     expect(documentFiles(shared.documentId!).length).toBeGreaterThan(0);
-    // The other tenant keeps its faxes for ever: the sweep leaves its fax alone.
+    // The other tenant keeps its faxes 30 days: the sweep leaves its fax alone.
     expect(await typesOf(user)).not.toContain('FaxPurgeRequested');
 
     expect((await env.call('POST', `/v1/faxes/${user}/purge`, undefined, otherUser)).status).toBe(202);
