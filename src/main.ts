@@ -39,6 +39,8 @@ import { findTenant } from '../projections/directoryQueries.js';
 import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
 import { loadExportSigner } from './exports/exportSigningKey.js';
 import { loadKeyRing } from './adapters/crypto/loadKeyRing.js';
+import { startRecords } from './mainRecords.js';
+import type { Clock } from './ports/clock.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -53,22 +55,28 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** What tests may change of a server started in their process. */
+export interface ServerOptions {
+  /** The clock retention is counted by (tests make faxes old without waiting days); default the system's. */
+  recordsClock?: Clock;
+}
+
 /**
  * The composition root: the only place that picks concrete adapters. Every listener is bound
  * first, so a busy port stops the start before the store or FreeSWITCH were touched.
  */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   logger.info({ config: maskConfig(config), version }, 'starting faxengine');
   const listeners = await bindListeners(config, logger);
   try {
-    return await startBehindListeners(listeners, config, logger);
+    return await startBehindListeners(listeners, config, logger, options);
   } catch (error) {
     await listeners.close(0);
     throw error;
   }
 }
 
-async function startBehindListeners(listeners: BoundListeners, config: Config, logger: Logger): Promise<RunningServer> {
+async function startBehindListeners(listeners: BoundListeners, config: Config, logger: Logger, options: ServerOptions): Promise<RunningServer> {
   const { gate, httpAddress } = listeners;
   mkdirSync(config.dataDir, { recursive: true });
   // At-rest keys (README: Encryption at rest): documents and the per-fax keys of personal data are sealed under them.
@@ -87,7 +95,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const cluster = createClusterReactors({ membership, logger, metrics });
   let publisher: EventPublisher | undefined;
   const publishing = cluster.run(`bus-publisher:${topic}`, async () => {
-    const started = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor }, logger, parked });
+    const started = createEventPublisher({ eventStore, bus, topic, topicOptions: { partitions, replicationFactor, ...topicRetention(config) }, logger, parked });
     await started.start();
     return (publisher = started);
   });
@@ -97,13 +105,14 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   await readModels.runner.start();
   meters.trackReactor('projections', readModelStreamPrefixes, () => readModels.runner.position);
   meters.trackReactor(`bus-publisher:${topic}`, ['fax-'], () => publisher?.checkpoint ?? 0, () => cluster.active(`bus-publisher:${topic}`));
-  for (const name of ['station-learning', 'fax-relay', 'store-nothing', ...(brokers.length > 0 ? [] : ['notifiers'])]) meters.trackReactor(name, ['fax-'], undefined, () => cluster.active(name));
+  for (const name of ['station-learning', 'fax-relay', 'store-nothing', 'purge-runner', ...(brokers.length > 0 ? [] : ['notifiers'])]) meters.trackReactor(name, ['fax-'], undefined, () => cluster.active(name));
   const admin = resolveAdminApiKey(config.admin.apiKey, config.dataDir, config.admin.generateApiKey);
   const tenancy = createTenancyApi({
     eventStore,
     clock: systemClock,
     adminApiKey: admin.key,
     defaultCountry: config.numbers.defaultCountry,
+    retentionLimits: config.records.retention,
     readModel: (projection) => readModels.runner.view(projection),
     settle: (position) => readModels.runner.waitFor(position),
     ...tenancyAuthOptions(config),
@@ -160,6 +169,23 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
 
   // Page images are derived data next to the documents; the API and the console share one cache.
   const pageImages = createPageImageCache({ documents, cacheDir: join(documentsDir, 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
+  // Retention and purge (README: Retention and purge): the purge runner and the retention sweep, each on one instance.
+  const records = startRecords({
+    config,
+    eventStore,
+    readModels: readModels.runner,
+    directory: tenancy.directory,
+    // H1 replaces: the event store's crypto-shredding (forgets the fax's per-fax key).
+    shredder: { forgetFax: async () => undefined },
+    documentsDir,
+    pageImagesDir: join(documentsDir, 'page-images'),
+    spoolDir: config.fax.spoolDir ?? join(config.dataDir, 'spool'),
+    clock: options.recordsClock ?? systemClock,
+    logger,
+    metrics,
+    parked,
+    reactors: cluster.run,
+  });
   const webConsole = createWebConsole({
     faxes,
     eventStore,
@@ -198,6 +224,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     pageImages: { faxes, documents, auth: tenancy.auth, pageImages },
     exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
+    purges: { purges: records.purges, auth: tenancy.auth },
     console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected, node: nodeConnected }),
   });
@@ -221,6 +248,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       await receive.close();
       await relay.stop();
       await storeNothing.stop();
+      await records.close();
       await sendPath.close();
       // Requests still running finish (bounded) before the stores they read close.
       await listeners.close();
@@ -232,6 +260,12 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       logger.info('faxengine stopped');
     },
   };
+}
+
+/** The bus topic keeps events no longer than the longest retention the operator allows (`records.retention.maxDays`). */
+function topicRetention(config: Config): { retentionMs?: number } {
+  const days = config.records.retention.maxDays;
+  return days === undefined ? {} : { retentionMs: days * 86_400_000 };
 }
 
 /** Where this server's API is reached when `notifications.publicUrl` is not set: fine on one host, wrong behind a proxy. */

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { QueryView } from '../../projections/documentProjection.js';
+import type { RetentionLimits } from '../domain/tenancy/validation.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/eventStore.js';
 import { createAuth } from './auth/authenticate.js';
@@ -18,6 +19,8 @@ export interface TenancyApiOptions {
   /** admin.apiKey; unset disables the admin API (503). */
   adminApiKey: string | undefined;
   defaultCountry: string;
+  /** The operator's limits on a tenant's `retentionDays` (config `records.retention`). */
+  retentionLimits?: RetentionLimits;
   /** The read models by projection name (routing, directory, credentials). */
   readModel: (projection: string) => QueryView;
   /** Resolves once the read models include the event at a position. */
@@ -43,7 +46,7 @@ export function createTenancyApi(options: TenancyApiOptions): TenancyRouteDeps {
   const trustedProxies = new Set(options.trustedProxies ?? []);
   const checkPassword = createPasswordCheckQueue({ verify: options.verifyPassword ?? verifyPassword, ...(options.passwordChecks ?? { concurrency: 2, maxQueued: 100 }) });
   return {
-    commands: createTenancyCommands({ eventStore: options.eventStore, clock: options.clock, defaultCountry: options.defaultCountry, hashPassword: hash, settle: options.settle }),
+    commands: createTenancyCommands({ eventStore: options.eventStore, clock: options.clock, defaultCountry: options.defaultCountry, hashPassword: hash, settle: options.settle, ...(options.retentionLimits ? { retentionLimits: options.retentionLimits } : {}) }),
     directory: () => options.readModel('directory'),
     routing: () => options.readModel('routing'),
     credentials,

@@ -315,6 +315,32 @@ export const configSchema = z.object({
         .optional(),
     })
     .prefault({}),
+  /** Retention and purge of faxes' personal data (README: Retention and purge). */
+  records: z
+    .object({
+      retention: z
+        .object({
+          /** The fewest days a tenant may set as its `retentionDays`; unset: no lower limit (1). */
+          minDays: z.coerce.number().int().min(1).max(36_500).optional(),
+          /** The most days a tenant may set; unset: no upper limit. Tenants without a setting keep faxes at most this long too. */
+          maxDays: z.coerce.number().int().min(1).max(36_500).optional(),
+          /** Days a fax is kept after its end for tenants with `retentionDays: null` (and faxes of no tenant); unset: `maxDays`, else for ever. */
+          defaultDays: z.coerce.number().int().min(1).max(36_500).optional(),
+        })
+        .prefault({})
+        .superRefine((retention, ctx) => {
+          const { minDays, maxDays, defaultDays } = retention;
+          if (minDays !== undefined && maxDays !== undefined && minDays > maxDays) ctx.addIssue({ code: 'custom', path: ['minDays'], message: `must not exceed maxDays (${maxDays})` });
+          if (defaultDays !== undefined && ((minDays !== undefined && defaultDays < minDays) || (maxDays !== undefined && defaultDays > maxDays))) {
+            ctx.addIssue({ code: 'custom', path: ['defaultDays'], message: `must lie within minDays–maxDays (${minDays ?? 1}–${maxDays ?? 'no limit'})` });
+          }
+        }),
+      /** Faxes the purge runner purges per second at most (the rest wait their turn). */
+      purgeRate: z.coerce.number().min(0.01).max(10_000).default(20),
+      /** How often faxes whose retention ran out are looked for (and once at start). */
+      retentionSweepInterval: duration.refine((ms) => ms >= 1000, 'must be at least 1s').default(3_600_000),
+    })
+    .prefault({}),
   /** At-rest encryption (README: Encryption at rest): AES-256-GCM keys. Unset: one key generated into `<dataDir>/encryption.keys`. */
   encryption: z
     .object({

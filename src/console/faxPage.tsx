@@ -4,6 +4,7 @@ import { FaxProgressPanel } from './faxProgressPanel.js';
 import { durationInWords, preciseTime, purgedInWords, resultInWords, shortTime, transportInWords } from './format.js';
 import { Layout } from './layout.js';
 import { ReadMark } from './readMark.js';
+import { PurgeLink } from './purgeLink.js';
 import type { ConsoleSession } from './sessions.js';
 import { timelineOf } from './timeline.js';
 import { FaxNotifications } from './faxNotifications.js';
@@ -34,6 +35,7 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
       )}
       {fax.direction === 'outbound' && <FaxProgressPanel fax={fax} events={events} session={session} />}
       <ReadMark fax={fax} session={session} />
+      <PurgeLink faxId={fax.faxId} events={events} />
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading">Summary</h2>
         <dl class="summary">

@@ -6,6 +6,7 @@ import { createConsoleKit, type ConsoleEnv } from './consoleKit.js';
 import { faxNotificationRoutes } from './faxNotifications.js';
 import { faxViewRoutes } from './faxViewRoutes.js';
 import { readMarkJs } from './readMark.js';
+import { purgeRoutes } from './purgeRoutes.js';
 import { readMarkRoutes } from './readMarkRoutes.js';
 import { createSessionStore } from './sessions.js';
 import { sendRoutes } from './sendRoutes.js';
@@ -26,7 +27,7 @@ export function createWebConsole(deps: ConsoleDeps): { routes: Hono; close(): vo
 
   app.get('/console/readMark.js', (c) => c.body(readMarkJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=300' }));
 
-  for (const feature of [signInRoutes, faxViews.feature, readMarkRoutes, faxNotificationRoutes, statsFeature, adminRoutes, send.feature]) feature(app, kit);
+  for (const feature of [signInRoutes, faxViews.feature, readMarkRoutes, faxNotificationRoutes, statsFeature, adminRoutes, send.feature, purgeRoutes]) feature(app, kit);
 
   // Mounted on the API's app, whose context knows nothing of the console's session variable.
   return { routes: new Hono().route('/', app), close: () => (faxViews.close(), send.close()) };

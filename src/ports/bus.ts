@@ -37,6 +37,12 @@ export interface TopicOptions {
   partitions?: number;
   /** Default 1. Ignored by the in-process bus. */
   replicationFactor?: number;
+  /**
+   * The longest a message is kept (Kafka `retention.ms`, with segments rolled daily so whole
+   * segments expire on time), set on a new topic and on an existing one; unset: the broker's
+   * default. Ignored by the in-process bus (it keeps nothing on disk).
+   */
+  retentionMs?: number;
 }
 
 export interface SubscribeToTopic {

@@ -19,7 +19,8 @@ export type CounterName =
   | 'notificationsDeadLettered'
   | 'conversionFailures'
   | 'admissionDeferrals'
-  | 'socketsRefused';
+  | 'socketsRefused'
+  | 'faxesPurged';
 
 export type HistogramName = 'conversionDuration' | 'appendDuration';
 
@@ -31,7 +32,8 @@ export type GaugeName =
   | 'reactorLag'
   | 'reactorActive'
   | 'freeswitchUp'
-  | 'freeswitchConnected';
+  | 'freeswitchConnected'
+  | 'purgesPending';
 
 /** What a gauge reads when scraped: one value, or one value per label set. */
 export type GaugeReading = number | Iterable<readonly [MetricLabels, number]>;

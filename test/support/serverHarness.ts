@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import { startServer, type RunningServer } from '../../src/main.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/main.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/simulator.js';
 import { makeTempDir } from './tempDir.js';
 
@@ -12,7 +12,7 @@ export const basicAuth = (user: string, password: string) => `Basic ${Buffer.fro
  * with a FreeSWITCH simulator on both sides: its inbound ESL listener is faxengine's
  * FAXENGINE_FREESWITCH_ESL and it dials faxengine's outbound-socket port for inbound calls.
  */
-export async function startServerWithSimulator(options: { scenario?: SimulatorOptions['scenario']; env?: Record<string, string>; dataDir?: string; timeScale?: number } = {}) {
+export async function startServerWithSimulator(options: { scenario?: SimulatorOptions['scenario']; env?: Record<string, string>; dataDir?: string; timeScale?: number; serverOptions?: ServerOptions } = {}) {
   const dir = options.dataDir ? undefined : makeTempDir('e2e');
   const dataDir = options.dataDir ?? dir!.path;
   const eslSim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 }, timeScale: 0.002, ...(options.scenario ? { scenario: options.scenario } : {}) });
@@ -27,7 +27,7 @@ export async function startServerWithSimulator(options: { scenario?: SimulatorOp
       ...options.env,
     },
   });
-  const server: RunningServer = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const server: RunningServer = await startServer(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), options.serverOptions);
   await eslSim.close();
   // The simulator that places calls must know where faxengine listens, so it starts second.
   const sim: Simulator = await createSimulator({

@@ -35,6 +35,7 @@ export const counterDefinitions: Record<CounterName, MetricDefinition> = {
     labelNames: ['reason'],
   },
   socketsRefused: { name: 'faxengine_inbound_sockets_refused_total', help: 'Connections to the outbound-socket port refused because their address is not in socket.allowFrom.', labelNames: [] },
+  faxesPurged: { name: 'faxengine_faxes_purged_total', help: "Faxes whose personal data the purge runner of this instance purged, by reason (retention, request, storeNothing).", labelNames: ['reason'] },
 };
 
 export const histogramDefinitions: Record<HistogramName, MetricDefinition & { buckets: number[] }> = {
@@ -74,6 +75,7 @@ export const gaugeDefinitions: Record<GaugeName, MetricDefinition> = {
     help: "Events of a reactor's streams appended by this process that the reactor has not processed yet.",
     labelNames: ['reactor'],
   },
+  purgesPending: { name: 'faxengine_purges_pending', help: 'Faxes whose purge was asked for and is not done yet (as this instance\'s read models see it).', labelNames: [] },
   reactorActive: {
     name: 'faxengine_reactor_active',
     help: 'Whether this instance runs a reactor (1) or stands by while another instance holds its lease (0).',

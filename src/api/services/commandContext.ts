@@ -1,3 +1,4 @@
+import type { RetentionLimits } from '../../domain/tenancy/validation.js';
 import type { Clock } from '../../ports/clock.js';
 import type { EventMetadata, EventStore } from '../../ports/eventStore.js';
 import { createTenancyStreams, type TenancyStreams } from './tenancyStreams.js';
@@ -8,6 +9,8 @@ export interface TenancyCommandDeps {
   /** ISO country for national-format numbers (config `numbers.defaultCountry`). */
   defaultCountry: string;
   hashPassword: (password: string) => Promise<string>;
+  /** The operator's limits on a tenant's `retentionDays` (config `records.retention`); unset: none. */
+  retentionLimits?: RetentionLimits;
   /** Resolves once the read models include the event at this position, so a command's response can be read back. */
   settle: (position: number) => Promise<void>;
 }

@@ -20,7 +20,7 @@ export function createTenantCommands(ctx: CommandContext) {
   };
 
   async function createTenant(input: TenantProfilePatch & { name: string }): Promise<string> {
-    const profile = normaliseTenantProfile(mergeTenantProfile({ name: input.name, email: null, settings: defaultTenantSettings }, input), ctx.defaultCountry);
+    const profile = normaliseTenantProfile(mergeTenantProfile({ name: input.name, email: null, settings: defaultTenantSettings }, input), ctx.defaultCountry, ctx.retentionLimits);
     return ctx.serial(async () => {
       const tenantId = await streams.allocateId('tenant');
       const state = await streams.loadTenant(tenantId);
@@ -33,7 +33,9 @@ export function createTenantCommands(ctx: CommandContext) {
     return ctx.serial(async () => {
       const state = await streams.loadTenant(tenantId);
       requireActiveTenant(state);
-      const profile = normaliseTenantProfile(mergeTenantProfile(state.profile!, patch), ctx.defaultCountry);
+      // A tenant's days set before the operator narrowed the limits stay until changed (the sweep clamps them).
+      const limits = patch.settings?.retentionDays !== undefined ? ctx.retentionLimits : undefined;
+      const profile = normaliseTenantProfile(mergeTenantProfile(state.profile!, patch), ctx.defaultCountry, limits);
       await ctx.settle(await streams.append(tenantStream(tenantId), decideUpdateTenant(state, profile, ctx.now()), state.revision));
     });
   }

@@ -39,13 +39,23 @@ function checkText(field: string, value: string | null, max: number): string | n
   return value;
 }
 
-/** Validates and normalises a tenant profile (numbers to E.164, e-mails trimmed). */
-export function normaliseTenantProfile(profile: TenantProfile, country: string): TenantProfile {
+/** The operator's limits on a tenant's `retentionDays` (config `records.retention.minDays` / `maxDays`); unset: none. */
+export interface RetentionLimits {
+  minDays?: number;
+  maxDays?: number;
+}
+
+/** Validates and normalises a tenant profile (numbers to E.164, e-mails trimmed); `retentionDays` within the operator's `limits`. */
+export function normaliseTenantProfile(profile: TenantProfile, country: string, limits: RetentionLimits = {}): TenantProfile {
   const name = profile.name.trim();
   if (name.length === 0 || name.length > 200) throw new ValidationError('name', 'must be 1–200 characters');
   const { settings } = profile;
   if (settings.retentionDays !== null && (!Number.isInteger(settings.retentionDays) || settings.retentionDays < 1)) {
     throw new ValidationError('settings.retentionDays', 'must be a whole number of days ≥ 1, or null');
+  }
+  const { minDays, maxDays } = limits;
+  if (settings.retentionDays !== null && ((minDays !== undefined && settings.retentionDays < minDays) || (maxDays !== undefined && settings.retentionDays > maxDays))) {
+    throw new ValidationError('settings.retentionDays', `must lie within the operator's limits: ${minDays ?? 1} to ${maxDays === undefined ? 'any number of' : maxDays} days (got ${settings.retentionDays})`);
   }
   return {
     name,

@@ -143,7 +143,7 @@ describe('Prometheus scraping faxengine', () => {
     await eventually(prometheus, 'sum(faxengine_freeswitch_up)', 2);
     await eventually(prometheus, 'count(faxengine_freeswitch_up)', 2);
     await eventually(prometheus, 'sum(faxengine_calls_in_progress)', 0);
-    await eventually(prometheus, 'count(faxengine_reactor_lag_events)', 5);
+    await eventually(prometheus, 'count(faxengine_reactor_lag_events)', 6);
     await eventually(prometheus, 'max(faxengine_reactor_lag_events)', 0);
     await eventually(prometheus, 'sum(faxengine_send_queue_faxes)', 0);
     expect(await prometheus.value('faxengine_event_store_append_duration_seconds_count')).toBeGreaterThan(20);
