@@ -31,16 +31,21 @@ export interface ProtectOptions extends SubjectKeysOptions {
 /** Wraps an open event store and its key backend (the composition of the pieces; tests use it directly). */
 export async function protectEventStore(inner: EventStore, backend: SubjectKeyBackend, ring: KeyRing, options: ProtectOptions = {}): Promise<ProtectedEventStore & { keys: SubjectKeys }> {
   const keys = createSubjectKeys(backend, ring, options);
-  const secret = await keys.getOrCreate(stationNamesSecretSubject);
+  const secret = await keys.getOrCreate(stationNamesSecretSubject).catch(async (error: unknown) => {
+    await Promise.allSettled([inner.close(), keys.close()]);
+    throw error;
+  });
   const stations = createStationPseudonyms(secret!.key);
   const wrapped = createPersonalDataEventStore(inner, keys, stations);
+  let closing: Promise<void> | undefined;
   return {
     eventStore: {
       ...wrapped,
-      async close() {
-        await wrapped.close();
-        await keys.close();
-      },
+      close: () =>
+        (closing ??= (async () => {
+          await wrapped.close();
+          await keys.close();
+        })()),
     },
     personalData: createPersonalDataShredder(keys, stations, options.toE164),
     personalDataKeys: keys,
