@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,9 @@ import type { RecordedEvent } from '../../../src/ports/eventStore.js';
 import { personalFaxEvents, personalValues, testKeyRing } from '../../support/personalDataFixtures.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { describeEventStoreConformance, waitFor } from './eventStoreConformance.js';
+import { tsxLoader } from '../../support/tsxLoader.js';
+
+const childScript = new URL('../../support/appendSealedUntilKilled.ts', import.meta.url).pathname;
 
 describeEventStoreConformance('sqlite with personal data sealed', () => {
   const dir = makeTempDir('pd-conformance');
@@ -94,6 +98,35 @@ describe('crypto-shredding on SQLite', () => {
     expect(holding(dir, wrapped)).toEqual([]);
     expect(holding(dir, 'late@example.org')).toEqual([]);
     expect(readdirSync(dir).filter((name) => name.includes('journal'))).toEqual([]);
+  });
+
+  it('never leaves an event whose key is lost when the writing process is killed (SIGKILL) between creating a key and appending', async () => {
+    const dir = makeTempDir('pd-kill');
+    cleanups.push(dir.remove);
+    const path = join(dir.path, 'events.sqlite');
+    const key = randomBytes(32);
+    const child = spawn(process.execPath, ['--import', tsxLoader, childScript, path, key.toString('base64')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('appending') && resolve());
+      child.once('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    const { eventStore } = await openProtectedEventStore(`sqlite:${path}`, createKeyRing([{ id: 'k1', key }]));
+    cleanups.push(() => eventStore.close());
+    const all = await eventStore.readAll({ streamPrefixes: ['fax-kill-'] });
+    expect(all.length).toBeGreaterThan(6 * 8);
+    const unreadable = all.filter((event) => event.metadata.personalDataPurged);
+    expect(unreadable.map((event) => event.stream)).toEqual([]);
+    const faxes = new Set(all.map((event) => event.stream));
+    for (const stream of faxes) {
+      const faxId = stream.slice('fax-'.length);
+      expect((await eventStore.readStream(stream)).map((event) => event.data)).toEqual(personalFaxEvents(faxId, 'dead').map((event) => event.data));
+    }
   });
 
   it('keeps unrelated and pre-existing events as they are', async () => {
