@@ -74,6 +74,8 @@ describe('crypto-shredding on SQLite', () => {
 
     const again = await reopen();
     await again.personalData.forgetFax(faxId);
+    // Gone from every file at once, while the store is open (WAL checkpointed and truncated, the page zeroed).
+    expect(holding(dir, wrapped)).toEqual([]);
     const forgotten = await again.eventStore.readStream(`fax-${faxId}`);
     const offered = forgotten[0]!.data as Record<string, unknown>;
     expect(offered).toMatchObject({ faxId, callerNumber: '', callerName: '', sourceIp: '', callUuid: `u-${faxId}` });
@@ -97,7 +99,6 @@ describe('crypto-shredding on SQLite', () => {
 
     expect(holding(dir, wrapped)).toEqual([]);
     expect(holding(dir, 'late@example.org')).toEqual([]);
-    expect(readdirSync(dir).filter((name) => name.includes('journal'))).toEqual([]);
   });
 
   it('never leaves an event whose key is lost when the writing process is killed (SIGKILL) between creating a key and appending', async () => {

@@ -35,7 +35,22 @@ export function createPersonalDataEventStore(inner: EventStore, keys: SubjectKey
   /** The key-store subject of a stored stream with personal data, or undefined for other streams. */
   const subjectOfStored = (stream: string): string | undefined => (stream.startsWith('fax-') ? stream : storedStationSubject(stream));
 
+  /**
+   * Events opened, by the stored event object: SQLite hands every subscriber the same objects of
+   * recent events, so each is decrypted once, not once per subscriber. Valid while its key is the
+   * one in memory (a forgotten or reloaded key opens again).
+   */
+  const openedEvents = new WeakMap<object, { key: SubjectKey; opened: unknown }>();
+
   function open<E extends EventData & { metadata?: EventMetadata }>(event: E, key: KeyAnswer): Opened<E> {
+    const known = openedEvents.get(event);
+    if (known && known.key === key) return known.opened as Opened<E>;
+    const opened = openUncached(event, key);
+    if (key) openedEvents.set(event, { key, opened });
+    return opened;
+  }
+
+  function openUncached<E extends EventData & { metadata?: EventMetadata }>(event: E, key: KeyAnswer): Opened<E> {
     const sealed = sealedOf(event.data)!;
     const { [sealedField]: _, ...rest } = event.data as Record<string, unknown>;
     const subject = subjectOfStored(event.stream)!;
