@@ -62,6 +62,12 @@ export interface SubjectKeysOptions {
 const generationBytes = 8;
 const keyBytes = 32;
 
+/** Opens a wrapped key (`generation | key`, sealed under the ring with the subject as AAD). */
+export function unwrapSubjectKey(ring: KeyRing, subject: string, wrapped: Uint8Array): SubjectKey {
+  const plain = ring.open(wrapped, Buffer.from(subject, 'utf8'));
+  return { generation: plain.subarray(0, generationBytes).toString('base64url'), key: plain.subarray(generationBytes, generationBytes + keyBytes) };
+}
+
 /**
  * Per-subject (per-stream) data keys for crypto-shredding: 32 random bytes each, stored only
  * wrapped under the key ring (AAD: the subject), created durably before anything is sealed under
@@ -75,11 +81,7 @@ export function createSubjectKeys(backend: SubjectKeyBackend, ring: KeyRing, opt
   const creating = new Map<string, Promise<SubjectKey | null>>();
   const aad = (subject: string) => Buffer.from(subject, 'utf8');
 
-  const unwrap = (subject: string, stored: StoredKey): SubjectKey | null => {
-    if (stored === null) return null;
-    const plain = ring.open(stored, aad(subject));
-    return { generation: plain.subarray(0, generationBytes).toString('base64url'), key: plain.subarray(generationBytes, generationBytes + keyBytes) };
-  };
+  const unwrap = (subject: string, stored: StoredKey): SubjectKey | null => (stored === null ? null : unwrapSubjectKey(ring, subject, stored));
   const remember = (subject: string, value: SubjectKey | null) => {
     cache.set(subject, { value, at: performance.now() });
     return value;
