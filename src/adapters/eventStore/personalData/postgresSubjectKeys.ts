@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { EventStoreUnavailableError } from '../../../ports/eventStore.js';
 import type { StoredKey, SubjectKeyBackend } from './subjectKeys.js';
 
 export interface PostgresSubjectKeyOptions {
@@ -17,6 +18,14 @@ export function createPostgresSubjectKeyBackend(connectionString: string, option
   const pool = new pg.Pool({ connectionString, max: 2, application_name: 'faxengine-keys' });
   const onError = options.onError ?? ((error: Error) => process.emitWarning(`personal data keys: ${error.message}`));
   pool.on('error', onError);
+  // Reported like the event store's own failures: an append that cannot get its key could not be stored either.
+  const query = async <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
+    try {
+      return await pool.query<Row>(text, values);
+    } catch (error) {
+      throw new EventStoreUnavailableError(`PostgreSQL personal data keys: ${(error as Error).message}`, { cause: error });
+    }
+  };
   let vacuumTimer: NodeJS.Timeout | undefined;
   let vacuuming: Promise<void> | undefined;
 
@@ -30,36 +39,36 @@ export function createPostgresSubjectKeyBackend(connectionString: string, option
 
   return {
     async load(subjects) {
-      const { rows } = await pool.query<{ subject: string; wrapped: Buffer | null }>('SELECT subject, wrapped FROM personal_data_keys WHERE subject = ANY($1::text[])', [subjects]);
+      const { rows } = await query<{ subject: string; wrapped: Buffer | null }>('SELECT subject, wrapped FROM personal_data_keys WHERE subject = ANY($1::text[])', [subjects]);
       return new Map<string, StoredKey>(rows.map((row) => [row.subject, row.wrapped]));
     },
     async create(subject, wrapped, keyId) {
       // Committed (synchronous_commit is the server's: on by default) before this resolves.
-      await pool.query('INSERT INTO personal_data_keys (subject, key_id, wrapped) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING', [subject, keyId, wrapped]);
-      const { rows } = await pool.query<{ wrapped: Buffer | null }>('SELECT wrapped FROM personal_data_keys WHERE subject = $1', [subject]);
+      await query('INSERT INTO personal_data_keys (subject, key_id, wrapped) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING', [subject, keyId, wrapped]);
+      const { rows } = await query<{ wrapped: Buffer | null }>('SELECT wrapped FROM personal_data_keys WHERE subject = $1', [subject]);
       return rows[0]!.wrapped;
     },
     async destroy(subject, tombstone) {
       if (tombstone) {
-        await pool.query(
+        await query(
           'INSERT INTO personal_data_keys (subject, key_id, wrapped) VALUES ($1, NULL, NULL) ON CONFLICT (subject) DO UPDATE SET key_id = NULL, wrapped = NULL',
           [subject],
         );
       } else {
-        await pool.query('DELETE FROM personal_data_keys WHERE subject = $1', [subject]);
+        await query('DELETE FROM personal_data_keys WHERE subject = $1', [subject]);
       }
       vacuumTimer ??= setTimeout(vacuum, options.vacuumDelayMs ?? 5_000);
     },
     async countByKey() {
-      const { rows } = await pool.query<{ key_id: string; n: string }>('SELECT key_id, count(*) AS n FROM personal_data_keys WHERE wrapped IS NOT NULL GROUP BY key_id');
+      const { rows } = await query<{ key_id: string; n: string }>('SELECT key_id, count(*) AS n FROM personal_data_keys WHERE wrapped IS NOT NULL GROUP BY key_id');
       return Object.fromEntries(rows.map((row) => [row.key_id, Number(row.n)]));
     },
     async notUnder(keyId, limit) {
-      const { rows } = await pool.query<{ subject: string; wrapped: Buffer }>('SELECT subject, wrapped FROM personal_data_keys WHERE wrapped IS NOT NULL AND key_id <> $1 LIMIT $2', [keyId, limit]);
+      const { rows } = await query<{ subject: string; wrapped: Buffer }>('SELECT subject, wrapped FROM personal_data_keys WHERE wrapped IS NOT NULL AND key_id <> $1 LIMIT $2', [keyId, limit]);
       return rows;
     },
     async replace(subject, from, to, keyId) {
-      const result = await pool.query('UPDATE personal_data_keys SET wrapped = $1, key_id = $2 WHERE subject = $3 AND wrapped = $4', [to, keyId, subject, from]);
+      const result = await query('UPDATE personal_data_keys SET wrapped = $1, key_id = $2 WHERE subject = $3 AND wrapped = $4', [to, keyId, subject, from]);
       return result.rowCount === 1;
     },
     async close() {
