@@ -130,7 +130,7 @@ describe('crypto-shredding on SQLite', () => {
     }
   });
 
-  it('keeps unrelated and pre-existing events as they are', async () => {
+  it('keeps unrelated and pre-existing events as they are, and reads a pre-existing fax as empties once it is forgotten', async () => {
     const dir = makeTempDir('pd-old');
     cleanups.push(dir.remove);
     const path = join(dir.path, 'events.sqlite');
@@ -138,11 +138,23 @@ describe('crypto-shredding on SQLite', () => {
     const old = personalFaxEvents('old1', 'a0a0');
     await plain.append('fax-old1', old);
     await plain.close();
-    const { eventStore } = await openProtectedEventStore(`sqlite:${path}`, testKeyRing());
+    const { eventStore, personalData } = await openProtectedEventStore(`sqlite:${path}`, testKeyRing());
     cleanups.push(() => eventStore.close());
     expect((await eventStore.readStream('fax-old1')).map((event) => event.data)).toEqual(old.map((event) => event.data));
     await eventStore.append('tenant-t1', [{ type: 'TenantCreated', data: { tenantId: 't1', name: 'Clinic' } }]);
     expect((await eventStore.readStream('tenant-t1'))[0]!.data).toEqual({ tenantId: 't1', name: 'Clinic' });
+
+    await personalData.forgetFax('old1');
+    const seen: RecordedEvent[] = [];
+    const subscription = eventStore.subscribeToAll({ streamPrefixes: ['fax-'], handler: (event) => void seen.push(event) });
+    await waitFor(() => seen.length === old.length);
+    await subscription.stop();
+    for (const read of [await eventStore.readStream('fax-old1'), await eventStore.readAll({ streamPrefixes: ['fax-'] }), seen]) {
+      expect(JSON.stringify(read)).not.toContain('a0a0');
+      expect(read[0]!.data).toMatchObject({ callerNumber: '', callerName: '' });
+      expect(read[0]!.metadata.personalDataPurged).toBe(true);
+    }
+    expect(JSON.stringify(await eventStore.readAllData!({ streamPrefixes: ['fax-'] }))).not.toContain('a0a0');
   });
 
   it('names station streams by a pseudonym, gives the number back on read, and forgets the station with the fax', async () => {

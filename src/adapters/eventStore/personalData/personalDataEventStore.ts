@@ -34,6 +34,14 @@ export function createPersonalDataEventStore(inner: EventStore, keys: SubjectKey
   };
   /** The key-store subject of a stored stream with personal data, or undefined for other streams. */
   const subjectOfStored = (stream: string): string | undefined => (stream.startsWith('fax-') ? stream : storedStationSubject(stream));
+  /**
+   * The subject whose key an event needs to be read: a sealed event's, and a fax event's that holds
+   * personal values in clear (written before crypto-shredding: shown empty once its fax is forgotten).
+   */
+  const subjectToOpen = (event: EventData): string | undefined => {
+    if (sealedOf(event.data) !== undefined) return subjectOfStored(event.stream);
+    return event.stream.startsWith('fax-') && takePersonalValues(event.type, event.data).values.length > 0 ? event.stream : undefined;
+  };
 
   /**
    * Events opened, by the stored event object: SQLite hands every subscriber the same objects of
@@ -51,7 +59,12 @@ export function createPersonalDataEventStore(inner: EventStore, keys: SubjectKey
   }
 
   function openUncached<E extends EventData & { metadata?: EventMetadata }>(event: E, key: KeyAnswer): Opened<E> {
-    const sealed = sealedOf(event.data)!;
+    const sealed = sealedOf(event.data);
+    if (sealed === undefined) {
+      // Written in clear before crypto-shredding existed: emptied on read once the fax is forgotten (the bytes stay in the store).
+      if (key !== null) return event;
+      return { ...event, data: takePersonalValues(event.type, event.data).redacted, ...('metadata' in event ? { metadata: { ...event.metadata, personalDataPurged: true } } : {}) };
+    }
     const { [sealedField]: _, ...rest } = event.data as Record<string, unknown>;
     const subject = subjectOfStored(event.stream)!;
     if (!key || key.generation !== sealedGeneration(sealed)) {
@@ -66,23 +79,18 @@ export function createPersonalDataEventStore(inner: EventStore, keys: SubjectKey
   /** Opens a page: the keys not in memory are looked up together. */
   async function openPage<E extends EventData & { metadata?: EventMetadata }>(events: E[]): Promise<Array<Opened<E>>> {
     let missing: string[] | undefined;
-    for (const event of events) {
+    const subjects = events.map((event) => {
       if (event.type === 'FaxPurged') keys.evict(event.stream);
-      if (sealedOf(event.data) === undefined) continue;
-      const subject = subjectOfStored(event.stream);
+      const subject = subjectToOpen(event);
       if (subject !== undefined && keys.cached(subject) === undefined) (missing ??= []).push(subject);
-    }
-    if (!missing) return events.map((event) => openIfSealed(event));
-    const found = await keys.getMany(missing);
-    return events.map((event) => openIfSealed(event, found));
-  }
-
-  function openIfSealed<E extends EventData & { metadata?: EventMetadata }>(event: E, found?: Map<string, SubjectKey | null>): Opened<E> {
-    if (sealedOf(event.data) === undefined) return event;
-    const subject = subjectOfStored(event.stream);
-    if (subject === undefined) return event;
-    const key = found?.has(subject) ? found.get(subject) : keys.cached(subject);
-    return open(event, key);
+      return subject;
+    });
+    const found = missing ? await keys.getMany(missing) : undefined;
+    return events.map((event, index) => {
+      const subject = subjects[index];
+      if (subject === undefined) return event;
+      return open(event, found?.has(subject) ? found.get(subject) : keys.cached(subject));
+    });
   }
 
   type Prepared = { event: NewEvent; redacted: unknown; values: ReturnType<typeof takePersonalValues>['values'] };
@@ -182,8 +190,7 @@ export function createPersonalDataEventStore(inner: EventStore, keys: SubjectKey
         ...options,
         handler(event) {
           if (event.type === 'FaxPurged') keys.evict(event.stream);
-          if (sealedOf(event.data) === undefined) return handler(event);
-          const subject = subjectOfStored(event.stream);
+          const subject = subjectToOpen(event);
           if (subject === undefined) return handler(event);
           const key = keys.cached(subject);
           if (key !== undefined) return handler(open(event, key));
@@ -192,7 +199,7 @@ export function createPersonalDataEventStore(inner: EventStore, keys: SubjectKey
             const page = await inner.readAll({ after: event.position - 1, maxCount: READ_AHEAD, ...(options.streamPrefixes ? { streamPrefixes: options.streamPrefixes } : {}) });
             const subjects = new Set<string>([subject]);
             for (const next of page) {
-              const nextSubject = sealedOf(next.data) === undefined ? undefined : subjectOfStored(next.stream);
+              const nextSubject = subjectToOpen(next);
               if (nextSubject !== undefined) subjects.add(nextSubject);
             }
             const found = await keys.getMany([...subjects]);
