@@ -9,6 +9,8 @@ export interface ProjectedEvent {
   data: unknown;
   stream: string;
   position: number;
+  /** Position within its stream (0: the stream's first event); the runner always passes it. */
+  revision?: number;
   /** When the event was stored (ISO-8601): the same in a live fold, a catch-up and a rebuild. */
   created: string;
 }

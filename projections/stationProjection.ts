@@ -7,7 +7,7 @@ export const stationCollections = { stations: 'stations' } as const;
 const handles: readonly StationEvent['type'][] = ['StationT38Trouble', 'StationFallbackEnabled', 'StationCleanAudioFax', 'StationFallbackCleared'];
 
 /**
- * Station knowledge (`station-<e164>` streams) as a checkpointed read model: one document per
+ * Station knowledge (`station-<e164>` streams, stored under a pseudonym) as a checkpointed read model: one document per
  * station, keyed by E.164, folded by the domain's `evolveStation`. Stations accumulate with history,
  * so the collection is declared a history collection.
  */
@@ -21,7 +21,9 @@ export const stationProjection: DocumentProjection = {
     const key = (station.data as { station?: unknown } | undefined)?.station;
     // A malformed event must not stop the runner that folds every read model.
     if (typeof key !== 'string' || key === '') return [];
-    const current = view.get<StationState>(stationCollections.stations, key) ?? initialStationState(key);
+    // A station stream's first event starts the knowledge afresh: a forgotten station's key is gone
+    // with its old stream, and it is learnt again in a new one (README: Crypto-shredding).
+    const current = (event.revision !== 0 && view.get<StationState>(stationCollections.stations, key)) || initialStationState(key);
     return [put(stationCollections.stations, key, evolveStation(current, station))];
   },
 };

@@ -6,7 +6,9 @@ import { createWebConsole } from './console/webConsole.js';
 import type { Config } from './config/schema.js';
 import { freeswitchNodes } from './config/freeswitchNodes.js';
 import { maskConfig } from './config/maskConfig.js';
-import { openEventStore } from './adapters/eventStore/openEventStore.js';
+import { openProtectedEventStore } from './adapters/eventStore/personalData/openProtectedEventStore.js';
+import type { PersonalDataShredder } from './ports/personalData.js';
+import { tryE164 } from './domain/tenancy/e164.js';
 import { createInProcessBus } from './adapters/inProcessBus/inProcessBus.js';
 import { createEventPublisher, type EventPublisher } from './reactors/eventPublisher.js';
 import { clusterMembership } from './mainCluster.js';
@@ -48,6 +50,8 @@ export interface RunningServer {
   /** Where FreeSWITCH's outbound sockets connect. */
   socketAddress: AddressInfo;
   eventStore: EventStore;
+  /** Destroys a fax's personal-data key (README: Crypto-shredding of personal data). */
+  personalData: PersonalDataShredder;
   /**
    * Drains: `/readyz` and the API answer 503 at once (requests in progress finish), the calls in
    * progress finish, then the HTTP listener and the stores close.
@@ -83,7 +87,12 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const keyRing = loadKeyRing(config.encryption, config.dataDir);
   const meters = createServerMetrics(config);
   const { metrics } = meters;
-  const eventStore = meters.meter(await openEventStore(config.eventStore!));
+  // Personal fields of fax and station events sealed under a key per fax / station (README:
+  // Crypto-shredding): `personalData.forgetFax` destroys a fax's key (the purge runner calls it);
+  // `sealed.personalDataKeys` is a ReencryptableStore for the re-encryption job.
+  const sealed = await openProtectedEventStore(config.eventStore!, keyRing, { toE164: (raw) => tryE164(raw, config.numbers.defaultCountry) });
+  const { personalData } = sealed;
+  const eventStore = meters.meter(sealed.eventStore);
   const { brokers, clientId, topic, partitions, replicationFactor } = config.kafka;
   // kafkajs is loaded only when brokers are configured.
   const bus = brokers.length > 0 ? (await import('./adapters/kafka/kafkaBus.js')).createKafkaBus({ brokers, clientId, logger }) : createInProcessBus();
@@ -175,8 +184,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     eventStore,
     readModels: readModels.runner,
     directory: tenancy.directory,
-    // H1 replaces: the event store's crypto-shredding (forgets the fax's per-fax key).
-    shredder: { forgetFax: async () => undefined },
+    // The event store's crypto-shredding: forgets the fax's per-fax key.
+    shredder: personalData,
     documentsDir,
     pageImagesDir: join(documentsDir, 'page-images'),
     spoolDir: config.fax.spoolDir ?? join(config.dataDir, 'spool'),
@@ -237,6 +246,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     httpAddress,
     socketAddress: receive.socketAddress,
     eventStore,
+    personalData,
     async close() {
       // Out of the load balancer at once, and no new requests: the README promises it.
       gate.drain();

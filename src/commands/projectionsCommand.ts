@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openEventStore } from '../adapters/eventStore/openEventStore.js';
+import { openProtectedEventStore } from '../adapters/eventStore/personalData/openProtectedEventStore.js';
+import { loadKeyRing } from '../adapters/crypto/loadKeyRing.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { createLogger } from '../logging/createLogger.js';
 import { rebuildReadModels } from '../reactors/readModels.js';
@@ -29,7 +30,8 @@ export async function runProjectionsCommand(argv: string[]): Promise<number> {
   const { config } = loadConfig({ configPath: values.config });
   const logger = createLogger(config);
   mkdirSync(config.dataDir, { recursive: true });
-  const eventStore = await openEventStore(config.eventStore!);
+  // Read as the server reads it: personal fields opened with the same keys (README: Crypto-shredding).
+  const { eventStore } = await openProtectedEventStore(config.eventStore!, loadKeyRing(config.encryption, config.dataDir));
   const started = performance.now();
   try {
     const position = await rebuildReadModels({ dataDir: config.dataDir, eventStore, logger, defaultCountry: config.numbers.defaultCountry });

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { openSealedData } from './sealedEventData.js';
 import { join } from 'node:path';
 import type { SubmissionRecord } from './chaosInvariants.js';
 import type { PlannedSend } from './chaosWorkload.js';
@@ -53,10 +54,12 @@ export class ChaosSubmitter {
   }
 
   // The event store, not the API: the read models may not have caught up with the last append.
+  // `to` is sealed in the store (crypto-shredding): opened with the data dir's keys.
   private queuedTo(number: string): number {
     const db = new Database(join(this.options.dataDir, 'events.sqlite'), { readonly: true });
     try {
-      return (db.prepare("SELECT count(*) AS n FROM events WHERE type = 'FaxQueued' AND json_extract(data, '$.to') = ?").get(`+${number}`) as { n: number }).n;
+      const rows = db.prepare<[], { stream: string; data: string }>("SELECT stream, data FROM events WHERE type = 'FaxQueued'").all();
+      return rows.filter((row) => openSealedData(this.options.dataDir, row.stream, JSON.parse(row.data)).to === `+${number}`).length;
     } finally {
       db.close();
     }

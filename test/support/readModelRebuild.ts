@@ -30,9 +30,10 @@ function differences(live: unknown, rebuilt: unknown, path = ''): Array<{ path: 
  */
 export async function compareRebuiltReadModels(dataDir: string, workDir: string, timeoutMs = 60_000): Promise<string[]> {
   mkdirSync(workDir, { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) {
-    const file = join(dataDir, `events.sqlite${suffix}`);
-    if (existsSync(file)) copyFileSync(file, join(workDir, `events.sqlite${suffix}`));
+  // The personal-data keys and the key ring that wraps them come along: the rebuild opens what the server opened.
+  for (const name of ['', '-wal', '-shm', '-keys'].map((suffix) => `events.sqlite${suffix}`).concat('encryption.keys')) {
+    const file = join(dataDir, name);
+    if (existsSync(file)) copyFileSync(file, join(workDir, name));
   }
   const cli = startCli(['projections', 'rebuild'], { cwd: workDir, env: { FAXENGINE_DATA_DIR: workDir, FAXENGINE_LOG_LEVEL: 'warn' } });
   const timer = setTimeout(() => cli.child.kill('SIGKILL'), timeoutMs);

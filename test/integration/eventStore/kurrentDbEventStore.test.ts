@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createKurrentDbEventStore } from '../../../src/adapters/eventStore/kurrentdb/kurrentDbEventStore.js';
 import { EventStoreUnavailableError } from '../../../src/ports/eventStore.js';
 import { describeEventStoreConformance } from './eventStoreConformance.js';
+import { openProtectedEventStore } from '../../../src/adapters/eventStore/personalData/openProtectedEventStore.js';
+import { testKeyRing } from '../../support/personalDataFixtures.js';
 import { freePort } from '../../support/freePort.js';
 
 // No KurrentDB server can run on the project's build machines; set KURRENTDB_URL
@@ -11,6 +13,8 @@ import { freePort } from '../../support/freePort.js';
 const url = process.env.KURRENTDB_URL;
 describe.runIf(Boolean(url))('KurrentDB adapter against a live server', () => {
   describeEventStoreConformance('kurrentdb', () => ({ open: async () => createKurrentDbEventStore({ connectionString: url! }) }));
+  const ring = testKeyRing();
+  describeEventStoreConformance('kurrentdb with personal data sealed', () => ({ open: async () => (await openProtectedEventStore(url!, ring)).eventStore }));
 
   // What the adapter assumes of the server (kurrentDbPositions.ts), checked where a server exists.
   it('gives every event its own position, the same in readStream and readAll, and answers an append with its last event', async () => {

@@ -29,3 +29,19 @@ describe('station projection', () => {
     expect(stationProjection.historyCollections).toEqual(['stations']);
   });
 });
+
+describe('station projection after a station was forgotten', () => {
+  it('starts the station afresh at the first event of its new stream', () => {
+    const stations = new Map<string, unknown>();
+    const view: QueryView = { get: <T>(_: string, key: string) => stations.get(key) as T | undefined, all: <T>() => stations.values() as Iterable<T> };
+    const apply = (event: StationEvent, revision: number, position: number) => {
+      for (const write of stationProjection.evolve(view, { ...event, stream: `station-${event.data.station}`, revision, position, created: at })) stations.set(write.key, write.doc);
+    };
+    apply(trouble('+15550000003'), 0, 1);
+    apply(fallback('+15550000003'), 1, 2);
+    expect(view.get<StationState>('stations', '+15550000003')).toMatchObject({ needsAudio: true });
+    // Forgotten with a purged fax: its next lesson is revision 0 of a new stream.
+    apply(trouble('+15550000003'), 0, 3);
+    expect(view.get<StationState>('stations', '+15550000003')).toEqual({ station: '+15550000003', needsAudio: false, troubles: 1, cleanAudioFaxes: 0 });
+  });
+});

@@ -45,11 +45,11 @@ export interface KurrentDbEventStoreOptions {
 /** The client methods the adapter uses. */
 export type KurrentDbClient = Pick<
   KurrentDBClient,
-  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'getStreamMetadata' | 'setStreamMetadata' | 'dispose'
+  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'getStreamMetadata' | 'setStreamMetadata' | 'deleteStream' | 'tombstoneStream' | 'dispose'
 >;
 
-/** Streams faxengine keeps for itself, left out of an unfiltered readAll (SQLite keeps them apart too). */
-const OWN_STREAMS = String.raw`^(?!\$|checkpoint-|lease-|leases$)`;
+/** Streams faxengine keeps for itself (checkpoints, leases, personal data keys), left out of an unfiltered readAll (SQLite keeps them apart too). */
+const OWN_STREAMS = String.raw`^(?!\$|checkpoint-|lease-|leases$|faxkey-)`;
 
 const PAGE_LIMIT = 100_000;
 

@@ -25,6 +25,9 @@ const migrations: readonly string[] = [
    INSERT INTO event_head (position) VALUES (0);
    CREATE TABLE event_checkpoints (name text PRIMARY KEY, position bigint NOT NULL, updated timestamptz NOT NULL);`,
   `CREATE TABLE leases (name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL, token bigint NOT NULL);`,
+  // Per-subject data keys of personal data (crypto-shredding), wrapped under the key ring; a row
+  // with no key is a forgotten subject. personalData/postgresSubjectKeys.ts.
+  `CREATE TABLE personal_data_keys (subject text PRIMARY KEY, key_id text, wrapped bytea);`,
 ];
 
 /** Creates or migrates the schema; concurrent starts of several instances wait for each other. */

@@ -3,6 +3,7 @@ import {
   BACKWARDS,
   END,
   START,
+  StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AppendStreamState,
@@ -45,6 +46,8 @@ export function createFakeKurrentDbClient() {
   const streams = new Map<string, Stored[]>();
   const metadata = new Map<string, StreamMetadata>();
   const feeds = new Set<EventEmitter & { filter?: Filter }>();
+  /** Hard-deleted streams: never readable or writable again. */
+  const tombstoned = new Set<string>();
   let nextOffset = 1000n;
   let refuseLive = false;
 
@@ -69,6 +72,7 @@ export function createFakeKurrentDbClient() {
   const client = {
     async appendToStream(stream: string, events: EventData | EventData[], options: { streamState?: AppendStreamState } = {}) {
       const list = Array.isArray(events) ? events : [events];
+      if (tombstoned.has(stream)) throw StreamDeletedError.fromStreamName(stream);
       const existing = streams.get(stream) ?? [];
       const current = existing.length ? BigInt(existing.length - 1) : undefined;
       const expected = options.streamState ?? 'any';
@@ -102,6 +106,12 @@ export function createFakeKurrentDbClient() {
     },
 
     readStream(stream: string, options: { direction?: string; fromRevision?: ReadRevision; maxCount?: number | bigint } = {}) {
+      if (tombstoned.has(stream)) {
+        return (async function* () {
+          yield* [];
+          throw StreamDeletedError.fromStreamName(stream);
+        })();
+      }
       if (!streams.has(stream)) {
         return (async function* () {
           yield* [];
@@ -148,6 +158,22 @@ export function createFakeKurrentDbClient() {
       return { success: true, nextExpectedRevision: 0n };
     },
 
+    // Soft delete: the stream reads as missing and may be written again (from revision 0 here; a
+    // real server goes on from the old revision). Both leave the events in the log ($all) until a scavenge.
+    async deleteStream(stream: string) {
+      if (tombstoned.has(stream)) throw StreamDeletedError.fromStreamName(stream);
+      if (!streams.has(stream)) throw new StreamNotFoundError(undefined, stream);
+      streams.delete(stream);
+      return { position: { commit: nextOffset, prepare: nextOffset } };
+    },
+
+    async tombstoneStream(stream: string) {
+      if (tombstoned.has(stream)) throw StreamDeletedError.fromStreamName(stream);
+      tombstoned.add(stream);
+      streams.delete(stream);
+      return { position: { commit: nextOffset, prepare: nextOffset } };
+    },
+
     async dispose() {
       feeds.clear();
     },
@@ -156,6 +182,8 @@ export function createFakeKurrentDbClient() {
   return {
     client: client as unknown as KurrentDbClient,
     metadata,
+    /** Every event in the log, deleted streams' too (what the database's chunks hold before a scavenge). */
+    log: () => log,
     /** Every event ever appended to `stream` (what the store holds before a scavenge). */
     stored: (stream: string) => streams.get(stream)?.length ?? 0,
     /** Fails every open live subscription; `refuse` keeps new ones failing until `heal`. */
