@@ -12,6 +12,7 @@ import type { PersonalDataShredder } from './ports/personalData.js';
 import type { ReactorRunner } from './reactors/leasedReactor.js';
 import type { ParkedEventLog } from './reactors/parkedEvents.js';
 import type { ProjectionRunner } from './reactors/projectionRunner.js';
+import { tryE164 } from './domain/tenancy/e164.js';
 import { startPurgeRunner } from './reactors/purgeRunner.js';
 import { removePurgedSpoolFiles } from './reactors/purgedSpoolFiles.js';
 import { retentionSweepName, startRetentionSweep } from './reactors/retentionSweep.js';
@@ -60,6 +61,7 @@ export function startRecords(deps: {
     clock: deps.clock,
     logger,
     purgeRate: records.purgeRate,
+    stationOf: (number) => tryE164(number, config.numbers.defaultCountry),
     onPurged: (reason) => deps.metrics.count('faxesPurged', { reason }),
     parked: deps.parked,
     reactors: deps.reactors,

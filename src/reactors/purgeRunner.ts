@@ -30,6 +30,8 @@ export interface PurgeRunnerDeps {
   logger: Logger;
   /** Faxes purged per second at most (config `records.purgeRate`). */
   purgeRate: number;
+  /** A remote number as station learning names stations (E.164), when it can be read as one. */
+  stationOf?(number: string): string | undefined;
   /** Told of each fax purged (the purged-faxes counter). */
   onPurged?(reason: FaxPurgedData['reason']): void;
   parked?: ParkedEventLog;
@@ -67,7 +69,10 @@ export function startPurgeRunner(deps: PurgeRunnerDeps): LeasedReactor {
     nextStart = Math.max(nextStart, performance.now()) + interval;
 
     const documentIds = documentsOf(history);
-    await deps.references.waitFor(Math.max(event.position, lastPurgedAt));
+    const remoteNumbers = remoteNumbersOf(history);
+    const stationsForgottenAt = await forgetStations(request.faxId, remoteNumbers);
+    // The read models must have dropped the stations before their keys go (after, they read no number).
+    await deps.references.waitFor(Math.max(event.position, lastPurgedAt, stationsForgottenAt));
     let kept = 0;
     for (const documentId of documentIds) {
       // Content-addressed documents are shared: a relay, a resend or the same bytes received twice.
@@ -75,7 +80,7 @@ export function startPurgeRunner(deps: PurgeRunnerDeps): LeasedReactor {
       else await deps.files.eraseDocument(documentId);
     }
     await deps.files.eraseSpool(request.faxId);
-    await deps.shredder.forgetFax(request.faxId, remoteNumbersOf(history));
+    await deps.shredder.forgetFax(request.faxId, remoteNumbers);
 
     const purged: FaxPurgedData = { faxId: request.faxId, tenantId: request.tenantId, reason: request.reason, purgedAt: deps.clock.now().toISOString() };
     const metadata = { correlationId: request.faxId, causationId: event.id, actor: purgeRunnerName, ...(request.tenantId ? { tenantId: request.tenantId } : {}) };
@@ -93,6 +98,23 @@ export function startPurgeRunner(deps: PurgeRunnerDeps): LeasedReactor {
     deps.onPurged?.(request.reason);
     // Ids, reason and counts only: nothing that identifies the remote party or the content.
     deps.logger.info({ faxId: request.faxId, tenantId: request.tenantId, reason: request.reason, documents: documentIds.length, documentsKeptForOtherFaxes: kept }, 'fax purged');
+  }
+
+  /**
+   * Tells every read model to drop what was learnt about the fax's remote stations (the shredder
+   * then destroys their keys): a StationForgotten in each station stream that exists. Resolves the
+   * position of the last one appended (0: none).
+   */
+  async function forgetStations(faxId: string, numbers: readonly string[]): Promise<number> {
+    let position = 0;
+    const stations = new Set(numbers.flatMap((number) => [number, deps.stationOf?.(number)]).filter((station): station is string => !!station));
+    for (const station of stations) {
+      const stream = `station-${station}`;
+      if ((await eventStore.streamRevision(stream)) === undefined) continue;
+      const forgotten = { type: 'StationForgotten', data: { station, faxId, at: deps.clock.now().toISOString() }, metadata: { causationId: faxId, actor: purgeRunnerName } };
+      position = (await eventStore.append(stream, [forgotten])).position;
+    }
+    return position;
   }
 
   return (deps.reactors ?? runHere)(purgeRunnerName, async () =>

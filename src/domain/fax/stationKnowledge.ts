@@ -12,6 +12,17 @@ export type StationEvent =
   | { type: 'StationCleanAudioFax'; data: { station: string; faxId: string; at: string } }
   | { type: 'StationFallbackCleared'; data: { station: string; reason: string; by: 'policy' | 'admin'; at: string } };
 
+/**
+ * A purge forgot what was learnt about a station (its number is the purged fax's remote party).
+ * Appended to the station's stream just before its key is destroyed, so every instance's read model
+ * drops the station; a rebuild, which reads the number as empty, never has it. Not a StationEvent:
+ * it ends the knowledge rather than changing it.
+ */
+export interface StationForgottenEvent {
+  type: 'StationForgotten';
+  data: { station: string; faxId: string; at: string };
+}
+
 export interface StationState {
   station: string;
   needsAudio: boolean;

@@ -88,6 +88,9 @@ describe.each(['sqlite', 'postgresql'] as const)('retention and purge (%s event 
   it('purges a fax on request: 202 with Location, FaxPurged appended, its documents deleted; asked again it answers the state and appends nothing', async () => {
     const fax = byIdent('FIRST SENDER');
     expect(documentFiles(fax.documentId!).length).toBeGreaterThan(0);
+    // What was learnt about the caller's station goes with the fax (its number is the fax's remote party).
+    expect((await env.call('PUT', '/v1/stations/+15550001111/fallback', { reason: 'T.38 trouble seen by the carrier' })).status).toBe(200);
+    expect((await env.call('GET', '/v1/stations/+15550001111')).status).toBe(200);
     const statsBefore = await (await env.call('GET', '/v1/stats/summary?window=day')).json();
 
     // Another tenant's user does not find it; an unknown fax is not found either.
@@ -103,6 +106,8 @@ describe.each(['sqlite', 'postgresql'] as const)('retention and purge (%s event 
     const requested = (await history(fax.faxId)).find((event) => event.type === 'FaxPurgeRequested')!;
     expect(requested.data).toMatchObject({ reason: 'request', by: { kind: 'user', username: 'alice' } });
     expect(documentFiles(fax.documentId!)).toEqual([]);
+    expect((await env.call('GET', '/v1/stations/+15550001111')).status).toBe(404);
+    expect(((await (await env.call('GET', '/v1/stations')).json()) as { items: unknown[] }).items).toEqual([]);
 
     const again = await env.call('POST', `/v1/faxes/${fax.faxId}/purge`, undefined, acmeUser);
     expect(again.status).toBe(200);

@@ -34,6 +34,7 @@ export const personalFieldPaths: Readonly<Record<string, readonly string[]>> = {
   StationFallbackEnabled: ['station'],
   StationCleanAudioFax: ['station'],
   StationFallbackCleared: ['station'],
+  StationForgotten: ['station'],
 };
 
 /** An outbound relay's `recipient` is the outside number it goes to, not one of the tenant's. */
