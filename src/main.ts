@@ -38,6 +38,7 @@ import { findTenant } from '../projections/directoryQueries.js';
 import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
 import { loadExportSigner } from './exports/exportSigningKey.js';
 import { loadKeyRing } from './adapters/crypto/loadKeyRing.js';
+import { createAccessTrail } from './mainAccessTrail.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -156,6 +157,9 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
   // Page images are derived data next to the documents; the API and the console share one cache.
+  // README: Access trail. Reads are reported in memory and appended in batches: no I/O on a read.
+  const accessTrail = createAccessTrail(config, { eventStore, clock: systemClock, logger });
+  const { access } = accessTrail;
   const pageImages = createPageImageCache({ documents, cacheDir: join(documentsDir, 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
   const webConsole = createWebConsole({
     faxes,
@@ -174,6 +178,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     tenancy,
     stations: { stations: receive.stations, settle: receive.stations.settled },
     notifications,
+    access,
     send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
   const exportKeys = loadExportSigner(config.exports.signingKey, config.dataDir);
@@ -185,15 +190,16 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     version,
     maxJsonBodyBytes: config.http.maxJsonBodyBytes,
     tenancy,
-    faxes: { faxes, eventStore, documents, auth: tenancy.auth, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
+    faxes: { faxes, eventStore, documents, auth: tenancy.auth, access, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
     stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     notifications: { notifications, faxes, eventStore, clock: systemClock, auth: tenancy.auth, tenantWebhookSecret: (tenantId) => (readModels.routing.tenantSettings(tenantId) ? notifiers.tenantWebhookSecret(tenantId) : undefined) },
-    documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
+    documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock, access },
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
-    pageImages: { faxes, documents, auth: tenancy.auth, pageImages },
-    exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger },
+    pageImages: { faxes, documents, auth: tenancy.auth, pageImages, access },
+    exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger, access },
+    access: { access: readModels.access, faxes, eventStore, directory: tenancy.directory, auth: tenancy.auth, clock: systemClock, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected, node: nodeConnected }),
@@ -220,6 +226,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       await sendPath.close();
       // Requests still running finish (bounded) before the stores they read close.
       await listeners.close();
+      // Every read has been answered: its entry is stored before the event store closes.
+      await accessTrail.close();
       await notifiers.close();
       await readModels.close();
       await publishing.stop();

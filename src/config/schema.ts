@@ -315,6 +315,13 @@ export const configSchema = z.object({
         .optional(),
     })
     .prefault({}),
+  /** Records kept for clinics and law firms (README: Records: retention, encryption, exports, access trail). */
+  records: z
+    .object({
+      /** Record every read of a fax's document or history (who, when, from where, what) in a hash-chained trail (README: Access trail). */
+      accessTrail: flag.default(true),
+    })
+    .prefault({}),
   /** At-rest encryption (README: Encryption at rest): AES-256-GCM keys. Unset: one key generated into `<dataDir>/encryption.keys`. */
   encryption: z
     .object({

@@ -1,5 +1,6 @@
 import type { DocumentView } from '../../projections/documentProjection.js';
 import type { StatsDocuments } from '../../projections/statsQueries.js';
+import type { AccessLog } from '../api/accessLog.js';
 import type { Auth } from '../api/auth/authenticate.js';
 import type { StationRouteDeps } from '../api/routes/stationRoutes.js';
 import type { TenancyRouteDeps } from '../api/routes/tenancyApiDeps.js';
@@ -41,6 +42,8 @@ export interface ConsoleDeps {
   stations: Pick<StationRouteDeps, 'stations' | 'settle'>;
   /** The notifications read model, for the dead letters page. */
   notifications: NotificationReadModel;
+  /** The access trail: fax pages, documents and page images shown are reported to it (absent: `records.accessTrail` off). */
+  access?: AccessLog;
   /** Sending, cancelling and resending from the console; without it /send says sending is not available. */
   send?: ConsoleSendDeps;
 }

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { readerOf } from '../api/accessLog.js';
 import type { PageImageSize } from '../ports/pageImages.js';
 import type { ConsoleFeature } from './consoleKit.js';
 import { listQueryOf, type ListKind } from './faxFilters.js';
@@ -36,6 +37,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       const fax = visibleFax(c.req.param('id'), session);
       if (!fax) return notFound(c, session);
       const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
+      deps.access?.read(c, fax, { kind: 'faxPage' }, readerOf(session.principal, 'console'));
       return html(c, <FaxPage fax={fax} events={events} session={session} pageImages={deps.pageImages !== undefined} />);
     });
     // The PDF rendition, or the fax TIFF as sent or received (what a fax archive keeps).
@@ -45,6 +47,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
         const fax = visibleFax(c.req.param('id'), session);
         if (!fax?.documentId) return notFound(c, session);
         const path = await deps.documents.pathOf(fax.documentId, type);
+        deps.access?.read(c, fax, { kind: extension }, readerOf(session.principal, 'console'));
         return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
           headers: { 'content-type': type, 'content-disposition': `attachment; filename="fax-${fax.faxId}.${extension}"`, 'cache-control': 'private, no-store' },
         });
@@ -56,6 +59,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       const page = Number(c.req.param('page'));
       if (!fax?.documentId || !deps.pageImages || page < 1 || page > fax.pages) return notFound(c, session);
       const path = await deps.pageImages.pathOf(fax.documentId, page, c.req.param('size') as PageImageSize);
+      deps.access?.read(c, fax, { kind: 'pageImage', page, size: c.req.param('size') as PageImageSize }, readerOf(session.principal, 'console'));
       // Documents never change, so neither do their page images.
       return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
     });
