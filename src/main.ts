@@ -158,7 +158,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
 
   // Page images are derived data next to the documents; the API and the console share one cache.
   // README: Access trail. Reads are reported in memory and appended in batches: no I/O on a read.
-  const accessTrail = createAccessTrail(config, { eventStore, clock: systemClock, logger });
+  const accessTrail = createAccessTrail(config, { eventStore, clock: systemClock, logger, trail: readModels.access });
   const { access } = accessTrail;
   const pageImages = createPageImageCache({ documents, cacheDir: join(documentsDir, 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
   const webConsole = createWebConsole({

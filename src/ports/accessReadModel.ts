@@ -22,4 +22,6 @@ export interface AccessPage {
 /** The access trail's queries: newest first, keyset pages over indexed rows of the read store. */
 export interface AccessReadModel {
   list(filter: AccessFilter, limit: number, cursor?: string): AccessPage;
+  /** One entry by id (whether the trail has it). */
+  find(entryId: string): AccessView | undefined;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { emptyChain, linkEntries, type ChainHead } from '../domain/access/accessChain.js';
 import { accessStream, faxAccessedType, type AccessEntry, type AccessRead } from '../domain/access/accessEvents.js';
+import type { AccessJournal, UnlinkedAccessEntry } from '../ports/accessJournal.js';
 import type { Clock } from '../ports/clock.js';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/eventStore.js';
 
@@ -27,6 +28,11 @@ export interface AccessRecorderOptions {
   maxBatch?: number;
   /** Entries kept while the store is unreachable; beyond, the oldest are dropped (and logged). Default 100,000. */
   maxPending?: number;
+  /**
+   * Where each entry is also written as it is recorded, so a killed process loses none: what a
+   * previous process left there and the trail lacks (`stored` says which it has) is appended first.
+   */
+  journal?: { journal: AccessJournal; stored(entryId: string): boolean };
 }
 
 /** Re-reads of the head after a conflict (another instance appended to the same trail) before the batch waits for the next flush. */
@@ -45,7 +51,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
   const maxBatch = options.maxBatch ?? 500;
   const maxPending = options.maxPending ?? 100_000;
   const heads = new Map<string, ChainHead>();
-  let queue: Omit<AccessEntry, 'seq' | 'prev' | 'hash'>[] = [];
+  let queue: UnlinkedAccessEntry[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
@@ -72,6 +78,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
+    journal?.seal();
     const byStream = new Map<string, typeof batch>();
     for (const entry of batch) {
       const stream = accessStream(entry.tenantId);
@@ -92,6 +99,8 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
       }),
     );
     if (failed.length > 0) requeue(failed);
+    // Every entry of the sealed parts is stored now (those of earlier failures were in this batch).
+    else journal?.settle();
   }
 
   async function appendLinked(stream: string, entries: typeof queue): Promise<void> {
@@ -132,9 +141,28 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     }, Math.max(flushEveryMs, 1000));
   }
 
+  const journal = options.journal?.journal;
+  if (options.journal) {
+    const left = options.journal.journal.leftovers().filter((entry) => !options.journal!.stored(entry.entryId));
+    if (left.length > 0) {
+      logger.warn({ entries: left.length }, 'access trail: appending the reads a stopped process had not stored yet');
+      queue.push(...left);
+      schedule();
+    } else options.journal.journal.settle();
+  }
+  let journalFailed = false;
+
   return {
     record(read) {
-      queue.push({ ...read, entryId: randomUUID(), at: clock.now().toISOString() });
+      const entry = { ...read, entryId: randomUUID(), at: clock.now().toISOString() };
+      try {
+        journal?.write(entry);
+      } catch (error) {
+        // The read goes on: the entry still reaches the trail unless the process is killed before its batch.
+        if (!journalFailed) logger.error({ err: error }, 'access trail: the journal cannot be written; a killed process would lose the last batch');
+        journalFailed = true;
+      }
+      queue.push(entry);
       schedule();
     },
     flush,
@@ -146,6 +174,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
       if (timer) clearTimeout(timer);
       timer = undefined;
       await flush();
+      journal?.close();
       if (queue.length > 0) logger.error({ entries: queue.length }, 'access trail: entries could not be stored before stopping');
     },
   };

@@ -8,7 +8,12 @@ type Params = Record<string, string | number>;
 export function createSqliteAccessReadModel(db: Database.Database): AccessReadModel {
   // Prepared on first use: a new file gets its indexes only once caught up.
   const lists = new Map<string, Database.Statement<Params, string>>();
+  const byId = db.prepare<[string], string>('SELECT doc FROM access_entries WHERE entry_id = ?').pluck();
   return {
+    find(entryId) {
+      const doc = byId.get(entryId);
+      return doc === undefined ? undefined : (JSON.parse(doc) as AccessView);
+    },
     list(filter, limit, cursor) {
       const { sql, params } = accessListQuery(filter, limit + 1, cursor);
       let statement = lists.get(sql);
