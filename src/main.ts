@@ -179,6 +179,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     stations: { stations: receive.stations, settle: receive.stations.settled },
     notifications,
     access,
+    accessTrail: readModels.access,
     send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
   const exportKeys = loadExportSigner(config.exports.signingKey, config.dataDir);

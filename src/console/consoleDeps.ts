@@ -7,6 +7,7 @@ import type { TenancyRouteDeps } from '../api/routes/tenancyApiDeps.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import type { EventStore } from '../ports/eventStore.js';
+import type { AccessReadModel } from '../ports/accessReadModel.js';
 import type { FaxReadModel } from '../ports/faxReadModel.js';
 import type { NotificationReadModel } from '../ports/notificationReadModel.js';
 import type { PageImages } from '../ports/pageImages.js';
@@ -44,6 +45,8 @@ export interface ConsoleDeps {
   notifications: NotificationReadModel;
   /** The access trail: fax pages, documents and page images shown are reported to it (absent: `records.accessTrail` off). */
   access?: AccessLog;
+  /** The access trail's queries: the fax page's "Who opened it" (absent: the page has no such list). */
+  accessTrail?: AccessReadModel;
   /** Sending, cancelling and resending from the console; without it /send says sending is not available. */
   send?: ConsoleSendDeps;
 }

@@ -7,6 +7,8 @@ import { ReadMark } from './readMark.js';
 import type { ConsoleSession } from './sessions.js';
 import { timelineOf } from './timeline.js';
 import { FaxNotifications } from './faxNotifications.js';
+import { FaxAccessList } from './faxAccessList.js';
+import type { AccessView } from '../ports/accessReadModel.js';
 
 /** Call time: from the answer to the end of the call (or the last event while it goes on). */
 function callDuration(events: readonly RecordedEvent[]): number | null {
@@ -17,7 +19,7 @@ function callDuration(events: readonly RecordedEvent[]): number | null {
 }
 
 /** One fax: its summary, the document, and every event of its stream in words. */
-export function FaxPage({ fax, events, session, pageImages = false }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession; pageImages?: boolean }) {
+export function FaxPage({ fax, events, session, pageImages = false, access }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession; pageImages?: boolean; access?: readonly AccessView[] | undefined }) {
   const attempts = fax.outbound?.attempts;
   return (
     <Layout title={`Fax ${fax.direction === 'inbound' ? 'from' : 'to'} ${fax.direction === 'inbound' ? fax.from : fax.to}`} session={session} current={fax.direction === 'inbound' ? '/inbox' : '/sent'}>
@@ -92,6 +94,7 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
         </ol>
       </section>
       <FaxNotifications faxId={fax.faxId} events={events} session={session} />
+      {access && <FaxAccessList entries={access} />}
     </Layout>
   );
 }

@@ -38,7 +38,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       if (!fax) return notFound(c, session);
       const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
       deps.access?.read(c, fax, { kind: 'faxPage' }, readerOf(session.principal, 'console'));
-      return html(c, <FaxPage fax={fax} events={events} session={session} pageImages={deps.pageImages !== undefined} />);
+      return html(c, <FaxPage fax={fax} events={events} session={session} pageImages={deps.pageImages !== undefined} access={deps.accessTrail?.list({ faxId: fax.faxId }, 10).items} />);
     });
     // The PDF rendition, or the fax TIFF as sent or received (what a fax archive keeps).
     for (const [extension, type] of [['pdf', 'application/pdf'], ['tiff', 'image/tiff']] as const) {
