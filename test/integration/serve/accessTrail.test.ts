@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli } from '../../support/cliProcess.js';
 import { createDocumentLinks, loadLinkSigningKey } from '../../../src/notifiers/documentLinks.js';
 import { faxesWhen, okJson, provisionAcme } from '../../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator, testAdminKey } from '../../support/serverHarness.js';
@@ -208,6 +209,13 @@ describe('access trail', () => {
     const changed = db.prepare("UPDATE events SET data = json_set(data, '$.from.address', '192.0.2.1') WHERE stream = ? AND revision = ?").run(`access-${acmeId}`, victim.seq);
     db.close();
     expect(changed.changes).toBe(1);
+    // Offline, with the server stopped: `faxengine access verify` names the same entry.
+    const cli = startCli(['access', 'verify', acmeId], { env: { FAXENGINE_DATA_DIR: dir.path }, cwd: dir.path });
+    expect(await cli.exited, cli.stderr()).toBe(1);
+    expect(cli.stdout()).toContain(`access-${acmeId}: chain BROKEN at revision ${victim.seq} (entry ${victim.entryId}`);
+    const other = startCli(['access', 'verify', otherId], { env: { FAXENGINE_DATA_DIR: dir.path }, cwd: dir.path });
+    expect(await other.exited, other.stderr()).toBe(0);
+    expect(other.stdout()).toContain(`access-${otherId}: chain verified, 1 entries`);
     env = await start();
     const report = (await okJson(await env.call('GET', `/v1/access/verify?tenantId=${acmeId}`))) as { ok: boolean; broken: { revision: number; entryId: string; reason: string } | null };
     expect(report.ok).toBe(false);
