@@ -62,10 +62,14 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
       if (timer) clearTimeout(timer);
       timer = undefined;
       void flush();
-    } else timer ??= setTimeout(() => {
-      timer = undefined;
-      void flush();
-    }, flushEveryMs);
+    } else if (!timer) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        void flush();
+      }, flushEveryMs);
+      // The trail never keeps a process alive: a stop drains it through close().
+      timer.unref();
+    }
   }
 
   /** Flushes one after another: a stream's batches are linked in the order they were taken. */
@@ -78,7 +82,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
-    journal?.seal();
+    journaled(() => journal?.seal());
     const byStream = new Map<string, typeof batch>();
     for (const entry of batch) {
       const stream = accessStream(entry.tenantId);
@@ -100,7 +104,17 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     );
     if (failed.length > 0) requeue(failed);
     // Every entry of the sealed parts is stored now (those of earlier failures were in this batch).
-    else journal?.settle();
+    else journaled(() => journal?.settle());
+  }
+
+  /** A journal that fails costs the protection against a kill, never an entry or a read. */
+  function journaled(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (!journalFailed) logger.error({ err: error }, 'access trail: the journal cannot be written; a killed process would lose the last batch');
+      journalFailed = true;
+    }
   }
 
   async function appendLinked(stream: string, entries: typeof queue): Promise<void> {
@@ -135,33 +149,31 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     const dropped = Math.max(0, kept.length - maxPending);
     if (dropped > 0) logger.error({ dropped }, 'access trail: the event store has been unreachable too long; the oldest unrecorded reads are dropped');
     queue = kept.slice(dropped);
-    if (!closed) timer ??= setTimeout(() => {
+    if (closed || timer) return;
+    timer = setTimeout(() => {
       timer = undefined;
       void flush();
     }, Math.max(flushEveryMs, 1000));
+    timer.unref();
   }
 
+  let journalFailed = false;
   const journal = options.journal?.journal;
   if (options.journal) {
-    const left = options.journal.journal.leftovers().filter((entry) => !options.journal!.stored(entry.entryId));
-    if (left.length > 0) {
+    const { stored } = options.journal;
+    journaled(() => {
+      const left = journal!.leftovers().filter((entry) => !stored(entry.entryId));
+      if (left.length === 0) return journal!.settle();
       logger.warn({ entries: left.length }, 'access trail: appending the reads a stopped process had not stored yet');
       queue.push(...left);
       schedule();
-    } else options.journal.journal.settle();
+    });
   }
-  let journalFailed = false;
 
   return {
     record(read) {
       const entry = { ...read, entryId: randomUUID(), at: clock.now().toISOString() };
-      try {
-        journal?.write(entry);
-      } catch (error) {
-        // The read goes on: the entry still reaches the trail unless the process is killed before its batch.
-        if (!journalFailed) logger.error({ err: error }, 'access trail: the journal cannot be written; a killed process would lose the last batch');
-        journalFailed = true;
-      }
+      journaled(() => journal?.write(entry));
       queue.push(entry);
       schedule();
     },
@@ -174,7 +186,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
       if (timer) clearTimeout(timer);
       timer = undefined;
       await flush();
-      journal?.close();
+      journaled(() => journal?.close());
       if (queue.length > 0) logger.error({ entries: queue.length }, 'access trail: entries could not be stored before stopping');
     },
   };

@@ -1,6 +1,8 @@
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFileAccessJournal } from '../../../src/adapters/accessJournal/fileAccessJournal.js';
 import { openEventStore } from '../../../src/adapters/eventStore/openEventStore.js';
 import type { AccessRead } from '../../../src/domain/access/accessEvents.js';
 import { checkAccessChain } from '../../../src/api/services/accessChainCheck.js';
@@ -82,6 +84,29 @@ describe.each(['sqlite', 'postgresql'] as const)('access recorder (%s event stor
     const stored = await events.readStream('access-t1');
     expect(stored.map((event) => (event.data as { faxId: string }).faxId)).toEqual(['fax-0', 'fax-1', 'fax-2', 'fax-3', 'fax-4']);
     expect(await checkAccessChain(events, 'access-t1')).toMatchObject({ ok: true, entries: 5 });
+  });
+
+  it('appends, after a kill, what the journal holds and the trail lacks, and nothing twice', async () => {
+    const events = await store();
+    const dir = makeTempDir('access-journal');
+    cleanups.push(() => dir.remove());
+    const storedIds = async () => new Set((await events.readStream('access-t1')).map((event) => (event.data as { entryId: string }).entryId));
+    const killed = createAccessRecorder({ eventStore: events, clock: systemClock, logger, flushEveryMs: 60_000, journal: { journal: createFileAccessJournal(dir.path), stored: () => false } });
+    for (let n = 0; n < 3; n++) killed.record(readOf('t1', n));
+    await killed.flush();
+    // Stored, but its journal part is gone only once settled: a kill between the two leaves it behind.
+    writeFileSync(join(dir.path, '000000000001.jsonl'), (await events.readStream('access-t1')).map((event) => `${JSON.stringify(event.data)}\n`).join(''));
+    for (let n = 3; n < 5; n++) killed.record(readOf('t1', n));
+    // Killed here: never flushed or closed again.
+
+    const known = await storedIds();
+    const next = createAccessRecorder({ eventStore: events, clock: systemClock, logger, flushEveryMs: 60_000, journal: { journal: createFileAccessJournal(dir.path), stored: (id) => known.has(id) } });
+    expect(next.pending).toBe(2);
+    await next.close();
+    const stored = await events.readStream('access-t1');
+    expect(stored.map((event) => (event.data as { faxId: string }).faxId)).toEqual(['fax-0', 'fax-1', 'fax-2', 'fax-3', 'fax-4']);
+    expect(await checkAccessChain(events, 'access-t1')).toMatchObject({ ok: true, entries: 5 });
+    expect(readdirSync(dir.path)).toEqual([]);
   });
 
   it('appends a full batch at once, without waiting for the timer', async () => {
