@@ -200,7 +200,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     ...(meters.route ? { metrics: meters.route } : {}),
     pageImages: { faxes, documents, auth: tenancy.auth, pageImages, access },
     exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger, access },
-    access: { access: readModels.access, faxes, eventStore, directory: tenancy.directory, auth: tenancy.auth, clock: systemClock, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
+    access: { access: readModels.access, faxes, eventStore, directory: tenancy.directory, credentials: tenancy.credentials, auth: tenancy.auth, clock: systemClock, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected, node: nodeConnected }),

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { QueryView } from '../../../projections/documentProjection.js';
+import { credentialsCollections } from '../../../projections/credentialsProjection.js';
+import type { DocumentView, QueryView } from '../../../projections/documentProjection.js';
 import { canonicalJson } from '../../domain/access/accessChain.js';
 import { accessStream } from '../../domain/access/accessEvents.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
@@ -21,6 +22,8 @@ export interface AccessRouteDeps {
   faxes: FaxReadModel;
   eventStore: EventStore;
   directory: () => QueryView;
+  /** The credentials read model: `user=` may name a user by user name. */
+  credentials?: () => DocumentView;
   auth: Auth;
   clock: Clock;
   /** Signs a chain check's exact body, as a signed history is: a saved head proves later that no entry up to it went missing. */
@@ -48,7 +51,7 @@ const accessList = createRoute({
   security: anyAuth,
   request: {
     query: z.object({
-      user: z.string().min(1).optional().openapi({ description: 'a user id, `admin` (reads by the admin key) or `link` (signed links)' }),
+      user: z.string().min(1).optional().openapi({ description: 'a user id or user name, `admin` (reads by the admin key) or `link` (signed links)' }),
       faxId: z.string().min(1).optional(),
       tenantId: z.string().min(1).optional().openapi({ description: 'admin only: one tenant (`system` for faxes of no tenant); a tenant user always gets its own' }),
       since: instant.optional(),
@@ -86,7 +89,7 @@ export function accessRoutes(deps: AccessRouteDeps): OpenAPIHono<AuthEnv> {
     if (principal.kind !== 'admin' && tenantId !== undefined && tenantId !== principal.tenantId) throw new NotFoundError(`tenant ${tenantId} not found`);
     const scope = principal.kind === 'admin' ? tenantId : principal.tenantId;
     // Entries of faxes of no tenant have no tenant: `system` names them.
-    const filter = { ...(scope ? { tenantId: scope } : {}), ...(user ? { reader: user } : {}), ...(faxId ? { faxId } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
+    const filter = { ...(scope ? { tenantId: scope } : {}), ...(user ? { reader: readerKeyOf(user) } : {}), ...(faxId ? { faxId } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) };
     return c.json(deps.access.list(filter, limit, cursor), 200);
   });
   routes.openapi(chainCheck, async (c) => {
@@ -104,5 +107,10 @@ export function accessRoutes(deps: AccessRouteDeps): OpenAPIHono<AuthEnv> {
     const headers = { 'content-type': 'application/json', 'faxengine-signature': deps.signer.sign(body).toString('base64'), 'faxengine-signature-key-id': deps.signer.keyId };
     return new Response(body, { headers }) as never;
   });
+  /** `admin` and `link` are kinds of reader; a current user's name stands for its id; anything else (an id, also of a deleted user) is taken as it is. */
+  function readerKeyOf(user: string): string {
+    if (user === 'admin' || user === 'link') return user;
+    return deps.credentials?.().get<string>(credentialsCollections.usernames, user.toLowerCase()) ?? user;
+  }
   return routes;
 }

@@ -152,6 +152,7 @@ describe('access trail', () => {
 
     // Per user: alice's reads (API and console), and only the admin's for `admin`.
     expect(summary(await trail(`/v1/access?user=${aliceId}`, 8, alice))).toEqual(summary(entries.filter((entry) => entry.reader.userId === aliceId)));
+    expect(summary(await trail('/v1/access?user=alice', 8))).toEqual(summary(entries.filter((entry) => entry.reader.userId === aliceId)));
     expect(summary(await trail('/v1/access?user=admin', 2))).toEqual(summary(entries.filter((entry) => entry.reader.kind === 'admin')));
     expect(summary(await trail(`/v1/access?user=link&faxId=${acmeFax}`, 1))).toHaveLength(1);
 
