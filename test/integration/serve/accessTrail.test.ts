@@ -1,12 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli } from '../../support/cliProcess.js';
 import { createDocumentLinks, loadLinkSigningKey } from '../../../src/notifiers/documentLinks.js';
 import { faxesWhen, okJson, provisionAcme } from '../../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator, testAdminKey } from '../../support/serverHarness.js';
 import { makeTempDir } from '../../support/tempDir.js';
+import { createTestDatabase } from '../../support/postgresServer.js';
 
 type Server = Awaited<ReturnType<typeof startServerWithSimulator>>;
 type Entry = {
@@ -33,8 +35,10 @@ const scenario = { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { '5550
  * every kind of content, each from its own (proxied) address, then the trail per fax and per user,
  * a tenant's view of it, the hash chain's check, a graceful restart, and one stored entry changed.
  */
-describe('access trail', () => {
+describe.each(['sqlite', 'postgresql'] as const)('access trail (%s event store)', (store) => {
   const dir = makeTempDir('access-trail');
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  const storeEnv = (): Record<string, string> => (database ? { FAXENGINE_EVENT_STORE: database.url } : {});
   let env: Server;
   let acmeId: string;
   let otherId: string;
@@ -53,7 +57,7 @@ describe('access trail', () => {
     expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
     await response.arrayBuffer();
   };
-  const start = () => startServerWithSimulator({ dataDir: dir.path, env: { FAXENGINE_AUTH_TRUSTED_PROXIES: '127.0.0.1' }, scenario });
+  const start = () => startServerWithSimulator({ dataDir: dir.path, env: { FAXENGINE_AUTH_TRUSTED_PROXIES: '127.0.0.1', ...storeEnv() }, scenario });
   /** Polls until the trail (as `authorization` sees it at `path`) has `count` entries. */
   async function trail(path: string, count: number, authorization = admin): Promise<Entry[]> {
     let items: Entry[] = [];
@@ -81,6 +85,7 @@ describe('access trail', () => {
       .sort();
 
   beforeAll(async () => {
+    database = store === 'postgresql' ? await createTestDatabase() : undefined;
     env = await start();
     acmeId = await provisionAcme(env, { globalGateways: [{ kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' }], user: { username: 'alice', password: 'alice password' } });
     const other = await okJson(await env.call('POST', '/v1/tenants', { name: 'Other' }));
@@ -100,6 +105,7 @@ describe('access trail', () => {
   }, 120_000);
   afterAll(async () => {
     await env?.close();
+    await database?.drop();
     dir.remove();
   });
 
@@ -206,15 +212,12 @@ describe('access trail', () => {
     const entries = (await trail(`/v1/faxes/${acmeFax}/access`, 12)).sort((a, b) => a.seq - b.seq);
     const victim = entries[3]!;
     await env.close();
-    const db = new Database(join(dir.path, 'events.sqlite'));
-    const changed = db.prepare("UPDATE events SET data = json_set(data, '$.from.address', '192.0.2.1') WHERE stream = ? AND revision = ?").run(`access-${acmeId}`, victim.seq);
-    db.close();
-    expect(changed.changes).toBe(1);
+    expect(await changeStoredAddress(`access-${acmeId}`, victim.seq, '192.0.2.1')).toBe(1);
     // Offline, with the server stopped: `faxengine access verify` names the same entry.
-    const cli = startCli(['access', 'verify', acmeId], { env: { FAXENGINE_DATA_DIR: dir.path }, cwd: dir.path });
+    const cli = startCli(['access', 'verify', acmeId], { env: { FAXENGINE_DATA_DIR: dir.path, ...storeEnv() }, cwd: dir.path });
     expect(await cli.exited, cli.stderr()).toBe(1);
     expect(cli.stdout()).toContain(`access-${acmeId}: chain BROKEN at revision ${victim.seq} (entry ${victim.entryId}`);
-    const other = startCli(['access', 'verify', otherId], { env: { FAXENGINE_DATA_DIR: dir.path }, cwd: dir.path });
+    const other = startCli(['access', 'verify', otherId], { env: { FAXENGINE_DATA_DIR: dir.path, ...storeEnv() }, cwd: dir.path });
     expect(await other.exited, other.stderr()).toBe(0);
     expect(other.stdout()).toContain(`access-${otherId}: chain verified, 1 entries`);
     env = await start();
@@ -224,6 +227,26 @@ describe('access trail', () => {
     // The other tenant's trail is untouched.
     expect(await okJson(await env.call('GET', `/v1/access/verify?tenantId=${otherId}`))).toMatchObject({ ok: true, entries: 1 });
   }, 60_000);
+
+  /** Edits one stored event's data in place, behind faxengine's back (the server stopped): answers the rows changed. */
+  async function changeStoredAddress(stream: string, revision: number, address: string): Promise<number> {
+    if (!database) {
+      const db = new Database(join(dir.path, 'events.sqlite'));
+      try {
+        return db.prepare("UPDATE events SET data = json_set(data, '$.from.address', ?) WHERE stream = ? AND revision = ?").run(address, stream, revision).changes;
+      } finally {
+        db.close();
+      }
+    }
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const result = await client.query("UPDATE events SET data = jsonb_set(data::jsonb, '{from,address}', to_jsonb($1::text))::json WHERE stream = $2 AND revision = $3", [address, stream, revision]);
+      return result.rowCount ?? 0;
+    } finally {
+      await client.end();
+    }
+  }
 
   /** Signs in through the console's form as a browser would; answers the session cookie's value. */
   async function signIn(username: string, password: string): Promise<string> {
