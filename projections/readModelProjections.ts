@@ -1,3 +1,4 @@
+import { accessProjection } from './accessProjection.js';
 import { credentialsProjection } from './credentialsProjection.js';
 import { directoryProjection } from './directoryProjection.js';
 import type { DocumentProjection } from './documentProjection.js';
@@ -13,6 +14,6 @@ import { createStatsProjection } from './statsProjection.js';
  * `defaultCountry` reads callers' national numbers as E.164 (statistics per remote station).
  */
 export function readModelProjectionsFor(options: { defaultCountry?: string } = {}): readonly DocumentProjection[] {
-  return [routingProjection, directoryProjection, credentialsProjection, faxProjection, notificationProjection, stationProjection, retentionProjection, createStatsProjection({ defaultCountry: options.defaultCountry ?? 'US' })];
+  return [routingProjection, directoryProjection, credentialsProjection, faxProjection, notificationProjection, stationProjection, retentionProjection, createStatsProjection({ defaultCountry: options.defaultCountry ?? 'US' }), accessProjection];
 }
-export const readModelStreamPrefixes: readonly string[] = ['tenant-', 'system-config', 'fax-', 'station-'];
+export const readModelStreamPrefixes: readonly string[] = ['tenant-', 'system-config', 'fax-', 'station-', 'access-'];

@@ -15,6 +15,7 @@ const commands: Record<string, Command> = {
   projections: { summary: 'rebuild the read models from the event store (`projections rebuild`)', run: async (argv) => (await import('./commands/projectionsCommand.js')).runProjectionsCommand(argv) },
   send: { summary: 'send a fax through a running server and follow it until it is sent or has failed', run: async (argv) => (await import('./commands/sendCommand.js')).runSendCommand(argv) },
   verify: { summary: "check a signed export offline: signature, every file's hash, nothing missing or extra", run: async (argv) => (await import('./commands/verifyCommand.js')).runVerifyCommand(argv) },
+  access: { summary: "check a tenant's access trail: its hash chain, from the first entry (`access verify <tenantId>`)", run: async (argv) => (await import('./commands/accessCommand.js')).runAccessCommand(argv) },
   demo: { summary: 'start faxengine with the simulator, receive a fax and send one: a guided first look', run: async (argv) => (await import('./commands/demoCommand.js')).runDemoCommand(argv) },
 };
 

@@ -43,6 +43,7 @@ import { loadExportSigner } from './exports/exportSigningKey.js';
 import { loadKeyRing } from './adapters/crypto/loadKeyRing.js';
 import { startRecords } from './mainRecords.js';
 import type { Clock } from './ports/clock.js';
+import { createAccessTrail } from './mainAccessTrail.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -177,6 +178,9 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
   // Page images are derived data next to the documents; the API and the console share one cache.
+  // README: Access trail. Reads are reported in memory and appended in batches: no I/O on a read.
+  const accessTrail = createAccessTrail(config, { eventStore, clock: systemClock, logger, trail: readModels.access });
+  const { access } = accessTrail;
   const pageImages = createPageImageCache({ documents, cacheDir: join(documentsDir, 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
   // Retention and purge (README: Retention and purge): the purge runner and the retention sweep, each on one instance.
   const records = startRecords({
@@ -212,6 +216,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     tenancy,
     stations: { stations: receive.stations, settle: receive.stations.settled },
     notifications,
+    access,
+    accessTrail: readModels.access,
     send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
   const exportKeys = loadExportSigner(config.exports.signingKey, config.dataDir);
@@ -223,15 +229,16 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     version,
     maxJsonBodyBytes: config.http.maxJsonBodyBytes,
     tenancy,
-    faxes: { faxes, eventStore, documents, auth: tenancy.auth, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
+    faxes: { faxes, eventStore, documents, auth: tenancy.auth, access, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
     stations: { stations: receive.stations, settle: receive.stations.settled, eventStore, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     notifications: { notifications, faxes, eventStore, clock: systemClock, auth: tenancy.auth, tenantWebhookSecret: (tenantId) => (readModels.routing.tenantSettings(tenantId) ? notifiers.tenantWebhookSecret(tenantId) : undefined) },
-    documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock },
+    documentLinks: { verify: notifiers.links.verify, faxes, documents, clock: systemClock, access },
     submission: { ...submission, auth: tenancy.auth },
     parkedEvents: { parked: () => parked.all(), auth: tenancy.auth },
     ...(meters.route ? { metrics: meters.route } : {}),
-    pageImages: { faxes, documents, auth: tenancy.auth, pageImages },
-    exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger },
+    pageImages: { faxes, documents, auth: tenancy.auth, pageImages, access },
+    exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger, access },
+    access: { access: readModels.access, faxes, eventStore, directory: tenancy.directory, credentials: tenancy.credentials, auth: tenancy.auth, clock: systemClock, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     purges: { purges: records.purges, auth: tenancy.auth },
     console: webConsole.routes,
@@ -262,6 +269,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       await sendPath.close();
       // Requests still running finish (bounded) before the stores they read close.
       await listeners.close();
+      // Every read has been answered: its entry is stored before the event store closes.
+      await accessTrail.close();
       await notifiers.close();
       await readModels.close();
       await publishing.stop();

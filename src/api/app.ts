@@ -23,6 +23,7 @@ import { statsRoutes, type StatsRouteDeps } from './routes/statsRoutes.js';
 import { pageImageRoutes, type PageImageRouteDeps } from './routes/pageImageRoutes.js';
 import { exportRoutes, type ExportRouteDeps } from './routes/exportRoutes.js';
 import { purgeRoutes, type PurgeRouteDeps } from './routes/purgeRoutes.js';
+import { accessRoutes, type AccessRouteDeps } from './routes/accessRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -55,6 +56,8 @@ export interface AppDeps {
   exports?: ExportRouteDeps;
   /** Purge on request (POST /v1/faxes/{id}/purge). */
   purges?: PurgeRouteDeps;
+  /** The access trail's queries and chain check (/v1/faxes/{id}/access, /v1/access…). */
+  access?: AccessRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
   /** The web console's routes (src/console), mounted at `/` after the API's. */
@@ -110,6 +113,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.pageImages) app.route('/', pageImageRoutes(deps.pageImages));
   if (deps.exports) app.route('/', exportRoutes(deps.exports));
   if (deps.purges) app.route('/', purgeRoutes(deps.purges));
+  if (deps.access) app.route('/', accessRoutes(deps.access));
   const openapi = { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } };
   app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 

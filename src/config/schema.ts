@@ -315,9 +315,11 @@ export const configSchema = z.object({
         .optional(),
     })
     .prefault({}),
-  /** Retention and purge of faxes' personal data (README: Retention and purge). */
+  /** Records kept for clinics and law firms: retention and purge, the access trail (README: Records: retention, encryption, exports, access trail). */
   records: z
     .object({
+      /** Record every read of a fax's document or history (who, when, from where, what) in a hash-chained trail (README: Access trail). */
+      accessTrail: flag.default(true),
       retention: z
         .object({
           /** The fewest days a tenant may set as its `retentionDays`; unset: no lower limit (1). */

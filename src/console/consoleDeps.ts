@@ -1,11 +1,13 @@
 import type { DocumentView } from '../../projections/documentProjection.js';
 import type { StatsDocuments } from '../../projections/statsQueries.js';
+import type { AccessLog } from '../api/accessLog.js';
 import type { Auth } from '../api/auth/authenticate.js';
 import type { StationRouteDeps } from '../api/routes/stationRoutes.js';
 import type { TenancyRouteDeps } from '../api/routes/tenancyApiDeps.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import type { EventStore } from '../ports/eventStore.js';
+import type { AccessReadModel } from '../ports/accessReadModel.js';
 import type { FaxReadModel } from '../ports/faxReadModel.js';
 import type { NotificationReadModel } from '../ports/notificationReadModel.js';
 import type { PageImages } from '../ports/pageImages.js';
@@ -41,6 +43,10 @@ export interface ConsoleDeps {
   stations: Pick<StationRouteDeps, 'stations' | 'settle'>;
   /** The notifications read model, for the dead letters page. */
   notifications: NotificationReadModel;
+  /** The access trail: fax pages, documents and page images shown are reported to it (absent: `records.accessTrail` off). */
+  access?: AccessLog;
+  /** The access trail's queries: the fax page's "Who opened it" (absent: the page has no such list). */
+  accessTrail?: AccessReadModel;
   /** Sending, cancelling and resending from the console; without it /send says sending is not available. */
   send?: ConsoleSendDeps;
 }

@@ -8,6 +8,8 @@ import { PurgeLink } from './purgeLink.js';
 import type { ConsoleSession } from './sessions.js';
 import { timelineOf } from './timeline.js';
 import { FaxNotifications } from './faxNotifications.js';
+import { FaxAccessList } from './faxAccessList.js';
+import type { AccessView } from '../ports/accessReadModel.js';
 
 /** Call time: from the answer to the end of the call (or the last event while it goes on). */
 function callDuration(events: readonly RecordedEvent[]): number | null {
@@ -18,7 +20,7 @@ function callDuration(events: readonly RecordedEvent[]): number | null {
 }
 
 /** One fax: its summary, the document, and every event of its stream in words. */
-export function FaxPage({ fax, events, session, pageImages = false }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession; pageImages?: boolean }) {
+export function FaxPage({ fax, events, session, pageImages = false, access }: { fax: FaxView; events: readonly RecordedEvent[]; session: ConsoleSession; pageImages?: boolean; access?: readonly AccessView[] | undefined }) {
   const attempts = fax.outbound?.attempts;
   // A purged fax's remote number, ident and document are gone: it says so instead.
   const gone = fax.purged ? purgedInWords(fax) : 'none';
@@ -108,6 +110,7 @@ export function FaxPage({ fax, events, session, pageImages = false }: { fax: Fax
         </ol>
       </section>
       <FaxNotifications faxId={fax.faxId} events={events} session={session} />
+      {access && <FaxAccessList entries={access} />}
     </Layout>
   );
 }

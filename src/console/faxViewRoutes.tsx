@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import type { FaxView } from '../domain/fax/faxView.js';
+import { readerOf } from '../api/accessLog.js';
 import type { PageImageSize } from '../ports/pageImages.js';
 import type { ConsoleFeature } from './consoleKit.js';
 import { listQueryOf, type ListKind } from './faxFilters.js';
@@ -43,7 +44,8 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       const fax = visibleFax(c.req.param('id'), session);
       if (!fax) return notFound(c, session);
       const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
-      return html(c, <FaxPage fax={fax} events={events} session={session} pageImages={deps.pageImages !== undefined} />);
+      deps.access?.read(c, fax, { kind: 'faxPage' }, readerOf(session.principal, 'console'));
+      return html(c, <FaxPage fax={fax} events={events} session={session} pageImages={deps.pageImages !== undefined} access={deps.accessTrail?.list({ faxId: fax.faxId }, 10).items} />);
     });
     // The PDF rendition, or the fax TIFF as sent or received (what a fax archive keeps).
     for (const [extension, type] of [['pdf', 'application/pdf'], ['tiff', 'image/tiff']] as const) {
@@ -53,6 +55,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
         if (fax?.purged) return gone(c, session, fax);
         if (!fax?.documentId) return notFound(c, session);
         const path = await deps.documents.pathOf(fax.documentId, type);
+        deps.access?.read(c, fax, { kind: extension }, readerOf(session.principal, 'console'));
         return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
           headers: { 'content-type': type, 'content-disposition': `attachment; filename="fax-${fax.faxId}.${extension}"`, 'cache-control': 'private, no-store' },
         });
@@ -65,6 +68,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       if (fax?.purged) return gone(c, session, fax);
       if (!fax?.documentId || !deps.pageImages || page < 1 || page > fax.pages) return notFound(c, session);
       const path = await deps.pageImages.pathOf(fax.documentId, page, c.req.param('size') as PageImageSize);
+      deps.access?.read(c, fax, { kind: 'pageImage', page, size: c.req.param('size') as PageImageSize }, readerOf(session.principal, 'console'));
       // Documents never change, so neither do their page images.
       return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
     });

@@ -2,7 +2,7 @@
  * Stream names: `<category>-<id>`. Categories contain no dash, so the text before the first dash
  * is always the category.
  */
-export const streamCategories = ['fax', 'tenant', 'system', 'station', 'idempotency', 'reactor'] as const;
+export const streamCategories = ['fax', 'tenant', 'system', 'station', 'idempotency', 'reactor', 'access'] as const;
 export type StreamCategory = (typeof streamCategories)[number];
 
 export const faxStream = (faxId: string): string => `fax-${faxId}`;

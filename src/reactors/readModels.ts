@@ -5,6 +5,7 @@ import { routingProjection } from '../../projections/routingProjection.js';
 import { createRoutingTable, type RoutingTable } from '../../projections/routingTable.js';
 import { createReadStoreRebuild } from '../adapters/readStore/readStoreRebuild.js';
 import { createSqliteReadStore } from '../adapters/readStore/sqliteReadStore.js';
+import type { AccessReadModel } from '../ports/accessReadModel.js';
 import type { FaxReadModel } from '../ports/faxReadModel.js';
 import type { NotificationReadModel } from '../ports/notificationReadModel.js';
 import type { EventStore } from '../ports/eventStore.js';
@@ -21,6 +22,8 @@ export interface ReadModels {
   /** The faxes and notifications: indexed tables of the read store, queried a page at a time. */
   faxes: FaxReadModel;
   notifications: NotificationReadModel;
+  /** Who read which fax: the access trail's indexed table. */
+  access: AccessReadModel;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export function openReadModels(options: ReadModelOptions): ReadModels {
     readStore,
     faxes: readStore.faxes,
     notifications: readStore.notifications,
+    access: readStore.access,
     async close() {
       await runner.stop();
       readStore.close();

@@ -1,14 +1,17 @@
 import { renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
+import type { AccessReadModel } from '../../ports/accessReadModel.js';
 import type { FaxReadModel } from '../../ports/faxReadModel.js';
 import type { NotificationReadModel } from '../../ports/notificationReadModel.js';
 import { startBackgroundCheckpointer } from '../sqlite/backgroundCheckpointer.js';
 import type { ProjectionCommit, ReadStore, ReadStoreDump, StoredDocument } from '../../ports/readStore.js';
+import { accessTable } from './accessTable.js';
 import { faxTable } from './faxTable.js';
 import { createIndexes, missingIndexes, prepareHistoryTable, type HistoryTable, type HistoryTableSpec } from './historyTable.js';
 import { createNumberKey } from './numberKey.js';
 import { notificationTable } from './notificationTable.js';
+import { createSqliteAccessReadModel } from './sqliteAccessReadModel.js';
 import { createSqliteFaxReadModel } from './sqliteFaxReadModel.js';
 import { createSqliteNotificationReadModel } from './sqliteNotificationReadModel.js';
 
@@ -44,6 +47,7 @@ export interface SqliteReadStoreOptions {
 export interface SqliteReadStore extends ReadStore {
   faxes: FaxReadModel;
   notifications: NotificationReadModel;
+  access: AccessReadModel;
 }
 
 /**
@@ -73,7 +77,7 @@ export function createSqliteReadStore(options: SqliteReadStoreOptions): SqliteRe
   // Checkpoints run beside the event loop, not in commits.
   const checkpointer = options.building ? undefined : startBackgroundCheckpointer(db, options.path);
   const numberKey = createNumberKey(options.defaultCountry ?? 'US');
-  const specs: HistoryTableSpec[] = [faxTable(numberKey), notificationTable];
+  const specs: HistoryTableSpec[] = [faxTable(numberKey), notificationTable, accessTable];
   if (db.pragma('user_version', { simple: true }) !== layout) db.transaction(() => resetSchema(db, specs)).immediate();
   // A new file (or one whose catch-up was interrupted) gets the query indexes once caught up: one
   // sorted build per index instead of an index insert per row, and a catch-up reads by key only.
@@ -168,6 +172,7 @@ export function createSqliteReadStore(options: SqliteReadStoreOptions): SqliteRe
     },
     faxes: createSqliteFaxReadModel(db, numberKey),
     notifications: createSqliteNotificationReadModel(db),
+    access: createSqliteAccessReadModel(db),
     close() {
       void checkpointer?.stop();
       // A finished build becomes an ordinary read store (the caller fsyncs it: synchronous is off).

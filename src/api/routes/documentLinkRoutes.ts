@@ -6,6 +6,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
 import { ForbiddenError } from '../auth/forbidden.js';
+import { linkReader, type AccessLog } from '../accessLog.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { problemResponses as P, routeModule } from './openapiHelpers.js';
 import { refusePurged } from './purgedFax.js';
@@ -16,6 +17,8 @@ export interface DocumentLinkRouteDeps {
   faxes: FaxReadModel;
   documents: DocumentStore;
   clock: Clock;
+  /** The access trail (absent: `records.accessTrail` off). */
+  access?: AccessLog;
 }
 
 const download = createRoute({
@@ -41,6 +44,7 @@ export function documentLinkRoutes(deps: DocumentLinkRouteDeps): OpenAPIHono<Aut
     if (fax) refusePurged(fax);
     if (!fax?.documentId) throw new NotFoundError(`fax ${faxId} has no document`);
     const path = await deps.documents.pathOf(fax.documentId, 'application/pdf');
+    deps.access?.read(c, fax, { kind: 'pdf' }, linkReader(faxId, expires, signature));
     const body = Readable.toWeb(createReadStream(path)) as ReadableStream;
     return new Response(body, { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.pdf"` } }) as never;
   });

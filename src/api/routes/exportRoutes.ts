@@ -8,6 +8,7 @@ import { exportKeyRoute } from '../../exports/exportPublicKeySource.js';
 import { archiveStream, exportArchive, type ExportArchiveDeps, type ExportRequest } from '../../exports/exportArchive.js';
 import type { ExportedBy } from '../../exports/exportManifest.js';
 import type { FaxReadModel } from '../../ports/faxReadModel.js';
+import type { AccessLog } from '../accessLog.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv, Principal } from '../auth/principal.js';
 import { visibleFax } from './faxRoutes.js';
@@ -20,6 +21,8 @@ export interface ExportRouteDeps extends ExportArchiveDeps {
   directory: () => QueryView;
   auth: Auth;
   logger: Logger;
+  /** The access trail: each fax an export holds is reported as it is added (absent: `records.accessTrail` off). */
+  access?: AccessLog;
 }
 
 export const exportKeyPath = exportKeyRoute;
@@ -89,6 +92,7 @@ export function exportRoutes(deps: ExportRouteDeps): OpenAPIHono<AuthEnv> {
   routes.openapi(exportKey, (c) => c.json(deps.signer.publicKey, 200));
   routes.openapi(faxExport, (c) => {
     const fax = visibleFax(c, deps.faxes, c.req.valid('param').id);
+    deps.access?.read(c, fax, { kind: 'export', scope: { kind: 'fax' }, pdf: c.req.valid('query').pdf ?? false });
     return answer(c, [fax], { scope: { kind: 'fax', faxId: fax.faxId }, exportedBy: exportedBy(c.get('principal')), includePdf: c.req.valid('query').pdf ?? false }, `faxengine-export-${fax.faxId}.tar`);
   });
   routes.openapi(tenantExport, (c) => {
@@ -101,7 +105,8 @@ export function exportRoutes(deps: ExportRouteDeps): OpenAPIHono<AuthEnv> {
       throw query.until ? new ValidationError('until', `must not be before since (${since} > ${until})`) : new ValidationError('since', `is in the future (${since}); until defaults to now`);
     }
     const request: ExportRequest = { scope: { kind: 'tenant', tenantId: tenant.id, since, until }, exportedBy: exportedBy(c.get('principal')), includePdf: query.pdf ?? false };
-    return answer(c, tenantFaxes(deps.faxes, tenant.id, since, until), request, `faxengine-export-${tenant.id}-${until.slice(0, 10)}.tar`);
+    const what = { kind: 'export', scope: { kind: 'tenant', tenantId: tenant.id, since, until }, pdf: request.includePdf } as const;
+    return answer(c, reported(tenantFaxes(deps.faxes, tenant.id, since, until), (fax) => deps.access?.read(c, fax, what)), request, `faxengine-export-${tenant.id}-${until.slice(0, 10)}.tar`);
   });
 
   function answer(c: Context, faxes: AsyncIterable<FaxView> | Iterable<FaxView>, request: ExportRequest, filename: string) {
@@ -113,6 +118,14 @@ export function exportRoutes(deps: ExportRouteDeps): OpenAPIHono<AuthEnv> {
     }) as never;
   }
   return routes;
+}
+
+/** The faxes, each reported as the archive takes it: a range export cut short reports only what it held. */
+async function* reported(faxes: AsyncIterable<FaxView>, report: (fax: FaxView) => void): AsyncGenerator<FaxView> {
+  for await (const fax of faxes) {
+    report(fax);
+    yield fax;
+  }
 }
 
 /** The tenant's faxes in the range, newest first, one indexed page at a time (keyset cursor). */

@@ -7,6 +7,7 @@ import { faxStatuses, type FaxView } from '../../../projections/faxProjection.js
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
+import type { AccessLog } from '../accessLog.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { faxEventBody } from './faxEventSchemas.js';
@@ -20,6 +21,8 @@ export interface FaxRouteDeps {
   eventStore: EventStore;
   documents: DocumentStore;
   auth: Auth;
+  /** The access trail: reads of histories and documents are reported to it (absent: `records.accessTrail` off). */
+  access?: AccessLog;
   /** Signs a signed history's exact body (`?signed=true`); absent, that parameter is refused. */
   signer?: { keyId: string; sign(bytes: Uint8Array): Buffer };
 }
@@ -106,6 +109,7 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
   routes.openapi(history, async (c) => {
     const fax = visibleFax(c, deps.faxes, c.req.valid('param').id);
     const events = await deps.eventStore.readStream(`fax-${fax.faxId}`);
+    deps.access?.read(c, fax, { kind: 'history', signed: c.req.valid('query').signed === true });
     if (!c.req.valid('query').signed) return c.json({ items: events.map(faxEventBody) }, 200);
     if (!deps.signer) throw new ValidationError('signed', 'signing is not configured on this server');
     const body = Buffer.from(JSON.stringify({ items: events.map(faxEventBody) }), 'utf8');
@@ -118,6 +122,7 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
     if (!fax.documentId) throw new NotFoundError(`fax ${fax.faxId} has no document`);
     const tiff = (c.req.header('accept') ?? '').includes('image/tiff');
     const path = await deps.documents.pathOf(fax.documentId, tiff ? 'image/tiff' : 'application/pdf');
+    deps.access?.read(c, fax, { kind: tiff ? 'tiff' : 'pdf' });
     const body = Readable.toWeb(createReadStream(path)) as ReadableStream;
     return new Response(body, {
       headers: { 'content-type': tiff ? 'image/tiff' : 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.${tiff ? 'tif' : 'pdf'}"` },

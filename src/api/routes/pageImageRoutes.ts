@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
 import type { FaxReadModel } from '../../ports/faxReadModel.js';
 import { pageImageSizes, pageImageWidths, type PageImages, type PageImageSize } from '../../ports/pageImages.js';
+import type { AccessLog } from '../accessLog.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { visibleFax } from './faxRoutes.js';
@@ -15,6 +16,8 @@ export interface PageImageRouteDeps {
   documents: DocumentStore;
   pageImages: PageImages;
   auth: Auth;
+  /** The access trail (absent: `records.accessTrail` off). */
+  access?: AccessLog;
 }
 
 const tags = ['Faxes'];
@@ -91,6 +94,7 @@ export function pageImageRoutes(deps: PageImageRouteDeps): OpenAPIHono<AuthEnv> 
     const pages = await pageCount(deps.documents, documentId);
     if (page > pages) throw new NotFoundError(`n: fax ${fax.faxId} has ${pages} page${pages === 1 ? '' : 's'}; there is no page ${page}`);
     if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    deps.access?.read(c, fax, { kind: 'pageImage', page, size });
     const png = await readFile(await deps.pageImages.pathOf(documentId, page, size));
     return c.body(png, 200, { ...headers, 'content-type': 'image/png' });
   });

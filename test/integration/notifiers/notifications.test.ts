@@ -233,7 +233,8 @@ async function replayEmbedded(restart: (between: () => Promise<void>) => Promise
   let head = 0;
   const restarted = await restart(async () => {
     const store = createSqliteEventStore({ path: `${dataDir}/events.sqlite` });
-    head = (await store.readAll()).at(-1)!.position;
+    // The fax streams' last event: reads of the document (the access trail) come after it, in streams the notifiers do not follow.
+    head = (await store.readAll({ streamPrefixes: ['fax-'] })).at(-1)!.position;
     await store.checkpoints.save('notifiers', 0);
     await store.close();
   });
