@@ -146,7 +146,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       eventStore,
       documents,
       queued: (faxId) => sendPath.runtime.queued(faxId),
-      pageFormatOf: async (documentId) => readTiffPageFormat(await documents.pathOf(documentId, 'image/tiff')),
+      pageFormatOf: (documentId) => documents.withPlainFile(documentId, 'image/tiff', readTiffPageFormat),
       callerIdOf: (tenantId, from) => readModels.routing.callerIdFor(tenantId, from),
       clock: systemClock,
       logger,

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import type { PageImageSize } from '../ports/pageImages.js';
 import type { ConsoleFeature } from './consoleKit.js';
 import { listQueryOf, type ListKind } from './faxFilters.js';
@@ -44,8 +42,8 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
         const session = c.get('session');
         const fax = visibleFax(c.req.param('id'), session);
         if (!fax?.documentId) return notFound(c, session);
-        const path = await deps.documents.pathOf(fax.documentId, type);
-        return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
+        const body = await deps.documents.read(fax.documentId, type);
+        return new Response(new Uint8Array(body), {
           headers: { 'content-type': type, 'content-disposition': `attachment; filename="fax-${fax.faxId}.${extension}"`, 'cache-control': 'private, no-store' },
         });
       });
@@ -55,9 +53,9 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       const fax = visibleFax(c.req.param('id'), session);
       const page = Number(c.req.param('page'));
       if (!fax?.documentId || !deps.pageImages || page < 1 || page > fax.pages) return notFound(c, session);
-      const path = await deps.pageImages.pathOf(fax.documentId, page, c.req.param('size') as PageImageSize);
+      const png = await deps.pageImages.read(fax.documentId, page, c.req.param('size') as PageImageSize);
       // Documents never change, so neither do their page images.
-      return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
+      return new Response(new Uint8Array(png), { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
     });
   };
   return { feature, close: () => closeLive() };
