@@ -37,7 +37,11 @@ import { createServerMetrics } from './mainMetrics.js';
 import { findTenant } from '../projections/directoryQueries.js';
 import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
 import { loadExportSigner } from './exports/exportSigningKey.js';
-import { loadKeyRing } from './adapters/crypto/loadKeyRing.js';
+import { loadKeyRing, type EncryptionSettings } from './adapters/crypto/loadKeyRing.js';
+import { createReloadableKeyRing } from './adapters/crypto/reloadableKeyRing.js';
+import { startAtRestEncryption } from './mainEncryption.js';
+import type { ReencryptableStore } from './ports/atRestData.js';
+import type { EncryptionStatus } from './reactors/atRestEncryption.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */
@@ -45,6 +49,8 @@ export interface RunningServer {
   /** Where FreeSWITCH's outbound sockets connect. */
   socketAddress: AddressInfo;
   eventStore: EventStore;
+  /** Reloads the at-rest key ring after a rotation (SIGHUP): see `POST /v1/admin/encryption/reload`. */
+  reloadKeys(): Promise<EncryptionStatus>;
   /**
    * Drains: `/readyz` and the API answer 503 at once (requests in progress finish), the calls in
    * progress finish, then the HTTP listener and the stores close.
@@ -56,22 +62,28 @@ export interface RunningServer {
  * The composition root: the only place that picks concrete adapters. Every listener is bound
  * first, so a busy port stops the start before the store or FreeSWITCH were touched.
  */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Where a key ring reload reads `encryption.*` from (the serve command reads the config file again); default the config given. */
+  encryptionSettings?: () => EncryptionSettings;
+}
+
+export async function startServer(config: Config, logger: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   logger.info({ config: maskConfig(config), version }, 'starting faxengine');
   const listeners = await bindListeners(config, logger);
   try {
-    return await startBehindListeners(listeners, config, logger);
+    return await startBehindListeners(listeners, config, logger, options);
   } catch (error) {
     await listeners.close(0);
     throw error;
   }
 }
 
-async function startBehindListeners(listeners: BoundListeners, config: Config, logger: Logger): Promise<RunningServer> {
+async function startBehindListeners(listeners: BoundListeners, config: Config, logger: Logger, options: ServerOptions): Promise<RunningServer> {
   const { gate, httpAddress } = listeners;
   mkdirSync(config.dataDir, { recursive: true });
   // At-rest keys (README: Encryption at rest): documents and the per-fax keys of personal data are sealed under them.
-  const keyRing = loadKeyRing(config.encryption, config.dataDir);
+  // Reloadable (SIGHUP, POST /v1/admin/encryption/reload): every holder sees the rotated keys at once.
+  const keyRing = createReloadableKeyRing(() => loadKeyRing(options.encryptionSettings?.() ?? config.encryption, config.dataDir));
   const meters = createServerMetrics(config);
   const { metrics } = meters;
   const eventStore = meters.meter(await openEventStore(config.eventStore!));
@@ -111,7 +123,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   else if (admin.path) logger.info({ path: admin.path, generated: admin.source === 'generated' }, 'admin API key from the data directory');
 
   const documentsDir = config.documentsDir ?? join(config.dataDir, 'documents');
-  const documents = createFileDocumentStore(documentsDir);
+  const pageImagesDir = join(documentsDir, 'page-images');
+  const documents = createFileDocumentStore(documentsDir, { keyRing, encrypt: () => config.encryption.documents, instanceTag: membership.instanceId, pageImagesDir, logger });
   const { faxes, notifications } = readModels;
   const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger, metrics, reactors: cluster.run });
   const notifiers = await startNotifiers({
@@ -156,7 +169,18 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const submission = createSubmissionApi({ config, eventStore, documents, routing: readModels.routing, control: sendPath.runtime, clock: systemClock, logger, metrics });
 
   // Page images are derived data next to the documents; the API and the console share one cache.
-  const pageImages = createPageImageCache({ documents, cacheDir: join(documentsDir, 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
+  const pageImages = createPageImageCache({ documents, cacheDir: pageImagesDir, pool: createProcessPool({ concurrency: 2 }), logger });
+  // Everything sealed under the key ring: the re-encryption after a rotation walks each (README: Encryption at rest).
+  const atRestStores: ReencryptableStore[] = [documents.reencryptable, ...(pageImages.reencryptable ? [pageImages.reencryptable] : [])];
+  const encryption = startAtRestEncryption({
+    keyRing,
+    stores: () => atRestStores,
+    sealsDocuments: config.encryption.documents,
+    ratePerSecond: config.encryption.reencryptRate,
+    run: cluster.run,
+    logger,
+    metrics,
+  });
   const webConsole = createWebConsole({
     faxes,
     eventStore,
@@ -194,6 +218,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     ...(meters.route ? { metrics: meters.route } : {}),
     pageImages: { faxes, documents, auth: tenancy.auth, pageImages },
     exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger },
+    encryption: { status: encryption.status, reload: encryption.reload, auth: tenancy.auth },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     console: webConsole.routes,
     readiness: readinessChecks(config, { control: receive.freeswitchConnected, dialer: sendPath.freeswitchConnected, node: nodeConnected }),
@@ -207,6 +232,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     httpAddress,
     socketAddress: receive.socketAddress,
     eventStore,
+    reloadKeys: () => encryption.reload(),
     async close() {
       // Out of the load balancer at once, and no new requests: the README promises it.
       gate.drain();
@@ -217,6 +243,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       sendPath.runtime.holdNewCalls();
       await receive.close();
       await relay.stop();
+      await encryption.close();
       await sendPath.close();
       // Requests still running finish (bounded) before the stores they read close.
       await listeners.close();

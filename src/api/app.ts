@@ -22,6 +22,7 @@ import { metricsRoutes, type MetricsRouteDeps } from './routes/metricsRoutes.js'
 import { statsRoutes, type StatsRouteDeps } from './routes/statsRoutes.js';
 import { pageImageRoutes, type PageImageRouteDeps } from './routes/pageImageRoutes.js';
 import { exportRoutes, type ExportRouteDeps } from './routes/exportRoutes.js';
+import { encryptionRoutes, type EncryptionRouteDeps } from './routes/encryptionRoutes.js';
 
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
@@ -52,6 +53,8 @@ export interface AppDeps {
   pageImages?: PageImageRouteDeps;
   /** Signed exports (/v1/faxes/{id}/export, /v1/tenants/{id}/export) and their public key. */
   exports?: ExportRouteDeps;
+  /** Encryption at rest: status and key ring reload (/v1/admin/encryption). */
+  encryption?: EncryptionRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
   /** The web console's routes (src/console), mounted at `/` after the API's. */
@@ -106,6 +109,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.stats) app.route('/', statsRoutes(deps.stats));
   if (deps.pageImages) app.route('/', pageImageRoutes(deps.pageImages));
   if (deps.exports) app.route('/', exportRoutes(deps.exports));
+  if (deps.encryption) app.route('/', encryptionRoutes(deps.encryption));
   const openapi = { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } };
   app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 

@@ -31,7 +31,8 @@ export type GaugeName =
   | 'reactorLag'
   | 'reactorActive'
   | 'freeswitchUp'
-  | 'freeswitchConnected';
+  | 'freeswitchConnected'
+  | 'encryptionItemsUnderOldKeys';
 
 /** What a gauge reads when scraped: one value, or one value per label set. */
 export type GaugeReading = number | Iterable<readonly [MetricLabels, number]>;

@@ -52,7 +52,7 @@ export async function startSendInstance(options: {
     eventStore,
     dialer,
     scheduler: createChannelScheduler({ maxChannels: channels }),
-    tiffPathOf: (documentId) => documents.pathOf(documentId, 'image/tiff'),
+    documentFile: (documentId) => documents.openPlainFile(documentId, 'image/tiff'),
     gatewaysFor: () => ['gw1'],
     policyFor: () => defaultSendPolicy,
     transportFor: () => ({ ecm: true, v17: true, t38: false }),
