@@ -48,7 +48,7 @@ function filesHolding(dir: string, runs: Buffer[]): string[] {
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const value = await read();
     if (done(value)) return value;

@@ -27,7 +27,7 @@ const runHere: ReactorRunner = (_name, start) => {
 };
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
