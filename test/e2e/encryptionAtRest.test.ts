@@ -158,9 +158,12 @@ describe('documents encrypted at rest, end to end (server + simulator)', () => {
     const reload = await env.call('POST', '/v1/admin/encryption/reload');
     expect(reload.status).toBe(200);
     expect(await reload.json()).toMatchObject({ currentKey: 'k2' });
+    // Monitoring sees what is left under old keys, as last counted.
+    const leftForMetrics = async () => /^faxengine_encryption_items_under_old_keys\{store="documents"\} (\d+)$/m.exec(await (await env.call('GET', '/metrics', undefined, null)).text())?.[1];
     // Step 3: the background re-encryption leaves nothing under k1.
     const done = await until(status, (value) => value.reencrypted && value.stores[0]!.byKey.k2 === 2, 're-encryption');
     expect(done.keys).toEqual([expect.objectContaining({ id: 'k2', removable: false }), expect.objectContaining({ id: 'k1', removable: true })]);
+    expect(await leftForMetrics()).toBe('0');
     // Step 4: k1 leaves the key file; the reload accepts it.
     writeFileSync(keyFile, readFileSync(keyFile, 'utf8').split('\n').filter((line) => !line.startsWith('k1 ')).join('\n'));
     const dropped = await env.call('POST', '/v1/admin/encryption/reload');
