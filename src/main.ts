@@ -41,7 +41,7 @@ import { loadKeyRing, type EncryptionSettings } from './adapters/crypto/loadKeyR
 import { createReloadableKeyRing } from './adapters/crypto/reloadableKeyRing.js';
 import { startAtRestEncryption } from './mainEncryption.js';
 import type { ReencryptableStore } from './ports/atRestData.js';
-import type { EncryptionStatus } from './reactors/atRestEncryption.js';
+import type { EncryptionStatus } from './domain/encryptionStatus.js';
 
 export interface RunningServer {
   /** Where the HTTP API listens (the real port when the config asked for port 0). */

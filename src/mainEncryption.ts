@@ -4,7 +4,8 @@ import type { ReloadableKeyRing } from './adapters/crypto/reloadableKeyRing.js';
 import { ConflictError, ValidationError } from './domain/errors.js';
 import type { ReencryptableStore } from './ports/atRestData.js';
 import type { Metrics } from './ports/metrics.js';
-import { encryptionStatus, refusalOf, startReencryption, type EncryptionStatus } from './reactors/atRestEncryption.js';
+import { encryptionStatus, refusalOf, type EncryptionStatus } from './domain/encryptionStatus.js';
+import { startReencryption } from './reactors/reencryption.js';
 import type { ReactorRunner } from './reactors/leasedReactor.js';
 
 export interface AtRestEncryption {

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { EncryptionStatus } from '../../reactors/atRestEncryption.js';
+import type { EncryptionStatus } from '../../domain/encryptionStatus.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { adminAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';

@@ -1,7 +1,7 @@
-import type { Logger } from 'pino';
-import type { ReencryptableStore } from '../ports/atRestData.js';
-import type { Stoppable } from './leasedReactor.js';
-
+/**
+ * What the key ring's status says after counting the stores sealed at rest: which old keys still
+ * seal items, which may be removed, which are missing. Pure: the counts and the time come in.
+ */
 /** The key ids a ring holds, the one new data is sealed under first (the KeyRing's shape, without its adapter). */
 export interface KeyIds {
   readonly currentKeyId: string;
@@ -54,70 +54,4 @@ export function refusalOf(next: KeyIds, counts: ReadonlyArray<{ name: string; by
   const lost = encryptionStatus(next, counts, false, new Date(0)).missingKeys;
   if (lost.length === 0) return undefined;
   return lost.map(({ key, store, items }) => `key ${key} still seals ${items} item${items === 1 ? '' : 's'} of ${store}`).join('; ') + ': keep it in the ring until the re-encryption is done (GET /v1/admin/encryption)';
-}
-
-export interface ReencryptionOptions {
-  stores: () => readonly ReencryptableStore[];
-  /** Items re-sealed per second at most, across the stores. */
-  ratePerSecond: number;
-  /** After a pass found nothing left, how long until the next look (a reload wakes it at once). */
-  idleMs?: number;
-  /** Told after each pass over every store. */
-  onPass?(): void;
-  logger: Logger;
-}
-
-/**
- * The background re-encryption after a key rotation (one instance of a cluster runs it, under a
- * lease): each store re-seals a batch of items not under the current key, a batch a second at
- * most, until every store says none is left; then it waits for the next rotation. It keeps no
- * state of its own: after a restart (or on another instance) it just walks the stores again.
- */
-export function startReencryption(options: ReencryptionOptions): Stoppable & { wake(): void } {
-  let stopped = false;
-  let wakeUp: () => void = () => undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      timer.unref();
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  const log = options.logger.child({ component: 'reencryption' });
-
-  const running = (async () => {
-    while (!stopped) {
-      let total = 0;
-      for (const store of options.stores()) {
-        while (!stopped) {
-          const started = Date.now();
-          let done: number;
-          try {
-            done = await store.reencryptBatch(options.ratePerSecond);
-          } catch (error) {
-            log.error({ err: error, store: store.name }, 're-encryption batch failed; trying again later');
-            break;
-          }
-          total += done;
-          if (done === 0) break;
-          // Bounded rate: one batch of `ratePerSecond` items a second at most.
-          await sleep(Math.max(0, 1000 - (Date.now() - started)));
-        }
-      }
-      if (total > 0) log.info({ items: total }, 're-encrypted items under the current key');
-      options.onPass?.();
-      if (!stopped) await sleep(options.idleMs ?? 60_000);
-    }
-  })();
-
-  return {
-    wake: () => wakeUp(),
-    async stop() {
-      stopped = true;
-      wakeUp();
-      await running;
-    },
-  };
 }
