@@ -6,7 +6,10 @@ export interface ReencryptionOptions {
   stores: () => readonly ReencryptableStore[];
   /** Items re-sealed per second at most, across the stores. */
   ratePerSecond: number;
-  /** After a pass found nothing left, how long until the next look (a reload wakes it at once). */
+  /**
+   * After a pass, how long until the next look (default an hour): only a reload puts items under an
+   * old key, and it wakes the job at once; the look is a safety net, and costs a read of every header.
+   */
   idleMs?: number;
   /** Told after each pass over every store. */
   onPass?(): void;
@@ -21,8 +24,10 @@ export interface ReencryptionOptions {
  */
 export function startReencryption(options: ReencryptionOptions): Stoppable & { wake(): void } {
   let stopped = false;
+  /** A wake that came while a pass was under way: the next pass starts without waiting. */
+  let woken = false;
   let wakeUp: () => void = () => undefined;
-  const sleep = (ms: number) =>
+  const idle = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
       timer.unref();
@@ -31,6 +36,7 @@ export function startReencryption(options: ReencryptionOptions): Stoppable & { w
         resolve();
       };
     });
+  const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
   const log = options.logger.child({ component: 'reencryption' });
 
   const running = (async () => {
@@ -49,17 +55,21 @@ export function startReencryption(options: ReencryptionOptions): Stoppable & { w
           total += done;
           if (done === 0) break;
           // Bounded rate: one batch of `ratePerSecond` items a second at most.
-          await sleep(Math.max(0, 1000 - (Date.now() - started)));
+          await pause(Math.max(0, 1000 - (Date.now() - started)));
         }
       }
       if (total > 0) log.info({ items: total }, 're-encrypted items under the current key');
       options.onPass?.();
-      if (!stopped) await sleep(options.idleMs ?? 60_000);
+      if (!stopped && !woken) await idle(options.idleMs ?? 60 * 60_000);
+      woken = false;
     }
   })();
 
   return {
-    wake: () => wakeUp(),
+    wake() {
+      woken = true;
+      wakeUp();
+    },
     async stop() {
       stopped = true;
       wakeUp();

@@ -46,6 +46,9 @@ export function sealedFileSet(options: SealedFileSetOptions): ReencryptableStore
 
   /** Re-seals one file if it needs it; true when it did. */
   async function reseal(path: string, aad: string): Promise<boolean> {
+    // The header says whether the file needs work: a pass over a done store reads no whole file.
+    const keyId = await keyIdOfFile(path).catch(() => undefined);
+    if (keyId === undefined || keyId === sealing.ring.currentKeyId || (keyId === plainLabel && !sealing.seal())) return false;
     const stored = await readFile(path).catch(() => undefined);
     if (!stored) return false;
     const sealed = isSealed(stored);

@@ -78,7 +78,7 @@ describe('documents sealed at rest, key rotation', () => {
     const rotated = await encryption.reload();
     expect(rotated.currentKey).toBe('k2');
     // New writes use the new key at once; old data stays readable meanwhile.
-    const fresh = await put('d.tif', 1);
+    const fresh = await put('d.tif', 4);
     expect(sealedKeyId(readFileSync(join(documents.plainFiles.dir, '..', fresh.document.sha256.slice(0, 2), `${fresh.document.sha256}.tif`)))).toBe('k2');
     for (const { document, plain } of written) expect(await documents.read(document.id, 'image/tiff')).toEqual(plain);
 
