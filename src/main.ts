@@ -200,6 +200,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     notifications,
     send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
+  // Documents are shared between instances and sealed: a key generated into each data dir opens only that instance's.
+  if (config.encryption.keys === undefined && config.encryption.keyFile === undefined && /^postgres/.test(config.eventStore ?? '')) logger.warn({ keys: keyRing.keyIds }, 'encryption.keys / encryption.keyFile not set: this instance seals documents with a key of its own data dir; give every instance the same keys');
   const exportKeys = loadExportSigner(config.exports.signingKey, config.dataDir);
   // On a shared store the instances are a cluster: each would sign with a key of its own data dir.
   if (!config.exports.signingKey && /^postgres/.test(config.eventStore ?? '')) logger.warn({ keyId: exportKeys.publicKey.keyId }, 'exports.signingKey not set: this instance signs exports with its own key; set the same key on every instance');
