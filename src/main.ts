@@ -40,7 +40,11 @@ import { createServerMetrics } from './mainMetrics.js';
 import { findTenant } from '../projections/directoryQueries.js';
 import { readModelStreamPrefixes } from '../projections/readModelProjections.js';
 import { loadExportSigner } from './exports/exportSigningKey.js';
-import { loadKeyRing } from './adapters/crypto/loadKeyRing.js';
+import { loadKeyRing, type EncryptionSettings } from './adapters/crypto/loadKeyRing.js';
+import { createReloadableKeyRing } from './adapters/crypto/reloadableKeyRing.js';
+import { startAtRestEncryption } from './mainEncryption.js';
+import type { ReencryptableStore } from './ports/atRestData.js';
+import type { EncryptionStatus } from './domain/encryptionStatus.js';
 import { startRecords } from './mainRecords.js';
 import type { Clock } from './ports/clock.js';
 import { createAccessTrail } from './mainAccessTrail.js';
@@ -53,6 +57,8 @@ export interface RunningServer {
   eventStore: EventStore;
   /** Destroys a fax's personal-data key (README: Crypto-shredding of personal data). */
   personalData: PersonalDataShredder;
+  /** Reloads the at-rest key ring after a rotation (SIGHUP): see `POST /v1/admin/encryption/reload`. */
+  reloadKeys(): Promise<EncryptionStatus>;
   /**
    * Drains: `/readyz` and the API answer 503 at once (requests in progress finish), the calls in
    * progress finish, then the HTTP listener and the stores close.
@@ -64,6 +70,8 @@ export interface RunningServer {
 export interface ServerOptions {
   /** The clock retention is counted by (tests make faxes old without waiting days); default the system's. */
   recordsClock?: Clock;
+  /** Where a key ring reload reads `encryption.*` from (the serve command reads the config file again); default the config given. */
+  encryptionSettings?: () => EncryptionSettings;
 }
 
 /**
@@ -85,7 +93,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   const { gate, httpAddress } = listeners;
   mkdirSync(config.dataDir, { recursive: true });
   // At-rest keys (README: Encryption at rest): documents and the per-fax keys of personal data are sealed under them.
-  const keyRing = loadKeyRing(config.encryption, config.dataDir);
+  // Reloadable (SIGHUP, POST /v1/admin/encryption/reload): every holder sees the rotated keys at once.
+  const keyRing = createReloadableKeyRing(() => loadKeyRing(options.encryptionSettings?.() ?? config.encryption, config.dataDir));
   const meters = createServerMetrics(config);
   const { metrics } = meters;
   // Personal fields of fax and station events sealed under a key per fax / station (README:
@@ -131,7 +140,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   else if (admin.path) logger.info({ path: admin.path, generated: admin.source === 'generated' }, 'admin API key from the data directory');
 
   const documentsDir = config.documentsDir ?? join(config.dataDir, 'documents');
-  const documents = createFileDocumentStore(documentsDir);
+  const pageImagesDir = join(documentsDir, 'page-images');
+  const documents = createFileDocumentStore(documentsDir, { keyRing, encrypt: () => config.encryption.documents, instanceTag: membership.instanceId, pageImagesDir, logger });
   const { faxes, notifications } = readModels;
   const receive = await startReceivePath({ config, eventStore, documents, routing: readModels.routing, faxes, readModels: readModels.runner, socketListener: listeners.socket, parked, clock: systemClock, logger, metrics, reactors: cluster.run });
   const notifiers = await startNotifiers({
@@ -166,7 +176,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       eventStore,
       documents,
       queued: (faxId) => sendPath.runtime.queued(faxId),
-      pageFormatOf: async (documentId) => readTiffPageFormat(await documents.pathOf(documentId, 'image/tiff')),
+      pageFormatOf: (documentId) => documents.withPlainFile(documentId, 'image/tiff', readTiffPageFormat),
       callerIdOf: (tenantId, from) => readModels.routing.callerIdFor(tenantId, from),
       clock: systemClock,
       logger,
@@ -181,7 +191,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   // README: Access trail. Reads are reported in memory and appended in batches: no I/O on a read.
   const accessTrail = createAccessTrail(config, { eventStore, clock: systemClock, logger, trail: readModels.access });
   const { access } = accessTrail;
-  const pageImages = createPageImageCache({ documents, cacheDir: join(documentsDir, 'page-images'), pool: createProcessPool({ concurrency: 2 }) });
+  const pageImages = createPageImageCache({ documents, cacheDir: pageImagesDir, pool: createProcessPool({ concurrency: 2 }), logger });
   // Retention and purge (README: Retention and purge): the purge runner and the retention sweep, each on one instance.
   const records = startRecords({
     config,
@@ -190,14 +200,26 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     directory: tenancy.directory,
     // The event store's crypto-shredding: forgets the fax's per-fax key.
     shredder: personalData,
+    documents,
     documentsDir,
-    pageImagesDir: join(documentsDir, 'page-images'),
+    pageImagesDir,
     spoolDir: config.fax.spoolDir ?? join(config.dataDir, 'spool'),
     clock: options.recordsClock ?? systemClock,
     logger,
     metrics,
     parked,
     reactors: cluster.run,
+  });
+  // Everything sealed under the key ring: the re-encryption after a rotation walks each (README: Encryption at rest).
+  const atRestStores: ReencryptableStore[] = [documents.reencryptable, ...(pageImages.reencryptable ? [pageImages.reencryptable] : []), sealed.personalDataKeys];
+  const encryption = startAtRestEncryption({
+    keyRing,
+    stores: () => atRestStores,
+    sealsDocuments: config.encryption.documents,
+    ratePerSecond: config.encryption.reencryptRate,
+    run: cluster.run,
+    logger,
+    metrics,
   });
   const webConsole = createWebConsole({
     faxes,
@@ -220,6 +242,8 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     accessTrail: readModels.access,
     send: { submission: submission.service, resend: createFaxResend({ eventStore, documents, ...routingLookups(readModels.routing), control: sendPath.runtime, clock: systemClock, defaultCountry: config.numbers.defaultCountry, logger }), directory: tenancy.directory },
   });
+  // Documents are shared between instances and sealed: a key generated into each data dir opens only that instance's.
+  if (config.encryption.keys === undefined && config.encryption.keyFile === undefined && /^postgres/.test(config.eventStore ?? '')) logger.warn({ keys: keyRing.keyIds }, 'encryption.keys / encryption.keyFile not set: this instance seals documents with a key of its own data dir; give every instance the same keys');
   const exportKeys = loadExportSigner(config.exports.signingKey, config.dataDir);
   // On a shared store the instances are a cluster: each would sign with a key of its own data dir.
   if (!config.exports.signingKey && /^postgres/.test(config.eventStore ?? '')) logger.warn({ keyId: exportKeys.publicKey.keyId }, 'exports.signingKey not set: this instance signs exports with its own key; set the same key on every instance');
@@ -239,6 +263,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     pageImages: { faxes, documents, auth: tenancy.auth, pageImages, access },
     exports: { faxes, eventStore, documents, auth: tenancy.auth, directory: tenancy.directory, signer: exportKeys, clock: systemClock, version, logger, access },
     access: { access: readModels.access, faxes, eventStore, directory: tenancy.directory, credentials: tenancy.credentials, auth: tenancy.auth, clock: systemClock, signer: { keyId: exportKeys.publicKey.keyId, sign: exportKeys.sign } },
+    encryption: { status: encryption.status, reload: encryption.reload, auth: tenancy.auth },
     stats: { stats: readModels.runner, clock: systemClock, defaultCountry: config.numbers.defaultCountry, auth: tenancy.auth },
     purges: { purges: records.purges, auth: tenancy.auth },
     console: webConsole.routes,
@@ -254,6 +279,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
     socketAddress: receive.socketAddress,
     eventStore,
     personalData,
+    reloadKeys: () => encryption.reload(),
     async close() {
       // Out of the load balancer at once, and no new requests: the README promises it.
       gate.drain();
@@ -266,6 +292,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
       await relay.stop();
       await storeNothing.stop();
       await records.close();
+      await encryption.close();
       await sendPath.close();
       // Requests still running finish (bounded) before the stores they read close.
       await listeners.close();

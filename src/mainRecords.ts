@@ -5,6 +5,7 @@ import { documentRefKey, noTenantKey, retentionCollections as R, retentionProjec
 import { createFileEraser } from './adapters/documents/fileEraser.js';
 import { createFaxPurges, type FaxPurges } from './api/services/faxPurges.js';
 import type { Config } from './config/schema.js';
+import type { DocumentStore } from './ports/documentStore.js';
 import type { Clock } from './ports/clock.js';
 import type { EventStore } from './ports/eventStore.js';
 import type { Metrics } from './ports/metrics.js';
@@ -34,6 +35,8 @@ export function startRecords(deps: {
   directory: () => QueryView;
   shredder: PersonalDataShredder;
   documentsDir: string;
+  /** Deletes a document through its store (which forgets what it caches of it). */
+  documents?: Pick<DocumentStore, 'remove'>;
   pageImagesDir: string;
   spoolDir: string;
   clock: Clock;
@@ -48,7 +51,7 @@ export function startRecords(deps: {
   const purges = createFaxPurges({ eventStore: deps.eventStore, clock: deps.clock });
   const page = (collection: string, limit: number, after: string, before: string) => readModels.page(retentionProjection.name, collection, limit, after, before);
 
-  const files = createFileEraser({ documentsDir: deps.documentsDir, pageImagesDir: deps.pageImagesDir, spoolDir: deps.spoolDir });
+  const files = createFileEraser({ documentsDir: deps.documentsDir, pageImagesDir: deps.pageImagesDir, spoolDir: deps.spoolDir }, deps.documents);
   const runner = startPurgeRunner({
     eventStore: deps.eventStore,
     shredder: deps.shredder,

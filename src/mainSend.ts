@@ -74,7 +74,7 @@ export async function startSendPath(deps: {
     eventStore: deps.eventStore,
     dialer,
     scheduler,
-    tiffPathOf: (documentId) => deps.documents.pathOf(documentId, 'image/tiff'),
+    documentFile: (documentId) => deps.documents.openPlainFile(documentId, 'image/tiff'),
     gatewaysFor: (fax) => fax.queued.gateways ?? deps.routing.outboundGateways(fax.queued.tenantId, deps.routing.lookup(fax.queued.from)?.numberId),
     policyFor: (fax) => {
       const { faxId, tenantId } = fax.queued;

@@ -25,6 +25,8 @@ import { exportRoutes, type ExportRouteDeps } from './routes/exportRoutes.js';
 import { purgeRoutes, type PurgeRouteDeps } from './routes/purgeRoutes.js';
 import { accessRoutes, type AccessRouteDeps } from './routes/accessRoutes.js';
 
+import { encryptionRoutes, type EncryptionRouteDeps } from './routes/encryptionRoutes.js';
+
 /** Everything the HTTP API needs; built by the composition root (src/main.ts) or by tests. */
 export interface AppDeps {
   eventStore: EventStore;
@@ -58,6 +60,9 @@ export interface AppDeps {
   purges?: PurgeRouteDeps;
   /** The access trail's queries and chain check (/v1/faxes/{id}/access, /v1/access…). */
   access?: AccessRouteDeps;
+
+  /** Encryption at rest: status and key ring reload (/v1/admin/encryption). */
+  encryption?: EncryptionRouteDeps;
   /** Dependencies `/readyz` checks besides the event store (FreeSWITCH, Kafka, SMTP). */
   readiness?: ReadinessCheck[];
   /** The web console's routes (src/console), mounted at `/` after the API's. */
@@ -114,6 +119,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (deps.exports) app.route('/', exportRoutes(deps.exports));
   if (deps.purges) app.route('/', purgeRoutes(deps.purges));
   if (deps.access) app.route('/', accessRoutes(deps.access));
+
+  if (deps.encryption) app.route('/', encryptionRoutes(deps.encryption));
   const openapi = { openapi: '3.1.0', info: { title: 'faxengine', version: deps.version } };
   app.route('/', docsPageRoutes(() => app.getOpenAPI31Document(openapi)));
 

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ConflictError, DomainError, GoneError, NotFoundError, NotPermittedError, TooLargeError, ValidationError } from '../domain/errors.js';
+import { DocumentIntegrityError } from '../ports/documentStore.js';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../ports/eventStore.js';
 
 /** RFC 9457 problem details. */
@@ -59,6 +60,8 @@ export function problemFor(error: unknown): Problem {
   if (error instanceof EventStoreUnavailableError) {
     return { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'event store unavailable' };
   }
+  // Said in words: a document whose stored bytes were changed, or whose key was removed from the ring.
+  if (error instanceof DocumentIntegrityError) return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: error.message };
   if (error instanceof DomainError) return { type: 'about:blank', title: 'Bad Request', status: 400, detail: error.message };
   return { type: 'about:blank', title: 'Internal Server Error', status: 500 };
 }

@@ -23,12 +23,22 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   }
   const { config } = loadConfig({ configPath: values.config });
   const logger = createLogger(config);
-  const server = await startServer(config, logger);
+  // A reload reads the key file and the config file again (the environment of a running process cannot change).
+  const server = await startServer(config, logger, { encryptionSettings: () => loadConfig({ configPath: values.config }).config.encryption });
+  // SIGHUP reloads the at-rest key ring after a key rotation (README: Encryption at rest).
+  const onHangup = () => {
+    server.reloadKeys().then(
+      (status) => logger.info({ currentKey: status.currentKey, underOldKeys: status.stores.reduce((sum, store) => sum + store.underOldKeys, 0) }, 'SIGHUP: key ring reloaded'),
+      (error: unknown) => logger.error({ err: error }, `SIGHUP: key ring not reloaded: ${(error as Error).message}`),
+    );
+  };
+  process.on('SIGHUP', onHangup);
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  process.off('SIGHUP', onHangup);
   logger.info({ signal }, 'shutting down');
   await server.close();
   await new Promise<void>((resolve) => logger.flush(() => resolve()));

@@ -352,6 +352,10 @@ export const configSchema = z.object({
       keyFile: z.string().min(1).optional(),
       /** The id of the key new data is sealed under. */
       currentKey: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only, at most 64').optional(),
+      /** Seal documents, renditions and page images at rest (false: new ones are written plain; sealed ones stay readable). */
+      documents: flag.default(true),
+      /** Re-encryption after a key rotation: items re-sealed per second at most (one instance of a cluster does it). */
+      reencryptRate: z.coerce.number().int().min(1).max(10_000).default(20),
     })
     .prefault({}),
   numbers: z

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import type { FaxView } from '../domain/fax/faxView.js';
 import { readerOf } from '../api/accessLog.js';
@@ -54,9 +52,9 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
         const fax = visibleFax(c.req.param('id'), session);
         if (fax?.purged) return gone(c, session, fax);
         if (!fax?.documentId) return notFound(c, session);
-        const path = await deps.documents.pathOf(fax.documentId, type);
+        const body = await deps.documents.read(fax.documentId, type);
         deps.access?.read(c, fax, { kind: extension }, readerOf(session.principal, 'console'));
-        return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
+        return new Response(new Uint8Array(body), {
           headers: { 'content-type': type, 'content-disposition': `attachment; filename="fax-${fax.faxId}.${extension}"`, 'cache-control': 'private, no-store' },
         });
       });
@@ -67,10 +65,10 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       const page = Number(c.req.param('page'));
       if (fax?.purged) return gone(c, session, fax);
       if (!fax?.documentId || !deps.pageImages || page < 1 || page > fax.pages) return notFound(c, session);
-      const path = await deps.pageImages.pathOf(fax.documentId, page, c.req.param('size') as PageImageSize);
+      const png = await deps.pageImages.read(fax.documentId, page, c.req.param('size') as PageImageSize);
       deps.access?.read(c, fax, { kind: 'pageImage', page, size: c.req.param('size') as PageImageSize }, readerOf(session.principal, 'console'));
       // Documents never change, so neither do their page images.
-      return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
+      return new Response(new Uint8Array(png), { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
     });
   };
   return { feature, close: () => closeLive() };

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FaxView } from '../domain/fax/faxView.js';
 import type { Clock } from '../ports/clock.js';
@@ -49,28 +47,20 @@ export async function* exportArchive(faxes: AsyncIterable<FaxView> | Iterable<Fa
     const entry: ManifestFax = { faxId: fax.faxId, tenantId: fax.tenantId, direction: fax.direction, status: fax.status, createdAt: fax.createdAt, events: events.lines.length, documentId: fax.documentId };
     if (fax.documentId) {
       for (const { rendition, name } of documentFiles.filter((file) => request.includePdf || file.rendition === 'image/tiff')) {
-        let path: string;
+        let bytes: Buffer;
         try {
-          path = await deps.documents.pathOf(fax.documentId, rendition);
+          // Opened (decrypted and authenticated) in memory: a fax document is small, and no plain copy is left on disk.
+          bytes = await deps.documents.read(fax.documentId, rendition);
         } catch (error) {
           // One fax's lost document must not cost the whole export; the manifest says so.
           entry.documentUnavailable = `${name}: ${(error as Error).message}`;
           continue;
         }
-        const file = { path: `${base}/${name}`, size: (await stat(path)).size, sha256: '' };
+        const file = { path: `${base}/${name}`, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
         yield tarHeader(file.path, file.size, exportedAt);
-        const hash = createHash('sha256');
-        let read = 0;
-        for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
-          read += chunk.length;
-          if (read > file.size) break;
-          hash.update(chunk);
-          yield chunk;
-        }
-        // Documents never change; a file that did would make a corrupt archive: stop it here.
-        if (read !== file.size) throw new Error(`${path} changed while it was exported (${file.size} bytes announced, ${read} read)`);
+        yield bytes;
         yield tarPadding(file.size);
-        files.push({ ...file, sha256: hash.digest('hex') });
+        files.push(file);
       }
     }
     listed.push(entry);

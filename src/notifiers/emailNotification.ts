@@ -24,10 +24,10 @@ export async function sendEmailNotification(deps: EmailNotificationDeps, notific
   if (!deps.mailer) return failed('not_configured', 'no SMTP server configured (smtp.host or smtp.url)', true);
 
   const { summary } = notification;
-  let attachment: { filename: string; path: string; contentType: string } | undefined;
+  let attachment: { filename: string; content: Buffer; contentType: string } | undefined;
   if (notification.attachDocument && summary.documentId) {
     try {
-      attachment = { filename: `fax-${summary.faxId}.pdf`, path: await deps.documents.pathOf(summary.documentId, 'application/pdf'), contentType: 'application/pdf' };
+      attachment = { filename: `fax-${summary.faxId}.pdf`, content: await deps.documents.read(summary.documentId, 'application/pdf'), contentType: 'application/pdf' };
     } catch (error) {
       return failed('document_unavailable', `document ${summary.documentId}: ${(error as Error).message}`, false);
     }

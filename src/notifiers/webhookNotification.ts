@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { PlannedNotification } from '../domain/notifications/notificationPlan.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/documentStore.js';
@@ -47,8 +46,7 @@ export async function sendWebhookNotification(deps: WebhookNotificationDeps, not
   } else if (summary.documentId) {
     if (notification.documentMode === 'inline') {
       try {
-        const path = await deps.documents.pathOf(summary.documentId, 'application/pdf');
-        document = { id: summary.documentId, contentType: 'application/pdf', base64: (await readFile(path)).toString('base64') };
+        document = { id: summary.documentId, contentType: 'application/pdf', base64: (await deps.documents.read(summary.documentId, 'application/pdf')).toString('base64') };
       } catch (error) {
         return failed('document_unavailable', `document ${summary.documentId}: ${(error as Error).message}`, false);
       }

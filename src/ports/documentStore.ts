@@ -10,18 +10,44 @@ export interface StoredDocument {
 export type Rendition = 'image/tiff' | 'application/pdf';
 
 /**
+ * A plain copy of a document for a tool that can only read a path (FreeSWITCH's txfax, ghostscript,
+ * libtiff): private to faxengine, deleted by `release()` (and swept at the next start after a crash).
+ */
+export interface PlainFile {
+  readonly path: string;
+  release(): Promise<void>;
+}
+
+/**
  * Where received and submitted fax documents live. The filesystem adapter keeps them under the
- * data directory; the port keeps an S3-compatible store possible later.
+ * data directory, sealed under the at-rest key ring (README: Encryption at rest); the port keeps an
+ * S3-compatible store possible later. Nothing outside the store sees a stored file: consumers get
+ * the plain bytes, or a plain file of their own for the time they use it.
  */
 export interface DocumentStore {
   /** Stores a TIFF from a local file (the file itself is left in place). Storing the same bytes twice is a no-op. */
   putTiff(path: string): Promise<StoredDocument>;
   get(id: string): Promise<StoredDocument | undefined>;
-  /** A local path to the document in the asked-for form, creating the rendition on first use. */
-  pathOf(id: string, rendition: Rendition): Promise<string>;
+  /**
+   * The document's plain bytes in the asked-for form, creating the rendition on first use. Rejects
+   * with UnreadableDocumentError when it is not stored, DocumentIntegrityError when its stored bytes
+   * do not authenticate (changed on disk, or sealed under a key no longer in the ring).
+   */
+  read(id: string, rendition: Rendition): Promise<Buffer>;
+  /** A plain file of the document until `release()`: for a use that outlives one call (a fax call's txfax). */
+  openPlainFile(id: string, rendition: Rendition): Promise<PlainFile>;
+  /** Runs `use` with a plain file of the document, deleted as soon as `use` settles. */
+  withPlainFile<T>(id: string, rendition: Rendition, use: (path: string) => Promise<T>): Promise<T>;
+  /** Deletes the document, its renditions and its page images (purge). Removing a missing document is a no-op. */
+  remove(id: string): Promise<void>;
 }
 
-/** The file is not a usable TIFF (missing, empty, corrupt). */
+/** The file is not a usable TIFF (missing, empty, corrupt), or the document is not stored. */
 export class UnreadableDocumentError extends Error {
   override readonly name = 'UnreadableDocumentError';
+}
+
+/** A stored document's bytes do not authenticate: changed on disk, or sealed under a key the ring lacks. */
+export class DocumentIntegrityError extends Error {
+  override readonly name = 'DocumentIntegrityError';
 }

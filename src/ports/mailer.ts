@@ -1,11 +1,11 @@
-/** An e-mail to send; attachments are read from local files. */
+/** An e-mail to send; attachments are given as bytes (documents are never left plain on disk). */
 export interface MailMessage {
   to: string[];
   subject: string;
   text: string;
   /** Stable per notification (`<id@host>`), so a resent copy can be recognised as the same message. */
   messageId: string;
-  attachments?: Array<{ filename: string; path: string; contentType: string }>;
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 /** What the mail server said when it took the message. */

@@ -33,7 +33,8 @@ export type GaugeName =
   | 'reactorActive'
   | 'freeswitchUp'
   | 'freeswitchConnected'
-  | 'purgesPending';
+  | 'purgesPending'
+  | 'encryptionItemsUnderOldKeys';
 
 /** What a gauge reads when scraped: one value, or one value per label set. */
 export type GaugeReading = number | Iterable<readonly [MetricLabels, number]>;

@@ -14,8 +14,9 @@ export const pageImageWidths: Record<PageImageSize, number> = { thumb: 200, larg
  */
 export interface PageImages {
   /**
-   * A local path to the PNG of `page` (1-based) of document `documentId` at `size`. Rejects with a
-   * NotFoundError when the document is not stored or has no such page (the message names its page count).
+   * The PNG of `page` (1-based) of document `documentId` at `size` (kept sealed at rest, like the
+   * document). Rejects with a NotFoundError when the document is not stored or has no such page (the
+   * message names its page count).
    */
-  pathOf(documentId: string, page: number, size: PageImageSize): Promise<string>;
+  read(documentId: string, page: number, size: PageImageSize): Promise<Buffer>;
 }

@@ -9,6 +9,7 @@ import type { SendPolicy } from '../domain/outbound/sendPolicy.js';
 import { firstAttemptState, type TransportSettings } from '../domain/outbound/sendState.js';
 import { faxStream } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
+import type { PlainFile } from '../ports/documentStore.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { FaxDialer } from '../ports/faxDialer.js';
 import { callsOver, CUT_CALL_GRACE_MS } from './callsOver.js';
@@ -24,8 +25,11 @@ export interface OutboundFaxRuntimeDeps {
   eventStore: EventStore;
   dialer: FaxDialer;
   scheduler: ChannelScheduler;
-  /** The prepared TIFF's path as FreeSWITCH reads it. */
-  tiffPathOf(documentId: string): Promise<string>;
+  /**
+   * A plain file of the prepared TIFF for FreeSWITCH's txfax to read, opened for each call and
+   * released as soon as the call is over (documents are sealed at rest: README, Encryption at rest).
+   */
+  documentFile(documentId: string): Promise<PlainFile>;
   /** Gateways for a fax, most preferred first (the tenant's and global upstream gateways). */
   gatewaysFor(fax: OutboundFaxRecord): string[];
   policyFor(fax: OutboundFaxRecord): SendPolicy;
@@ -134,6 +138,7 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       // The call leaves its FreeSWITCH node before the channel is given back, so the grant that
       // follows sees that node's room.
       releaseChannel: ({ context }) => {
+        releaseDocumentFile(context.faxId);
         if (context.call) deps.dialer.release(context.call.callUuid);
         deps.scheduler.release(context.faxId);
         if (!context.call) return;
@@ -234,6 +239,15 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     void entry.appender.flushed().catch(() => undefined).finally(() => releaseLease(faxId));
   }
 
+  /** The plain TIFF file each fax in a call has open for txfax. */
+  const documentFiles = new Map<string, PlainFile>();
+  function releaseDocumentFile(faxId: string): void {
+    const file = documentFiles.get(faxId);
+    if (!file) return;
+    documentFiles.delete(faxId);
+    file.release().catch((error: unknown) => deps.logger.warn({ err: error, faxId }, 'could not remove the plain copy of the document'));
+  }
+
   async function dial(faxId: string, request: Parameters<FaxDialer['originate']>[0]): Promise<void> {
     if (request.gateway === '') {
       // Submission refuses a tenant without an upstream gateway; this one lost its gateways since.
@@ -249,8 +263,13 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
         signal(faxId, { type: 'dial.overridesApplied', at: now(), overrides });
         await actors.get(faxId)?.appender.flushed();
       }
-      await deps.dialer.originate({ ...request, variables: { ...request.variables, ...overrides } }, (event) => signal(faxId, event));
+      // The context's tiffPath is the document id: txfax gets a plain copy made for this call.
+      releaseDocumentFile(faxId);
+      const file = await deps.documentFile(request.tiffPath);
+      documentFiles.set(faxId, file);
+      await deps.dialer.originate({ ...request, tiffPath: file.path, variables: { ...request.variables, ...overrides } }, (event) => signal(faxId, event));
     } catch (error) {
+      releaseDocumentFile(faxId);
       deps.logger.warn({ err: error, faxId }, 'originate not sent');
       signal(faxId, { type: 'dial.failed', at: now(), error: (error as Error).message });
     }
@@ -267,7 +286,8 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
       tenantId: record.queued.tenantId,
       to: record.queued.to,
       from: record.queued.from,
-      tiffPath: await deps.tiffPathOf(record.document.documentId),
+      // Not a path any more: dial() opens a plain copy of this document for each call.
+      tiffPath: record.document.documentId,
       pages: record.document.pages,
       baseVariables: baseVariables(record),
       policy: deps.policyFor(record),
@@ -291,7 +311,10 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     let resolveDone = () => {};
     const entry: ActorEntry = { actor, appender, done: new Promise<void>((resolve) => (resolveDone = resolve)) };
     const forget = () => {
-      if (actors.get(faxId) === entry) actors.delete(faxId);
+      if (actors.get(faxId) === entry) {
+        actors.delete(faxId);
+        releaseDocumentFile(faxId);
+      }
       resolveDone();
     };
     actor.subscribe({

@@ -53,6 +53,8 @@ async function run(instances: number): Promise<Record<string, unknown>> {
   try {
     const env = {
       FAXENGINE_EVENT_STORE: database.url,
+      // The instances share the documents: they need the same at-rest keys (README: Encryption at rest).
+      FAXENGINE_ENCRYPTION_KEYS: `cluster:${Buffer.alloc(32, 9).toString('base64')}`,
       FAXENGINE_DOCUMENTS_DIR: join(shared.path, 'documents'),
       FAXENGINE_FAX_SPOOL_DIR: join(shared.path, 'spool'),
       FAXENGINE_NOTIFICATIONS_LINK_SIGNING_KEY: 'bench-cluster-link-signing-key-0123456789',

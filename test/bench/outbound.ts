@@ -69,7 +69,7 @@ const runtime = createOutboundFaxRuntime({
   eventStore,
   dialer,
   scheduler: timedScheduler,
-  tiffPathOf: (documentId) => documents.pathOf(documentId, 'image/tiff'),
+  documentFile: (documentId) => documents.openPlainFile(documentId, 'image/tiff'),
   gatewaysFor: () => ['carrier1'],
   policyFor: () => defaultSendPolicy,
   transportFor: () => ({ ecm: true, v17: true, t38: false }),

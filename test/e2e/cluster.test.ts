@@ -80,6 +80,8 @@ describe('a cluster: three faxengine instances on PostgreSQL, two FreeSWITCH nod
       FAXENGINE_FAX_SPOOL_DIR: join(shared.path, 'spool'),
       FAXENGINE_NOTIFICATIONS_LINK_SIGNING_KEY: 'cluster-link-signing-key-0123456789abcdef',
       FAXENGINE_EXPORTS_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
+      // The instances share the documents: they need the same at-rest keys (README: Encryption at rest).
+      FAXENGINE_ENCRYPTION_KEYS: `cluster:${Buffer.alloc(32, 9).toString('base64')}`,
       FAXENGINE_FREESWITCH_NODES: JSON.stringify(eslPorts.map((port, index) => ({ name: `fs${index + 1}`, esl: `127.0.0.1:${port}`, password: 'ClueCon' }))),
       FAXENGINE_KAFKA_BROKERS: testKafkaBrokers().join(','),
       FAXENGINE_KAFKA_TOPIC: `cluster-${Date.now()}`,

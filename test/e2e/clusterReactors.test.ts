@@ -68,6 +68,8 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
         env: {
           FAXENGINE_EVENT_STORE: database.url,
           FAXENGINE_ADMIN_API_KEY: adminKey,
+          // The instances share the documents: they need the same at-rest keys (README: Encryption at rest).
+          FAXENGINE_ENCRYPTION_KEYS: `cluster:${Buffer.alloc(32, 9).toString('base64')}`,
           FAXENGINE_CLUSTER_INSTANCE_ID: name,
           FAXENGINE_CLUSTER_LEASE_TTL: '2s',
           FAXENGINE_NOTIFICATIONS_WEBHOOK_TIMEOUT_MS: '1000',

@@ -73,6 +73,8 @@ describe('sending from three instances, one of them SIGKILLed (#20)', () => {
         env: {
           FAXENGINE_EVENT_STORE: database.url,
           FAXENGINE_ADMIN_API_KEY: adminKey,
+          // The instances share the documents: they need the same at-rest keys (README: Encryption at rest).
+          FAXENGINE_ENCRYPTION_KEYS: `cluster:${Buffer.alloc(32, 9).toString('base64')}`,
           FAXENGINE_CLUSTER_INSTANCE_ID: id,
           FAXENGINE_CLUSTER_LEASE_TTL: '2s',
           FAXENGINE_SEND_CHANNELS: String(CHANNELS),

@@ -4,6 +4,7 @@ import { createFileDocumentStore } from '../../src/adapters/documents/fileDocume
 import { provisionAcme } from '../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator } from '../support/serverHarness.js';
 import { readTiffPages } from '../support/faxTiffPages.js';
+import { loadKeyRing } from '../../src/adapters/crypto/loadKeyRing.js';
 import { makeSubmissionDocuments } from '../support/submissionFixtures.js';
 
 type Env = Awaited<ReturnType<typeof startServerWithSimulator>>;
@@ -52,8 +53,9 @@ describe('sending a fax end to end (API → conversion → outbound actor → si
       }),
     });
 
-    const stored = createFileDocumentStore(join(env.dataDir, 'documents'));
-    const pages = await readTiffPages(await stored.pathOf(String(fax.documentId), 'image/tiff'));
+    // The server sealed it under the key it generated into its data dir.
+    const stored = createFileDocumentStore(join(env.dataDir, 'documents'), { keyRing: loadKeyRing({}, env.dataDir) });
+    const pages = await stored.withPlainFile(String(fax.documentId), 'image/tiff', readTiffPages);
     expect(pages).toHaveLength(3);
     for (const page of pages) {
       expect(page.width).toBe(1728);

@@ -46,7 +46,7 @@ export async function startOutboundHarness(options: {
     eventStore: options.wrapEventStore?.(eventStore) ?? eventStore,
     dialer,
     scheduler,
-    tiffPathOf: (documentId) => documents.pathOf(documentId, 'image/tiff'),
+    documentFile: (documentId) => documents.openPlainFile(documentId, 'image/tiff'),
     gatewaysFor: (fax) => fax.queued.gateways ?? options.gateways ?? ['gw1'],
     policyFor: () => policy,
     transportFor: () => ({ ecm: true, v17: true, t38: true }),

@@ -38,7 +38,8 @@ export async function startSendInstance(options: {
   const logger = pino({ level: process.env.SEND_CLUSTER_LOG ?? 'silent' });
   const instanceId = `instance-${randomUUID().slice(0, 8)}`;
   const eventStore = await createPostgresEventStore({ connectionString: options.url, poolSize: 4 });
-  const documents = createFileDocumentStore(options.documentsDir);
+  // Its own tag: a start sweeps only its own plain copies, never those another instance's calls read.
+  const documents = createFileDocumentStore(options.documentsDir, { instanceTag: instanceId });
   const dialer =
     options.nodeChannels === undefined
       ? createFaxDialerPool({ ...options.esl, password: 'ClueCon', logger, size: 2 })
@@ -52,7 +53,7 @@ export async function startSendInstance(options: {
     eventStore,
     dialer,
     scheduler: createChannelScheduler({ maxChannels: channels }),
-    tiffPathOf: (documentId) => documents.pathOf(documentId, 'image/tiff'),
+    documentFile: (documentId) => documents.openPlainFile(documentId, 'image/tiff'),
     gatewaysFor: () => ['gw1'],
     policyFor: () => defaultSendPolicy,
     transportFor: () => ({ ecm: true, v17: true, t38: false }),
@@ -79,7 +80,7 @@ export async function startSendInstance(options: {
 
 /** Stores a fax the way the submission API does (FaxQueued + FaxDocumentPrepared), without starting it anywhere. */
 export async function storeQueuedFax(eventStore: EventStore, documentsDir: string, to: string, pages = 1): Promise<string> {
-  const documents = createFileDocumentStore(documentsDir);
+  const documents = createFileDocumentStore(documentsDir, { instanceTag: 'seeding' });
   const faxId = randomUUID();
   const tiff = join(documentsDir, `${faxId}.tif`);
   await makeFaxTiff(tiff, pages);

@@ -1,20 +1,62 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Logger } from 'pino';
+import { createKeyRing, type KeyRing } from '../crypto/keyRing.js';
+import type { ReencryptableStore } from '../../ports/atRestData.js';
 import { UnreadableDocumentError, type DocumentStore, type Rendition, type StoredDocument } from '../../ports/documentStore.js';
 import { tiffStructureOf } from './tiffStructure.js';
 import { createSingleFlight } from './singleFlight.js';
 import { tiffToPdf } from './tiffTools.js';
+import { createPlainFiles, type PlainFiles } from './plainFiles.js';
+import { readOpened, sealBytes, type Sealing } from './sealedFiles.js';
+import { sealedFileSet } from './sealedFileSet.js';
+
+export interface FileDocumentStoreOptions {
+  syncToDisk?: (path: string) => Promise<void>;
+  /**
+   * The at-rest key ring (README: Encryption at rest). Without one, documents are written plain
+   * (tests and tools); sealed ones can then not be read.
+   */
+  keyRing?: KeyRing;
+  /** Whether new files are sealed (`encryption.documents`, default true when a ring is given). Read at each write. */
+  encrypt?: () => boolean;
+  /** Where plain copies for tools go: default `<root>/plain`. */
+  plainDir?: string;
+  /** Names this process's plain copies, so its start removes those a crash left (default `local`). */
+  instanceTag?: string;
+  /** Where the page image cache keeps its images, removed with the document. */
+  pageImagesDir?: string;
+  logger?: Logger;
+}
+
+/** The document store with what the re-encryption job and the page image cache need. */
+export interface FileDocumentStore extends DocumentStore {
+  /** The stored TIFFs and PDFs, for the re-encryption after a key rotation. */
+  readonly reencryptable: ReencryptableStore;
+  /** The plain-copy directory, shared with the page image cache. */
+  readonly plainFiles: PlainFiles;
+  readonly sealing: Sealing;
+}
+
+/** The AAD of a stored file: the document id, and the rendition for the PDF, so files cannot be swapped. */
+export const documentAad = (sha256: string, rendition: Rendition) => (rendition === 'image/tiff' ? `sha256-${sha256}` : `sha256-${sha256}.pdf`);
 
 /**
  * Content-addressed documents on the local disk: `<root>/<2 hex>/<sha256>.tif` plus a JSON sidecar
- * and a PDF rendition made on first use. Files are written to a temporary name and renamed into
- * place, so a crash never leaves a half-written document under its final name, and an existing
- * document is never overwritten.
+ * and a PDF rendition made on first use. The TIFF and the PDF are sealed under the key ring
+ * (AES-256-GCM, bound to the document id); the sidecar holds only id, size and page count and stays
+ * plain. Files are written to a temporary name and linked into place, so a crash never leaves a
+ * half-written document under its final name, and an existing document is never overwritten
+ * (except by the re-encryption, which replaces a file by the same content under a newer key).
  */
-export function createFileDocumentStore(root: string, options: { syncToDisk?: (path: string) => Promise<void> } = {}): DocumentStore {
+export function createFileDocumentStore(root: string, options: FileDocumentStoreOptions = {}): FileDocumentStore {
   const syncToDisk = options.syncToDisk ?? fsyncPath;
+  const ring = options.keyRing ?? noKeys;
+  const encrypt = options.encrypt ?? (() => options.keyRing !== undefined);
+  const sealing: Sealing = { ring, seal: () => options.keyRing !== undefined && encrypt() };
+  const plainFiles = createPlainFiles(options.plainDir ?? join(root, 'plain'), options.instanceTag ?? 'local');
   const base = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
   const renderOnce = createSingleFlight<string>();
 
@@ -31,20 +73,57 @@ export function createFileDocumentStore(root: string, options: { syncToDisk?: (p
     return document;
   }
 
-  async function renderPdf(sha256: string): Promise<string> {
-    const pdf = `${base(sha256)}.pdf`;
+  async function described(id: string): Promise<StoredDocument> {
+    const document = await readDescription(id);
+    if (!document) throw new UnreadableDocumentError(`document ${id} not found`);
+    return document;
+  }
+
+  /** The stored file of a rendition (sealed or plain), rendering the PDF on first use. */
+  async function storedFile(document: StoredDocument, rendition: Rendition): Promise<string> {
+    if (rendition === 'image/tiff') return `${base(document.sha256)}.tif`;
+    // One rendering per document even when several requests ask at once.
+    return renderOnce(document.sha256, () => renderPdf(document));
+  }
+
+  /** tiff2pdf reads and writes plain files: both are private copies, deleted at once; the PDF is stored sealed. */
+  async function renderPdf(document: StoredDocument): Promise<string> {
+    const pdf = `${base(document.sha256)}.pdf`;
     if (existsSync(pdf)) return pdf;
-    const temporary = `${pdf}.${randomUUID()}.tmp`;
+    const tiff = await plainFiles.write(await openRendition(document, 'image/tiff'), '.tif');
+    const output = plainFiles.scratchPath('.pdf');
     try {
-      await tiffToPdf(`${base(sha256)}.tif`, temporary);
-      linkUnlessExists(temporary, pdf);
+      await tiffToPdf(tiff.path, output);
+      placeOnceSync(pdf, sealBytes(sealing, await readFile(output), documentAad(document.sha256, 'application/pdf')));
     } finally {
-      rmSync(temporary, { force: true });
+      await Promise.all([tiff.release(), rm(output, { force: true })]);
     }
     return pdf;
   }
 
-  return {
+  async function openRendition(document: StoredDocument, rendition: Rendition): Promise<Buffer> {
+    const path = await storedFile(document, rendition);
+    return readOpened(ring, path, documentAad(document.sha256, rendition), `document ${document.id} (${rendition})`).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnreadableDocumentError(`document ${document.id}: ${rendition} file missing`);
+      throw error;
+    });
+  }
+
+  const reencryptable = sealedFileSet({
+    name: 'documents',
+    root,
+    sealing,
+    aadOf(name) {
+      const match = /^([0-9a-f]{64})\.(tif|pdf)$/.exec(name);
+      return match ? documentAad(match[1]!, match[2] === 'tif' ? 'image/tiff' : 'application/pdf') : undefined;
+    },
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+
+  const store: FileDocumentStore = {
+    reencryptable,
+    plainFiles,
+    sealing,
     async putTiff(path) {
       // Synchronous on purpose: fax TIFFs are small (~50 KB a page) and this sits between a fax's
       // last page and its FaxReceived event. Under load every asynchronous file step waits a
@@ -70,7 +149,7 @@ export function createFileDocumentStore(root: string, options: { syncToDisk?: (p
       const target = base(sha256);
       if (existsSync(`${target}.json`)) return document;
       mkdirSync(dirname(target), { recursive: true });
-      const placed = [placeOnceSync(`${target}.tif`, bytes), placeOnceSync(`${target}.json`, JSON.stringify(document))];
+      const placed = [placeOnceSync(`${target}.tif`, sealBytes(sealing, bytes, documentAad(sha256, 'image/tiff'))), placeOnceSync(`${target}.json`, JSON.stringify(document))];
       // On disk before the caller records it: the event naming this document is made durable by the
       // event store's fsync, so the files and their directory entries must be too, or a power loss
       // could leave a FaxReceived whose TIFF is empty. The fsyncs run on the thread pool, side by side.
@@ -80,15 +159,42 @@ export function createFileDocumentStore(root: string, options: { syncToDisk?: (p
 
     get: readDescription,
 
-    async pathOf(id: string, rendition: Rendition) {
-      const document = await readDescription(id);
-      if (!document) throw new UnreadableDocumentError(`document ${id} not found`);
-      if (rendition === 'image/tiff') return `${base(document.sha256)}.tif`;
-      // One rendering per document even when several requests ask at once.
-      return renderOnce(document.sha256, () => renderPdf(document.sha256));
+    async read(id, rendition) {
+      return openRendition(await described(id), rendition);
+    },
+
+    async openPlainFile(id, rendition) {
+      return plainFiles.write(await store.read(id, rendition), rendition === 'image/tiff' ? '.tif' : '.pdf');
+    },
+
+    async withPlainFile(id, rendition, use) {
+      const file = await store.openPlainFile(id, rendition);
+      try {
+        return await use(file.path);
+      } finally {
+        await file.release();
+      }
+    },
+
+    async remove(id) {
+      const sha256 = shaOf(id);
+      if (!sha256) return;
+      descriptions.delete(id);
+      // The sidecar last: a document is stored as long as its sidecar is there.
+      await Promise.all([rm(`${base(sha256)}.tif`, { force: true }), rm(`${base(sha256)}.pdf`, { force: true })]);
+      await rm(`${base(sha256)}.json`, { force: true });
+      if (options.pageImagesDir) {
+        const directory = join(options.pageImagesDir, sha256.slice(0, 2));
+        const names = await readdir(directory).catch(() => [] as string[]);
+        await Promise.all(names.filter((name) => name.startsWith(`${sha256}-`)).map((name) => rm(join(directory, name), { force: true })));
+      }
     },
   };
+  return store;
 }
+
+/** Reads nothing sealed: a store without a ring writes plain files and reports sealed ones as unreadable. */
+const noKeys: KeyRing = createKeyRing([{ id: 'none', key: Buffer.alloc(32) }]);
 
 /**
  * Writes a file under a unique temporary name, then links it to its final name, which fails if the
@@ -99,7 +205,7 @@ function placeOnceSync(final: string, content: Buffer | string): boolean {
   if (existsSync(final)) return false;
   const temporary = `${final}.${randomUUID()}.tmp`;
   try {
-    writeFileSync(temporary, content);
+    writeFileSync(temporary, content, { mode: 0o600 });
     linkUnlessExists(temporary, final);
     return true;
   } finally {

@@ -65,6 +65,11 @@ export const gaugeDefinitions: Record<GaugeName, MetricDefinition> = {
     help: 'Outbound faxes waiting, by state (waiting_for_channel, waiting_to_retry).',
     labelNames: ['state'],
   },
+  encryptionItemsUnderOldKeys: {
+    name: 'faxengine_encryption_items_under_old_keys',
+    help: 'Items sealed at rest under a key other than the current one (or plain while documents are sealed), by store, as last counted: 0 everywhere means the re-encryption after a key rotation is done.',
+    labelNames: ['store'],
+  },
   sendQueueOldestAge: {
     name: 'faxengine_send_queue_oldest_age_seconds',
     help: 'How long the fax that has waited longest for an outbound channel has waited (0 when none waits).',

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { FaxReadModel } from '../../ports/faxReadModel.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -43,10 +41,9 @@ export function documentLinkRoutes(deps: DocumentLinkRouteDeps): OpenAPIHono<Aut
     const fax = deps.faxes.find(faxId);
     if (fax) refusePurged(fax);
     if (!fax?.documentId) throw new NotFoundError(`fax ${faxId} has no document`);
-    const path = await deps.documents.pathOf(fax.documentId, 'application/pdf');
+    const body = await deps.documents.read(fax.documentId, 'application/pdf');
     deps.access?.read(c, fax, { kind: 'pdf' }, linkReader(faxId, expires, signature));
-    const body = Readable.toWeb(createReadStream(path)) as ReadableStream;
-    return new Response(body, { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.pdf"` } }) as never;
+    return new Response(new Uint8Array(body), { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.pdf"` } }) as never;
   });
   return routes;
 }

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { minTextSearch, type FaxReadModel } from '../../ports/faxReadModel.js';
@@ -121,10 +119,10 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
     refusePurged(fax);
     if (!fax.documentId) throw new NotFoundError(`fax ${fax.faxId} has no document`);
     const tiff = (c.req.header('accept') ?? '').includes('image/tiff');
-    const path = await deps.documents.pathOf(fax.documentId, tiff ? 'image/tiff' : 'application/pdf');
+    // Read whole and opened (authenticated) before the first byte goes out: never unchecked plaintext.
+    const body = await deps.documents.read(fax.documentId, tiff ? 'image/tiff' : 'application/pdf');
     deps.access?.read(c, fax, { kind: tiff ? 'tiff' : 'pdf' });
-    const body = Readable.toWeb(createReadStream(path)) as ReadableStream;
-    return new Response(body, {
+    return new Response(new Uint8Array(body), {
       headers: { 'content-type': tiff ? 'image/tiff' : 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.${tiff ? 'tif' : 'pdf'}"` },
     }) as never;
   });

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
@@ -94,9 +93,9 @@ export function pageImageRoutes(deps: PageImageRouteDeps): OpenAPIHono<AuthEnv> 
     const pages = await pageCount(deps.documents, documentId);
     if (page > pages) throw new NotFoundError(`n: fax ${fax.faxId} has ${pages} page${pages === 1 ? '' : 's'}; there is no page ${page}`);
     if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    const png = await deps.pageImages.read(documentId, page, size);
     deps.access?.read(c, fax, { kind: 'pageImage', page, size });
-    const png = await readFile(await deps.pageImages.pathOf(documentId, page, size));
-    return c.body(png, 200, { ...headers, 'content-type': 'image/png' });
+    return c.body(new Uint8Array(png), 200, { ...headers, 'content-type': 'image/png' });
   });
   return routes;
 }

@@ -12,7 +12,7 @@ export interface OutboundFaxInput {
   /** E.164 destination, dialled as is. */
   to: string;
   from: string;
-  /** The prepared TIFF, as FreeSWITCH reads it. */
+  /** The prepared TIFF's document id: the runtime gives each call a plain copy FreeSWITCH reads (the name is older than encryption at rest). */
   tiffPath: string;
   pages: number;
   /** Channel variables every attempt gets (ident, header, caller ID); transport ones are added per attempt. */

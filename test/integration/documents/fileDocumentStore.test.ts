@@ -2,11 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createKeyRing, isSealed } from '../../../src/adapters/crypto/keyRing.js';
 import { createFileDocumentStore } from '../../../src/adapters/documents/fileDocumentStore.js';
 import { countPdfPages, inspectTiff } from '../../../src/adapters/documents/tiffTools.js';
 import { UnreadableDocumentError } from '../../../src/ports/documentStore.js';
 import { makeFaxTiff } from '../../support/faxFixtures.js';
 import { makeTempDir } from '../../support/tempDir.js';
+
+const keyRing = createKeyRing([{ id: 'k1', key: randomBytes(32) }]);
+const stored_ = (root: string, sha256: string, extension: string) => join(root, 'documents', sha256.slice(0, 2), `${sha256}.${extension}`);
 
 describe('file document store', () => {
   const dirs: Array<{ remove(): void }> = [];
@@ -14,7 +19,7 @@ describe('file document store', () => {
   function setup() {
     const dir = makeTempDir('documents');
     dirs.push(dir);
-    return { dir: dir.path, store: createFileDocumentStore(join(dir.path, 'documents')) };
+    return { dir: dir.path, store: createFileDocumentStore(join(dir.path, 'documents'), { keyRing }) };
   }
 
   it('stores a fax TIFF by its SHA-256, counts its pages and renders a PDF with the same pages', async () => {
@@ -25,14 +30,16 @@ describe('file document store', () => {
     expect(stored.id).toMatch(/^sha256-[0-9a-f]{64}$/);
     expect(stored).toMatchObject({ pages: 3, contentType: 'image/tiff' });
 
-    const tiff = await store.pathOf(stored.id, 'image/tiff');
-    expect(await readFile(tiff)).toEqual(await readFile(spool));
-    expect((await inspectTiff(tiff)).width).toBe(1728);
-    const [pdf, again] = await Promise.all([store.pathOf(stored.id, 'application/pdf'), store.pathOf(stored.id, 'application/pdf')]);
-    expect(pdf).toBe(again);
-    expect((await readFile(pdf)).subarray(0, 5).toString()).toBe('%PDF-');
-    expect(await countPdfPages(pdf)).toBe(3);
+    expect(await store.read(stored.id, 'image/tiff')).toEqual(await readFile(spool));
+    expect((await store.withPlainFile(stored.id, 'image/tiff', inspectTiff)).width).toBe(1728);
+    const [pdf, again] = await Promise.all([store.read(stored.id, 'application/pdf'), store.read(stored.id, 'application/pdf')]);
+    expect(pdf).toEqual(again);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await store.withPlainFile(stored.id, 'application/pdf', countPdfPages)).toBe(3);
     expect(await store.get(stored.id)).toEqual(stored);
+    // At rest both are sealed under the ring's key.
+    expect(isSealed(await readFile(stored_(dir, stored.sha256, 'tif')))).toBe(true);
+    expect(isSealed(await readFile(stored_(dir, stored.sha256, 'pdf')))).toBe(true);
   });
 
   it('answers a stored document only once its files and their directory are synced to disk, and syncs nothing for one it has', async () => {
@@ -56,7 +63,7 @@ describe('file document store', () => {
     expect(answered).toBe(false);
     release();
     const stored = await putting;
-    const tiff = await store.pathOf(stored.id, 'image/tiff');
+    const tiff = stored_(dir.path, stored.sha256, 'tif');
     expect(synced.sort()).toEqual([tiff.slice(0, tiff.lastIndexOf('/')), tiff, tiff.replace(/\.tif$/, '.json')].sort());
     synced.length = 0;
     await store.putTiff(spool);
@@ -90,14 +97,15 @@ describe('file document store under concurrency', () => {
   it('stores the same document from many concurrent calls without a clash', async () => {
     const dir = makeTempDir('documents-race');
     try {
-      const store = createFileDocumentStore(join(dir.path, 'documents'));
+      const store = createFileDocumentStore(join(dir.path, 'documents'), { keyRing });
       const copies = Array.from({ length: 20 }, (_, index) => join(dir.path, `copy-${index}.tif`));
       await makeFaxTiff(copies[0]!, 2);
       for (const copy of copies.slice(1)) writeFileSync(copy, await readFile(copies[0]!));
       const stored = await Promise.all(copies.map((copy) => store.putTiff(copy)));
       expect(new Set(stored.map((document) => document.id)).size).toBe(1);
-      const pdfs = await Promise.all(stored.map((document) => store.pathOf(document.id, 'application/pdf')));
-      expect(await countPdfPages(pdfs[0]!)).toBe(2);
+      const pdfs = await Promise.all(stored.map((document) => store.read(document.id, 'application/pdf')));
+      expect(new Set(pdfs.map((pdf) => pdf.toString('base64'))).size).toBe(1);
+      expect(await store.withPlainFile(stored[0]!.id, 'application/pdf', countPdfPages)).toBe(2);
     } finally {
       dir.remove();
     }

@@ -3,6 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { createKeyRing, isSealed } from '../../../src/adapters/crypto/keyRing.js';
 import { createFileDocumentStore } from '../../../src/adapters/documents/fileDocumentStore.js';
 import { createPageImageCache } from '../../../src/adapters/documents/pageImageCache.js';
 import { createProcessPool, type ProcessPool } from '../../../src/adapters/documents/processPool.js';
@@ -33,7 +36,7 @@ describe('page image cache', () => {
   async function setup() {
     const dir = makeTempDir('page-images');
     dirs.push(dir);
-    const documents = createFileDocumentStore(join(dir.path, 'documents'));
+    const documents = createFileDocumentStore(join(dir.path, 'documents'), { keyRing: createKeyRing([{ id: 'k1', key: randomBytes(32) }]) });
     await makeFaxTiff(join(dir.path, 'rx.tif'), 3);
     const document = await documents.putTiff(join(dir.path, 'rx.tif'));
     const pool = countingPool();
@@ -43,7 +46,7 @@ describe('page image cache', () => {
 
   it('renders each page at the two widths, distinct pages, grayscale', async () => {
     const { document, images } = await setup();
-    const thumbs = await Promise.all([1, 2, 3].map(async (page) => readFile(await images.pathOf(document.id, page, 'thumb'))));
+    const thumbs = await Promise.all([1, 2, 3].map((page) => images.read(document.id, page, 'thumb')));
     for (const png of thumbs) {
       const size = pngSize(png);
       expect(size.width).toBeGreaterThanOrEqual(195);
@@ -54,7 +57,7 @@ describe('page image cache', () => {
     }
     expect(thumbs[0]!.equals(thumbs[1]!)).toBe(false);
     expect(thumbs[1]!.equals(thumbs[2]!)).toBe(false);
-    const large = pngSize(await readFile(await images.pathOf(document.id, 2, 'large')));
+    const large = pngSize(await images.read(document.id, 2, 'large'));
     expect(large.width).toBeGreaterThanOrEqual(1090);
     expect(large.width).toBeLessThanOrEqual(1110);
   });
@@ -64,33 +67,36 @@ describe('page image cache', () => {
     const path = join(dirs.at(-1)!.path, 'standard.tif');
     await run('gs', ['-q', '-dBATCH', '-dNOPAUSE', '-sDEVICE=tiffg4', '-r204x98', '-g1728x1146', `-sOutputFile=${path}`, '-c', 'showpage']);
     const standard = await documents.putTiff(path);
-    const size = pngSize(await readFile(await images.pathOf(standard.id, 1, 'thumb')));
+    const size = pngSize(await images.read(standard.id, 1, 'thumb'));
     expect(size.width).toBeGreaterThanOrEqual(195);
     expect(size.height / size.width).toBeCloseTo(1146 / 98 / (1728 / 204), 1);
   });
 
   it('renders once: concurrent first requests share one ghostscript, a later request is a file read', async () => {
     const { document, images, pool, cacheDir } = await setup();
-    const paths = await Promise.all(Array.from({ length: 6 }, () => images.pathOf(document.id, 2, 'large')));
-    expect(new Set(paths).size).toBe(1);
-    expect(paths[0]!.startsWith(cacheDir)).toBe(true);
+    const pngs = await Promise.all(Array.from({ length: 6 }, () => images.read(document.id, 2, 'large')));
+    expect(new Set(pngs.map((png) => png.toString('base64'))).size).toBe(1);
+    const shard = join(cacheDir, document.sha256.slice(0, 2));
+    const kept = join(shard, readdirSync(shard)[0]!);
+    // Kept sealed, like the document.
+    expect(isSealed(await readFile(kept))).toBe(true);
     const ghostscriptRuns = () => pool.runs.filter(([command]) => command === 'gs').length;
     expect(ghostscriptRuns()).toBe(1);
-    const before = await stat(paths[0]!);
-    expect(await images.pathOf(document.id, 2, 'large')).toBe(paths[0]);
+    const before = await stat(kept);
+    expect(await images.read(document.id, 2, 'large')).toEqual(pngs[0]);
     expect(ghostscriptRuns()).toBe(1);
-    expect((await stat(paths[0]!)).mtimeMs).toBe(before.mtimeMs);
+    expect((await stat(kept)).mtimeMs).toBe(before.mtimeMs);
     // Another size or page is another rendering.
-    await images.pathOf(document.id, 2, 'thumb');
+    await images.read(document.id, 2, 'thumb');
     expect(ghostscriptRuns()).toBe(2);
   });
 
   it('a page out of range or a missing document is not found, naming the page count', async () => {
     const { document, images, pool } = await setup();
-    await expect(images.pathOf(document.id, 4, 'thumb')).rejects.toThrow(/^page 4 not found: the document has 3 pages$/);
-    await expect(images.pathOf(document.id, 0, 'thumb')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(images.pathOf(`sha256-${'0'.repeat(64)}`, 1, 'thumb')).rejects.toThrow(/not found/);
-    await expect(images.pathOf('../../etc/passwd', 1, 'thumb')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(images.read(document.id, 4, 'thumb')).rejects.toThrow(/^page 4 not found: the document has 3 pages$/);
+    await expect(images.read(document.id, 0, 'thumb')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(images.read(`sha256-${'0'.repeat(64)}`, 1, 'thumb')).rejects.toThrow(/not found/);
+    await expect(images.read('../../etc/passwd', 1, 'thumb')).rejects.toBeInstanceOf(NotFoundError);
     expect(pool.runs).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ describe('receiving a fax through the outbound socket (simulator over TCP)', () 
     const received = events.find((event) => event.type === 'FaxReceived')!.data as { pages: number; documentId: string; remoteIdent: string };
     expect(received).toMatchObject({ pages: 3, resultCode: 0, remoteIdent: 'REMOTE FAX' });
     expect(await harness.documents.get(received.documentId)).toMatchObject({ pages: 3 });
-    expect(await countPdfPages(await harness.documents.pathOf(received.documentId, 'application/pdf'))).toBe(3);
+    expect(await harness.documents.withPlainFile(received.documentId, 'application/pdf', countPdfPages)).toBe(3);
     expect(events.every((event) => event.metadata.correlationId === harness!.faxIds[0])).toBe(true);
     expect(events.at(-1)!.metadata.tenantId).toBe('t1');
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe('the spool holds a received TIFF only until its document is stored', ()
     for (const outcome of outcomes) {
       const { documentId } = outcome.data as { documentId: string };
       expect(await harness.documents.get(documentId)).toBeDefined();
-      expect(existsSync(await harness.documents.pathOf(documentId, 'image/tiff'))).toBe(true);
+      expect((await harness.documents.read(documentId, 'image/tiff')).length).toBeGreaterThan(0);
     }
   });
 

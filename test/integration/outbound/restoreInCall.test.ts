@@ -34,7 +34,7 @@ describe('an outbound fax restored in the middle of its call', () => {
       eventStore: h.eventStore,
       dialer,
       scheduler: createChannelScheduler({ maxChannels: 10 }),
-      tiffPathOf: (documentId) => h.documents.pathOf(documentId, 'image/tiff'),
+      documentFile: (documentId) => h.documents.openPlainFile(documentId, 'image/tiff'),
       gatewaysFor: () => ['gw1'],
       policyFor: () => defaultSendPolicy,
       transportFor: () => ({ ecm: true, v17: true, t38: true }),

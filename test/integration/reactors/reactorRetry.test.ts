@@ -64,7 +64,10 @@ describe('reactors that fail: retry, park, go on', () => {
         return { id, sha256: id, bytes: 100, contentType: 'image/tiff', pages: 1 } satisfies StoredDocument;
       },
       putTiff: () => Promise.reject(new Error('not used')),
-      pathOf: () => Promise.reject(new Error('not used')),
+      read: () => Promise.reject(new Error('not used')),
+      openPlainFile: () => Promise.reject(new Error('not used')),
+      withPlainFile: () => Promise.reject(new Error('not used')),
+      remove: () => Promise.reject(new Error('not used')),
     };
   }
 

@@ -37,7 +37,7 @@ describe('read store and API after a purge (FaxPurged)', () => {
 
   beforeAll(async () => {
     // A purged fax's images are never looked for: this one fails the test if they are.
-    h = await startSubmissionHarness({ pageImages: { pathOf: () => Promise.reject(new Error('a purged fax has no page images to read')) } });
+    h = await startSubmissionHarness({ pageImages: { read: () => Promise.reject(new Error('a purged fax has no page images to read')) } });
     acme = await h.tenant('Acme', 'acme', ['5551230001']);
     readStorePath = join(h.dir, readStoreFileName);
     // One event at a time, as a call's events arrive: each is folded and committed on its own, so

@@ -73,7 +73,7 @@ describe('POST /v1/faxes', () => {
     expect(prepared).toMatchObject({ type: 'FaxDocumentPrepared', revision: 1, data: { faxId: body.id, documentId: body.documentId, pages: 3 } });
     expect(h.control.queued).toEqual([body.id]);
 
-    const pages = await readTiffPages(await h.documents.pathOf(body.documentId, 'image/tiff'));
+    const pages = await h.documents.withPlainFile(body.documentId, 'image/tiff', readTiffPages);
     expect(pages.map((page) => [page.width, page.height, page.resolution])).toEqual(Array(3).fill([1728, 2156, '204, 196 pixels/inch']));
     expect(h.leftovers()).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,9 +30,9 @@ function counting() {
     },
   } as unknown as EventStore;
   const documents = {
-    async pathOf(id: string) {
+    async read(id: string) {
       if (id === 'lost') throw new UnreadableDocumentError('document lost not found');
-      return tiff;
+      return readFileSync(tiff);
     },
   } as unknown as DocumentStore;
   const deps: ExportArchiveDeps = { eventStore, documents, signer: exportSigner(keys.privateKey), clock: { now: () => new Date('2026-12-06T12:00:00Z') }, version: 'test' };
