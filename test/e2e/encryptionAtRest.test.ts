@@ -151,7 +151,8 @@ describe('documents encrypted at rest, end to end (server + simulator)', () => {
     const received = await receiveOne(env);
     const before = { tiff: await download(env, received.faxId, 'image/tiff'), pdf: await download(env, received.faxId, 'application/pdf') };
     const status = async () => (await (await env.call('GET', '/v1/admin/encryption')).json()) as { currentKey: string; reencrypted: boolean; keys: Array<{ id: string; removable: boolean }>; stores: Array<{ name: string; byKey: Record<string, number> }> };
-    expect(await status()).toMatchObject({ currentKey: 'k1', reencrypted: true, stores: [{ name: 'documents', byKey: { k1: 2 } }, { name: 'page-images', byKey: {} }] });
+    expect(await status()).toMatchObject({ currentKey: 'k1', reencrypted: true, stores: [{ name: 'documents', byKey: { k1: 2 } }, { name: 'page-images', byKey: {} }, { name: 'personal-data-keys', byKey: { k1: expect.any(Number) } }] });
+    const faxBefore = await (await env.call('GET', `/v1/faxes/${String(received.faxId)}`)).json();
 
     // Step 1: the new key goes first in the key file; step 2: reload (no restart).
     writeFileSync(keyFile, keyLine('k2') + readFileSync(keyFile, 'utf8'));
@@ -161,7 +162,7 @@ describe('documents encrypted at rest, end to end (server + simulator)', () => {
     // Monitoring sees what is left under old keys, as last counted.
     const leftForMetrics = async () => /^faxengine_encryption_items_under_old_keys\{store="documents"\} (\d+)$/m.exec(await (await env.call('GET', '/metrics', undefined, null)).text())?.[1];
     // Step 3: the background re-encryption leaves nothing under k1.
-    const done = await until(status, (value) => value.reencrypted && value.stores[0]!.byKey.k2 === 2, 're-encryption');
+    const done = await until(status, (value) => value.reencrypted && value.stores[0]!.byKey.k2 === 2 && value.stores.every((store) => !store.byKey.k1), 're-encryption');
     expect(done.keys).toEqual([expect.objectContaining({ id: 'k2', removable: false }), expect.objectContaining({ id: 'k1', removable: true })]);
     expect(await leftForMetrics()).toBe('0');
     // Step 4: k1 leaves the key file; the reload accepts it.
@@ -171,6 +172,10 @@ describe('documents encrypted at rest, end to end (server + simulator)', () => {
     expect(((await dropped.json()) as { keys: Array<{ id: string }> }).keys.map((key) => key.id)).toEqual(['k2']);
     expect(await download(env, received.faxId, 'image/tiff')).toEqual(before.tiff);
     expect(await download(env, received.faxId, 'application/pdf')).toEqual(before.pdf);
+    // The per-fax keys of personal data were re-wrapped too: the fax's caller is still readable from its events.
+    const history = await env.server.eventStore.readStream(`fax-${String(received.faxId)}`);
+    expect(history.find((event) => event.type === 'FaxCallOffered')?.data).toMatchObject({ callerNumber: expect.stringMatching(/\d{7,}/) });
+    expect(await (await env.call('GET', `/v1/faxes/${String(received.faxId)}`)).json()).toEqual(faxBefore);
 
     // A byte changed on disk: a 500 that says so, never the changed bytes.
     const sha256 = String(received.documentId).replace(/^sha256-/, '');

@@ -54,7 +54,14 @@ describe('purges on two faxengine instances sharing one PostgreSQL event store',
         dataDir,
         eslPort: node.eslAddress.port,
         socketListen: `127.0.0.1:${socketPort}`,
-        env: { FAXENGINE_EVENT_STORE: database.url, FAXENGINE_ADMIN_API_KEY: adminKey, FAXENGINE_CLUSTER_INSTANCE_ID: name, FAXENGINE_CLUSTER_LEASE_TTL: '2s' },
+        env: {
+          FAXENGINE_EVENT_STORE: database.url,
+          FAXENGINE_ADMIN_API_KEY: adminKey,
+          FAXENGINE_CLUSTER_INSTANCE_ID: name,
+          FAXENGINE_CLUSTER_LEASE_TTL: '2s',
+          // Instances sharing an event store share its keys (README: Encryption at rest).
+          FAXENGINE_ENCRYPTION_KEYS: `cluster:${Buffer.alloc(32, 9).toString('base64')}`,
+        },
       });
       const lifetime = watchLifetime(server, name);
       cleanups.push(() => {

@@ -12,8 +12,8 @@ const load = (env: Record<string, string>) => {
 };
 
 describe('records configuration', () => {
-  it('defaults: no retention limits, faxes kept for ever, 20 purges a second, a sweep an hour', () => {
-    expect(load({})).toEqual({ retention: {}, purgeRate: 20, retentionSweepInterval: 3_600_000 });
+  it('defaults: the access trail on, no retention limits, faxes kept for ever, 20 purges a second, a sweep an hour', () => {
+    expect(load({})).toEqual({ accessTrail: true, retention: {}, purgeRate: 20, retentionSweepInterval: 3_600_000 });
   });
 
   it('reads every key from the environment', () => {
@@ -24,8 +24,9 @@ describe('records configuration', () => {
         FAXENGINE_RECORDS_RETENTION_DEFAULT_DAYS: '90',
         FAXENGINE_RECORDS_PURGE_RATE: '5',
         FAXENGINE_RECORDS_RETENTION_SWEEP_INTERVAL: '10m',
+        FAXENGINE_RECORDS_ACCESS_TRAIL: 'false',
       }),
-    ).toEqual({ retention: { minDays: 7, maxDays: 3650, defaultDays: 90 }, purgeRate: 5, retentionSweepInterval: 600_000 });
+    ).toEqual({ accessTrail: false, retention: { minDays: 7, maxDays: 3650, defaultDays: 90 }, purgeRate: 5, retentionSweepInterval: 600_000 });
   });
 
   it('refuses limits that contradict each other, naming the key', () => {

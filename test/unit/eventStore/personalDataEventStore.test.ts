@@ -53,3 +53,19 @@ describe('the personal data event store', () => {
     expect((await eventStore.readStream('fax-o1')).map((event) => event.type)).toEqual(['FaxCallOffered', 'FaxPageTransferred', 'FaxCallAnswered']);
   });
 });
+
+describe('an instance whose key ring does not open the store', () => {
+  it('refuses to start with a message that says instances sharing an event store need the same keys', async () => {
+    const backend = createMemorySubjectKeyBackend();
+    const dir = makeTempDir('protect');
+    try {
+      const first = await protectEventStore(createSqliteEventStore({ path: join(dir.path, 'a.sqlite') }), backend, testKeyRing('one'));
+      await first.eventStore.close();
+      await expect(protectEventStore(createSqliteEventStore({ path: join(dir.path, 'b.sqlite') }), backend, testKeyRing('two'))).rejects.toThrow(
+        /not in the key ring.*Every instance sharing an event store needs the same encryption keys \(encryption\.keys \/ encryption\.keyFile/,
+      );
+    } finally {
+      dir.remove();
+    }
+  });
+});

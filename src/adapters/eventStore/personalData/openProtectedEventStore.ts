@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { ReencryptableStore } from '../../../ports/atRestData.js';
 import type { EventStore } from '../../../ports/eventStore.js';
 import type { PersonalDataShredder } from '../../../ports/personalData.js';
-import type { KeyRing } from '../../crypto/keyRing.js';
+import { ConfigError } from '../../../config/loadConfig.js';
+import { SealedDataError, type KeyRing } from '../../crypto/keyRing.js';
 import { createSqliteEventStore } from '../sqlite/sqliteEventStore.js';
 import { createPersonalDataEventStore } from './personalDataEventStore.js';
 import { createPersonalDataShredder } from './personalDataShredder.js';
@@ -33,6 +34,10 @@ export async function protectEventStore(inner: EventStore, backend: SubjectKeyBa
   const keys = createSubjectKeys(backend, ring, options);
   const secret = await keys.getOrCreate(stationNamesSecretSubject).catch(async (error: unknown) => {
     await Promise.allSettled([inner.close(), keys.close()]);
+    // Most likely another instance of the cluster sealed the store's keys under a ring this one lacks.
+    if (error instanceof SealedDataError) {
+      throw new ConfigError(`the event store's personal-data keys cannot be opened with this instance's key ring: ${error.message}. Every instance sharing an event store needs the same encryption keys (encryption.keys / encryption.keyFile; README: Encryption at rest)`);
+    }
     throw error;
   });
   const stations = createStationPseudonyms(secret!.key);
