@@ -4,14 +4,15 @@
 // through its simulator (3 pages), then GET /v1/faxes/{id}/document as PDF and as TIFF is timed,
 // the four servers taking turns request by request so that the machine's noise falls on all alike.
 // Ratios against "both off" are the numbers to read (absolute times depend on the machine).
-// Run: npx tsx test/bench/records.ts [--requests 300]
+// Then the purge runner's rate with crypto-shredding (purgeRate.ts, --purge faxes).
+// Run: npx tsx test/bench/records.ts [--requests 300] [--purge 2000]
 // Last line: one JSON object; target: encryption and access trail < 10 % more (ratio p50 < 1.10).
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../src/config/loadConfig.js';
 import { provisionAcme } from '../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator } from '../support/serverHarness.js';
+import { measurePurgeRate } from './purgeRate.js';
 
-const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '300' } } });
+const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '300' }, purge: { type: 'string', default: '2000' } } });
 const REQUESTS = Number(args.requests);
 const auth = basicAuth('acme', 'acme long password');
 
@@ -24,9 +25,6 @@ interface Setup {
   faxId: string;
   times: { pdf: number[]; tiff: number[] };
 }
-
-// The access trail's config key comes with its own change (#21 item 4); until then the variable is ignored.
-const trailKnown = 'records' in loadConfig({ env: { FAXENGINE_RECORDS_ACCESS_TRAIL: 'true' }, cwd: '/nonexistent' }).config;
 
 async function setUp(encryption: boolean, trail: boolean): Promise<Setup> {
   const env = await startServerWithSimulator({
@@ -89,15 +87,9 @@ try {
       { pdfP50: ratio(setup, base, 'pdf', 50), pdfP99: ratio(setup, base, 'pdf', 99), tiffP50: ratio(setup, base, 'tiff', 50), tiffP99: ratio(setup, base, 'tiff', 99) },
     ]),
   );
-  console.log(
-    JSON.stringify({
-      bench: 'records',
-      requestsPerKind: REQUESTS,
-      accessTrail: trailKnown ? 'FAXENGINE_RECORDS_ACCESS_TRAIL applied' : 'FAXENGINE_RECORDS_ACCESS_TRAIL not a config key yet: ignored, trail=true measures the same server as trail=false',
-      latency: summary,
-      ratiosVsNeither: ratios,
-    }),
-  );
+  for (const setup of setups.splice(0)) await setup.env.close();
+  const purge = await measurePurgeRate(Number(args.purge));
+  console.log(JSON.stringify({ bench: 'records', requestsPerKind: REQUESTS, latency: summary, ratiosVsNeither: ratios, purge }));
 } finally {
   for (const setup of setups) await setup.env.close();
 }
