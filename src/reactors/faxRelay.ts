@@ -5,7 +5,7 @@ import { faxStream } from '../domain/streams.js';
 import type { DocumentStore } from '../ports/documentStore.js';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
 import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
-import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
+import { startCheckpointedReactor, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 const CHECKPOINT = 'fax-relay';
 /** Appends of FaxRelayed that lost a race with another writer of the stream, re-read and tried again. */
@@ -111,17 +111,13 @@ export function startFaxRelay(deps: {
     deps.logger.info({ faxId: plan.faxId, relayFaxId: relayId, gateways: queued.gateways }, 'relaying a received fax');
   }
 
-  return eventStore.checkpoints.load(CHECKPOINT).then((after) =>
-    startReactorSubscription({
+  return startCheckpointedReactor({
       name: CHECKPOINT,
       eventStore,
-      after: after ?? 0,
       streamPrefixes: ['fax-'],
       handle: relay,
-      settled: (event) => eventStore.checkpoints.save(CHECKPOINT, event.position),
       parked: deps.parked ?? createParkedEventLog(eventStore),
       logger: deps.logger,
       ...(deps.retry ? { retry: deps.retry } : {}),
-    }),
-  );
+  });
 }

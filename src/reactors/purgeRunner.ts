@@ -7,7 +7,7 @@ import type { FaxFileEraser } from '../ports/faxFileEraser.js';
 import type { PersonalDataShredder } from '../ports/personalData.js';
 import { runHere, type LeasedReactor, type ReactorRunner } from './leasedReactor.js';
 import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
-import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
+import { startCheckpointedReactor, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 export const purgeRunnerName = 'purge-runner';
 /** Appends of FaxPurged that lost a race with another writer of the stream (a notifier), read again and tried again. */
@@ -117,14 +117,12 @@ export function startPurgeRunner(deps: PurgeRunnerDeps): LeasedReactor {
     return position;
   }
 
-  return (deps.reactors ?? runHere)(purgeRunnerName, async () =>
-    startReactorSubscription({
+  return (deps.reactors ?? runHere)(purgeRunnerName, () =>
+    startCheckpointedReactor({
       name: purgeRunnerName,
       eventStore,
-      after: (await eventStore.checkpoints.load(purgeRunnerName)) ?? 0,
       streamPrefixes: ['fax-'],
       handle: purge,
-      settled: (event) => eventStore.checkpoints.save(purgeRunnerName, event.position),
       parked: deps.parked ?? createParkedEventLog(eventStore),
       logger: deps.logger,
       ...(deps.retry ? { retry: deps.retry } : {}),

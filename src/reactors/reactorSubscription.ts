@@ -122,3 +122,16 @@ export async function startReactorSubscription(options: ReactorSubscriptionOptio
     },
   };
 }
+
+/**
+ * A reactor subscription that keeps its own checkpoint under its name: it resumes after the saved
+ * position and saves each event's position once the event is handled or parked.
+ */
+export async function startCheckpointedReactor(options: Omit<ReactorSubscriptionOptions, 'after' | 'settled'>): Promise<Subscription> {
+  const { eventStore, name } = options;
+  return startReactorSubscription({
+    ...options,
+    after: (await eventStore.checkpoints.load(name)) ?? 0,
+    settled: (event) => eventStore.checkpoints.save(name, event.position),
+  });
+}

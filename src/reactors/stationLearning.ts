@@ -16,7 +16,7 @@ import { WrongExpectedRevisionError, type EventStore, type RecordedEvent } from 
 import { runHere, type ReactorRunner } from './leasedReactor.js';
 import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
 import type { ProjectionRunner } from './projectionRunner.js';
-import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
+import { startCheckpointedReactor, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 const CHECKPOINT = 'station-learning';
 /** Conflicts with another writer of a station stream (an admin, another instance) re-read and try again this often. */
@@ -142,14 +142,12 @@ export async function startStationKnowledge(deps: {
   }
 
   // On one instance of the cluster at a time; wherever it starts, it resumes from the checkpoint.
-  const learning = (deps.reactors ?? runHere)(CHECKPOINT, async () =>
-    startReactorSubscription({
+  const learning = (deps.reactors ?? runHere)(CHECKPOINT, () =>
+    startCheckpointedReactor({
       name: CHECKPOINT,
       eventStore,
-      after: (await eventStore.checkpoints.load(CHECKPOINT)) ?? 0,
       streamPrefixes: ['fax-'],
       handle: learn,
-      settled: (event) => eventStore.checkpoints.save(CHECKPOINT, event.position),
       parked,
       logger: deps.logger,
       ...retry,

@@ -4,7 +4,7 @@ import { faxStream } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
 import { WrongExpectedRevisionError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
 import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
-import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
+import { startCheckpointedReactor, type ReactorRetryPolicy } from './reactorSubscription.js';
 
 const CHECKPOINT = 'store-nothing';
 /** Appends that lost a race with another writer of the stream (a notifier), decided again on the new history. */
@@ -77,17 +77,13 @@ export function startStoreNothingPurge(deps: {
     }
   }
 
-  return eventStore.checkpoints.load(CHECKPOINT).then((after) =>
-    startReactorSubscription({
+  return startCheckpointedReactor({
       name: CHECKPOINT,
       eventStore,
-      after: after ?? 0,
       streamPrefixes: ['fax-'],
       handle,
-      settled: (event) => eventStore.checkpoints.save(CHECKPOINT, event.position),
       parked: deps.parked ?? createParkedEventLog(eventStore),
       logger: deps.logger,
       ...(deps.retry ? { retry: deps.retry } : {}),
-    }),
-  );
+  });
 }
