@@ -1,8 +1,10 @@
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
 import type { TopicOptions } from '../../ports/bus.js';
 
 /** Kafka's configSource of a setting made on the topic itself (DYNAMIC_TOPIC_CONFIG). */
 const topicOwnSetting = 1;
+// kafkajs is CommonJS: Node's ESM loader does not see ConfigResourceTypes as a named export.
+const { ConfigResourceTypes } = kafkajs;
 const dayMs = 86_400_000;
 
 /**

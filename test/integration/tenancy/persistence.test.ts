@@ -81,6 +81,6 @@ describe('tenancy across restarts (real listening server)', () => {
     expect(await runProjectionsCommand(['rebuild', '--config', configPath])).toBe(0);
     const rebuilt = dumpReadStore();
     expect(rebuilt).toEqual(afterRestart);
-    expect(rebuilt.checkpoints.map((c) => c.projection)).toEqual(['credentials', 'directory', 'faxes', 'notifications', 'retention', 'routing', 'stations', 'stats']);
+    expect(rebuilt.checkpoints.map((c) => c.projection)).toEqual(['access', 'credentials', 'directory', 'faxes', 'notifications', 'retention', 'routing', 'stations', 'stats']);
   });
 });
