@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import type { RecordedEvent } from '../../src/ports/eventStore.js';
+import { openDataDirEventStore } from '../support/dataDirEventStore.js';
 import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
 import { startCli, type CliProcess } from '../support/cliProcess.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -51,7 +51,7 @@ describe('faxengine stopping: SIGKILL then restart, and SIGTERM drain', () => {
     expect((await post(`/v1/tenants/${tenant.id}/numbers`, { number: '5551230000' })).status).toBe(201);
     expect((await post('/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } })).status).toBe(201);
 
-    const reader = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    const reader = await openDataDirEventStore(dir.path);
     cleanups.push(() => reader.close());
     const inbound = sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
     let faxEvents: RecordedEvent[] = [];
@@ -99,7 +99,7 @@ describe('faxengine stopping: SIGKILL then restart, and SIGTERM drain', () => {
     await post(`/v1/tenants/${tenant.id}/numbers`, { number: '5551230000' });
     await post('/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['10.1.1.1'], role: 'upstream' } });
 
-    const reader = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    const reader = await openDataDirEventStore(dir.path);
     cleanups.push(() => reader.close());
     const call = sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
     for (let tries = 0; tries < 400 && !(await reader.readAll({ streamPrefixes: ['fax-'] })).some((event) => event.type === 'FaxCallAnswered'); tries++) {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sqliteEventStore.js';
 import type { RecordedEvent } from '../../src/ports/eventStore.js';
+import { openDataDirEventStore } from './dataDirEventStore.js';
 import type { ScenarioInput } from '../../src/sim/scenario.js';
 import { createSimulator } from '../../src/sim/simulator.js';
 import { startCli, type CliProcess } from './cliProcess.js';
@@ -77,7 +77,7 @@ export async function startCrashRestartHarness(options: { scenario: ScenarioInpu
     undefined,
   );
 
-  const reader = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+  const reader = await openDataDirEventStore(dir.path);
   cleanups.push(() => reader.close());
 
   const call = jsonApi(() => `http://127.0.0.1:${server.http}`, admin);
