@@ -241,6 +241,14 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
 
   /** The plain TIFF file each fax in a call has open for txfax. */
   const documentFiles = new Map<string, PlainFile>();
+  /** Longer than any originate rings: by then the call's txfax has its copy open, or never will. */
+  const copyOpenedWithinMs = 10 * 60 * 1000;
+  function releaseDocumentFileLater(faxId: string): void {
+    const file = documentFiles.get(faxId);
+    if (!file) return;
+    documentFiles.delete(faxId);
+    setTimeout(() => file.release().catch((error: unknown) => deps.logger.warn({ err: error, faxId }, 'could not remove the plain copy of the document')), copyOpenedWithinMs).unref();
+  }
   function releaseDocumentFile(faxId: string): void {
     const file = documentFiles.get(faxId);
     if (!file) return;
@@ -313,7 +321,10 @@ export function createOutboundFaxRuntime(deps: OutboundFaxRuntimeDeps): Outbound
     const forget = () => {
       if (actors.get(faxId) === entry) {
         actors.delete(faxId);
-        releaseDocumentFile(faxId);
+        // A stopped actor (lease lost, hand-over, shutdown) may leave a call going on that has not
+        // opened its copy yet: removed once it must have (or at the next start, after a crash).
+        if (actor.getSnapshot().status === 'done') releaseDocumentFile(faxId);
+        else releaseDocumentFileLater(faxId);
       }
       resolveDone();
     };

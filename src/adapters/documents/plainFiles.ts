@@ -6,6 +6,12 @@ import type { PlainFile } from '../../ports/documentStore.js';
 
 /** No fax call or conversion lasts this long: an older plain file was left by a process that died. */
 const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
+/**
+ * A call that outlived this instance (FreeSWITCH goes on without faxengine) opens its txfax copy
+ * when answered, which is within an originate's ring time: an own copy older than this is either
+ * open in FreeSWITCH already (removing its name does not disturb the reader) or unused.
+ */
+const OWN_LEFTOVER_AFTER_MS = 10 * 60 * 1000;
 
 export interface PlainFiles {
   readonly dir: string;
@@ -19,9 +25,9 @@ export interface PlainFiles {
  * Plain copies of sealed documents for tools that read a path (FreeSWITCH's txfax, tiff2pdf,
  * ghostscript), in one directory faxengine owns: the directory is `rwxr-x---` and the files
  * `rw-r-----` (FreeSWITCH, in faxengine's group, reads txfax's file; nobody else can). Names start
- * with the instance's tag, so that at start an instance removes its own leftovers of a crash at once
- * (never another instance's, in a shared documents directory, whose calls may still read theirs),
- * and anyone's older than a call can last.
+ * with the instance's tag, so that at start an instance removes its own leftovers of a crash once
+ * no call can still be about to open them (never another instance's, in a shared documents
+ * directory, whose calls may still read theirs), and anyone's older than a call can last.
  */
 export function createPlainFiles(dir: string, tag: string, now: () => number = Date.now): PlainFiles {
   const safeTag = tag.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -30,7 +36,8 @@ export function createPlainFiles(dir: string, tag: string, now: () => number = D
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     try {
-      if (name.startsWith(`${safeTag}-`) || now() - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { force: true, recursive: true });
+      const age = now() - statSync(path).mtimeMs;
+      if ((name.startsWith(`${safeTag}-`) && age > OWN_LEFTOVER_AFTER_MS) || age > STALE_AFTER_MS) rmSync(path, { force: true, recursive: true });
     } catch {
       // Gone meanwhile (another instance swept it).
     }

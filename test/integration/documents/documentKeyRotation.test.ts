@@ -174,17 +174,17 @@ describe('documents sealed at rest, key rotation', () => {
     expect(existsSync(open.path)).toBe(false);
     expect(readdirSync(documents.plainFiles.dir)).toEqual([]);
 
-    // A crash leaves this process's copy and another instance's; the next start removes its own
-    // (and any old enough that no call can still read it), never another's fresh one.
+    // A crash leaves this process's copies and another instance's; the next start removes its own
+    // once no call that outlived the crash can still be about to open them (older than an originate
+    // rings), and anyone's old enough that no call can still read them; never another's fresh one.
     const dir = join(root, 'plain');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'local-left.tif'), plain);
-    writeFileSync(join(dir, 'other-fresh.tif'), plain);
-    writeFileSync(join(dir, 'other-old.tif'), plain);
-    const old = new Date(Date.now() - 7 * 60 * 60 * 1000);
-    utimesSync(join(dir, 'other-old.tif'), old, old);
+    for (const name of ['local-left.tif', 'local-fresh.tif', 'other-fresh.tif', 'other-old.tif']) writeFileSync(join(dir, name), plain);
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60 * 1000);
+    utimesSync(join(dir, 'local-left.tif'), minutesAgo(11), minutesAgo(11));
+    utimesSync(join(dir, 'other-old.tif'), minutesAgo(7 * 60), minutesAgo(7 * 60));
     createFileDocumentStore(root, { keyRing: createKeyRing([k1]), instanceTag: 'local' });
-    expect(readdirSync(dir)).toEqual(['other-fresh.tif']);
+    expect(readdirSync(dir).sort()).toEqual(['local-fresh.tif', 'other-fresh.tif']);
   });
 
   it('remove() deletes the document, its PDF and its page images', async () => {

@@ -143,7 +143,8 @@ describe('Prometheus scraping faxengine', () => {
     await eventually(prometheus, 'sum(faxengine_freeswitch_up)', 2);
     await eventually(prometheus, 'count(faxengine_freeswitch_up)', 2);
     await eventually(prometheus, 'sum(faxengine_calls_in_progress)', 0);
-    await eventually(prometheus, 'count(faxengine_reactor_lag_events)', 6);
+    // projections, the bus publisher, station learning, the relay, store-nothing, the purge runner, the notifiers.
+    await eventually(prometheus, 'count(faxengine_reactor_lag_events)', 7);
     await eventually(prometheus, 'max(faxengine_reactor_lag_events)', 0);
     await eventually(prometheus, 'sum(faxengine_send_queue_faxes)', 0);
     expect(await prometheus.value('faxengine_event_store_append_duration_seconds_count')).toBeGreaterThan(20);
