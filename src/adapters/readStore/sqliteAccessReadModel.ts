@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { ValidationError } from '../../domain/errors.js';
 import type { AccessFilter, AccessReadModel, AccessView } from '../../ports/accessReadModel.js';
 
 type Params = Record<string, string | number>;
@@ -53,8 +52,8 @@ export function accessListQuery(filter: AccessFilter, rows: number, cursor: stri
   return { sql: `SELECT doc FROM access_entries INDEXED BY ${index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, entry_id DESC LIMIT @rows`, params };
 }
 
+/** A cursor is a place in the newest-first order, like the fax list's: any string is one (without an entry id, before that time). */
 function parseCursor(cursor: string): { at: string; entryId: string } {
   const bar = cursor.indexOf('|');
-  if (bar <= 0 || bar === cursor.length - 1) throw new ValidationError('cursor', 'not a cursor this API gave out');
-  return { at: cursor.slice(0, bar), entryId: cursor.slice(bar + 1) };
+  return bar < 0 ? { at: cursor, entryId: '' } : { at: cursor.slice(0, bar), entryId: cursor.slice(bar + 1) };
 }
