@@ -10,6 +10,7 @@ import { startOutboundSocketServer, type OutboundSocketListener } from './adapte
 import { freeswitchNodes } from './config/freeswitchNodes.js';
 import type { Config } from './config/schema.js';
 import type { DeliveryRequest, FaxRoutedData } from './domain/fax/deliveryPlan.js';
+import type { CallOffer } from './domain/fax/inboundFaxEvents.js';
 import { screenInboundCall, type InboundPolicy, type ScreeningLookups } from './domain/fax/inboundScreening.js';
 import { tryE164 } from './domain/tenancy/e164.js';
 import { privacyFor } from './domain/tenancy/types.js';
@@ -124,10 +125,11 @@ export async function startReceivePath(deps: {
       await new Promise((resolve) => setTimeout(resolve, 250).unref());
     }
   };
+  const screen = (offer: CallOffer, faxId: string) => screenInboundCall(offer, lookups, policy, faxId);
   const runtime = createInboundFaxRuntime({
     eventStore: deps.eventStore,
     documents: deps.documents,
-    screen: (offer, faxId) => screenInboundCall(offer, lookups, policy, faxId),
+    screen,
     planDelivery: deliveryPlan,
     forgetOutcome,
     awaitCallEnd,
@@ -190,6 +192,7 @@ export async function startReceivePath(deps: {
           callControlFor: (node) => controls.of(node),
           documents: deps.documents,
           planDelivery: deliveryPlan,
+          screen,
           recordedOutcome,
           forgetOutcome,
           clock: deps.clock,

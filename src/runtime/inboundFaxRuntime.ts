@@ -57,6 +57,16 @@ export interface InboundFaxRuntime {
   drain(timeoutMs: number): Promise<void>;
 }
 
+/** What the machine's effects do on one live call's socket. */
+interface CallEffects {
+  faxId: string;
+  run(app: string, arg?: string): void;
+  hangUp(): void;
+  remember(): void;
+  /** Runs `start` once every event of the fax so far is stored. */
+  whenRecorded(start: (effects: CallEffects) => void): void;
+}
+
 /** FreeSWITCH runs the hang-up hook right after the call's last events; this is ample. */
 const OUTCOME_RECORD_SETTLE_MS = 10_000;
 
@@ -68,7 +78,7 @@ const OUTCOME_RECORD_SETTLE_MS = 10_000;
 export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFaxRuntime {
   const live = new Map<string, Promise<void>>();
   /** Each live call's socket, by fax id, for the machine's effects. */
-  const calls = new Map<string, { faxId: string; run(app: string, arg?: string): void; hangUp(): void; remember(): void }>();
+  const calls = new Map<string, CallEffects>();
   const callOf = (faxId: string) => calls.get(faxId);
   const faxIdsByCall = new Map<string, string>();
 
@@ -81,11 +91,13 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
     actions: {
       respond: ({ context }, { sipCode }) => callOf(context.faxId)?.run('respond', String(sipCode)),
       // Sent back to back: the socket keeps their order and FreeSWITCH queues them (event-lock).
-      startReceiving: ({ context }, { call: accepted }) => {
-        callOf(context.faxId)?.remember();
-        receiveDialplan(accepted).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg));
-      },
-      startBridge: ({ context }, { bridge }) => bridgeDialplan(bridge).forEach(([app, arg]) => callOf(context.faxId)?.run(app, arg)),
+      startReceiving: ({ context }, { call: accepted }) =>
+        callOf(context.faxId)?.whenRecorded((effects) => {
+          effects.remember();
+          receiveDialplan(accepted).forEach(([app, arg]) => effects.run(app, arg));
+        }),
+      startBridge: ({ context }, { bridge }) =>
+        callOf(context.faxId)?.whenRecorded((effects) => bridgeDialplan(bridge).forEach(([app, arg]) => effects.run(app, arg))),
       hangUp: ({ context }) => callOf(context.faxId)?.hangUp(),
     },
   });
@@ -116,7 +128,21 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
       remembered = true;
       void call.rememberOutcome().catch((error: unknown) => log.warn({ err: error }, 'FreeSWITCH will not record the outcome of this call'));
     };
-    calls.set(faxId, { faxId, run, hangUp, remember });
+    // Answer (or bridge) only once FaxCallOffered is stored: a process killed right after the answer
+    // must leave a fax for the restart to close, not a call FreeSWITCH goes on receiving unrecorded.
+    // A fax that cannot be recorded is not taken: the caller hears a temporary failure and retries.
+    const whenRecorded = (start: (effects: CallEffects) => void) =>
+      void appender.flushed().then(
+        () => {
+          const effects = callOf(faxId);
+          if (effects) start(effects);
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'refusing the call: its fax could not be recorded');
+          call.hangup('NORMAL_TEMPORARY_FAILURE').catch(() => undefined);
+        },
+      );
+    calls.set(faxId, { faxId, run, hangUp, remember, whenRecorded });
     faxIdsByCall.set(call.offer.callUuid, faxId);
     const forget = () => {
       calls.delete(faxId);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { DeliveryRequest, FaxRoutedData } from '../domain/fax/deliveryPlan.js';
-import type { InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
+import type { CallOffer, InboundFaxEvent } from '../domain/fax/inboundFaxEvents.js';
+import type { ScreeningDecision } from '../domain/fax/inboundScreening.js';
 import type { RecordedCallOutcome } from '../domain/fax/recordedCallOutcome.js';
 import { classifyT30Result, t30Text } from '../domain/fax/t30Results.js';
 import type { Clock } from '../ports/clock.js';
@@ -37,6 +38,11 @@ export interface ReconcileInboundDeps {
   documents: DocumentStore;
   /** The delivery plan for a kept document (as the live runtime records it after the outcome). */
   planDelivery(fax: DeliveryRequest): FaxRoutedData;
+  /**
+   * Screening as the live runtime does it: the route of a fax whose process died after the answer
+   * but before FaxCallAnswered was stored (its tenant and recipient were never recorded).
+   */
+  screen?(offer: CallOffer, faxId: string): ScreeningDecision;
   /** The outcome FreeSWITCH recorded at hang-up (the hook set on accepted calls), if any. */
   recordedOutcome(callUuid: string, node?: string): Promise<RecordedCallOutcome | undefined>;
   forgetOutcome(callUuid: string, node?: string): Promise<void>;
@@ -47,6 +53,7 @@ export interface ReconcileInboundDeps {
 }
 
 type Answered = Extract<InboundFaxEvent, { type: 'FaxCallAnswered' }>['data'];
+type Offered = Extract<InboundFaxEvent, { type: 'FaxCallOffered' }>['data'];
 
 /**
  * After a restart no socket is left for calls that were in progress, so their faxes would stay
@@ -90,7 +97,7 @@ async function reconcileOne(deps: ReconcileInboundDeps, fax: OpenInboundFax): Pr
   });
   const document = existsSync(fax.spoolPath) ? await storeQuietly(deps.documents, fax.spoolPath, log) : undefined;
   const pages = document?.pages ?? 0;
-  const answered = answeredData(history);
+  const answered = answeredData(history) ?? screenedAgain(deps, fax.faxId, history, log);
   const tenantId = answered?.tenantId ?? fax.tenantId ?? '';
   const at = deps.clock.now().toISOString();
   const ids = { faxId: fax.faxId, callUuid: fax.callUuid };
@@ -163,8 +170,24 @@ function offeredNode(history: readonly RecordedEvent[]): string | undefined {
   return typeof node === 'string' ? node : undefined;
 }
 
-function answeredData(history: readonly RecordedEvent[]): Answered | undefined {
+type Route = Pick<Answered, 'tenantId' | 'recipient' | 'purpose' | 'sender'>;
+
+function answeredData(history: readonly RecordedEvent[]): Route | undefined {
   return history.find((event) => event.type === 'FaxCallAnswered')?.data as Answered | undefined;
+}
+
+/** The offer screened again, when only FaxCallOffered was stored; undefined unless it is accepted. */
+function screenedAgain(deps: ReconcileInboundDeps, faxId: string, history: readonly RecordedEvent[], log: Logger): Route | undefined {
+  const offered = history.find((event) => event.type === 'FaxCallOffered')?.data as Offered | undefined;
+  if (!offered || !deps.screen) return undefined;
+  const { faxId: _faxId, direction: _direction, offeredAt: _offeredAt, ...offer } = offered;
+  const decision = deps.screen(offer, faxId);
+  if (decision.kind !== 'accept') {
+    log.warn({ decision: decision.kind }, 'the offer of an answered fax screens differently now: its document is kept without a route');
+    return undefined;
+  }
+  const { tenantId, recipient, purpose, sender } = decision;
+  return { tenantId, recipient, ...(purpose ? { purpose } : {}), ...(sender ? { sender } : {}) };
 }
 
 const negotiationsOf = (history: readonly RecordedEvent[]) => history.filter((event) => event.type === 'FaxNegotiated').length;

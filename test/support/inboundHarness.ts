@@ -10,6 +10,7 @@ import { startOutboundSocketServer } from '../../src/adapters/esl/outboundSocket
 import type { CallOffer } from '../../src/domain/fax/inboundFaxEvents.js';
 import type { ScreeningDecision } from '../../src/domain/fax/inboundScreening.js';
 import { systemClock } from '../../src/ports/clock.js';
+import type { EventStore } from '../../src/ports/eventStore.js';
 import { startStationKnowledge, type StationKnowledge } from '../../src/reactors/stationLearning.js';
 import { createInboundFaxRuntime } from '../../src/runtime/inboundFaxRuntime.js';
 import { waitWhileLive } from '../../src/runtime/reconcileInboundFaxes.js';
@@ -30,6 +31,8 @@ export async function startInboundHarness(options: {
   callControl?: boolean;
   /** The outbound-socket server's gate: who may connect, and the set-up deadline. */
   socket?: { allowFrom?: string[]; setupTimeoutMs?: number };
+  /** What the runtime writes through (a test's gate or fault in front of the SQLite store). */
+  wrapEventStore?: (store: EventStore) => EventStore;
 }) {
   const dir = makeTempDir('inbound');
   const spoolDir = join(dir.path, 'spool');
@@ -46,7 +49,7 @@ export async function startInboundHarness(options: {
     logger,
   });
   const runtime = createInboundFaxRuntime({
-    eventStore,
+    eventStore: options.wrapEventStore?.(eventStore) ?? eventStore,
     documents,
     screen: (offer, faxId) => options.screen(offer, faxId, spoolDir, stations),
     planDelivery: (fax) => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),

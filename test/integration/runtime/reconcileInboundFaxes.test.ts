@@ -95,4 +95,44 @@ describe('reconciling faxes left open by a previous process', () => {
     expect(history[4]!.data).toMatchObject({ hangupCause: 'NORMAL_CLEARING' });
     expect(sim.context.db.api('exists/faxengine_outcome/done-call')).toBe('false');
   });
+  it('routes a fax whose answer was never stored by screening its offer again', async () => {
+    const dir = makeTempDir('reconcile-rescreen');
+    cleanups.push(dir.remove);
+    const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    cleanups.push(() => eventStore.close());
+    const sim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 } });
+    cleanups.push(() => sim.close());
+    const callControl = createInboundEslClient({ ...sim.eslAddress, password: 'ClueCon', logger: pino({ level: 'silent' }) });
+    cleanups.push(() => callControl.close());
+    await callControl.ready();
+
+    // The process died between the answer and FaxCallAnswered: only the offer is stored.
+    const offer = { callUuid: 'unanswered-call', callerNumber: '+15559870000', toUser: '15551239999', gatewayName: 'carrier' };
+    await eventStore.append('fax-f3', [{ type: 'FaxCallOffered', data: { ...offer, faxId: 'f3', direction: 'inbound', offeredAt: new Date().toISOString() } }]);
+    const spoolPath = join(dir.path, 'f3.tif');
+    await makeFaxTiff(spoolPath, 2);
+    sim.context.db.api('insert/faxengine_outcome/unanswered-call/v1:1:0:2:NORMAL_CLEARING:1796543327:9600:on:off');
+    const screened: unknown[] = [];
+    const closed = await reconcileInboundFaxes({
+      open: [{ faxId: 'f3', callUuid: 'unanswered-call', tenantId: null, pages: 0, spoolPath }],
+      eventStore,
+      callControl,
+      documents: createFileDocumentStore(join(dir.path, 'documents')),
+      planDelivery: (fax) => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
+      screen: (screenedOffer, faxId) => {
+        screened.push({ screenedOffer, faxId });
+        return { kind: 'accept', tenantId: 't9', recipient: '+15551239999', sourceGateway: 'carrier', t38Enabled: true, t38Requested: false, t38Policy: 'on', ringDelayMs: 0, silenceMs: 0, spoolPath };
+      },
+      recordedOutcome: (callUuid) => readOutcomeRecord((command) => callControl.api(command), callUuid),
+      forgetOutcome: (callUuid) => deleteOutcomeRecord((command) => callControl.api(command), callUuid),
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+    });
+    expect(closed).toBe(1);
+    expect(screened).toEqual([{ screenedOffer: offer, faxId: 'f3' }]);
+    const history = await eventStore.readStream('fax-f3');
+    expect(history.map((event) => event.type)).toEqual(['FaxCallOffered', 'FaxReceived', 'FaxRouted', 'FaxCallEnded']);
+    expect(history[1]!.data).toMatchObject({ tenantId: 't9', pages: 2 });
+    expect(history[2]!.data).toMatchObject({ tenantId: 't9', recipient: '+15551239999', partial: false });
+  });
 });
