@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { FaxRoutedData } from '../domain/fax/deliveryPlan.js';
 import { decideStoreNothingPurge } from '../domain/fax/storeNothingPurge.js';
 import { faxStream } from '../domain/streams.js';
 import type { Clock } from '../ports/clock.js';
@@ -14,6 +15,9 @@ const appendRaces = 50;
  * The events after which a store-nothing fax may be due for purging (a delivery confirmed, the
  * call over) or found kept (a delivery failed for good): anything else changes nothing.
  */
+/** Faxes whose plan this process saw (bounded: one it forgot is read from its stream, as at start). */
+const rememberedFaxes = 50_000;
+
 const triggers = new Set(['FaxCallEnded', 'FaxRelayed', 'NotificationSent', 'NotificationDeadLettered', 'FaxSent', 'FaxFailed', 'FaxCancelled']);
 
 /**
@@ -48,8 +52,27 @@ export function startStoreNothingPurge(deps: {
     return undefined;
   }
 
+  /**
+   * Whether a fax's plan says store nothing, as far as the events seen so far tell: false from its
+   * first event until a FaxRouted says otherwise (it precedes every trigger of its fax, a relay
+   * fax's included). Lets almost every trigger be skipped without reading the fax's stream.
+   */
+  const storeNothingSoFar = new Map<string, boolean>();
+  function remember(event: RecordedEvent): void {
+    const faxId = event.stream.slice('fax-'.length);
+    if (event.revision === 0) storeNothingSoFar.set(faxId, false);
+    else if (event.type === 'FaxRouted') storeNothingSoFar.set(faxId, (event.data as FaxRoutedData).privacy?.storeNothing === true);
+    else return;
+    if (storeNothingSoFar.size > rememberedFaxes) storeNothingSoFar.delete(storeNothingSoFar.keys().next().value!);
+  }
+  const knownNotStoreNothing = (event: RecordedEvent) => {
+    const faxId = event.stream.slice('fax-'.length);
+    return storeNothingSoFar.get(faxId.endsWith('-relay') ? faxId.slice(0, -'-relay'.length) : faxId) === false;
+  };
+
   async function handle(event: RecordedEvent): Promise<void> {
-    if (!triggers.has(event.type)) return;
+    remember(event);
+    if (!triggers.has(event.type) || knownNotStoreNothing(event)) return;
     const faxId = await receivedFaxOf(event);
     if (!faxId) return;
     for (let race = 0; ; race++) {

@@ -81,4 +81,32 @@ describe('store-nothing reactor on a real SQLite event store', () => {
     }
     expect(await requestsOf(store, 'kept')).toEqual([]);
   });
+  it("reads no fax's stream for the faxes whose plan it saw keep, and still decides one whose plan came before its start", async () => {
+    const inner = openStore();
+    const reads: string[] = [];
+    const store: EventStore = Object.create(inner) as EventStore;
+    store.readStream = (stream, options) => {
+      reads.push(stream);
+      return inner.readStream(stream, options);
+    };
+    // Routed before the reactor's start (its checkpoint just after the plan): only its stream can tell.
+    await receivedFax(store, 'routed-before');
+    const before = await inner.readStream('fax-routed-before');
+    await inner.checkpoints.save('store-nothing', before.find((event) => event.type === 'FaxRouted')!.position);
+    const callEnded = before.at(-1)!;
+    await start(store);
+    const keepers = Array.from({ length: 10 }, (_, index) => `keep${index}`);
+    for (const faxId of keepers) {
+      await receivedFax(store, faxId, false);
+      await store.append(`fax-${faxId}`, [{ type: 'NotificationSent', data: { faxId } }]);
+    }
+    await receivedFax(store, 'marker');
+    await eventually(async () => (await requestsOf(inner, 'marker')).length > 0 && (await requestsOf(inner, 'routed-before')).length > 0);
+
+    expect(await requestsOf(inner, 'routed-before')).toHaveLength(1);
+    expect(callEnded.type).toBe('FaxCallEnded');
+    expect(reads.filter((stream) => stream.startsWith('fax-keep'))).toEqual([]);
+    expect(reads).toContain('fax-routed-before');
+    for (const faxId of keepers) expect(await requestsOf(inner, faxId)).toEqual([]);
+  });
 });
