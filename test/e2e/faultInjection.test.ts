@@ -147,7 +147,7 @@ describe('fault injection: faxengine SIGKILLed at random moments in three rounds
       note(`kill ${round} armed`);
       const dying = server!;
       censuses.push(
-        await killWhen({ round, target: targets[round - 1]!, log, submissionsInFlight: () => submitter.inFlight(), deadlineMs: KILL_DEADLINE_MS, kill: () => {
+        await killWhen({ round, target: targets[round - 1]!, log, submissionsInFlight: () => submitter.inFlight(), onSubmit: (listener) => submitter.onSubmit(listener), deadlineMs: KILL_DEADLINE_MS, kill: () => {
           gate.close();
           lifetimes.at(-1)!.ending();
           dying.cli.child.kill('SIGKILL');

@@ -11,6 +11,7 @@ import type { PlannedSend } from './chaosWorkload.js';
  */
 export class ChaosSubmitter {
   readonly records: SubmissionRecord[] = [];
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly options: {
@@ -32,6 +33,8 @@ export class ChaosSubmitter {
     form.append('to', `+${send.number}`);
     form.append('from', '5551230000');
     const headers = { authorization: this.options.authorization(), 'idempotency-key': `chaos-${this.options.seed}-${send.number}-${attempt}` };
+    // Told a moment after the POST went out (its body on the way), so a kill can land mid-request.
+    setTimeout(() => this.listeners.forEach((listener) => listener()), 2);
     fetch(this.options.url(), { method: 'POST', headers, body: form, signal: AbortSignal.timeout(60_000) })
       .then(async (res) => {
         if (res.status !== 202) return Object.assign(record, { outcome: 'refused', detail: `${res.status} ${await res.text()}` });
@@ -39,6 +42,12 @@ export class ChaosSubmitter {
         return Object.assign(record, { outcome: 'accepted', faxId: id });
       })
       .catch((error: unknown) => Object.assign(record, { outcome: 'lost', detail: String(error) }));
+  }
+
+  /** Calls `listener` as each POST is under way; returns what stops it. */
+  onSubmit(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   inFlight(): string[] {

@@ -53,6 +53,8 @@ export function killWhen(options: {
   target: KillPhase[];
   log: SimCallLog;
   submissionsInFlight: () => string[];
+  /** Where a POST going out is told (submissions are short: the 10 ms poll alone can miss them all). */
+  onSubmit?: (listener: () => void) => () => void;
   kill: () => void;
   deadlineMs: number;
 }): Promise<KillCensus> {
@@ -72,7 +74,12 @@ export function killWhen(options: {
       clearTimeout(timer);
       resolve({ round: options.round, target: options.target, met, at: Date.now(), occupied });
     };
-    const stopListening = options.log.onChange(() => fire(false));
+    const stopListeningToCalls = options.log.onChange(() => fire(false));
+    const stopListeningToPosts = options.onSubmit?.(() => fire(false));
+    const stopListening = () => {
+      stopListeningToCalls();
+      stopListeningToPosts?.();
+    };
     const poll = setInterval(() => fire(false), 10);
     const timer = setTimeout(() => fire(true), options.deadlineMs);
     fire(false);
