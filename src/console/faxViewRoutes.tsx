@@ -9,6 +9,7 @@ import { FaxPage, MessagePage } from './faxPage.js';
 import { purgedInWords } from './format.js';
 import type { ConsoleSession } from './sessions.js';
 import { liveFaxes } from './liveFaxes.js';
+import { bodyBytes } from '../api/bodyBytes.js';
 
 const pageSize = 50;
 
@@ -54,7 +55,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
         if (!fax?.documentId) return notFound(c, session);
         const body = await deps.documents.read(fax.documentId, type);
         deps.access?.read(c, fax, { kind: extension }, readerOf(session.principal, 'console'));
-        return new Response(new Uint8Array(body), {
+        return new Response(bodyBytes(body), {
           headers: { 'content-type': type, 'content-disposition': `attachment; filename="fax-${fax.faxId}.${extension}"`, 'cache-control': 'private, no-store' },
         });
       });
@@ -68,7 +69,7 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
       const png = await deps.pageImages.read(fax.documentId, page, c.req.param('size') as PageImageSize);
       deps.access?.read(c, fax, { kind: 'pageImage', page, size: c.req.param('size') as PageImageSize }, readerOf(session.principal, 'console'));
       // Documents never change, so neither do their page images.
-      return new Response(new Uint8Array(png), { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
+      return new Response(bodyBytes(png), { headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' } });
     });
   };
   return { feature, close: () => closeLive() };

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { docsAssetPaths, docsAssets } from './docsAssets.js';
+import { bodyBytes } from '../bodyBytes.js';
 
 /** What the page needs of the OpenAPI document: its title and operations. */
 export interface DocsSource {
@@ -107,7 +108,7 @@ export function docsPageRoutes(document: () => DocsSource): Hono {
         vary: 'accept-encoding',
         ...(gzipOk ? { 'content-encoding': 'gzip' } : {}),
       };
-      return c.body(new Uint8Array(gzipOk ? gzipped : plain), 200, headers);
+      return c.body(bodyBytes(gzipOk ? gzipped : plain), 200, headers);
     })
     .get('/', (c) => c.redirect('/docs', 302));
 }

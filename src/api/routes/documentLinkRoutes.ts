@@ -8,6 +8,7 @@ import { linkReader, type AccessLog } from '../accessLog.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { problemResponses as P, routeModule } from './openapiHelpers.js';
 import { refusePurged } from './purgedFax.js';
+import { bodyBytes } from '../bodyBytes.js';
 
 export interface DocumentLinkRouteDeps {
   /** Whether the signature signs this fax and expiry, and the link has not expired. */
@@ -43,7 +44,7 @@ export function documentLinkRoutes(deps: DocumentLinkRouteDeps): OpenAPIHono<Aut
     if (!fax?.documentId) throw new NotFoundError(`fax ${faxId} has no document`);
     const body = await deps.documents.read(fax.documentId, 'application/pdf');
     deps.access?.read(c, fax, { kind: 'pdf' }, linkReader(faxId, expires, signature));
-    return new Response(new Uint8Array(body), { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.pdf"` } }) as never;
+    return new Response(bodyBytes(body), { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.pdf"` } }) as never;
   });
   return routes;
 }

@@ -13,6 +13,7 @@ import { faxEventSchema, faxPage, faxSchema } from './faxSchemas.js';
 import { queryFlag, queryInt } from './v1/schemas.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule } from './openapiHelpers.js';
 import { refusePurged } from './purgedFax.js';
+import { bodyBytes } from '../bodyBytes.js';
 
 export interface FaxRouteDeps {
   faxes: FaxReadModel;
@@ -122,7 +123,7 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
     // Read whole and opened (authenticated) before the first byte goes out: never unchecked plaintext.
     const body = await deps.documents.read(fax.documentId, tiff ? 'image/tiff' : 'application/pdf');
     deps.access?.read(c, fax, { kind: tiff ? 'tiff' : 'pdf' });
-    return new Response(new Uint8Array(body), {
+    return new Response(bodyBytes(body), {
       headers: { 'content-type': tiff ? 'image/tiff' : 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.${tiff ? 'tif' : 'pdf'}"` },
     }) as never;
   });

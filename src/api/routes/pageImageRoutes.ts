@@ -9,6 +9,7 @@ import type { AuthEnv } from '../auth/principal.js';
 import { visibleFax } from './faxRoutes.js';
 import { anyAuth, jsonContent, problemResponses as P, routeModule, withCommonResponses } from './openapiHelpers.js';
 import { refusePurged } from './purgedFax.js';
+import { bodyBytes } from '../bodyBytes.js';
 
 export interface PageImageRouteDeps {
   faxes: FaxReadModel;
@@ -95,7 +96,7 @@ export function pageImageRoutes(deps: PageImageRouteDeps): OpenAPIHono<AuthEnv> 
     if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
     const png = await deps.pageImages.read(documentId, page, size);
     deps.access?.read(c, fax, { kind: 'pageImage', page, size });
-    return c.body(new Uint8Array(png), 200, { ...headers, 'content-type': 'image/png' });
+    return c.body(bodyBytes(png), 200, { ...headers, 'content-type': 'image/png' });
   });
   return routes;
 }
