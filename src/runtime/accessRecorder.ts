@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { emptyChain, linkEntries, type ChainHead } from '../domain/access/accessChain.js';
 import { accessStream, faxAccessedType, type AccessEntry, type AccessRead } from '../domain/access/accessEvents.js';
-import type { AccessJournal, UnlinkedAccessEntry } from '../ports/accessJournal.js';
+import { entryOf, newIdBase } from '../domain/access/pendingRead.js';
+import type { AccessJournal, PendingRead, UnlinkedAccessEntry } from '../ports/accessJournal.js';
 import type { Clock } from '../ports/clock.js';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/eventStore.js';
 
-/** Takes access entries from read routes; never does I/O on the caller's turn. */
+/** Takes access entries from read routes; one journal line is all a read pays on its own turn. */
 export interface AccessRecorder {
   /** Queues one read; it is appended to its trail with the next batch. */
   record(read: AccessRead): void;
@@ -51,7 +51,10 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
   const maxBatch = options.maxBatch ?? 500;
   const maxPending = options.maxPending ?? 100_000;
   const heads = new Map<string, ChainHead>();
-  let queue: UnlinkedAccessEntry[] = [];
+  /** Reads of this process wait as taken (their entries are made with their batch); a stopped process's as entries. */
+  let queue: Array<PendingRead | UnlinkedAccessEntry> = [];
+  const idBase = newIdBase();
+  let serial = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
@@ -79,7 +82,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
   }
 
   async function writeQueued(): Promise<void> {
-    const batch = queue;
+    const batch = queue.map((item) => ('read' in item ? entryOf(item) : item));
     queue = [];
     if (batch.length === 0) return;
     journaled(() => journal?.seal());
@@ -90,7 +93,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
       if (list) list.push(entry);
       else byStream.set(stream, [entry]);
     }
-    const failed: typeof batch = [];
+    const failed: UnlinkedAccessEntry[] = [];
     await Promise.all(
       [...byStream].map(async ([stream, entries]) => {
         try {
@@ -117,7 +120,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     }
   }
 
-  async function appendLinked(stream: string, entries: typeof queue): Promise<void> {
+  async function appendLinked(stream: string, entries: UnlinkedAccessEntry[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const head = heads.get(stream) ?? (await readHead(stream));
       const { linked, head: next } = linkEntries(head, entries);
@@ -144,7 +147,7 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     return { revision: last.revision, hash: typeof hash === 'string' ? hash : '' };
   }
 
-  function requeue(entries: typeof queue): void {
+  function requeue(entries: UnlinkedAccessEntry[]): void {
     const kept = [...entries, ...queue];
     const dropped = Math.max(0, kept.length - maxPending);
     if (dropped > 0) logger.error({ dropped }, 'access trail: the event store has been unreachable too long; the oldest unrecorded reads are dropped');
@@ -172,9 +175,9 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
 
   return {
     record(read) {
-      const entry = { ...read, entryId: randomUUID(), at: clock.now().toISOString() };
-      journaled(() => journal?.write(entry));
-      queue.push(entry);
+      const pending: PendingRead = { idBase, serial: ++serial, atMs: clock.now().getTime(), read };
+      if (journal) journaled(() => journal.write(pending));
+      queue.push(pending);
       schedule();
     },
     flush,

@@ -1,12 +1,15 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AccessJournal, UnlinkedAccessEntry } from '../../ports/accessJournal.js';
+import { entryOf } from '../../domain/access/pendingRead.js';
+import type { AccessJournal, PendingRead, UnlinkedAccessEntry } from '../../ports/accessJournal.js';
 
 /**
  * The access journal as numbered files of JSON lines in `<dir>` (`<dataDir>/access-journal`). Each
- * entry is one `write(2)` to the page cache, no fsync: it survives the process being killed, not a
+ * read is one `write(2)` to the page cache, no fsync: it survives the process being killed, not a
  * power cut. A part is deleted once every entry in it is in the event store, so the directory holds
- * about one batch (~200 ms of reads).
+ * about one batch (~200 ms of reads). A part starts with `{"idBase":…}` (the recorder's entry ids);
+ * each read is `[serial, epoch ms, read]`. Lines that are whole entries (parts written before
+ * reads were journaled this way) are read as they are.
  */
 export function createFileAccessJournal(dir: string): AccessJournal {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -17,25 +20,31 @@ export function createFileAccessJournal(dir: string): AccessJournal {
   const existing = parts();
   let sealed = existing.map((name) => join(dir, name));
   let number = existing.length > 0 ? Number(existing.at(-1)!.slice(0, 12)) + 1 : 1;
-  let current: { fd: number; path: string; written: boolean } | undefined;
+  let current: { fd: number; path: string; written: boolean; idBase: string } | undefined;
 
-  function open(): { fd: number; path: string; written: boolean } {
+  function open(idBase: string): { fd: number; path: string; written: boolean; idBase: string } {
     const path = join(dir, `${String(number++).padStart(12, '0')}.jsonl`);
-    return { fd: openSync(path, 'a', 0o600), path, written: false };
+    const fd = openSync(path, 'a', 0o600);
+    writeSync(fd, `${JSON.stringify({ idBase })}\n`);
+    return { fd, path, written: false, idBase };
+  }
+
+  function seal(): void {
+    if (!current) return;
+    closeSync(current.fd);
+    sealed.push(current.path);
+    current = undefined;
   }
 
   return {
-    write(entry) {
-      current ??= open();
-      writeSync(current.fd, `${JSON.stringify(entry)}\n`);
+    write(pending) {
+      // One recorder per process writes here; a second one's reads go to a part of their own.
+      if (current && current.idBase !== pending.idBase) seal();
+      current ??= open(pending.idBase);
+      writeSync(current.fd, `${JSON.stringify([pending.serial, pending.atMs, pending.read])}\n`);
       current.written = true;
     },
-    seal() {
-      if (!current) return;
-      closeSync(current.fd);
-      sealed.push(current.path);
-      current = undefined;
-    },
+    seal,
     settle() {
       for (const path of sealed) rmSync(path, { force: true });
       sealed = [];
@@ -43,14 +52,21 @@ export function createFileAccessJournal(dir: string): AccessJournal {
     leftovers() {
       const entries: UnlinkedAccessEntry[] = [];
       for (const name of existing) {
+        let idBase: string | undefined;
         for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
           // A line is one write(2), whole after a kill; one cut short by a power cut is skipped.
           if (!line.trim()) continue;
+          let parsed: unknown;
           try {
-            entries.push(JSON.parse(line) as UnlinkedAccessEntry);
+            parsed = JSON.parse(line);
           } catch {
             continue;
           }
+          if (Array.isArray(parsed)) {
+            const [serial, atMs, read] = parsed as [number, number, PendingRead['read']];
+            if (idBase !== undefined) entries.push(entryOf({ idBase, serial, atMs, read }));
+          } else if (typeof (parsed as { idBase?: unknown }).idBase === 'string') idBase = (parsed as { idBase: string }).idBase;
+          else entries.push(parsed as UnlinkedAccessEntry);
         }
       }
       return entries;

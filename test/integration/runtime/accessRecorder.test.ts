@@ -109,6 +109,30 @@ describe.each(['sqlite', 'postgresql'] as const)('access recorder (%s event stor
     expect(readdirSync(dir.path)).toEqual([]);
   });
 
+  it('makes the same entry ids from the journal as it stored: a kill after the append and before the journal was settled stores nothing twice', async () => {
+    const events = await store();
+    const dir = makeTempDir('access-journal-settle');
+    cleanups.push(() => dir.remove());
+    const journal = createFileAccessJournal(dir.path);
+    // The kill lands between the append and the settle: the parts stay.
+    const unsettled = { ...journal, settle: () => {} };
+    const killed = createAccessRecorder({ eventStore: events, clock: systemClock, logger, flushEveryMs: 60_000, journal: { journal: unsettled, stored: () => false } });
+    for (let n = 0; n < 3; n++) killed.record(readOf('t1', n));
+    await killed.flush();
+    killed.record(readOf('t1', 3));
+
+    const storedIds = (await events.readStream('access-t1')).map((event) => (event.data as { entryId: string }).entryId);
+    expect(storedIds).toHaveLength(3);
+    expect(new Set(storedIds).size).toBe(3);
+    for (const id of storedIds) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const next = createAccessRecorder({ eventStore: events, clock: systemClock, logger, flushEveryMs: 60_000, journal: { journal: createFileAccessJournal(dir.path), stored: (id) => storedIds.includes(id) } });
+    expect(next.pending).toBe(1);
+    await next.close();
+    const stored = await events.readStream('access-t1');
+    expect(stored.map((event) => (event.data as { faxId: string }).faxId)).toEqual(['fax-0', 'fax-1', 'fax-2', 'fax-3']);
+    expect(await checkAccessChain(events, 'access-t1')).toMatchObject({ ok: true, entries: 4 });
+  });
+
   it('appends a full batch at once, without waiting for the timer', async () => {
     const events = await store();
     const recorder = createAccessRecorder({ eventStore: events, clock: systemClock, logger, flushEveryMs: 60_000, maxBatch: 10 });
