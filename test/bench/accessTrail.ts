@@ -5,7 +5,7 @@
 // default 1), so a change in the machine's load weighs on both alike. With the trail on, the entries
 // are appended in batches meanwhile: the figures include that work, as a real server pays it.
 // Run: npx tsx test/bench/accessTrail.ts [--requests 3000] [--concurrency 8] [--rounds 1]
-// Also `recordUs`: what one read pays synchronously for its entry (the entry built, its journal line written).
+// Also `recordUs`: what one read pays synchronously for its entry (the read taken, its journal line written).
 // Last line: one JSON object (target: trail on costs < 10 % more latency, p50 and mean).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
