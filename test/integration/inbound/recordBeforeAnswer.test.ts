@@ -32,41 +32,41 @@ describe('an inbound call is answered only once its fax is recorded', () => {
     harness = undefined;
   });
 
-  it('sends no dialplan application while FaxCallOffered is not stored, and receives the fax after', async () => {
+  /** A call offered to a receive path whose FaxCallOffered append waits at the gate. */
+  async function callOfferedBehindGate() {
     let gate: ReturnType<typeof gatedOffer> | undefined;
-    harness = await startInboundHarness({
+    const started = await startInboundHarness({
       screen: (_, faxId, spool) => acceptedCall(faxId, spool),
       scenario,
       wrapEventStore: (store) => (gate = gatedOffer(store)).wrapped,
     });
-    const call = harness.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
-    await waitFor(() => harness!.faxIds.length === 1, 5000);
+    harness = started;
+    const call = started.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
+    await waitFor(() => started.faxIds.length === 1, 5000);
+    return { gate: gate!, call, started };
+  }
+
+  it('sends no dialplan application while FaxCallOffered is not stored, and receives the fax after', async () => {
+    const { gate, call, started } = await callOfferedBehindGate();
     await new Promise((resolve) => setTimeout(resolve, 300));
     // A SIGKILL now would leave no call FreeSWITCH answered without a record of it.
-    expect(executedApps(harness, call.uuid)).toEqual([]);
-    expect(harness.sim.channels().find((channel) => channel.uuid === call.uuid)?.answerState).not.toBe('answered');
+    expect(executedApps(started, call.uuid)).toEqual([]);
+    expect(started.sim.channels().find((channel) => channel.uuid === call.uuid)?.answerState).not.toBe('answered');
 
-    gate!.release();
+    gate.release();
     await call.finished;
-    await waitFor(() => harness!.runtime.liveFaxIds().length === 0, 10_000);
-    expect(executedApps(harness, call.uuid)).toContain('answer');
-    const types = (await harness.eventsOf(harness.faxIds[0]!)).map((event) => event.type);
+    await waitFor(() => started.runtime.liveFaxIds().length === 0, 10_000);
+    expect(executedApps(started, call.uuid)).toContain('answer');
+    const types = (await started.eventsOf(started.faxIds[0]!)).map((event) => event.type);
     expect(types.slice(0, 2)).toEqual(['FaxCallOffered', 'FaxCallAnswered']);
     expect(types).toContain('FaxReceived');
   });
 
   it('does not answer a call whose fax cannot be recorded: the caller hears a temporary failure', async () => {
-    let gate: ReturnType<typeof gatedOffer> | undefined;
-    harness = await startInboundHarness({
-      screen: (_, faxId, spool) => acceptedCall(faxId, spool),
-      scenario,
-      wrapEventStore: (store) => (gate = gatedOffer(store)).wrapped,
-    });
-    const call = harness.sim.startInboundCall({ from: '5550001111', to: '15551230000', gateway: 'carrier1' });
-    await waitFor(() => harness!.faxIds.length === 1, 5000);
-    gate!.fail(new Error('disk full'));
+    const { gate, call, started } = await callOfferedBehindGate();
+    gate.fail(new Error('disk full'));
     const summary = await call.finished;
-    expect(executedApps(harness, call.uuid)).not.toContain('answer');
+    expect(executedApps(started, call.uuid)).not.toContain('answer');
     expect(summary.answerState).not.toBe('answered');
     expect(summary.hangupCause).toBe('NORMAL_TEMPORARY_FAILURE');
   });

@@ -18,8 +18,9 @@ describe('reconciling faxes left open by a previous process', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('closes an open fax once, keeps its spool pages, and leaves it alone on a second run', async () => {
-    const dir = makeTempDir('reconcile');
+  /** A data dir, its SQLite event store, and a simulator (FreeSWITCH) asked over real ESL; `deps` all but the open faxes. */
+  async function setUp(name: string) {
+    const dir = makeTempDir(name);
     cleanups.push(dir.remove);
     const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
     cleanups.push(() => eventStore.close());
@@ -28,6 +29,21 @@ describe('reconciling faxes left open by a previous process', () => {
     const callControl = createInboundEslClient({ ...sim.eslAddress, password: 'ClueCon', logger: pino({ level: 'silent' }) });
     cleanups.push(() => callControl.close());
     await callControl.ready();
+    const deps = {
+      eventStore,
+      callControl,
+      documents: createFileDocumentStore(join(dir.path, 'documents')),
+      planDelivery: (fax: DeliveryRequest): FaxRoutedData => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
+      recordedOutcome: (callUuid: string) => readOutcomeRecord((command) => callControl.api(command), callUuid),
+      forgetOutcome: (callUuid: string) => deleteOutcomeRecord((command) => callControl.api(command), callUuid),
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+    };
+    return { dir, eventStore, sim, deps };
+  }
+
+  it('closes an open fax once, keeps its spool pages, and leaves it alone on a second run', async () => {
+    const { dir, eventStore, sim, deps: world } = await setUp('reconcile');
 
     await eventStore.append('fax-f1', [
       { type: 'FaxCallOffered', data: { faxId: 'f1', callUuid: 'gone-call' } },
@@ -37,14 +53,7 @@ describe('reconciling faxes left open by a previous process', () => {
     await makeFaxTiff(spoolPath, 1);
     const deps = {
       open: [{ faxId: 'f1', callUuid: 'gone-call', tenantId: 't1', pages: 1, spoolPath }],
-      eventStore,
-      callControl,
-      documents: createFileDocumentStore(join(dir.path, 'documents')),
-      planDelivery: (fax: DeliveryRequest): FaxRoutedData => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
-      recordedOutcome: (callUuid: string) => readOutcomeRecord((command) => callControl.api(command), callUuid),
-      forgetOutcome: (callUuid: string) => deleteOutcomeRecord((command) => callControl.api(command), callUuid),
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
+      ...world,
     };
     expect(await reconcileInboundFaxes(deps)).toBe(1);
     expect(await reconcileInboundFaxes(deps)).toBe(0);
@@ -57,15 +66,7 @@ describe('reconciling faxes left open by a previous process', () => {
   });
 
   it("trusts the spool file over the page count stored before the crash, and FreeSWITCH's record for the result", async () => {
-    const dir = makeTempDir('reconcile-record');
-    cleanups.push(dir.remove);
-    const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
-    cleanups.push(() => eventStore.close());
-    const sim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 } });
-    cleanups.push(() => sim.close());
-    const callControl = createInboundEslClient({ ...sim.eslAddress, password: 'ClueCon', logger: pino({ level: 'silent' }) });
-    cleanups.push(() => callControl.close());
-    await callControl.ready();
+    const { dir, eventStore, sim, deps: world } = await setUp('reconcile-record');
 
     const answered = { faxId: 'f2', callUuid: 'done-call', tenantId: 't1', recipient: '+15551230000', sourceGateway: 'gw1', t38Enabled: false, t38Requested: false, t38Policy: 'off', answeredAt: new Date().toISOString() };
     await eventStore.append('fax-f2', [
@@ -78,14 +79,7 @@ describe('reconciling faxes left open by a previous process', () => {
     sim.context.db.api('insert/faxengine_outcome/done-call/v1:1:0:3:NORMAL_CLEARING:1796543327:9600:on:off');
     const closed = await reconcileInboundFaxes({
       open: [{ faxId: 'f2', callUuid: 'done-call', tenantId: 't1', pages: 0, spoolPath }],
-      eventStore,
-      callControl,
-      documents: createFileDocumentStore(join(dir.path, 'documents')),
-      planDelivery: (fax) => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
-      recordedOutcome: (callUuid) => readOutcomeRecord((command) => callControl.api(command), callUuid),
-      forgetOutcome: (callUuid) => deleteOutcomeRecord((command) => callControl.api(command), callUuid),
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
+      ...world,
     });
     expect(closed).toBe(1);
     const history = await eventStore.readStream('fax-f2');
@@ -95,16 +89,9 @@ describe('reconciling faxes left open by a previous process', () => {
     expect(history[4]!.data).toMatchObject({ hangupCause: 'NORMAL_CLEARING' });
     expect(sim.context.db.api('exists/faxengine_outcome/done-call')).toBe('false');
   });
+
   it('routes a fax whose answer was never stored by screening its offer again', async () => {
-    const dir = makeTempDir('reconcile-rescreen');
-    cleanups.push(dir.remove);
-    const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
-    cleanups.push(() => eventStore.close());
-    const sim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 } });
-    cleanups.push(() => sim.close());
-    const callControl = createInboundEslClient({ ...sim.eslAddress, password: 'ClueCon', logger: pino({ level: 'silent' }) });
-    cleanups.push(() => callControl.close());
-    await callControl.ready();
+    const { dir, eventStore, sim, deps: world } = await setUp('reconcile-rescreen');
 
     // The process died between the answer and FaxCallAnswered: only the offer is stored.
     const offer = { callUuid: 'unanswered-call', callerNumber: '+15559870000', toUser: '15551239999', gatewayName: 'carrier' };
@@ -115,18 +102,11 @@ describe('reconciling faxes left open by a previous process', () => {
     const screened: unknown[] = [];
     const closed = await reconcileInboundFaxes({
       open: [{ faxId: 'f3', callUuid: 'unanswered-call', tenantId: null, pages: 0, spoolPath }],
-      eventStore,
-      callControl,
-      documents: createFileDocumentStore(join(dir.path, 'documents')),
-      planDelivery: (fax) => ({ ...fax, endpointScope: 'none', deliveries: [], notifyEmails: [] }),
+      ...world,
       screen: (screenedOffer, faxId) => {
         screened.push({ screenedOffer, faxId });
         return { kind: 'accept', tenantId: 't9', recipient: '+15551239999', sourceGateway: 'carrier', t38Enabled: true, t38Requested: false, t38Policy: 'on', ringDelayMs: 0, silenceMs: 0, spoolPath };
       },
-      recordedOutcome: (callUuid) => readOutcomeRecord((command) => callControl.api(command), callUuid),
-      forgetOutcome: (callUuid) => deleteOutcomeRecord((command) => callControl.api(command), callUuid),
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
     });
     expect(closed).toBe(1);
     expect(screened).toEqual([{ screenedOffer: offer, faxId: 'f3' }]);
