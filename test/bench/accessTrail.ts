@@ -16,7 +16,7 @@ import { systemClock } from '../../src/ports/clock.js';
 import { createAccessRecorder } from '../../src/runtime/accessRecorder.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { performance } from 'node:perf_hooks';
-import { basicAuth, startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
+import { basicAuth, startServerWithSimulator } from '../support/serverHarness.js';
 import { faxesWhen, okJson, provisionAcme } from '../support/e2eProvisioning.js';
 
 const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '8' }, rounds: { type: 'string', default: '1' } } });

@@ -36,3 +36,13 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** Signs `page` in through the console's form; waits for `landsOn` when given, else for the page to load. */
+export async function signInOnPage(page: Page, base: string, username: string, password: string, landsOn?: RegExp | string): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (landsOn) await page.waitForURL(landsOn);
+  else await page.waitForLoadState('load');
+}

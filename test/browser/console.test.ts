@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
-import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
+import { launchChromium, screenshot, seriousAxeViolations, signInOnPage } from './browserHarness.js';
 
 const scenario = {
   gateways: { carrier1: { ip: '10.1.1.1' } },
@@ -27,11 +27,7 @@ describe('web console in a real browser (chromium, server + simulator)', () => {
   }
 
   async function signIn(target: Page, username: string, password: string) {
-    await target.goto(`${base}/sign-in`);
-    await target.getByLabel('User name').fill(username);
-    await target.getByLabel('Password').fill(password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.waitForLoadState('load');
+    await signInOnPage(target, base, username, password);
   }
 
   async function expectAccessible(target: Page) {

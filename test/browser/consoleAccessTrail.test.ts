@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { faxesWhen, okJson, provisionAcme } from '../support/e2eProvisioning.js';
 import { startServerWithSimulator } from '../support/serverHarness.js';
-import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
+import { launchChromium, screenshot, seriousAxeViolations, signInOnPage } from './browserHarness.js';
 
 const scenario = { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { '5550003333': { pages: 2, ident: 'Brightwater Clinic' } } };
 const password = 'trail long password';
@@ -23,11 +23,7 @@ describe('console fax page: "Who opened it" (chromium, server + simulator)', () 
     faxId = String(fax!.faxId);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('User name').fill('desk');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/inbox$/);
+    await signInOnPage(page, base, 'desk', password, /\/inbox$/);
   }, 90_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { RecordedEvent } from '../../src/ports/eventStore.js';
 import { startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
 import { startWebhookReceiver } from '../support/webhookReceiver.js';
-import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
+import { launchChromium, screenshot, seriousAxeViolations, signInOnPage } from './browserHarness.js';
 
 const scenario = {
   gateways: { carrier1: { ip: '10.1.1.1' } },
@@ -41,11 +41,7 @@ describe('console administration in a real browser (chromium, server + simulator
   const streamOf = (stream: string): Promise<RecordedEvent[]> => env.server.eventStore.readStream(stream);
 
   async function signIn(target: Page, username: string, password: string) {
-    await target.goto(`${base}/sign-in`);
-    await target.getByLabel('User name').fill(username);
-    await target.getByLabel('Password').fill(password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.waitForLoadState('load');
+    await signInOnPage(target, base, username, password);
   }
 
   async function expectAccessible(target: Page) {

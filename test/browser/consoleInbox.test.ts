@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
-import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
+import { launchChromium, screenshot, seriousAxeViolations, signInOnPage } from './browserHarness.js';
 
 const scenario = {
   gateways: { carrier1: { ip: '10.1.1.1' } },
@@ -35,11 +35,7 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
     await json(await env.call('POST', `/v1/tenants/${tenantId}/users`, { username: 'desk', password }));
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('User name').fill('desk');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/inbox$/);
+    await signInOnPage(page, base, 'desk', password, /\/inbox$/);
   }, 90_000);
 
   afterAll(async () => {
@@ -128,11 +124,7 @@ describe('console inbox: unread faxes, read marks and text search (chromium, ser
   it('leaves a fax unread when the platform admin, browsing every tenant, opens it', async () => {
     const brightwater = faxIdOf['5550003333']!;
     const admin = await (await browser.newContext()).newPage();
-    await admin.goto(`${base}/sign-in`);
-    await admin.getByLabel('User name').fill('admin');
-    await admin.getByLabel('Password').fill(testAdminKey);
-    await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.waitForURL(/\/inbox$/);
+    await signInOnPage(admin, base, 'admin', testAdminKey, /\/inbox$/);
     const before = await eventTypes(brightwater);
     await admin.goto(`${base}/faxes/${brightwater}`, { waitUntil: 'networkidle' });
     expect(await admin.getByRole('button', { name: 'Mark as read' }).isVisible()).toBe(true);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
-import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
+import { launchChromium, screenshot, seriousAxeViolations, signInOnPage } from './browserHarness.js';
 
 describe('privacy options in the admin console (chromium, server + simulator)', () => {
   let env: Awaited<ReturnType<typeof startServerWithSimulator>>;
@@ -30,11 +30,7 @@ describe('privacy options in the admin console (chromium, server + simulator)', 
     numberId = String((await json(await env.call('POST', `/v1/tenants/${tenantId}/numbers`, { number: '5551239999' }))).id);
     browser = await launchChromium();
     admin = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-    await admin.goto(`${base}/sign-in`);
-    await admin.getByLabel('User name').fill('admin');
-    await admin.getByLabel('Password').fill(testAdminKey);
-    await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.waitForLoadState('load');
+    await signInOnPage(admin, base, 'admin', testAdminKey);
   }, 60_000);
 
   afterAll(async () => {

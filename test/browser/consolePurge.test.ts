@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServerWithSimulator } from '../support/serverHarness.js';
-import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
+import { launchChromium, screenshot, seriousAxeViolations, signInOnPage } from './browserHarness.js';
 
 const scenario = { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { '5550003333': { pages: 1, ident: 'Brightwater Clinic' } } };
 const password = 'purge long password';
@@ -34,11 +34,7 @@ describe('console: purge a fax after confirming (chromium, server + simulator)',
     faxId = String(((await json(await env.call('GET', '/v1/faxes'))).items as Array<{ faxId: string }>)[0]!.faxId);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('User name').fill('desk');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/inbox$/);
+    await signInOnPage(page, base, 'desk', password, /\/inbox$/);
   }, 90_000);
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { okJson } from '../support/e2eProvisioning.js';
 import { startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
 import { makeSubmissionDocuments } from '../support/submissionFixtures.js';
-import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
+import { launchChromium, screenshot, seriousAxeViolations, signInOnPage } from './browserHarness.js';
 
 // The simulator runs at 1/20 of real time: the slow station rings 2 s and takes ~0.6 s a page,
 // long enough to open the fax page while the call is still being set up and follow it live.
@@ -30,11 +30,7 @@ describe('sending from the console in a real browser (chromium, server + simulat
   let otherFax: string;
 
   async function signIn(target: Page, username: string, password: string) {
-    await target.goto(`${base}/sign-in`);
-    await target.getByLabel('User name').fill(username);
-    await target.getByLabel('Password').fill(password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
-    await target.waitForURL(`${base}/inbox`);
+    await signInOnPage(target, base, username, password, `${base}/inbox`);
   }
 
   async function expectAccessible(target: Page) {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { okJson } from '../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
 import { makeSubmissionDocuments } from '../support/submissionFixtures.js';
-import { launchChromium, screenshot, seriousAxeViolations } from './browserHarness.js';
+import { launchChromium, screenshot, seriousAxeViolations, signInOnPage } from './browserHarness.js';
 
 const scenario = {
   gateways: { carrier1: { ip: '10.1.1.1' } },
@@ -31,11 +31,7 @@ describe('the Statistics page in a real browser (chromium, server + simulator)',
 
   async function signedInPage(username: string, password: string): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('User name').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/inbox/);
+    await signInOnPage(page, base, username, password, /\/inbox/);
     return page;
   }
 

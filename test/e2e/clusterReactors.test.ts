@@ -1,30 +1,17 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '../../src/sim/simulator.js';
+import type { Simulator } from '../../src/sim/simulator.js';
+import { leaseOwnerIn, startClusterMember, type ClusterMember } from '../support/clusterMember.js';
 import { until } from '../support/crashRestartHarness.js';
-import { freePort } from '../support/freePort.js';
-import { jsonApi } from '../support/jsonApi.js';
 import { newWebhookSecret } from '../support/notifierScenario.js';
 import { createTestDatabase } from '../support/postgresServer.js';
-import { startServe, watchLifetime, type Lifetime, type ServeProcess } from '../support/serveProcess.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { startWebhookReceiver } from '../support/webhookReceiver.js';
 
 const CALLER = '5550001111';
 const adminKey = 'cluster-reactors-admin-key-0123456789';
-const admin = `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}`;
 const scenario = { gateways: { carrier1: { ip: '10.1.1.1' }, pbx1: { ip: '10.2.2.2' } }, stations: { [CALLER]: { pages: 1 } } };
-
-/** One faxengine instance of the cluster and the FreeSWITCH node (a simulator) whose calls reach it. */
-interface Member {
-  name: string;
-  node: Simulator;
-  server: ServeProcess;
-  lifetime: Lifetime;
-  call: ReturnType<typeof jsonApi>;
-}
 
 describe('reactors on two faxengine instances sharing one PostgreSQL event store (#20)', () => {
   const cleanups: Array<() => unknown> = [];
@@ -35,16 +22,7 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
   it('notifies each received fax exactly once and relays it once while both run, and after the notifying instance is SIGKILLed the other takes over', async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
-    const leaseOwner = async (name: string): Promise<string | undefined> => {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        const rows = (await client.query<{ owner: string }>('SELECT owner FROM leases WHERE name = $1 AND expires_at > clock_timestamp()', [name])).rows;
-        return rows[0]?.owner;
-      } finally {
-        await client.end();
-      }
-    };
+    const leaseOwner = (name: string) => leaseOwnerIn(database.url, name);
     const secret = newWebhookSecret();
     const receiver = await startWebhookReceiver(secret);
     cleanups.push(() => receiver.close());
@@ -54,35 +32,20 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
     const shared = join(dir.path, 'shared-documents');
     mkdirSync(shared);
 
-    async function startMember(name: string): Promise<Member> {
-      const socketPort = await freePort();
-      const node = await createSimulator({ listen: { host: '127.0.0.1', port: 0 }, dial: { host: '127.0.0.1', port: socketPort }, timeScale: 0.01, scenario });
-      cleanups.push(() => node.close());
-      const dataDir = join(dir.path, name);
-      mkdirSync(dataDir);
-      symlinkSync(shared, join(dataDir, 'documents'));
-      const server = await startServe({
-        dataDir,
-        eslPort: node.eslAddress.port,
-        socketListen: `127.0.0.1:${socketPort}`,
+    const startMember = (name: string) =>
+      startClusterMember({
+        name,
+        root: dir.path,
+        shared,
+        eventStoreUrl: database.url,
+        adminKey,
+        scenario,
         env: {
-          FAXENGINE_EVENT_STORE: database.url,
-          FAXENGINE_ADMIN_API_KEY: adminKey,
-          // The instances share the documents: they need the same at-rest keys (README: Encryption at rest).
-          FAXENGINE_ENCRYPTION_KEYS: `cluster:${Buffer.alloc(32, 9).toString('base64')}`,
-          FAXENGINE_CLUSTER_INSTANCE_ID: name,
-          FAXENGINE_CLUSTER_LEASE_TTL: '2s',
           FAXENGINE_NOTIFICATIONS_WEBHOOK_TIMEOUT_MS: '1000',
           FAXENGINE_NOTIFICATIONS_RETRY_SCHEDULE: '200ms,400ms',
         },
+        cleanups,
       });
-      const lifetime = watchLifetime(server, name);
-      cleanups.push(() => {
-        lifetime.ending();
-        server.cli.child.kill('SIGKILL');
-      });
-      return { name, node, server, lifetime, call: jsonApi(() => `http://127.0.0.1:${server.http}`, admin) };
-    }
 
     const a = await startMember('instance-a');
     // The first instance starts every reactor at once, as a lone instance does.
@@ -98,7 +61,7 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
     await until('instance-b knows the endpoints', async () => ((await b.call('GET', `/v1/tenants/${tenant.id}/endpoints`)).items as unknown[]).length === 2, 30_000);
 
     const inboundFaxes = new Set<string>();
-    async function receiveOn(member: Member): Promise<void> {
+    async function receiveOn(member: ClusterMember): Promise<void> {
       const result = await member.node.startInboundCall({ from: CALLER, to: '15551230000', gateway: 'carrier1' }).finished;
       expect(result.variables.fax_success).toBe('1');
     }
@@ -106,16 +69,16 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
     /** Relay faxes dialled to the PBX, counted at both FreeSWITCH nodes. */
     const originatesToPbx = (...nodes: Simulator[]) =>
       nodes.flatMap((node) => node.connections().flatMap((connection) => node.commandLog(connection.id))).filter((entry) => /^(bg)?api originate /.test(entry.command) && entry.command.includes('sofia/gateway/pbx1/')).length;
-    const relaysSent = async (member: Member) => ((await member.call('GET', '/v1/faxes?limit=100')).items as Array<{ direction: string; status: string }>).filter((fax) => fax.direction === 'outbound' && fax.status === 'sent').length;
+    const relaysSent = async (member: ClusterMember) => ((await member.call('GET', '/v1/faxes?limit=100')).items as Array<{ direction: string; status: string }>).filter((fax) => fax.direction === 'outbound' && fax.status === 'sent').length;
 
     /** The instance's `faxengine_reactor_active` gauge for one reactor, as Prometheus would scrape it. */
-    const reactorActive = async (member: Member, reactor: string) => {
+    const reactorActive = async (member: ClusterMember, reactor: string) => {
       const text = await (await fetch(`http://127.0.0.1:${member.server.http}/metrics`)).text();
       const line = text.split('\n').find((row) => row.startsWith(`faxengine_reactor_active{reactor="${reactor}"}`));
       return line === undefined ? undefined : Number(line.split(' ').at(-1));
     };
 
-    async function expectEachOnce(faxes: number, nodes: Simulator[], reader: Member): Promise<void> {
+    async function expectEachOnce(faxes: number, nodes: Simulator[], reader: ClusterMember): Promise<void> {
       await until(`${faxes} fax.received notifications`, () => fromReceiver().length >= faxes, 60_000);
       await until(`${faxes} relays sent`, async () => (await relaysSent(reader)) >= faxes, 60_000);
       // Long enough for a second runner (two lease renewals) to have doubled anything.

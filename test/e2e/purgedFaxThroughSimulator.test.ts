@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStoreFileName } from '../../src/reactors/readModels.js';
 import { basicAuth, startServerWithSimulator } from '../support/serverHarness.js';
+import { signInByHttp } from '../support/consoleSignIn.js';
 
 const scenario = {
   gateways: { carrier1: { ip: '10.1.1.1' } },
@@ -10,20 +11,6 @@ const scenario = {
 };
 const purgedAt = '2026-12-06T12:00:00.000Z';
 
-/** Signs in through the console's form as a browser would; answers the session cookie's value. */
-async function signInByHttp(base: string, username: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/sign-in`);
-  const signInCookie = /faxengine_signin=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const signedIn = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    headers: { cookie: `faxengine_signin=${signInCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf, next: '/inbox', username, password }),
-    redirect: 'manual',
-  });
-  expect(signedIn.status).toBe(303);
-  return /faxengine_session=([^;]+)/.exec(signedIn.headers.get('set-cookie') ?? '')![1]!;
-}
 
 describe('a fax received through the simulator, then purged (FaxPurged appended to its stream)', () => {
   let env: Awaited<ReturnType<typeof startServerWithSimulator>> | undefined;

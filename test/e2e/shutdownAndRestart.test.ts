@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/ports/eventStore.js';
 import { openDataDirEventStore } from '../support/dataDirEventStore.js';

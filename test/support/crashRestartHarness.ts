@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { RecordedEvent } from '../../src/ports/eventStore.js';
 import { openDataDirEventStore } from './dataDirEventStore.js';
 import type { ScenarioInput } from '../../src/sim/scenario.js';

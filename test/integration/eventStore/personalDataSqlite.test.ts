@@ -46,7 +46,7 @@ describe('crypto-shredding on SQLite', () => {
   }
 
   it('stores no personal value of a fax, reads every one back on every read path, and reads them as empties after forgetFax', async () => {
-    const { dir, eventStore, personalData, reopen } = await open('pd-sqlite');
+    const { dir, eventStore, reopen } = await open('pd-sqlite');
     const faxId = 'a1b2c3';
     const values = Object.values(personalValues('7f31'));
     const written = personalFaxEvents(faxId, '7f31');

@@ -43,7 +43,7 @@ describe('reconciling faxes left open by a previous process', () => {
   }
 
   it('closes an open fax once, keeps its spool pages, and leaves it alone on a second run', async () => {
-    const { dir, eventStore, sim, deps: world } = await setUp('reconcile');
+    const { dir, eventStore, deps: world } = await setUp('reconcile');
 
     await eventStore.append('fax-f1', [
       { type: 'FaxCallOffered', data: { faxId: 'f1', callUuid: 'gone-call' } },

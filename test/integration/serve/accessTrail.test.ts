@@ -9,6 +9,7 @@ import { faxesWhen, okJson, provisionAcme } from '../../support/e2eProvisioning.
 import { basicAuth, startServerWithSimulator, testAdminKey } from '../../support/serverHarness.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { createTestDatabase } from '../../support/postgresServer.js';
+import { signInByHttp } from '../../support/consoleSignIn.js';
 
 type Server = Awaited<ReturnType<typeof startServerWithSimulator>>;
 type Entry = {
@@ -248,18 +249,5 @@ describe.each(['sqlite', 'postgresql'] as const)('access trail (%s event store)'
     }
   }
 
-  /** Signs in through the console's form as a browser would; answers the session cookie's value. */
-  async function signIn(username: string, password: string): Promise<string> {
-    const form = await fetch(`${base()}/sign-in`);
-    const signInCookie = /faxengine_signin=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const signedIn = await fetch(`${base()}/sign-in`, {
-      method: 'POST',
-      headers: { cookie: `faxengine_signin=${signInCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf, next: '/inbox', username, password }),
-      redirect: 'manual',
-    });
-    expect(signedIn.status).toBe(303);
-    return /faxengine_session=([^;]+)/.exec(signedIn.headers.get('set-cookie') ?? '')![1]!;
-  }
+  const signIn = (username: string, password: string) => signInByHttp(base(), username, password);
 });
