@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { createSpawnHelper, type SpawnHelper } from './spawnHelper.js';
 
 /** What a finished child process left behind. */
 export interface ProcessResult {
@@ -22,8 +22,8 @@ export interface ProcessPool {
   run(command: string, args: readonly string[], options: RunOptions): Promise<ProcessResult>;
 }
 
-// Enough for `tiffinfo` on a long document; anything past it is not needed to classify a failure.
-const MAX_CAPTURED_BYTES = 32 * 1024 * 1024;
+// One helper per process, started at the first program (spawnHelper.ts: why not spawn from here).
+let helper: SpawnHelper | undefined;
 
 /**
  * A bounded pool of child processes, so that CPU-heavy conversions never run on the event loop and
@@ -66,61 +66,10 @@ export function createProcessPool(options: { concurrency: number }): ProcessPool
     async run(command, args, runOptions) {
       await acquire(runOptions.signal);
       try {
-        return await spawnBounded(command, args, runOptions);
+        return await (helper ??= createSpawnHelper()).run(command, args, runOptions);
       } finally {
         release();
       }
     },
   };
-}
-
-function spawnBounded(command: string, args: readonly string[], { timeoutMs, signal }: RunOptions): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    // `detached` makes the child lead a new process group, so a kill reaches anything it spawned too.
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout = capture(child.stdout);
-    const stderr = capture(child.stderr);
-    let timedOut = false;
-    const killGroup = () => {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is already gone.
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, timeoutMs);
-    const onAbort = () => killGroup();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const settle = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    child.once('error', (error) => {
-      settle();
-      reject(error);
-    });
-    child.once('close', (exitCode, exitSignal) => {
-      settle();
-      if (signal?.aborted && !timedOut) {
-        reject(signal.reason);
-        return;
-      }
-      resolve({ exitCode, signal: exitSignal, timedOut, stdout: stdout(), stderr: stderr() });
-    });
-  });
-}
-
-function capture(stream: NodeJS.ReadableStream): () => string {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  stream.on('data', (chunk: Buffer) => {
-    if (size >= MAX_CAPTURED_BYTES) return;
-    chunks.push(chunk);
-    size += chunk.length;
-  });
-  return () => Buffer.concat(chunks).toString('utf8');
 }
