@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * AES-256-GCM under named keys. A sealed value names the key that sealed it, so data written
@@ -47,12 +47,13 @@ export function sealedKeyId(sealed: Uint8Array): string {
 
 /** A ring of `keys`; `currentKeyId` (default the first key) seals new data. */
 export function createKeyRing(keys: readonly NamedKey[], currentKeyId = keys[0]?.id): KeyRing {
-  const byId = new Map<string, Buffer>();
+  // KeyObjects, made once: a raw key is imported into OpenSSL again at every cipher made from it.
+  const byId = new Map<string, KeyObject>();
   for (const { id, key } of keys) {
     if (!keyIdPattern.test(id)) throw new SealedDataError(`key id ${JSON.stringify(id)}: letters, digits and . _ - only, at most 64`);
     if (key.length !== 32) throw new SealedDataError(`key ${id}: an AES-256 key is 32 bytes, got ${key.length}`);
     if (byId.has(id)) throw new SealedDataError(`key ${id} is given twice`);
-    byId.set(id, key);
+    byId.set(id, createSecretKey(key));
   }
   if (currentKeyId === undefined || !byId.has(currentKeyId)) throw new SealedDataError(`the current key ${currentKeyId ?? '(none)'} is not among the keys`);
   const current = currentKeyId;

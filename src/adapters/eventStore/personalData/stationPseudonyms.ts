@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 
 /** A station stream as stored: `station-<pseudonym>.<key generation>`. */
 const storedStationStream = /^(station-[0-9a-f]{32})\.([A-Za-z0-9_-]+)$/;
@@ -17,7 +17,7 @@ export const isLogicalStationStream = (stream: string): boolean => stream.starts
  * name would change). The subject is `station-<pseudonym>`; the stream adds the generation of the
  * subject's key, so a forgotten station starts a new, empty stream: what was learnt is relearnt.
  */
-export function createStationPseudonyms(secret: Buffer) {
+export function createStationPseudonyms(secret: KeyObject) {
   return {
     /** `station-<e164>` → the key-store subject of that station. */
     subjectOf: (logicalStream: string): string =>

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ReencryptableStore } from '../../../ports/atRestData.js';
 import { createLruCache } from '../../../domain/lruCache.js';
@@ -7,7 +7,8 @@ import { sealedKeyId, type KeyRing } from '../../crypto/keyRing.js';
 /** A subject's data key: `generation` names this key among the keys the subject ever had (a forgotten station gets a new one). */
 export interface SubjectKey {
   generation: string;
-  key: Buffer;
+  /** A KeyObject, made once when unwrapped: every event sealed or opened under it would import a raw key again. */
+  key: KeyObject;
 }
 
 /** What a key store keeps per subject: the wrapped key, or `null` once forgotten for good (a tombstone). */
@@ -65,7 +66,7 @@ const keyBytes = 32;
 /** Opens a wrapped key (`generation | key`, sealed under the ring with the subject as AAD). */
 export function unwrapSubjectKey(ring: KeyRing, subject: string, wrapped: Uint8Array): SubjectKey {
   const plain = ring.open(wrapped, Buffer.from(subject, 'utf8'));
-  return { generation: plain.subarray(0, generationBytes).toString('base64url'), key: plain.subarray(generationBytes, generationBytes + keyBytes) };
+  return { generation: plain.subarray(0, generationBytes).toString('base64url'), key: createSecretKey(plain.subarray(generationBytes, generationBytes + keyBytes)) };
 }
 
 /**
