@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU time (user + system) of process `pid` itself, not its children, in milliseconds (/proc/<pid>/stat). */
 export function cpuMsOf(pid: number): number {
@@ -32,4 +32,28 @@ export function sampleRssOf(pid: number, everyMs = 50) {
       return Number.isNaN(now) ? peak : Math.max(peak, now);
     },
   };
+}
+
+/** CPU milliseconds (themselves, not their children) of the node processes `pid` started: faxengine's spawn helper. */
+export function nodeChildrenCpuMs(pid: number): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid && command === 'node') cpu.set(Number(entry), cpuMsOf(Number(entry)));
+    } catch {
+      // The process ended while it was being read.
+    }
+  }
+  return cpu;
+}
+
+/** CPU the processes of `now` used since `before` (a process new since then counts from zero). */
+export function cpuMsSince(before: Map<number, number>, now: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of now) sum += ms - (before.get(pid) ?? 0);
+  return sum;
 }

@@ -36,6 +36,8 @@ export function createSpawnHelper(options: { idleStopMs?: number } = {}): SpawnH
 
   const start = (): ChildProcess => {
     const child = spawn(process.execPath, ['--max-semi-space-size=1', '-e', helperSource], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+    // The helper never keeps the server's process alive by itself; its channel does while jobs run.
+    child.unref();
     child.on('message', (message: HelperReply) => {
       const job = pending.get(message.id);
       if (!job) return;

@@ -22,6 +22,8 @@ const pidIn = (path: string) => {
   }
 };
 
+const helperModule = new URL('../../../src/adapters/documents/spawnHelper.ts', import.meta.url).href;
+
 describe('spawn helper (the small process that starts conversion programs)', () => {
   const helpers: SpawnHelper[] = [];
   const dirs: Array<{ remove(): void }> = [];
@@ -52,11 +54,23 @@ describe('spawn helper (the small process that starts conversion programs)', () 
     expect((await helper.run('true', [], { timeoutMs: 5_000 })).exitCode).toBe(0);
   });
 
+  it('does not keep the process that uses it alive once its programs are done', async () => {
+    const script = `const { createSpawnHelper } = await import(${JSON.stringify(helperModule)}); const result = await createSpawnHelper().run('sh', ['-c', 'echo ran'], { timeoutMs: 5_000 }); process.stdout.write(result.stdout);`;
+    const user = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    user.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    // Long before the helper's idle stop (a minute): the event loop is empty once the program ran.
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the process did not exit on its own')), 15_000);
+      user.once('exit', (exitCode) => (clearTimeout(timer), resolve(exitCode)));
+    });
+    expect({ code, out }).toEqual({ code: 0, out: 'ran\n' });
+  });
+
   it('kills the program it runs when the server that asked for it is killed', async () => {
     const dir = makeTempDir('spawn-helper');
     dirs.push(dir);
     const pidFile = join(dir.path, 'program.pid');
-    const helperModule = new URL('../../../src/adapters/documents/spawnHelper.ts', import.meta.url).href;
     // A stand-in server: it asks its helper for a long program, then this test SIGKILLs it.
     const server = spawn(
       process.execPath,
