@@ -1,15 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { isAlive } from '../../support/processAlive.js';
 import { createProcessPool } from '../../../src/adapters/documents/processPool.js';
-
-/** Running or sleeping; a killed process whose parent died may linger as a zombie until init reaps it. */
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return false;
-  }
-}
 
 describe('process pool', () => {
   it('runs no more than its concurrency at once', async () => {

@@ -3,16 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSpawnHelper, type SpawnHelper } from '../../../src/adapters/documents/spawnHelper.js';
+import { isAlive } from '../../support/processAlive.js';
 import { makeTempDir } from '../../support/tempDir.js';
-
-/** Running or sleeping; a killed process whose parent died may linger as a zombie until init reaps it. */
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return false;
-  }
-}
 
 const pidIn = (path: string) => {
   try {
