@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuth, startServerWithSimulator, testAdminKey } from '../support/serverHarness.js';
-import { signInByHttp } from '../support/consoleSignIn.js';
+import { postSignIn, signInByHttp } from '../support/consoleSignIn.js';
 
 
 // The console over plain HTTP, without a browser: what is seen on the wire.
@@ -55,15 +55,7 @@ describe('console over HTTP', () => {
     env = await startServerWithSimulator({ env: { FAXENGINE_AUTH_THROTTLE_DELAY: '1m' } });
     const base = `http://127.0.0.1:${env.server.httpAddress.port}`;
     for (let failure = 0; failure < 5; failure++) expect((await env.call('GET', '/v1/faxes', undefined, basicAuth('nobody', 'wrong password'))).status).toBe(401);
-    const form = await fetch(`${base}/sign-in`);
-    const signInCookie = /faxengine_signin=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const throttled = await fetch(`${base}/sign-in`, {
-      method: 'POST',
-      headers: { cookie: `faxengine_signin=${signInCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf, username: 'admin', password: testAdminKey }),
-      redirect: 'manual',
-    });
+    const throttled = await postSignIn(base, { username: 'admin', password: testAdminKey });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await throttled.text()).toContain('Too many failed sign-ins');

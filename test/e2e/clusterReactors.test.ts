@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/simulator.js';
-import { leaseOwnerIn, startClusterMember, type ClusterMember } from '../support/clusterMember.js';
+import { createCluster, leaseOwnerIn, type ClusterMember } from '../support/clusterMember.js';
 import { until } from '../support/crashRestartHarness.js';
 import { newWebhookSecret } from '../support/notifierScenario.js';
 import { createTestDatabase } from '../support/postgresServer.js';
-import { makeTempDir } from '../support/tempDir.js';
 import { startWebhookReceiver } from '../support/webhookReceiver.js';
 
 const CALLER = '5550001111';
@@ -26,26 +23,17 @@ describe('reactors on two faxengine instances sharing one PostgreSQL event store
     const secret = newWebhookSecret();
     const receiver = await startWebhookReceiver(secret);
     cleanups.push(() => receiver.close());
-    const dir = makeTempDir('cluster-reactors');
-    cleanups.push(dir.remove);
-    // The documents on a path both instances reach (a shared mount in production); everything else per instance.
-    const shared = join(dir.path, 'shared-documents');
-    mkdirSync(shared);
-
-    const startMember = (name: string) =>
-      startClusterMember({
-        name,
-        root: dir.path,
-        shared,
-        eventStoreUrl: database.url,
-        adminKey,
-        scenario,
-        env: {
-          FAXENGINE_NOTIFICATIONS_WEBHOOK_TIMEOUT_MS: '1000',
-          FAXENGINE_NOTIFICATIONS_RETRY_SCHEDULE: '200ms,400ms',
-        },
-        cleanups,
-      });
+    const { startMember } = createCluster({
+      label: 'cluster-reactors',
+      eventStoreUrl: database.url,
+      adminKey,
+      scenario,
+      env: {
+        FAXENGINE_NOTIFICATIONS_WEBHOOK_TIMEOUT_MS: '1000',
+        FAXENGINE_NOTIFICATIONS_RETRY_SCHEDULE: '200ms,400ms',
+      },
+      cleanups,
+    });
 
     const a = await startMember('instance-a');
     // The first instance starts every reactor at once, as a lone instance does.

@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { leaseOwnerIn, startClusterMember, type ClusterMember } from '../support/clusterMember.js';
+import { createCluster, leaseOwnerIn, type ClusterMember } from '../support/clusterMember.js';
 import { until } from '../support/crashRestartHarness.js';
 import { createTestDatabase } from '../support/postgresServer.js';
-import { makeTempDir } from '../support/tempDir.js';
 
 const adminKey = 'purge-cluster-admin-key-0123456789';
 const scenario = { gateways: { carrier1: { ip: '10.1.1.1' } }, stations: { '5550001111': { pages: 1, ident: 'ONE' }, '5550002222': { pages: 1, ident: 'TWO' } } };
@@ -19,21 +18,7 @@ describe('purges on two faxengine instances sharing one PostgreSQL event store',
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
     const leaseOwner = (name: string) => leaseOwnerIn(database.url, name);
-    const dir = makeTempDir('purge-cluster');
-    cleanups.push(dir.remove);
-    const shared = join(dir.path, 'shared-documents');
-    mkdirSync(shared);
-
-    const startMember = (name: string) =>
-      startClusterMember({
-        name,
-        root: dir.path,
-        shared,
-        eventStoreUrl: database.url,
-        adminKey,
-        scenario,
-        cleanups,
-      });
+    const { shared, startMember } = createCluster({ label: 'purge-cluster', eventStoreUrl: database.url, adminKey, scenario, cleanups });
     const documentFiles = (documentId: string) => {
       const sha = documentId.replace('sha256-', '');
       const shard = join(shared, sha.slice(0, 2));

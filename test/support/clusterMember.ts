@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/simulator.js';
 import { freePort } from './freePort.js';
+import { makeTempDir } from './tempDir.js';
 import { jsonApi } from './jsonApi.js';
 import { startServe, watchLifetime, type Lifetime, type ServeProcess } from './serveProcess.js';
 
@@ -59,6 +60,27 @@ export async function startClusterMember(options: {
   });
   const admin = `Basic ${Buffer.from(`admin:${options.adminKey}`).toString('base64')}`;
   return { name, node, server, lifetime, call: jsonApi(() => `http://127.0.0.1:${server.http}`, admin) };
+}
+
+/**
+ * A cluster's ground: a temporary root (removed by `cleanups`) with the documents directory every
+ * instance shares; `startMember(name)` starts one instance on it (startClusterMember).
+ */
+export function createCluster(options: {
+  label: string;
+  eventStoreUrl: string;
+  adminKey: string;
+  scenario: SimulatorOptions['scenario'];
+  env?: NodeJS.ProcessEnv;
+  cleanups: Array<() => unknown>;
+}): { shared: string; startMember(name: string): Promise<ClusterMember> } {
+  const { label, ...member } = options;
+  const dir = makeTempDir(label);
+  options.cleanups.push(dir.remove);
+  // The documents on a path both instances reach (a shared mount in production); everything else per instance.
+  const shared = join(dir.path, 'shared-documents');
+  mkdirSync(shared);
+  return { shared, startMember: (name) => startClusterMember({ ...member, name, root: dir.path, shared }) };
 }
 
 /** Which instance holds lease `name` now, read from the shared PostgreSQL store. */
