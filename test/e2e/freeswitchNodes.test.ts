@@ -252,7 +252,11 @@ describe('several FreeSWITCH nodes (#20)', () => {
     await until('the fax closed', ended, 60_000);
     expect(apiCommands(fs2)).toContain(`api uuid_exists ${callUuid}`);
     expect(apiCommands(env.sim(0)).filter((command) => command.includes(callUuid))).toEqual([]);
-    const fax = await okJson(await env.call('GET', `/v1/faxes/${faxId}`));
+    // The fax view is a projection: it follows the event just read a moment later.
+    const fax = await until('the fax view ended', async () => {
+      const view = await okJson(await env!.call('GET', `/v1/faxes/${faxId}`));
+      return view.ended === true && view;
+    }, 10_000);
     expect(fax).toMatchObject({ status: 'interrupted', ended: true });
   }, 120_000);
 });

@@ -64,7 +64,10 @@ describe('faxengine SIGKILLed while it receives faxes (#15 defect 1)', () => {
       expect(received.pages).toBe(pages);
       expect((await documents.get(received.documentId))?.pages).toBe(pages);
       const faxId = streams.get(callUuid)!.replace(/^fax-/, '');
-      expect(await h.call('GET', `/v1/faxes/${faxId}`)).toMatchObject({ status: 'received', ended: true, pages, documentId: received.documentId });
+      // The fax view is a projection: it follows the events just read a moment later.
+      const view = async () => (await h.call('GET', `/v1/faxes/${faxId}`)) as { ended?: boolean };
+      await until(`the view of ${faxId} ended`, async () => (await view()).ended === true, 10_000);
+      expect(await view()).toMatchObject({ status: 'received', ended: true, pages, documentId: received.documentId });
     }
     await until('outcome records deleted', () => h.sim.context.db.api('count/faxengine_outcome') === '0', 30_000);
   }, 120_000);
