@@ -42,7 +42,7 @@ describe('file document store', () => {
     expect(isSealed(await readFile(stored_(dir, stored.sha256, 'pdf')))).toBe(true);
   });
 
-  it('answers a stored document only once its files and their directory are synced to disk, and syncs nothing for one it has', async () => {
+  it('answers a stored document only once its files and their directory are synced to disk (also to a second caller with the same bytes), and syncs nothing for one it has', async () => {
     const dir = makeTempDir('documents');
     dirs.push(dir);
     const synced: string[] = [];
@@ -56,13 +56,17 @@ describe('file document store', () => {
     });
     const spool = join(dir.path, 'rx.tif');
     await makeFaxTiff(spool, 2);
-    let answered = false;
-    const putting = store.putTiff(spool).then((document) => ((answered = true), document));
+    const answered: string[] = [];
+    const putting = store.putTiff(spool).then((document) => (answered.push('first'), document));
+    // The same bytes again while the first one's syncs run (two identical faxes at once).
+    const again = store.putTiff(spool).then((document) => (answered.push('again'), document));
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Held while the syncs are under way: whoever records the document waits for the disk.
-    expect(answered).toBe(false);
+    expect(answered).toEqual([]);
     release();
     const stored = await putting;
+    expect((await again).id).toBe(stored.id);
+    expect(answered.sort()).toEqual(['again', 'first']);
     const tiff = stored_(dir.path, stored.sha256, 'tif');
     expect(synced.sort()).toEqual([tiff.slice(0, tiff.lastIndexOf('/')), tiff, tiff.replace(/\.tif$/, '.json')].sort());
     synced.length = 0;
