@@ -164,6 +164,10 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
       syncing.set(sha256, durable);
       try {
         await durable;
+      } catch (error) {
+        // Not known to be on disk: without its sidecar the next put of these bytes places and syncs it again.
+        rmSync(`${target}.json`, { force: true });
+        throw error;
       } finally {
         syncing.delete(sha256);
       }

@@ -74,6 +74,27 @@ describe('file document store', () => {
     expect(synced).toEqual([]);
   });
 
+  it('fails a put whose fsync fails, and syncs the same bytes again on the next put', async () => {
+    const dir = makeTempDir('documents');
+    dirs.push(dir);
+    const synced: string[] = [];
+    let failing = true;
+    const store = createFileDocumentStore(join(dir.path, 'documents'), {
+      syncToDisk: async (path) => {
+        synced.push(path);
+        if (failing) throw Object.assign(new Error(`EIO: i/o error, fsync '${path}'`), { code: 'EIO' });
+      },
+    });
+    const spool = join(dir.path, 'rx.tif');
+    await makeFaxTiff(spool, 1);
+    await expect(store.putTiff(spool)).rejects.toThrow(/EIO/);
+    failing = false;
+    synced.length = 0;
+    const stored = await store.putTiff(spool);
+    expect(synced).toHaveLength(3);
+    expect(await store.get(stored.id)).toEqual(stored);
+  });
+
   it('never overwrites: the same bytes give the same id, other bytes a new one', async () => {
     const { dir, store } = setup();
     await makeFaxTiff(join(dir, 'a.tif'), 1);
