@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The published entry point runs the compiled CLI; `npm run build` (part of the README's set-up) produces it.
+// The published entry point runs the bundled CLI (esbuild.config.mjs); `npm run build` (part of the README's set-up) produces it.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const compiled = new URL('../dist/src/cli.js', import.meta.url);
+const compiled = new URL('../dist/bundle/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(compiled))) {
   process.stderr.write('faxengine: not built yet — run `npm run build` (or `bash .ci/setup`) first\n');
   process.exit(1);

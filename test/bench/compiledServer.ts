@@ -6,13 +6,15 @@ const root = new URL('../../', import.meta.url).pathname;
 const cli = `${root}bin/faxengine.js`;
 
 /**
- * Compiles the server (`tsc -p tsconfig.build.json` into dist/), so the benches measure what
- * `faxengine serve` runs in production: no TypeScript loader in the process, its memory or its start-up.
+ * Builds the server as `npm run build` does (`tsc -p tsconfig.build.json` into dist/, then the
+ * bundle, esbuild.config.mjs), so the benches measure what `faxengine serve` runs in production: no
+ * TypeScript loader in the process, its memory or its start-up.
  * BENCH_NO_BUILD=1 skips it when dist/ is known to be current.
  */
 export function buildDist(): void {
   if (process.env.BENCH_NO_BUILD === '1') return;
   execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
+  execFileSync(process.execPath, [`${root}esbuild.config.mjs`], { stdio: 'inherit', cwd: root });
 }
 
 export interface CompiledProcess {

@@ -2,6 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { tsxLoader } from './tsxLoader.js';
 
 const entry = new URL('./cliEntry.ts', import.meta.url).pathname;
+/** The installed command: the bundled build (`npm run build`). */
+const builtEntry = new URL('../../bin/faxengine.js', import.meta.url).pathname;
 
 export interface CliProcess {
   child: ChildProcessWithoutNullStreams;
@@ -12,9 +14,9 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `faxengine <args>` from source in a child process with exactly the given environment. */
-export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', tsxLoader, entry, ...args], {
+/** Starts `faxengine <args>` from source (or, `built`, as installed) in a child process with exactly the given environment. */
+export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; built?: boolean } = {}): CliProcess {
+  const child = spawn(process.execPath, [...(options.built ? [builtEntry] : ['--import', tsxLoader, entry]), ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH, ...options.env },
   });

@@ -10,9 +10,10 @@ export interface ServeProcess {
  * `faxengine serve` as a child process on loopback with the given data dir and environment; answers
  * once both listeners are up, with the ports they bound (the log line says which).
  */
-export async function startServe(options: { dataDir: string; eslPort: number; socketListen?: string; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number }): Promise<ServeProcess> {
+export async function startServe(options: { dataDir: string; eslPort: number; socketListen?: string; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number; built?: boolean }): Promise<ServeProcess> {
   const cli = startCli(['serve'], {
     cwd: options.dataDir,
+    built: options.built === true,
     env: {
       FAXENGINE_DATA_DIR: options.dataDir,
       FAXENGINE_HTTP_LISTEN: '127.0.0.1:0',

@@ -30,7 +30,8 @@ describe('what faxengine serve loads at start on the embedded defaults (#17: idl
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('leaves the simulator, the other commands, kafkajs (no brokers), nodemailer (no SMTP) and libphonenumber (no number beyond North America yet) unloaded', async () => {
+  /** The modules and `require:` calls of `faxengine serve` (from source, or `built`) up to its listeners being up. */
+  async function loadsOfServe(built: boolean): Promise<string[]> {
     const dir = makeTempDir('startup-footprint');
     cleanups.push(dir.remove);
     const hook = join(dir.path, 'traceLoads.mjs');
@@ -39,15 +40,28 @@ describe('what faxengine serve loads at start on the embedded defaults (#17: idl
     writeFileSync(trace, '');
     const sim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 } });
     cleanups.push(() => sim.close());
-    const serve = await startServe({ dataDir: dir.path, eslPort: sim.eslAddress.port, env: { NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, TRACE_LOADS: trace } });
+    const serve = await startServe({ dataDir: dir.path, eslPort: sim.eslAddress.port, built, env: { NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, TRACE_LOADS: trace } });
     cleanups.push(() => serve.cli.child.kill('SIGKILL'));
+    return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+  }
+  const unloadedPackages = /\/node_modules\/(kafkajs|nodemailer|pg|@kurrent|libphonenumber-js)\/|^require:(kafkajs|nodemailer|pg|libphonenumber-js)$/;
 
-    const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+  it('leaves the simulator, the other commands, kafkajs (no brokers), nodemailer (no SMTP) and libphonenumber (no number beyond North America yet) unloaded', async () => {
+    const loaded = await loadsOfServe(false);
     // The trace works: the server's own modules and the libraries it needs are in it.
     expect(loaded.some((url) => url.endsWith('/src/main.ts'))).toBe(true);
     expect(loaded.some((url) => url.includes('/node_modules/better-sqlite3/'))).toBe(true);
     expect(loaded.some((line) => line.startsWith('require:'))).toBe(true);
-    const unwanted = loaded.filter((url) => /\/node_modules\/(kafkajs|nodemailer|@kurrent|libphonenumber-js)\/|^require:(kafkajs|nodemailer|libphonenumber-js)|\/src\/sim\/|\/src\/commands\/(demo|send|projections|faxApiClient)/.test(url));
+    const unwanted = loaded.filter((url) => unloadedPackages.test(url) || /\/src\/sim\/|\/src\/commands\/(demo|send|projections|faxApiClient)/.test(url));
+    expect(unwanted).toEqual([]);
+  });
+
+  it('does the same from the bundled build: what is loaded on demand stays in chunks of its own, not loaded', async () => {
+    const loaded = await loadsOfServe(true);
+    const chunks = loaded.filter((url) => url.includes('/dist/bundle/'));
+    expect(chunks.some((url) => /\/dist\/bundle\/serveCommand-\w+\.js$/.test(url))).toBe(true);
+    expect(loaded.some((url) => url.includes('/node_modules/better-sqlite3/'))).toBe(true);
+    const unwanted = loaded.filter((url) => unloadedPackages.test(url) || /\/dist\/bundle\/(simCli|demoCommand|sendCommand|projectionsCommand|verifyCommand|accessCommand|kafkaBus|kurrentDb\w+|postgres\w+|smtpMailer)-\w+\.js$/.test(url));
     expect(unwanted).toEqual([]);
   });
 });
