@@ -42,6 +42,6 @@ await build({
     '@scalar/api-reference',
     'prom-client',
   ],
-  // Bundled CommonJS packages (xstate, modesl, hono's helpers) call require() for Node's built-ins.
+  // Bundled CommonJS code calls require() for Node's built-ins, which an ES module lacks.
   banner: { js: "import { createRequire as __faxengineRequire } from 'node:module'; const require = __faxengineRequire(import.meta.url);" },
 });
