@@ -4,6 +4,9 @@ import { freePort } from '../support/freePort.js';
 const root = new URL('../../', import.meta.url).pathname;
 // The published entry point: it runs dist/src/cli.js.
 const cli = `${root}bin/faxengine.js`;
+// BENCH_UNBUNDLED=1 runs tsc's dist/src instead of the minified bundle, so that CPU profiles name
+// every function (the bundle keeps names for stack traces, but V8's profiler shows the minified ones).
+const entry = process.env.BENCH_UNBUNDLED === '1' ? `${root}test/bench/unbundledCli.mjs` : cli;
 
 /**
  * Builds the server as `npm run build` does (`tsc -p tsconfig.build.json` into dist/, then the
@@ -26,12 +29,12 @@ export interface CompiledProcess {
   exited: Promise<number | null>;
 }
 
-/** `node bin/faxengine.js <args>` (the compiled CLI) with exactly `env` (plus PATH). */
+/** `node bin/faxengine.js <args>` (the built CLI) with exactly `env` (plus PATH). */
 export function startCompiled(args: string[], env: NodeJS.ProcessEnv, cwd: string): CompiledProcess {
   const spawnedAt = performance.now();
   // BENCH_NODE_ARGS go to the server's node only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, cli, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
+  const child = spawn(process.execPath, [...nodeArgs, entry, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
   let out = '';
   // Keep the tail only: a long run logs a lot, and only the last lines explain a failure.
   const keep = (chunk: Buffer) => (out = (out + chunk.toString()).slice(-20_000));
