@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import { freePort } from '../support/freePort.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-// The published entry point: it runs dist/src/cli.js.
+// The published entry point: it runs the bundle, dist/bundle/cli.js.
 const cli = `${root}bin/faxengine.js`;
 // BENCH_UNBUNDLED=1 runs tsc's dist/src instead of the minified bundle, so that CPU profiles name
 // every function (the bundle keeps names for stack traces, but V8's profiler shows the minified ones).
