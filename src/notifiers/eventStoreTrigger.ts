@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { notificationTriggers } from '../domain/notifications/notificationPlan.js';
+import { createStopSignal } from '../domain/stopSignal.js';
 import type { EventStore, Subscription } from '../ports/eventStore.js';
 
 export interface EventStoreTriggerDeps {
@@ -40,8 +41,7 @@ export async function startEventStoreTrigger(deps: EventStoreTriggerDeps): Promi
   let stopped = false;
   /** Set when stop() begins: no new fax is taken, work in progress finishes (or fails) and is not retried. */
   let stopping = false;
-  let wake: () => void = () => undefined;
-  const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+  const stopRequested = createStopSignal();
   const working = new Set<Promise<void>>();
 
   const lowWaterMark = () => (inFlight.size === 0 ? highest : Math.min(...inFlight) - 1);
@@ -76,7 +76,7 @@ export async function startEventStoreTrigger(deps: EventStoreTriggerDeps): Promi
         // whoever runs the notifiers next replays it and the fax stream says what is left.
         if (stopping) return;
         if (failures === 0 || failures % 10 === 0) logger.warn({ err: error, faxId, failures: failures + 1 }, 'notifier failed; trying again');
-        await Promise.race([new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** failures)).unref()), stopRequested]);
+        await stopRequested.sleep(Math.min(30_000, 200 * 2 ** failures));
         if (stopping) return;
       }
     }
@@ -115,7 +115,7 @@ export async function startEventStoreTrigger(deps: EventStoreTriggerDeps): Promi
     },
     async stop() {
       stopping = true;
-      wake();
+      stopRequested.request();
       slotFreed?.();
       const unsubscribed = subscription.stop();
       // Let the work in progress record its outcomes (bounded), then keep what is safe.

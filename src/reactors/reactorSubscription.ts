@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { EventStoreUnavailableError, type EventStore, type RecordedEvent, type Subscription } from '../ports/eventStore.js';
+import { createStopSignal } from '../domain/stopSignal.js';
 import type { ParkedEventLog } from './parkedEvents.js';
 
 export interface ReactorRetryPolicy {
@@ -44,9 +45,8 @@ export async function startReactorSubscription(options: ReactorSubscriptionOptio
   let lastSettled = options.after;
   let stopped = false;
   let current: Subscription | undefined;
-  let wake: () => void = () => undefined;
-  const stopRequested = new Promise<void>((resolve) => (wake = resolve));
-  const pause = (ms: number) => Promise.race([new Promise((resolve) => setTimeout(resolve, ms).unref()), stopRequested]);
+  const stopRequested = createStopSignal();
+  const pause = (ms: number) => stopRequested.sleep(ms);
   const delay = (failures: number) => Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (failures - 1));
 
   /** Handles the event; false when stopped before it was done (it is then left for the next start). */
@@ -117,7 +117,7 @@ export async function startReactorSubscription(options: ReactorSubscriptionOptio
     },
     async stop() {
       stopped = true;
-      wake();
+      stopRequested.request();
       await current?.stop();
     },
   };

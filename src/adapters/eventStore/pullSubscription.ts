@@ -1,3 +1,4 @@
+import { createStopSignal } from '../../domain/stopSignal.js';
 import type { RecordedEvent, SubscribeOptions, Subscription } from '../../ports/eventStore.js';
 
 export interface PullSource {
@@ -25,9 +26,7 @@ export function startPullSubscription(source: PullSource, options: SubscribeOpti
   let lastPosition = options.after ?? 0;
   let stopped = false;
   let caughtUp = false;
-  let wake: (() => void) | undefined;
-
-  const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+  const stopRequested = createStopSignal();
 
   async function run(): Promise<void> {
     while (!stopped) {
@@ -47,7 +46,7 @@ export function startPullSubscription(source: PullSource, options: SubscribeOpti
           caughtUp = true;
           options.onCaughtUp?.();
         }
-        await Promise.race([source.waitForAppend(seen), stopRequested]);
+        await stopRequested.race(source.waitForAppend(seen));
       }
     }
   }
@@ -63,7 +62,7 @@ export function startPullSubscription(source: PullSource, options: SubscribeOpti
     },
     async stop() {
       stopped = true;
-      wake?.();
+      stopRequested.request();
       await running;
     },
   };

@@ -1,0 +1,25 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+/** V8's full garbage collection, made callable in this process (a leak test needs it; vitest runs without --expose-gc). */
+const gc = runInNewContext('gc') as () => void;
+
+/** True once nothing keeps `ref`'s object alive: collected after full collections. */
+export async function collected(ref: WeakRef<object>): Promise<boolean> {
+  for (let round = 0; round < 5; round++) {
+    // Let promise jobs that still hold it run first.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    if (ref.deref() === undefined) return true;
+  }
+  return false;
+}
+
+/** V8's heap in use after full collections, in bytes. */
+export async function heapUsedAfterGc(): Promise<number> {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
