@@ -1,6 +1,6 @@
 import { deliverUntilHandled, type SubscribeToTopic } from '../../ports/bus.js';
 import type { TopicLog } from './topicLog.js';
-import { createWakeSignal } from './wakeSignal.js';
+import { createWakeSignal, nextOfAny } from './wakeSignal.js';
 
 interface Member {
   options: SubscribeToTopic;
@@ -38,7 +38,7 @@ export function createInProcessGroup(log: TopicLog, fromBeginning: boolean, rede
       const message = log.read(partition, offset);
       const owner = ownerOf(partition);
       if (!message || !owner) {
-        await Promise.race([log.appended.wait(), membershipChanged.wait()]);
+        await nextOfAny([log.appended, membershipChanged]);
         continue;
       }
       const delivery = deliverUntilHandled(message, owner.options, {
