@@ -2,6 +2,11 @@ import type { MetricLabels } from '../../ports/metrics.js';
 
 /** Past this many unprocessed appends a reactor's backlog is not tracked further (its lag reads at least this). */
 const MAX_TRACKED = 100_000;
+/**
+ * Appends tracked before the processed ones are dropped on the next append, not only when the gauge
+ * is read: a server nobody scrapes kept up to MAX_TRACKED entries per reactor (~7 MB each, ~50 MB for seven).
+ */
+const DROP_EVERY = 1024;
 
 interface Tracked {
   prefixes: readonly string[];
@@ -48,7 +53,7 @@ export function createReactorLag(): ReactorLag {
     appended(stream, events, position) {
       for (const tracked of reactors.values()) {
         if (tracked.prefixes.length > 0 && !tracked.prefixes.some((prefix) => stream.startsWith(prefix))) continue;
-        if (tracked.pending.length - tracked.head >= MAX_TRACKED) drop(tracked);
+        if (tracked.pending.length - tracked.head >= DROP_EVERY) drop(tracked);
         if (tracked.pending.length - tracked.head >= MAX_TRACKED) continue;
         tracked.pending.push([position, events]);
         tracked.size += events;
