@@ -1,11 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU time (user + system) of process `pid` itself, not its children, in milliseconds (/proc/<pid>/stat). */
-export function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+export function cpuMsOf(pid: number, statPath = `/proc/${pid}/stat`): number {
+  const stat = readFileSync(statPath, 'utf8');
   // Fields after the command name, which may hold spaces: utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * CPU milliseconds of process `pid` (all its threads, those that ended included) and of its main
+ * thread alone, the event loop (/proc/<pid>/task/<pid>/stat).
+ */
+export function threadCpuMs(pid: number): { main: number; all: number } {
+  return { main: cpuMsOf(pid, `/proc/${pid}/task/${pid}/stat`), all: cpuMsOf(pid) };
 }
 
 /** A line of /proc/<pid>/status in MB (`VmRSS` now, `VmHWM` the peak so far); NaN once the process is gone. */
