@@ -32,6 +32,8 @@ export interface SimulatorOptions {
   /** FreeSWITCH's 25 s first-command timeout, in real milliseconds. */
   firstCommandTimeoutMs?: number;
   hostname?: string;
+  /** Connections whose command logs are kept for assertions (closed ones are forgotten beyond). Default 10,000. */
+  keepConnections?: number;
 }
 
 export interface ChannelSummary {
@@ -100,9 +102,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   };
   const firstCommandTimeoutMs = options.firstCommandTimeoutMs ?? 25_000;
   const all: EslConnection[] = [];
+  const keep = options.keepConnections ?? MAX_TRACKED;
   const track = (connection: EslConnection): void => {
     // Keep closed connections' command logs for assertions, but not forever in a long demo.
-    if (all.length >= MAX_TRACKED) all.splice(0, all.length, ...all.filter((known) => known.info().open).slice(-MAX_TRACKED / 2));
+    if (all.length >= keep) all.splice(0, all.length, ...all.filter((known) => known.info().open).slice(-Math.ceil(keep / 2)));
     all.push(connection);
   };
   const listen = options.listen ?? { host: '127.0.0.1', port: 8021 };

@@ -12,7 +12,9 @@ export const basicAuth = (user: string, password: string) => `Basic ${Buffer.fro
  * with a FreeSWITCH simulator on both sides: its inbound ESL listener is faxengine's
  * FAXENGINE_FREESWITCH_ESL and it dials faxengine's outbound-socket port for inbound calls.
  */
-export async function startServerWithSimulator(options: { scenario?: SimulatorOptions['scenario']; env?: Record<string, string>; dataDir?: string; timeScale?: number; serverOptions?: ServerOptions } = {}) {
+export async function startServerWithSimulator(
+  options: { scenario?: SimulatorOptions['scenario']; env?: Record<string, string>; dataDir?: string; timeScale?: number; serverOptions?: ServerOptions; keepConnections?: number } = {},
+) {
   const dir = options.dataDir ? undefined : makeTempDir('e2e');
   const dataDir = options.dataDir ?? dir!.path;
   const eslSim = await createSimulator({ listen: { host: '127.0.0.1', port: 0 }, timeScale: 0.002, ...(options.scenario ? { scenario: options.scenario } : {}) });
@@ -36,6 +38,7 @@ export async function startServerWithSimulator(options: { scenario?: SimulatorOp
     // Slower (e.g. 0.05) when a test must watch a call while it goes on.
     timeScale: options.timeScale ?? 0.002,
     ...(options.scenario ? { scenario: options.scenario } : {}),
+    ...(options.keepConnections !== undefined ? { keepConnections: options.keepConnections } : {}),
   });
   const base = `http://127.0.0.1:${server.httpAddress.port}`;
   return {
