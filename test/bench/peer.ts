@@ -101,6 +101,12 @@ try {
     };
   };
 
+  /** The server's V8 heap and the memory V8 knows of outside it (Buffers, SQLite's is not counted), from its /metrics, in MB. */
+  const serverHeap = async () => {
+    const text = await (await fetch(`${serve.base}/metrics`)).text();
+    const mb = (metric: string) => Math.round(Number(new RegExp(`^${metric} (\\S+)`, 'm').exec(text)?.[1]) / 1e6);
+    return { heapUsedMb: mb('nodejs_heap_size_used_bytes'), heapTotalMb: mb('nodejs_heap_size_total_bytes'), externalMb: mb('nodejs_external_memory_bytes') };
+  };
   /** One round: FAXES received, then FAXES sent, each fax with a caller, a number and a document of its own (`round` keeps them apart from other rounds'). */
   const runRound = async (round: number) => {
     log(`round ${round + 1}: receiving ${FAXES} faxes`);
@@ -113,11 +119,7 @@ try {
     const outbound = await phase(['FaxSent', 'FaxFailed'], FAXES, async () => {
       await submitFaxes({ base: serve.base, apiKey, documents, submitters: SUBMITTERS, firstNumber: round * FAXES });
     });
-    const heapMb = async () => {
-      const text = await (await fetch(`${serve.base}/metrics`)).text();
-      return Math.round(Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1]) / 1e6);
-    };
-    log(`round ${round + 1}: V8 heap used ${await heapMb()} MB, RSS ${statusMb(serve.pid, 'VmRSS')} MB`);
+    log(`round ${round + 1}: V8 heap used ${(await serverHeap()).heapUsedMb} MB, RSS ${statusMb(serve.pid, 'VmRSS')} MB`);
     log(`round ${round + 1}: CPU per fax received ${inbound.cpuMsPerFax} ms (main thread ${inbound.mainThreadCpuMsPerFax}), sent ${outbound.cpuMsPerFax} ms (main thread ${outbound.mainThreadCpuMsPerFax})`);
     return { inbound, outbound };
   };
@@ -127,6 +129,7 @@ try {
   log(`idle for ${SETTLE_SECONDS} s after the run`);
   await sleep(SETTLE_SECONDS * 1000);
   const idleRssAfterRunMb = statusMb(serve.pid, 'VmRSS');
+  const idleHeapAfterRun = await serverHeap();
   const failed = count.get('FaxFailed')!;
   const receiveFailed = count.get('FaxReceiveFailed')!;
 
@@ -153,6 +156,7 @@ try {
       idleRssMb,
       // Idle again after all the rounds: what the faxes left behind (caches are bounded; V8 keeps some heap).
       idleRssAfterRunMb,
+      idleHeapAfterRun,
       idleSettleSeconds: SETTLE_SECONDS,
       peakRssMbReceive: first.inbound.peakRssMb,
       peakRssMbSend: first.outbound.peakRssMb,
