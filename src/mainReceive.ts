@@ -106,8 +106,11 @@ export async function startReceivePath(deps: {
   };
   const forgetOutcome = async (callUuid: string, node = nodeOfCall(callUuid)) => {
     const control = controls.of(node);
-    await deleteOutcomeRecord((command) => control.api(command), callUuid);
-    callNodes.delete(callUuid);
+    try {
+      await deleteOutcomeRecord((command) => control.api(command), callUuid);
+    } finally {
+      callNodes.delete(callUuid);
+    }
   };
   /** A call whose socket was lost goes on in FreeSWITCH: wait (bounded) for its end and read its record. */
   const awaitCallEnd = async (callUuid: string) => {
