@@ -87,7 +87,8 @@ describe('metrics of a running server', () => {
     const waiting = await submit('5557654321');
     await expectSample(env, 'faxengine_send_queue_faxes{state="waiting_for_channel"}', (value) => value === 1, '1');
     await expectSample(env, 'faxengine_send_queue_oldest_age_seconds', (value) => value !== undefined && value > 0, '> 0');
-    expect(await sampleOf(env, 'faxengine_calls_in_progress{direction="outbound",node="default"}')).toBe(1);
+    // The channel is taken before the originate goes out; the call counts once the dialer follows it.
+    await expectSample(env, 'faxengine_calls_in_progress{direction="outbound",node="default"}', (value) => value === 1, '1');
     for (const faxId of [waiting, ringing, busy]) expect((await env.call('DELETE', `/v1/faxes/${faxId}`)).status).toBe(202);
     await expectSample(env, 'faxengine_send_queue_faxes{state="waiting_for_channel"}', (value) => value === 0, '0');
     await expectSample(env, 'faxengine_send_queue_faxes{state="waiting_to_retry"}', (value) => value === 0, '0');
