@@ -11,8 +11,13 @@ const DROP_EVERY = 1024;
 interface Tracked {
   prefixes: readonly string[];
   position: () => number;
-  /** Positions of appends to its streams not yet known to be processed, oldest first, with their event counts. */
-  pending: Array<[position: number, events: number]>;
+  /**
+   * Positions of appends to its streams not yet known to be processed, oldest first, and their
+   * event counts: two arrays of numbers, not a pair per append, which each append of each reactor
+   * would allocate.
+   */
+  positions: number[];
+  counts: number[];
   head: number;
   size: number;
 }
@@ -36,26 +41,28 @@ export function createReactorLag(): ReactorLag {
   const reactors = new Map<string, Tracked>();
   const drop = (tracked: Tracked) => {
     const position = tracked.position();
-    while (tracked.head < tracked.pending.length && tracked.pending[tracked.head]![0] <= position) {
-      tracked.size -= tracked.pending[tracked.head]![1];
+    while (tracked.head < tracked.positions.length && tracked.positions[tracked.head]! <= position) {
+      tracked.size -= tracked.counts[tracked.head]!;
       tracked.head += 1;
     }
     // Compacted now and then rather than shifted per entry.
-    if (tracked.head > 1024 && tracked.head * 2 > tracked.pending.length) {
-      tracked.pending = tracked.pending.slice(tracked.head);
+    if (tracked.head > 1024 && tracked.head * 2 > tracked.positions.length) {
+      tracked.positions = tracked.positions.slice(tracked.head);
+      tracked.counts = tracked.counts.slice(tracked.head);
       tracked.head = 0;
     }
   };
   return {
     track(name, prefixes, position) {
-      reactors.set(name, { prefixes, position, pending: [], head: 0, size: 0 });
+      reactors.set(name, { prefixes, position, positions: [], counts: [], head: 0, size: 0 });
     },
     appended(stream, events, position) {
       for (const tracked of reactors.values()) {
         if (tracked.prefixes.length > 0 && !tracked.prefixes.some((prefix) => stream.startsWith(prefix))) continue;
-        if (tracked.pending.length - tracked.head >= DROP_EVERY) drop(tracked);
-        if (tracked.pending.length - tracked.head >= MAX_TRACKED) continue;
-        tracked.pending.push([position, events]);
+        if (tracked.positions.length - tracked.head >= DROP_EVERY) drop(tracked);
+        if (tracked.positions.length - tracked.head >= MAX_TRACKED) continue;
+        tracked.positions.push(position);
+        tracked.counts.push(events);
         tracked.size += events;
       }
     },
