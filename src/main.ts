@@ -72,6 +72,18 @@ export interface ServerOptions {
   recordsClock?: Clock;
   /** Where a key ring reload reads `encryption.*` from (the serve command reads the config file again); default the config given. */
   encryptionSettings?: () => EncryptionSettings;
+  /**
+   * Smaller bounds for the caches that fill with every new fax (a memory test fills them in a few
+   * hundred faxes, then sees what more faxes leave behind); default the production ones.
+   */
+  cacheLimits?: {
+    /** The read models' documents of each history collection (fax views…): 5,000. */
+    readModelDocuments?: number;
+    /** Unwrapped per-fax personal-data keys: 10,000. */
+    personalDataKeys?: number;
+    /** Newest events the SQLite event store keeps in memory: 8,192. */
+    recentEvents?: number;
+  };
 }
 
 /**
@@ -100,7 +112,12 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   // Personal fields of fax and station events sealed under a key per fax / station (README:
   // Crypto-shredding): `personalData.forgetFax` destroys a fax's key (the purge runner calls it);
   // `sealed.personalDataKeys` is a ReencryptableStore for the re-encryption job.
-  const sealed = await openProtectedEventStore(config.eventStore!, keyRing, { toE164: (raw) => tryE164(raw, config.numbers.defaultCountry) });
+  const limits = options.cacheLimits ?? {};
+  const sealed = await openProtectedEventStore(config.eventStore!, keyRing, {
+    toE164: (raw) => tryE164(raw, config.numbers.defaultCountry),
+    ...(limits.personalDataKeys === undefined ? {} : { cacheSize: limits.personalDataKeys }),
+    ...(limits.recentEvents === undefined ? {} : { recentEvents: limits.recentEvents }),
+  });
   const { personalData } = sealed;
   const eventStore = meters.meter(sealed.eventStore);
   const { brokers, clientId, topic, partitions, replicationFactor } = config.kafka;
@@ -120,7 +137,7 @@ async function startBehindListeners(listeners: BoundListeners, config: Config, l
   });
 
   // Resumes from the read store's checkpoints, so start-up replays only what it has not seen.
-  const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger, defaultCountry: config.numbers.defaultCountry });
+  const readModels = openReadModels({ dataDir: config.dataDir, eventStore, logger, defaultCountry: config.numbers.defaultCountry, cacheEntries: limits.readModelDocuments });
   await readModels.runner.start();
   meters.trackReactor('projections', readModelStreamPrefixes, () => readModels.runner.position);
   meters.trackReactor(`bus-publisher:${topic}`, ['fax-'], () => publisher?.checkpoint ?? 0, () => cluster.active(`bus-publisher:${topic}`));

@@ -6,7 +6,7 @@ import { createSqliteEventStore } from '../../src/adapters/eventStore/sqlite/sql
 import type { RecordedEvent } from '../../src/ports/eventStore.js';
 import { okJson } from '../support/e2eProvisioning.js';
 import { basicAuth, startServerWithSimulator } from '../support/serverHarness.js';
-import { twoPagePdf } from './twoPagePdf.js';
+import { twoPagePdf } from '../support/twoPagePdf.js';
 
 export interface TemplateFax {
   kind: string;

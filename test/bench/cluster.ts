@@ -17,8 +17,8 @@ import { freePort } from '../support/freePort.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { buildDist, startCompiledServe, type ServeProcess } from './compiledServer.js';
 import { cpuMsOf } from './procStats.js';
-import { submitFaxes } from './submitFaxes.js';
-import { twoPagePdf } from './twoPagePdf.js';
+import { submitFaxes } from '../support/submitFaxes.js';
+import { twoPagePdf } from '../support/twoPagePdf.js';
 
 const { values: args } = parseArgs({ options: { faxes: { type: 'string', default: '200' }, instances: { type: 'string', default: '1,3' } } });
 const FAXES = Number(args.faxes);

@@ -20,8 +20,8 @@ import { freePort } from '../support/freePort.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { buildDist, startCompiledServe } from './compiledServer.js';
 import { cpuMsOf } from './procStats.js';
-import { twoPagePdf } from './twoPagePdf.js';
-import { submitFaxes } from './submitFaxes.js';
+import { twoPagePdf } from '../support/twoPagePdf.js';
+import { submitFaxes } from '../support/submitFaxes.js';
 
 const { values: args } = parseArgs({ options: { faxes: { type: 'string', default: '200' }, tenants: { type: 'string', default: '10000' }, 'scrape-seconds': { type: 'string', default: '15' }, rounds: { type: 'string', default: '2' } } });
 const ROUNDS = Number(args.rounds);

@@ -22,8 +22,8 @@ import Database from 'better-sqlite3';
 import { createSimulator } from '../../src/sim/simulator.js';
 import { freePort } from '../support/freePort.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { twoPagePdf } from './twoPagePdf.js';
-import { submitFaxes } from './submitFaxes.js';
+import { twoPagePdf } from '../support/twoPagePdf.js';
+import { submitFaxes } from '../support/submitFaxes.js';
 import { buildDist, startCompiledServe } from './compiledServer.js';
 import { cpuMsSince, nodeChildrenCpuMs, sampleRssOf, statusMb, threadCpuMs } from './procStats.js';
 

@@ -1,6 +1,7 @@
-import type { startServerWithSimulator } from './serverHarness.js';
+import type { startServerAgainst } from './serverHarness.js';
 
-type Env = Awaited<ReturnType<typeof startServerWithSimulator>>;
+/** A server as the harnesses give it, with or without its simulator. */
+type Env = Pick<Awaited<ReturnType<typeof startServerAgainst>>, 'call'>;
 type Fax = Record<string, unknown>;
 
 /** The JSON of a successful admin call; anything else fails the test with the server's answer. */

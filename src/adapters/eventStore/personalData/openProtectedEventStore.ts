@@ -5,7 +5,7 @@ import type { EventStore } from '../../../ports/eventStore.js';
 import type { PersonalDataShredder } from '../../../ports/personalData.js';
 import { ConfigError } from '../../../config/loadConfig.js';
 import { SealedDataError, type KeyRing } from '../../crypto/keyRing.js';
-import { createSqliteEventStore } from '../sqlite/sqliteEventStore.js';
+import { createSqliteEventStore, type SqliteEventStoreOptions } from '../sqlite/sqliteEventStore.js';
 import { createPersonalDataEventStore } from './personalDataEventStore.js';
 import { createPersonalDataShredder } from './personalDataShredder.js';
 import { createSqliteSubjectKeyBackend } from './sqliteSubjectKeys.js';
@@ -63,11 +63,12 @@ export async function protectEventStore(inner: EventStore, backend: SubjectKeyBa
  * per-subject key store beside it: SQLite `<events file>-keys`, PostgreSQL table
  * `personal_data_keys`, KurrentDB streams `faxkey-<subject>`.
  */
-export async function openProtectedEventStore(connection: string, ring: KeyRing, options: ProtectOptions = {}): Promise<ProtectedEventStore> {
+export async function openProtectedEventStore(connection: string, ring: KeyRing, options: ProtectOptions & Pick<SqliteEventStoreOptions, 'recentEvents'> = {}): Promise<ProtectedEventStore> {
   if (connection.startsWith('sqlite:')) {
     const path = resolve(connection.slice('sqlite:'.length));
     mkdirSync(dirname(path), { recursive: true });
-    return protectEventStore(createSqliteEventStore({ path }), createSqliteSubjectKeyBackend(`${path}-keys`), ring, options);
+    const store = createSqliteEventStore({ path, ...(options.recentEvents === undefined ? {} : { recentEvents: options.recentEvents }) });
+    return protectEventStore(store, createSqliteSubjectKeyBackend(`${path}-keys`), ring, options);
   }
   if (/^postgres(ql)?:\/\//.test(connection)) {
     const { createPostgresEventStore } = await import('../postgres/postgresEventStore.js');

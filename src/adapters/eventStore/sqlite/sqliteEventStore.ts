@@ -27,6 +27,8 @@ export interface SqliteEventStoreOptions {
   synchronous?: SynchronousMode;
   /** How often a waiting subscription looks for commits made by other processes. */
   pollIntervalMs?: number;
+  /** The newest events kept in memory for subscriptions and stream reads. Default 8,192. */
+  recentEvents?: number;
 }
 
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, created';
@@ -48,7 +50,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   const checkpointer = startBackgroundCheckpointer(db, options.path);
   const signal = createAppendSignal(db, options.pollIntervalMs ?? 50, `${options.path}-wal`);
   const walSync = (options.synchronous ?? 'full') === 'full' ? createWalSync(`${options.path}-wal`) : undefined;
-  const recent = createRecentEvents(8192, toRecorded);
+  const recent = createRecentEvents(options.recentEvents ?? 8192, toRecorded);
   // Every write of the process follows an append (projections, reactors' checkpoints): an append
   // wakes the checkpoint worker, which ends itself when nothing has been written for a while.
   const onAcknowledged = () => {
