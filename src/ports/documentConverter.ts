@@ -15,9 +15,10 @@ export interface ConverterInput {
 export interface DocumentConverter {
   /**
    * Converts `inputs`, in order, into one TIFF at `outputPath`. A document that cannot be faxed
-   * fails with a `DocumentConversionFailure` naming it, and leaves no files behind.
+   * fails with a `DocumentConversionFailure` naming it, and leaves no files behind. Intermediate
+   * files go to `workDir` when given (a folder of the caller's, which it removes).
    */
-  convert(inputs: ConverterInput[], outputPath: string, options: { resolution: Resolution; pageSize: PageSize; timeoutMs?: number }): Promise<{ path: string; pages: number }>;
+  convert(inputs: ConverterInput[], outputPath: string, options: { resolution: Resolution; pageSize: PageSize; timeoutMs?: number; workDir?: string }): Promise<{ path: string; pages: number }>;
 }
 
 /** Why a user's document cannot be faxed (the adapter's `DocumentConversionError`). */

@@ -14,8 +14,8 @@ import { readTiffStructure } from './tiffStructure.js';
 export interface DocumentJob {
   pool: ProcessPool;
   geometry: FaxPageGeometry;
-  /** Where this document may leave intermediate files (removed by the caller). */
-  workDir: string;
+  /** The folder where this document may leave intermediate files (made on first call; removed by the caller). */
+  workDir: () => Promise<string>;
   /** A distinct prefix for this document's intermediate files. */
   label: string;
   timeoutMs: number;
@@ -98,7 +98,7 @@ export async function documentToFaxTiff(
       if (error instanceof UnusableImageError) throw fail(error.reason, error.message);
       throw error;
     }
-    const path = join(job.workDir, `${job.label}.pdf`);
+    const path = join(await job.workDir(), `${job.label}.pdf`);
     await writeImagePdf(path, image);
     return { path, ours: true };
   }
@@ -108,7 +108,7 @@ export async function documentToFaxTiff(
     const pages = parseTiffinfo(info.stdout);
     if (info.exitCode !== 0 || pages.length === 0) throw fail('corrupt', info.stderr.trim());
     if (pages.every(isFaxPage)) return { path: input.path, kept: true };
-    const path = join(job.workDir, `${job.label}.pdf`);
+    const path = join(await job.workDir(), `${job.label}.pdf`);
     const converted = await run('tiff2pdf', ['-o', path, input.path]);
     if (converted.exitCode !== 0) throw fail('unsupported', converted.stderr.trim());
     return { path, ours: true };

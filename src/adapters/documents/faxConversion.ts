@@ -15,6 +15,11 @@ export interface ConversionOptions {
   pageSize: FaxPageSize;
   /** Most time any one step (one ghostscript or libtiff run) may take; overrides the converter's default. */
   timeoutMs?: number;
+  /**
+   * Where intermediate files go: a folder of the caller's, which it removes (the submission's own).
+   * Without it the converter makes a folder in `tempDir` when a document needs one.
+   */
+  workDir?: string;
 }
 
 export interface InputDocument {
@@ -42,7 +47,7 @@ export interface DocumentConverter {
 }
 
 export interface DocumentConverterOptions {
-  /** Where intermediate files go; each conversion gets its own folder in it, removed afterwards. */
+  /** Where intermediate files go when the caller gives no `workDir`: a folder of their own in it, removed afterwards. */
   tempDir: string;
   /** How many conversion processes may run at once across all conversions; defaults to the CPU count. */
   concurrency?: number;
@@ -64,8 +69,10 @@ export function createDocumentConverter(options: DocumentConverterOptions): Docu
     async convert(inputs, outputPath, conversion) {
       if (inputs.length === 0) throw new RangeError('a fax needs at least one document to convert');
       const timeoutMs = conversion.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      await mkdir(options.tempDir, { recursive: true });
-      const workDir = await mkdtemp(join(options.tempDir, 'conversion-'));
+      // Made only when needed: a single PDF, the usual fax, renders straight into the output, and
+      // every folder made and removed is several file-system calls on the event loop's thread pool.
+      let ownWorkDir: Promise<string> | undefined;
+      const workDir = async () => conversion.workDir ?? (await (ownWorkDir ??= mkdir(options.tempDir, { recursive: true }).then(() => mkdtemp(join(options.tempDir, 'conversion-')))));
       // Written beside the output and renamed into place, so a reader never sees half a TIFF.
       const partial = join(dirname(outputPath), `.${basename(outputPath)}.${randomUUID()}.partial`);
       try {
@@ -74,8 +81,8 @@ export function createDocumentConverter(options: DocumentConverterOptions): Docu
         const parts = await allOrFirstFailure(
           inputs.map((input, index) => (signal: AbortSignal) => {
             const label = `document-${index}`;
-            const destination = single ? partial : join(workDir, `${label}.tif`);
-            return documentToFaxTiff(input, destination, { pool, geometry, workDir, label, timeoutMs, signal });
+            const destination = async () => (single ? partial : join(await workDir(), `${label}.tif`));
+            return destination().then((path) => documentToFaxTiff(input, path, { pool, geometry, workDir, label, timeoutMs, signal }));
           }),
         );
         if (single) {
@@ -90,7 +97,7 @@ export function createDocumentConverter(options: DocumentConverterOptions): Docu
         await rm(partial, { force: true });
         throw error;
       } finally {
-        await rm(workDir, { recursive: true, force: true });
+        if (ownWorkDir) await ownWorkDir.then((dir) => rm(dir, { recursive: true, force: true }), () => undefined);
       }
     },
   };

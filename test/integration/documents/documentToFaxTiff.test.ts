@@ -19,7 +19,7 @@ describe('one ghostscript run per PDF', () => {
     const real = createProcessPool({ concurrency: 2 });
     const commands: string[] = [];
     const pool: ProcessPool = { ...real, run: (command, args, options) => (commands.push(command), real.run(command, args, options)) };
-    const job = { pool, geometry: faxPageGeometry('fine', 'a4'), workDir: dir.path, label: 'doc', timeoutMs: 30_000, signal: new AbortController().signal };
+    const job = { pool, geometry: faxPageGeometry('fine', 'a4'), workDir: async () => dir.path, label: 'doc', timeoutMs: 30_000, signal: new AbortController().signal };
     return { file: (name: string) => join(dir.path, name), job, commands };
   }
 

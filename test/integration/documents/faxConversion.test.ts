@@ -1,4 +1,5 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -165,6 +166,23 @@ describe('converting documents to a fax TIFF', () => {
     expect(pages.map((page) => Math.round(page.blackIn() * 10) / 10)).toEqual([0, 0.5, 1]);
   });
 
+  it("leaves intermediate files in the caller's work folder when given one, and makes a folder of its own only when a document needs one", async () => {
+    const { converter, file, input, tempDir, dir } = setup();
+    await makePdf(file('two.pdf'), [boxPage(0), boxPage(0.5)]);
+    await makeRaster(file('black.png'), 'pnggray', '0 setgray 0 0 595 842 rectfill showpage', a4Raster);
+    const workDir = join(dir, 'work');
+    await mkdir(workDir);
+    expect((await converter.convert([input('two.pdf'), input('black.png')], file('joined.tif'), { ...fineA4, workDir })).pages).toBe(3);
+    // The PNG wrapped in a PDF, and each document's pages before they were joined.
+    expect((await readdir(workDir)).sort()).toEqual(['document-0.tif', 'document-1.pdf', 'document-1.tif']);
+    // A single PDF renders straight into the output: no folder at all.
+    expect((await converter.convert([input('two.pdf')], file('single.tif'), fineA4)).pages).toBe(2);
+    expect(existsSync(tempDir)).toBe(false);
+    // Without a work folder, a document that needs one gets a folder of the converter's, removed after.
+    expect((await converter.convert([input('black.png')], file('image.tif'), fineA4)).pages).toBe(1);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+
   describe('refusing documents', () => {
     async function expectRefusal(run: Promise<unknown>, fileName: string, reason: DocumentConversionError['reason']) {
       const error = await run.then(() => undefined, (thrown: unknown) => thrown);
@@ -174,7 +192,8 @@ describe('converting documents to a fax TIFF', () => {
     }
 
     async function expectNothingLeft(dir: string, tempDir: string, inputs: string[]) {
-      expect(await readdir(tempDir)).toEqual([]);
+      // The converter's own folder is made only when a document needed one.
+      expect(existsSync(tempDir) ? await readdir(tempDir) : []).toEqual([]);
       expect((await readdir(dir)).filter((name) => name !== 'tmp').sort()).toEqual([...inputs].sort());
     }
 
