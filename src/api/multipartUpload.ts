@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -8,12 +9,14 @@ import { HTTPException } from 'hono/http-exception';
 import { TooLargeError } from '../domain/errors.js';
 import { displayName, fileTooLarge, filesTooLarge, tooManyFiles, type FileLimits } from './services/submissionFiles.js';
 
-/** A file part, spooled to disk under a name of our own. */
+/** A file part, spooled to disk under a name of our own, measured and hashed on its way there. */
 export interface SpooledPart {
   name: string;
   contentType: string;
   path: string;
   bytes: number;
+  /** Hex SHA-256 of the bytes written (what an `Idempotency-Key` compares), set once the file is complete. */
+  sha256: string;
 }
 
 /** The form's parts in the order they came: text fields, and files on disk. */
@@ -70,15 +73,22 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | nul
     const index = fileCount++;
     pipes.push(stream);
     if (index >= limits.maxFiles) return stop(tooManyFiles(`more than ${limits.maxFiles} files`, limits));
-    const file: SpooledPart = { name: displayName(fileName, index), contentType: mimeType, path: join(dir, `upload-${index}`), bytes: 0 };
+    const file: SpooledPart = { name: displayName(fileName, index), contentType: mimeType, path: join(dir, `upload-${index}`), bytes: 0, sha256: '' };
     parts.push({ field, file });
     stream.on('limit', () => stop(fileTooLarge(file.name, `more than ${limits.maxFileBytes} bytes`, limits)));
+    // Hashed as it passes: reading the file back to hash it cost more file-system calls than writing it.
+    const hash = createHash('sha256');
     const counting = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         file.bytes += chunk.length;
         totalBytes += chunk.length;
         if (totalBytes > limits.maxTotalBytes) stop(filesTooLarge(`more than ${limits.maxTotalBytes} bytes`, limits));
+        hash.update(chunk);
         done(null, chunk);
+      },
+      flush(done) {
+        file.sha256 = hash.digest('hex');
+        done();
       },
     });
     const out = createWriteStream(file.path);

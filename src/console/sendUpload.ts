@@ -1,4 +1,3 @@
-import { openAsBlob } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -94,7 +93,7 @@ async function formDataOf(parts: FormPart[]): Promise<FormData> {
   for (const part of parts) {
     if ('value' in part) form.append(part.field, part.value);
     // An empty file input still sends a part: no name, no bytes. It is no document.
-    else if (part.file.bytes > 0 || !/^file-\d+$/.test(part.file.name)) form.append(part.field, new SpooledFile(await openAsBlob(part.file.path, { type: part.file.contentType }), part.file.name, part.file.path));
+    else if (part.file.bytes > 0 || !/^file-\d+$/.test(part.file.name)) form.append(part.field, await SpooledFile.of(part.file));
   }
   return form;
 }

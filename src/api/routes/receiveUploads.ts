@@ -1,11 +1,12 @@
 import { openAsBlob } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AuthEnv } from '../auth/principal.js';
-import { readMultipartUpload, type FormPart } from '../multipartUpload.js';
+import { readMultipartUpload, type FormPart, type SpooledPart } from '../multipartUpload.js';
 import { refuseTooLarge } from '../refuseTooLarge.js';
 import type { FaxSubmission, SubmissionFile } from '../services/faxSubmission.js';
+import { removeWorkFolder } from '../services/workFolders.js';
 
 /** Room for part headers and text fields on top of the files' limit. */
 const formAllowance = 1024 * 1024;
@@ -19,13 +20,21 @@ export const isStreamedUpload = (c: Context): boolean => c.req.method === 'POST'
 
 /** An uploaded file as the route's form sees it (a `File`), read from where it was spooled. */
 export class SpooledFile extends File {
-  constructor(blob: Blob, name: string, readonly path: string) {
-    super([blob], name, { type: blob.type });
+  private constructor(
+    blob: Blob,
+    readonly part: SpooledPart,
+  ) {
+    super([blob], part.name, { type: blob.type });
+  }
+
+  static async of(part: SpooledPart): Promise<SpooledFile> {
+    return new SpooledFile(await openAsBlob(part.path, { type: part.contentType }), part);
   }
 }
 
-/** What the submission service takes for a form's file: the spooled path as it is, without reading it into memory. */
-export const submissionContentOf = (file: File): SubmissionFile['content'] => (file instanceof SpooledFile ? { path: file.path } : file);
+/** What the submission service takes for a form's file: the spooled path as it is (with its size and hash), without reading it into memory. */
+export const submissionContentOf = (file: File): SubmissionFile['content'] =>
+  file instanceof SpooledFile ? { path: file.part.path, bytes: file.part.bytes, sha256: file.part.sha256 } : file;
 
 /**
  * Reads a multipart upload to a folder of the submission temp dir before the form is validated, and
@@ -42,8 +51,8 @@ export const receiveUploads = (service: FaxSubmission) =>
       return refuseTooLarge(c, { field: 'file', detail: `the request is ${declared} bytes, more than the files' limit of ${limits.maxTotalBytes} bytes (submission.maxTotalBytes) and ${formAllowance} bytes for the form's other parts` });
     }
     const dir = await service.createUploadDir();
+    let parts: FormPart[] = [];
     try {
-      let parts: FormPart[];
       try {
         parts = await readMultipartUpload(c.req.raw.body, c.req.header('content-type')!, dir, limits);
       } catch (error) {
@@ -55,7 +64,8 @@ export const receiveUploads = (service: FaxSubmission) =>
       (c.req.bodyCache as { formData?: Promise<FormData> }).formData = formDataOf(parts);
       await next();
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      // What is left after a body read only in part goes by the recursive removal.
+      await removeWorkFolder(dir, parts.flatMap((part) => ('file' in part ? [basename(part.file.path)] : [])));
     }
   });
 
@@ -63,7 +73,7 @@ async function formDataOf(parts: FormPart[]): Promise<FormData> {
   const form = new FormData();
   for (const part of parts) {
     if ('value' in part) form.append(part.field, part.value);
-    else form.append(part.field, new SpooledFile(await openAsBlob(part.file.path, { type: part.file.contentType }), part.file.name, part.file.path));
+    else form.append(part.field, await SpooledFile.of(part.file));
   }
   return form;
 }

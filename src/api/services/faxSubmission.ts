@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Route } from '../../../projections/routingQueries.js';
@@ -13,7 +12,8 @@ import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import { createIdempotencyClaims } from './idempotencyClaims.js';
 import { prepareFields, type FieldContext, type PreparedFields, type SubmissionFields } from './submissionFields.js';
-import { stageFiles, type FileLimits, type StagedFile, type SubmissionFile } from './submissionFiles.js';
+import { stagedName, stageFiles, type FileLimits, type StagedFile, type SubmissionFile } from './submissionFiles.js';
+import { makeWorkFolder, removeWorkFolder } from './workFolders.js';
 import { fingerprintOf } from './submissionFingerprint.js';
 
 export type { SubmissionFields } from './submissionFields.js';
@@ -91,6 +91,9 @@ export interface FaxSubmission {
   cancel(faxId: string, tenantId: string | undefined, by: Submitter): Promise<{ faxId: string; status: 'cancelled' }>;
 }
 
+/** The fax TIFF the documents are converted into, in the submission's work folder. */
+const convertedName = 'fax.tif';
+
 /** The submission service behind `POST /v1/faxes`, the original's `POST /fax/send` and `DELETE /v1/faxes/{id}`. */
 export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
   const { eventStore, limits } = deps;
@@ -101,7 +104,7 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
   });
 
   async function createFax(faxId: string, fields: PreparedFields, files: StagedFile[], request: FaxSubmissionRequest, workDir: string, fence: () => Promise<void>): Promise<FaxSubmissionResult> {
-    const converted = await convert(files, join(workDir, 'fax.tif'), fields);
+    const converted = await convert(files, join(workDir, convertedName), fields, workDir);
     if (converted.pages > limits.maxPages) {
       throw new ValidationError('file', `the documents make ${converted.pages} pages; at most ${limits.maxPages} per fax (submission.maxPages)`, { pages: converted.pages });
     }
@@ -130,10 +133,10 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
     return resultOf(queued, prepared, false);
   }
 
-  async function convert(files: StagedFile[], output: string, fields: PreparedFields) {
+  async function convert(files: StagedFile[], output: string, fields: PreparedFields, workDir: string) {
     try {
       const inputs = files.map(({ path, name, contentType }) => ({ path, name, contentType }));
-      return await deps.converter.convert(inputs, output, { resolution: fields.resolution, pageSize: fields.pageSize, timeoutMs: limits.conversionTimeoutMs });
+      return await deps.converter.convert(inputs, output, { resolution: fields.resolution, pageSize: fields.pageSize, timeoutMs: limits.conversionTimeoutMs, workDir });
     } catch (error) {
       if (!isDocumentConversionFailure(error)) throw error;
       throw new ValidationError('file', error.message, { fileName: error.fileName, reason: error.reason });
@@ -149,10 +152,7 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
   return {
     fileLimits: { maxFiles: limits.maxFiles, maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes },
 
-    async createUploadDir() {
-      await mkdir(deps.tempDir, { recursive: true });
-      return mkdtemp(join(deps.tempDir, 'upload-'));
-    },
+    createUploadDir: () => makeWorkFolder(deps.tempDir, 'upload-'),
 
     async submit(request) {
       const fields = prepareFields(request, {
@@ -163,8 +163,7 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
         outboundWebhooks: deps.outboundWebhooks,
         tenantSettings: deps.tenantSettings,
       });
-      await mkdir(deps.tempDir, { recursive: true });
-      const workDir = await mkdtemp(join(deps.tempDir, 'submission-'));
+      const workDir = await makeWorkFolder(deps.tempDir, 'submission-');
       try {
         const files = await stageFiles(request.files, workDir, limits);
         const faxId = (deps.newFaxId ?? randomUUID)();
@@ -173,7 +172,7 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
         const claim = { tenantId: fields.tenantId, key: request.idempotencyKey, fingerprint: fingerprintOf(fields.asked, files), faxId };
         return await claims.run(claim, create, replay);
       } finally {
-        await rm(workDir, { recursive: true, force: true });
+        await removeWorkFolder(workDir, [convertedName, ...request.files.flatMap((file, index) => (file.content instanceof Blob ? [stagedName(index)] : []))]);
       }
     },
 

@@ -12,8 +12,11 @@ export interface SubmissionFile {
   /** The sender's name for the file; errors name it. */
   name: string;
   contentType?: string;
-  /** Bytes in memory, or a file on the local disk: the original's drop directory, or an upload already spooled there. */
-  content: Blob | { path: string };
+  /**
+   * Bytes in memory, or a file on the local disk: the original's drop directory, or an upload
+   * already spooled there (with its size and hash, measured as it was written).
+   */
+  content: Blob | { path: string; bytes?: number; sha256?: string };
 }
 
 /** A document on the local disk, measured and hashed. */
@@ -50,18 +53,21 @@ export async function stageFiles(files: readonly SubmissionFile[], workDir: stri
     named.map(async (file, index) => {
       const contentType = file.contentType || (file.content instanceof Blob ? file.content.type : '') || 'application/octet-stream';
       if (file.content instanceof Blob) {
-        const path = join(workDir, `upload-${index}`);
+        const path = join(workDir, stagedName(index));
         return { name: file.name, contentType, path, bytes: sizes[index]!, sha256: await writeHashed(file.content, path) };
       }
-      const { path } = file.content;
-      return { name: file.name, contentType, path, bytes: sizes[index]!, sha256: await hashFile(path) };
+      const { path, sha256 } = file.content;
+      return { name: file.name, contentType, path, bytes: sizes[index]!, sha256: sha256 ?? (await hashFile(path)) };
     }),
   );
 }
 
+/** The name an uploaded document in memory is written under in the work folder. */
+export const stagedName = (index: number) => `upload-${index}`;
+
 async function sizeOf(file: SubmissionFile): Promise<number> {
   if (file.content instanceof Blob) return file.content.size;
-  return (await stat(file.content.path)).size;
+  return file.content.bytes ?? (await stat(file.content.path)).size;
 }
 
 function hashFile(path: string): Promise<string> {
