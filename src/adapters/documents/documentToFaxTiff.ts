@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DocumentConversionError } from './documentConversionError.js';
 import { detectDocumentKind } from './documentKind.js';
@@ -8,7 +8,7 @@ import { UnusableImageError, writeImagePdf } from './imagePdf.js';
 import { describeJpeg } from './jpegImage.js';
 import { describePng, verifyPngData } from './pngImage.js';
 import type { ProcessPool, ProcessResult } from './processPool.js';
-import { readTiffStructure } from './tiffStructure.js';
+import { tiffStructureOf } from './tiffStructure.js';
 
 /** Everything one document's conversion needs from the conversion it is part of. */
 export interface DocumentJob {
@@ -26,6 +26,8 @@ export interface DocumentJob {
 export interface FaxPages {
   path: string;
   kept: boolean;
+  /** Counted here (the conversion of a single document needs not read the file again to know). */
+  pages: number;
 }
 
 /** A PDF ready for ghostscript; `ours` when we wrote it around an image, so any error in it is the image's. */
@@ -56,15 +58,15 @@ export async function documentToFaxTiff(
   const rendered = await run('gs', ghostscriptFaxArgs(renderable.path, destination, job.geometry, renderable.ours, countPages));
   if (ghostscriptSaysEncrypted(rendered.stderr)) throw fail('encrypted', rendered.stderr.trim());
   // Ghostscript exits 0 on a PDF it cannot make sense of; it then writes no page, hence no file.
-  const written = await stat(destination).then((file) => file.size > 0, () => false);
-  if (rendered.exitCode !== 0 || !written) throw fail('corrupt', rendered.stderr.trim() || withoutPageCount(rendered.stdout).trim());
-  if (countPages) await checkReadWhole(parseGhostscriptPageCount(rendered.stdout));
-  return { path: destination, kept: false };
+  const written = await readFile(destination).catch(() => undefined);
+  if (rendered.exitCode !== 0 || !written?.length) throw fail('corrupt', rendered.stderr.trim() || withoutPageCount(rendered.stdout).trim());
+  const { pages } = tiffStructureOf(written);
+  if (countPages) checkReadWhole(parseGhostscriptPageCount(rendered.stdout), pages);
+  return { path: destination, kept: false, pages };
 
   /** A user's PDF must come out with every page its page tree lists: a fax missing pages is worse than none. */
-  async function checkReadWhole(expected: number | undefined): Promise<void> {
+  function checkReadWhole(expected: number | undefined, pages: number): void {
     if (expected === undefined) return; // no count to hold the rendering to; the rendering itself went well
-    const { pages } = await readTiffStructure(destination);
     if (pages < expected) throw fail('corrupt', `ghostscript read ${pages} of its ${expected} pages: ${rendered.stderr.trim() || withoutPageCount(rendered.stdout).trim()}`);
   }
 
@@ -107,7 +109,7 @@ export async function documentToFaxTiff(
     const info = await run('tiffinfo', [input.path]);
     const pages = parseTiffinfo(info.stdout);
     if (info.exitCode !== 0 || pages.length === 0) throw fail('corrupt', info.stderr.trim());
-    if (pages.every(isFaxPage)) return { path: input.path, kept: true };
+    if (pages.every(isFaxPage)) return { path: input.path, kept: true, pages: pages.length };
     const path = join(await job.workDir(), `${job.label}.pdf`);
     const converted = await run('tiff2pdf', ['-o', path, input.path]);
     if (converted.exitCode !== 0) throw fail('unsupported', converted.stderr.trim());

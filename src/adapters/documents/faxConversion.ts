@@ -90,7 +90,7 @@ export function createDocumentConverter(options: DocumentConverterOptions): Docu
         } else {
           await concatenate(parts, partial, inputs, timeoutMs);
         }
-        const { pages } = await readTiffStructure(partial);
+        const pages = single ? parts[0]!.pages : (await readTiffStructure(partial)).pages;
         await rename(partial, outputPath);
         return { path: outputPath, pages };
       } catch (error) {

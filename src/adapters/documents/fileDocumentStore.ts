@@ -69,9 +69,11 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
     if (known) return known;
     const sha256 = shaOf(id);
     if (!sha256 || !existsSync(`${base(sha256)}.json`)) return undefined;
-    const document = JSON.parse(await readFile(`${base(sha256)}.json`, 'utf8')) as StoredDocument;
+    return remember(JSON.parse(await readFile(`${base(sha256)}.json`, 'utf8')) as StoredDocument);
+  }
+  function remember(document: StoredDocument): StoredDocument {
     if (descriptions.size >= 10_000) descriptions.clear();
-    descriptions.set(id, document);
+    descriptions.set(document.id, document);
     return document;
   }
 
@@ -153,7 +155,8 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
       // not be on disk yet, so this caller waits for the same fsyncs.
       const settling = syncing.get(sha256);
       if (settling) await settling;
-      if (settling || existsSync(`${target}.json`)) return document;
+      // Remembered once stored: the fax's call reads the document next (a sidecar read saved per fax sent).
+      if (settling || existsSync(`${target}.json`)) return remember(document);
       mkdirSync(dirname(target), { recursive: true });
       const placed = [placeOnceSync(`${target}.tif`, sealBytes(sealing, bytes, documentAad(sha256, 'image/tiff'))), placeOnceSync(`${target}.json`, JSON.stringify(document))];
       if (!placed.some(Boolean)) return document;
@@ -171,7 +174,7 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
       } finally {
         syncing.delete(sha256);
       }
-      return document;
+      return remember(document);
     },
 
     get: readDescription,

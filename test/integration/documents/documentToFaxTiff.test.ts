@@ -27,7 +27,7 @@ describe('one ghostscript run per PDF', () => {
     const { file, job, commands } = setup();
     await makePdf(file('in.pdf'), [boxPage(0.2), boxPage(0.4), boxPage(0.6)]);
     const pages = await documentToFaxTiff({ path: file('in.pdf'), name: 'in.pdf' }, file('out.tif'), job);
-    expect(pages).toEqual({ path: file('out.tif'), kept: false });
+    expect(pages).toEqual({ path: file('out.tif'), kept: false, pages: 3 });
     expect((await readTiffStructure(file('out.tif'))).pages).toBe(3);
     expect(commands).toEqual(['gs']);
   });
