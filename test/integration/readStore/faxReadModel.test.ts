@@ -197,4 +197,23 @@ describe('the fax read model: indexed rows, one page per query', () => {
       db.close();
     }
   });
+
+  it('finds a fax written again by what it is now: a new status, number or open state, or only a new document', () => {
+    // Each write of a known fax sets only the columns that changed (and the document): the indexes
+    // on the others are left as they were, so they must still be right.
+    const rewritten = faxes.map((fax, index) => {
+      if (index % 5 === 0) return { ...fax, status: fax.status === 'sent' ? ('failed' as const) : ('sent' as const) };
+      if (index % 5 === 1) return { ...fax, to: `+1555999${String(index).padStart(4, '0')}` };
+      if (index % 5 === 2) return { ...fax, ended: !fax.ended };
+      if (index % 5 === 3) return { ...fax, pages: (fax.pages ?? 0) + 1 };
+      return fax;
+    });
+    put(rewritten, 3000);
+    faxes = rewritten;
+    for (const [name, filter] of [...filters(), ['the new number', { number: rewritten[1]!.to! }] as [string, FaxFilter]]) {
+      expect(walk(filter, 97).map((fax) => fax.faxId), name).toEqual(reference(rewritten, filter).map((fax) => fax.faxId));
+    }
+    expect(store.faxes.find(rewritten[3]!.faxId)).toEqual(rewritten[3]);
+    expect(store.faxes.openInbound().map((fax) => fax.faxId).sort()).toEqual(rewritten.filter((fax) => fax.direction === 'inbound' && !fax.ended).map((fax) => fax.faxId).sort());
+  });
 });
