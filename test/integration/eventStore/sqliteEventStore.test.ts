@@ -72,6 +72,26 @@ describe('SQLite event store specifics', () => {
     await subscription.stop();
   });
 
+  it("gives a subscriber every event when this process's appends and another's interleave, in position order", async () => {
+    const { store, path } = tempStore('es-interleaved');
+    const seen: RecordedEvent[] = [];
+    const subscription = store.subscribeToAll({ handler: (event) => void seen.push(event) });
+    await store.append('ours-1', [{ type: 'Ours', data: {} }]);
+    await waitFor(() => seen.length === 1);
+    // The other process appends after our last append: the head this process knew is stale now.
+    const first = runChild(path, 'once');
+    await new Promise((resolve) => first.once('exit', resolve));
+    await waitFor(() => seen.length === 6);
+    await store.append('ours-2', [{ type: 'Ours', data: {} }]);
+    const second = runChild(path, 'once');
+    await new Promise((resolve) => second.once('exit', resolve));
+    await store.append('ours-3', [{ type: 'Ours', data: {} }]);
+    await waitFor(() => seen.length === 13);
+    expect(seen.map((event) => event.position)).toEqual((await store.readAll()).map((event) => event.position));
+    expect(seen.filter((event) => event.type === 'Ours').map((event) => event.stream)).toEqual(['ours-1', 'ours-2', 'ours-3']);
+    await subscription.stop();
+  });
+
   it('lets two processes append to the same file at once', async () => {
     const { store, path } = tempStore('es-two-writers');
     const child = runChild(path, 'crash');

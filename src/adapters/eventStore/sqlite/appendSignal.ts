@@ -20,7 +20,14 @@ export interface AppendSignal {
  * every `pollIntervalMs` as well while the WAL cannot be watched, or every `safetyPollMs` while
  * it is. The poll runs only while someone is waiting.
  */
-export function createAppendSignal(db: Database.Database, pollIntervalMs: number, walPath?: string, safetyPollMs = 1000): AppendSignal {
+export function createAppendSignal(
+  db: Database.Database,
+  pollIntervalMs: number,
+  walPath?: string,
+  safetyPollMs = 1000,
+  /** Called when a commit by another connection is noticed, before the waiters are woken. */
+  onOtherCommit: () => void = () => {},
+): AppendSignal {
   let commits = 0;
   let waiters: Array<() => void> = [];
   let timer: NodeJS.Timeout | undefined;
@@ -44,10 +51,12 @@ export function createAppendSignal(db: Database.Database, pollIntervalMs: number
     try {
       version = readDataVersion();
     } catch {
+      onOtherCommit();
       return bump(); // closed underneath us: let the waiters find out on their next read
     }
     if (version !== lastVersion) {
       lastVersion = version;
+      onOtherCommit();
       bump();
     }
   }
@@ -77,6 +86,8 @@ export function createAppendSignal(db: Database.Database, pollIntervalMs: number
     }
     timer = setInterval(poll, watcher ? safetyPollMs : pollIntervalMs);
     timer.unref();
+    // What another process committed while nobody waited (nothing watched the WAL then) is seen now.
+    poll();
   }
 
   return {

@@ -48,7 +48,17 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   }
 
   const checkpointer = startBackgroundCheckpointer(db, options.path);
-  const signal = createAppendSignal(db, options.pollIntervalMs ?? 50, `${options.path}-wal`);
+  /**
+   * The log's last position for the live subscriptions' reads, without a SELECT and a read
+   * transaction per subscriber per append (with eight subscribers, most of the read transactions a
+   * fax cost). Our commit is the newest when it is made, so it sets it; a commit by another process
+   * unsets it (the append signal notices, then wakes the subscribers, who read it again). A
+   * subscriber that reads it a moment before that notice only stops short of the other's events
+   * and is woken for them.
+   */
+  let knownHead: number | undefined;
+  const headForSubscriptions = () => (knownHead ??= statements.head.get() ?? 0);
+  const signal = createAppendSignal(db, options.pollIntervalMs ?? 50, `${options.path}-wal`, undefined, () => (knownHead = undefined));
   const walSync = (options.synchronous ?? 'full') === 'full' ? createWalSync(`${options.path}-wal`) : undefined;
   const recent = createRecentEvents(options.recentEvents ?? 8192, toRecorded);
   // Every write of the process follows an append (projections, reactors' checkpoints): an append
@@ -57,7 +67,11 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     signal.notify();
     wakeBackgroundCheckpointer();
   };
-  const writes = createWriteQueue(db, options.clock ?? systemClock, { onRowsCommitted: recent.add, onAcknowledged }, walSync);
+  const onRowsCommitted = (rows: EventRow[]) => {
+    recent.add(rows);
+    if (rows.length > 0) knownHead = rows[rows.length - 1]![0];
+  };
+  const writes = createWriteQueue(db, options.clock ?? systemClock, { onRowsCommitted, onAcknowledged }, walSync);
   const subscriptions = new Set<{ stop(): Promise<void> }>();
   const leases = createSqliteLeases(`${options.path}-leases`, options.clock ?? systemClock);
   let closed = false;
@@ -107,7 +121,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
    * subscriber acts on an event a power cut could still take back (the acknowledgement wakes them).
    */
   function readPageWithHead(after: number, maxCount: number, prefixes: readonly string[]): { events: RecordedEvent[]; coveredUpTo: number } {
-    const head = statements.head.get() ?? 0;
+    const head = headForSubscriptions();
     const remembered = recent.page(after, maxCount, prefixes, head);
     const page = remembered ? { events: remembered, coveredUpTo: head } : readPageAndHead(after, maxCount, prefixes);
     const pending = writes.firstUnacknowledged();
