@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faxesWhen, provisionAcme } from '../support/e2eProvisioning.js';
-import { heapUsedAfterGc } from '../support/forcedGc.js';
+import { lowestHeapOver } from '../support/forcedGc.js';
 import { startServerWithSimulator } from '../support/serverHarness.js';
 
 type Server = Awaited<ReturnType<typeof startServerWithSimulator>>;
@@ -40,16 +40,8 @@ describe('memory after many faxes', () => {
     await receive(700);
     // The event store's recent events fill to 8,192 and are then halved, a saw-tooth of several MB:
     // each window's lowest sample spans one tooth (~340 faxes here), so the two minimums compare like with like.
-    const lowestOver = async (batches: number) => {
-      let lowest = Number.POSITIVE_INFINITY;
-      for (let batch = 0; batch < batches; batch++) {
-        await receive(50);
-        lowest = Math.min(lowest, await heapUsedAfterGc());
-      }
-      return lowest;
-    };
-    const first = await lowestOver(8);
-    const second = await lowestOver(8);
+    const first = await lowestHeapOver(8, () => receive(50));
+    const second = await lowestHeapOver(8, () => receive(50));
     // Without those fixes: +11.5 KB a fax (4.6 MB over these 400 faxes); with them, -4 to -5 KB.
     expect((second - first) / 400).toBeLessThan(5_000);
   }, 300_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faxesWhen, okJson, provisionAcme } from '../support/e2eProvisioning.js';
-import { heapUsedAfterGc } from '../support/forcedGc.js';
+import { lowestHeapOver } from '../support/forcedGc.js';
 import { basicAuth, startServerAgainst } from '../support/serverHarness.js';
 import { startSimulatorProcess } from '../support/simulatorProcess.js';
 import { submitFaxes } from '../support/submitFaxes.js';
@@ -50,16 +50,8 @@ describe('memory after many sent faxes', () => {
 
   it('leaves the heap where it was after 400 more sent faxes, once the bounded caches are full', async () => {
     await send(300);
-    const lowestOver = async (batches: number) => {
-      let lowest = Number.POSITIVE_INFINITY;
-      for (let batch = 0; batch < batches; batch++) {
-        await send(50);
-        lowest = Math.min(lowest, await heapUsedAfterGc());
-      }
-      return lowest;
-    };
-    const first = await lowestOver(8);
-    const second = await lowestOver(8);
+    const first = await lowestHeapOver(8, () => send(50));
+    const second = await lowestHeapOver(8, () => send(50));
     // Measured: +0.6 to +1.6 KB a fax (the test's HTTP client's queues, V8's bookkeeping). Keeping
     // every finished fax's actor, one leak this catches, gives +8.7 KB.
     expect((second - first) / 400).toBeLessThan(4_000);

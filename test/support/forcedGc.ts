@@ -29,3 +29,16 @@ export async function heapUsedAfterGc(): Promise<number> {
     .filter((space) => !space.space_name.startsWith('code_'))
     .reduce((sum, space) => sum + space.space_used_size, 0);
 }
+
+/**
+ * The lowest heap after full collections, sampled after each of `samples` runs of `work`: a
+ * window's floor, which moves with what the process keeps, not with what it is still collecting.
+ */
+export async function lowestHeapOver(samples: number, work: () => Promise<void>): Promise<number> {
+  let lowest = Number.POSITIVE_INFINITY;
+  for (let sample = 0; sample < samples; sample++) {
+    await work();
+    lowest = Math.min(lowest, await heapUsedAfterGc());
+  }
+  return lowest;
+}
