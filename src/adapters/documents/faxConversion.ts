@@ -79,10 +79,10 @@ export function createDocumentConverter(options: DocumentConverterOptions): Docu
         const geometry = faxPageGeometry(conversion.resolution, conversion.pageSize);
         const single = inputs.length === 1;
         const parts = await allOrFirstFailure(
-          inputs.map((input, index) => (signal: AbortSignal) => {
+          inputs.map((input, index) => async (signal: AbortSignal) => {
             const label = `document-${index}`;
-            const destination = async () => (single ? partial : join(await workDir(), `${label}.tif`));
-            return destination().then((path) => documentToFaxTiff(input, path, { pool, geometry, workDir, label, timeoutMs, signal }));
+            const destination = single ? partial : join(await workDir(), `${label}.tif`);
+            return documentToFaxTiff(input, destination, { pool, geometry, workDir, label, timeoutMs, signal });
           }),
         );
         if (single) {

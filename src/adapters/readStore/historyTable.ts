@@ -15,7 +15,7 @@ export interface HistoryTableSpec {
   key: string;
   /** Columns beside the key and `doc`, in the order `values` answers them. */
   columns: readonly string[];
-  /** Columns a later write never changes (left out of the upsert's SET, so their indexes are not rewritten). */
+  /** Columns a later write never changes (never set by an update, so their indexes are not rewritten). */
   fixed?: readonly string[];
   /** CREATE TABLE, with `doc TEXT NOT NULL` last. */
   schema: string;
@@ -51,10 +51,8 @@ export function createIndexes(db: Database.Database, spec: HistoryTableSpec): vo
 export function prepareHistoryTable(db: Database.Database, spec: HistoryTableSpec): HistoryTable {
   const { table, key, columns } = spec;
   const fixed = new Set(spec.fixed ?? []);
-  const updated = [...columns.filter((column) => !fixed.has(column)), 'doc'].map((column) => `${column} = excluded.${column}`).join(', ');
-  const insert = db.prepare(
-    `INSERT INTO ${table} (${key}, ${columns.join(', ')}, doc) VALUES (${Array.from({ length: columns.length + 2 }, () => '?').join(', ')}) ON CONFLICT (${key}) DO UPDATE SET ${updated}`,
-  );
+  // A new row only: `put` looks the key up first (the read store has one writer, this connection).
+  const insert = db.prepare(`INSERT INTO ${table} (${key}, ${columns.join(', ')}, doc) VALUES (${Array.from({ length: columns.length + 2 }, () => '?').join(', ')})`);
   const select = db.prepare<[string], string>(`SELECT doc FROM ${table} WHERE ${key} = ?`).pluck();
   const selectColumns = db.prepare<[string], Value[]>(`SELECT ${columns.join(', ')} FROM ${table} WHERE ${key} = ?`).raw();
   // A row already there is updated in the columns that changed and its document only: SQLite
