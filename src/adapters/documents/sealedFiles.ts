@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isSealed, SealedDataError, sealedKeyId, type KeyRing } from '../crypto/keyRing.js';
 import { DocumentIntegrityError } from '../../ports/documentStore.js';
+import { readWholeFile } from './readWholeFile.js';
 
 /** How files of a store are written: sealed under the ring's current key, or plain (`encryption.documents: false`). */
 export interface Sealing {
@@ -31,7 +32,7 @@ export function openBytes(ring: KeyRing, stored: Buffer, aad: string, what: stri
 }
 
 export async function readOpened(ring: KeyRing, path: string, aad: string, what: string): Promise<Buffer> {
-  return openBytes(ring, await readFile(path), aad, what);
+  return openBytes(ring, await readWholeFile(path), aad, what);
 }
 
 /** The id of the key a stored file is sealed under, or `plain`. Reads only its header. */

@@ -1,0 +1,43 @@
+import { closeSync, fstatSync, openSync, read } from 'node:fs';
+
+/**
+ * A whole file, read with one step on the thread pool. `fs.promises.readFile` takes four (open,
+ * fstat, read, close), each a hand-over to a pool thread and back, and each waiting behind the
+ * fsyncs the event store and the document store queue there: for a 60 KB fax TIFF in the page
+ * cache that was about 300 µs of a document request's 600, against about 130 µs this way. Opening,
+ * sizing and closing are metadata calls of microseconds, done on the event loop (as the document
+ * store's fsyncs do); only the read of the bytes, which may have to wait for the disk, goes to the
+ * pool.
+ */
+export async function readWholeFile(path: string): Promise<Buffer> {
+  const fd = openSync(path, 'r');
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  const buffer = Buffer.allocUnsafeSlow(size);
+  return await new Promise<Buffer>((resolve, reject) => {
+    const readFrom = (offset: number): void => {
+      if (offset === size) return finish(undefined, buffer);
+      read(fd, buffer, offset, size - offset, offset, (error, bytesRead) => {
+        if (error) return finish(error);
+        // A short read ends only at the end of the file (one shrunk since fstat: what is there).
+        if (bytesRead === 0) return finish(undefined, buffer.subarray(0, offset));
+        readFrom(offset + bytesRead);
+      });
+    };
+    const finish = (error: Error | undefined, bytes?: Buffer): void => {
+      try {
+        closeSync(fd);
+      } catch (closeError) {
+        error ??= closeError as Error;
+      }
+      if (error) reject(error);
+      else resolve(bytes!);
+    };
+    readFrom(0);
+  });
+}
