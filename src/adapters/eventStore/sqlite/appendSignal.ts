@@ -21,10 +21,10 @@ export interface AppendSignal {
  * it is. The poll runs only while someone is waiting.
  *
  * Our own commits write the WAL too, one change event per page written: a busy server saw about
- * 300 a second, and reading `data_version` takes and drops a read lock on the WAL index (four
- * `fcntl` calls), the biggest source of system calls on the event loop. So a change event only
- * schedules a poll `settleMs` later, and the events until then ride along with it: another
- * process's commit is seen at most `settleMs` later than before.
+ * 300 a second, and each `data_version` read takes and drops a read lock on the WAL index (up to
+ * four `fcntl` calls: a tenth of the event loop's). So a change event only schedules a poll
+ * `settleMs` later, and the events until then ride along with it: another process's commit is
+ * seen at most `settleMs` later than before.
  */
 export function createAppendSignal(
   db: Database.Database,

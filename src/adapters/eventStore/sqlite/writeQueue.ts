@@ -35,9 +35,10 @@ export interface WriteQueue {
 
 /**
  * Group commit: every write requested in the same turn of the event loop shares one SQLite
- * transaction, so one WAL fsync covers many appends (a group of checkpoints alone is not fsynced). Each append runs in its own savepoint, so a
- * stale expected revision (or any other failure) rejects that append alone and writes none of its
- * events, while the others in the group commit.
+ * transaction, so one WAL fsync covers many appends (a group of checkpoints alone is not
+ * fsynced). Each append runs in its own savepoint, so a stale expected revision (or any other
+ * failure) rejects that append alone and writes none of its events, while the others in the
+ * group commit.
  */
 export function createWriteQueue(db: Database.Database, clock: Clock, hooks: WriteQueueHooks, walSync?: WalSync): WriteQueue {
   let queue: WriteRequest[] = [];
