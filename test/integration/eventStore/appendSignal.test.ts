@@ -11,7 +11,8 @@ describe('append signal: commits of another connection', () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   });
 
-  it('wakes a waiter when another connection commits, from the WAL being written, not from a poll', async () => {
+  /** Ours (watched) and theirs (another connection, as another process's would be) on one WAL file. */
+  function twoConnections() {
     const dir = makeTempDir('append-signal');
     cleanups.push(dir.remove);
     const path = join(dir.path, 'events.sqlite');
@@ -21,6 +22,11 @@ describe('append signal: commits of another connection', () => {
     cleanups.push(() => ours.close());
     const theirs = new Database(path);
     cleanups.push(() => theirs.close());
+    return { path, ours, theirs };
+  }
+
+  it('wakes a waiter when another connection commits, from the WAL being written, not from a poll', async () => {
+    const { path, ours, theirs } = twoConnections();
     // Polls an hour apart: only the WAL watch can notice the commit in time.
     const signal = createAppendSignal(ours, 3_600_000, `${path}-wal`, 3_600_000);
     cleanups.push(() => signal.close());
@@ -35,15 +41,7 @@ describe('append signal: commits of another connection', () => {
   // Every page SQLite writes to the WAL is a change event; reading data_version for each was the
   // event loop's biggest source of system calls on a busy server (#17).
   it('reads data_version once per settling window, not once per WAL write', async () => {
-    const dir = makeTempDir('append-signal');
-    cleanups.push(dir.remove);
-    const path = join(dir.path, 'events.sqlite');
-    const ours = new Database(path);
-    ours.pragma('journal_mode = WAL');
-    ours.exec('CREATE TABLE t (x)');
-    cleanups.push(() => ours.close());
-    const theirs = new Database(path);
-    cleanups.push(() => theirs.close());
+    const { path, ours, theirs } = twoConnections();
     const signal = createAppendSignal(ours, 3_600_000, `${path}-wal`, 3_600_000, undefined, 100);
     cleanups.push(() => signal.close());
 
