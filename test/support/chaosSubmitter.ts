@@ -32,10 +32,19 @@ export class ChaosSubmitter {
     form.append('file', new Blob([this.options.documents.get(name)!], { type: send.format === 'pdf' ? 'application/pdf' : 'image/tiff' }), name);
     form.append('to', `+${send.number}`);
     form.append('from', '5551230000');
-    const headers = { authorization: this.options.authorization(), 'idempotency-key': `chaos-${this.options.seed}-${send.number}-${attempt}` };
+    const encoded = new Response(form);
+    const headers = {
+      authorization: this.options.authorization(),
+      'idempotency-key': `chaos-${this.options.seed}-${send.number}-${attempt}`,
+      'content-type': encoded.headers.get('content-type')!,
+    };
     // Told a moment after the POST went out (its body on the way), so a kill can land mid-request.
     setTimeout(() => this.listeners.forEach((listener) => listener()), 2);
-    fetch(this.options.url(), { method: 'POST', headers, body: form, signal: AbortSignal.timeout(60_000) })
+    encoded
+      .arrayBuffer()
+      .then((body) =>
+        fetch(this.options.url(), { method: 'POST', headers, body: trickled(new Uint8Array(body), pauseMs(this.options.seed, send.number)), duplex: 'half', signal: AbortSignal.timeout(60_000) } as RequestInit),
+      )
       .then(async (res) => {
         if (res.status !== 202) return Object.assign(record, { outcome: 'refused', detail: `${res.status} ${await res.text()}` });
         const id = ((await res.json()) as { id: string }).id;
@@ -73,4 +82,34 @@ export class ChaosSubmitter {
       db.close();
     }
   }
+}
+
+/**
+ * The body in two halves with a pause between them, as a client on a slow line sends it: a
+ * submission stays in flight for a while, so a kill aimed at it (and at a call dialling meanwhile)
+ * can land, and lands mid-upload. A whole body at once is in flight for a few milliseconds only:
+ * a kill aimed at "submission and dialling" could wait out its deadline (seed 3191115114).
+ */
+function trickled(body: Uint8Array, pause: number): ReadableStream<Uint8Array> {
+  const half = Math.floor(body.length / 2);
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (sent === 0) {
+        sent = 1;
+        controller.enqueue(body.subarray(0, half));
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      controller.enqueue(body.subarray(half));
+      controller.close();
+    },
+  });
+}
+
+/** 100–399 ms, the same for a number in every run of a seed. */
+function pauseMs(seed: number, number: string): number {
+  let hash = seed >>> 0;
+  for (const char of number) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return 100 + (hash % 300);
 }
