@@ -92,11 +92,11 @@ export class ChaosSubmitter {
  */
 function trickled(body: Uint8Array, pause: number): ReadableStream<Uint8Array> {
   const half = Math.floor(body.length / 2);
-  let sent = 0;
+  let firstHalfSent = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (sent === 0) {
-        sent = 1;
+      if (!firstHalfSent) {
+        firstHalfSent = true;
         controller.enqueue(body.subarray(0, half));
         return;
       }

@@ -72,7 +72,11 @@ export function createDocumentConverter(options: DocumentConverterOptions): Docu
       // Made only when needed: a single PDF, the usual fax, renders straight into the output, and
       // every folder made and removed is several file-system calls on the event loop's thread pool.
       let ownWorkDir: Promise<string> | undefined;
-      const workDir = async () => conversion.workDir ?? (await (ownWorkDir ??= mkdir(options.tempDir, { recursive: true }).then(() => mkdtemp(join(options.tempDir, 'conversion-')))));
+      const makeOwnWorkDir = async () => {
+        await mkdir(options.tempDir, { recursive: true });
+        return mkdtemp(join(options.tempDir, 'conversion-'));
+      };
+      const workDir = async () => conversion.workDir ?? (await (ownWorkDir ??= makeOwnWorkDir()));
       // Written beside the output and renamed into place, so a reader never sees half a TIFF.
       const partial = join(dirname(outputPath), `.${basename(outputPath)}.${randomUUID()}.partial`);
       try {
