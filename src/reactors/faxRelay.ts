@@ -16,6 +16,12 @@ const relayPageFormatFallback = { resolution: 'fine', pageSize: 'letter' } as co
 export const relayFaxIdOf = (inboundFaxId: string): string => `${inboundFaxId}-relay`;
 
 /**
+ * After the call ended, not at FaxRouted: until then the received fax's actor is still its
+ * stream's writer, and an event of ours in between would break its exact-revision append.
+ */
+const relayTriggers: ReadonlySet<string> = new Set(['FaxCallEnded']);
+
+/**
  * Store-and-forward: a received fax whose delivery plan names gateway endpoints (a tenant's PBX,
  * or the upstream gateways of a PBX's fax to an outside number, `purpose: 'outbound-relay'`) becomes an outbound fax of the same document to those gateways, in priority order, linked both
  * ways (`relayOf` on the new fax, `FaxRelayed` on the received one). Checkpointed and idempotent:
@@ -40,9 +46,7 @@ export function startFaxRelay(deps: {
   const { eventStore } = deps;
 
   async function relay(event: RecordedEvent): Promise<void> {
-    // After the call ended, not at FaxRouted: until then the received fax's actor is still its
-    // stream's writer, and an event of ours in between would break its exact-revision append.
-    if (event.type !== 'FaxCallEnded') return;
+    if (!relayTriggers.has(event.type)) return;
     const history = await eventStore.readStream(event.stream);
     const plan = history.find((item) => item.type === 'FaxRouted')?.data as FaxRoutedData | undefined;
     if (!plan) return;
@@ -116,6 +120,7 @@ export function startFaxRelay(deps: {
       eventStore,
       streamPrefixes: ['fax-'],
       handle: relay,
+      actsOn: relayTriggers,
       parked: deps.parked ?? createParkedEventLog(eventStore),
       logger: deps.logger,
       ...(deps.retry ? { retry: deps.retry } : {}),

@@ -12,6 +12,8 @@ import { startCheckpointedReactor, type ReactorRetryPolicy } from './reactorSubs
 export const purgeRunnerName = 'purge-runner';
 /** Appends of FaxPurged that lost a race with another writer of the stream (a notifier), read again and tried again. */
 const PURGED_RACES = 50;
+/** The one event the runner acts on; it only passes over the others. */
+const purgeTriggers: ReadonlySet<string> = new Set(['FaxPurgeRequested']);
 
 /** Who else needs a document: the read model of document references (projections/retentionProjection.ts). */
 export interface DocumentReferences {
@@ -59,7 +61,7 @@ export function startPurgeRunner(deps: PurgeRunnerDeps): LeasedReactor {
   let lastPurgedAt = 0;
 
   async function purge(event: RecordedEvent): Promise<void> {
-    if (event.type !== 'FaxPurgeRequested') return;
+    if (!purgeTriggers.has(event.type)) return;
     const request = event.data as FaxPurgeRequestedData;
     let history = await eventStore.readStream(event.stream);
     // A second request, or a replay after a restart that had finished: done already.
@@ -123,6 +125,7 @@ export function startPurgeRunner(deps: PurgeRunnerDeps): LeasedReactor {
       eventStore,
       streamPrefixes: ['fax-'],
       handle: purge,
+      actsOn: purgeTriggers,
       parked: deps.parked ?? createParkedEventLog(eventStore),
       logger: deps.logger,
       ...(deps.retry ? { retry: deps.retry } : {}),

@@ -123,15 +123,69 @@ export async function startReactorSubscription(options: ReactorSubscriptionOptio
   };
 }
 
+export interface CheckpointedReactorOptions extends Omit<ReactorSubscriptionOptions, 'after' | 'settled'> {
+  /**
+   * The event types the handler may act on (append, send, delete: anything outside this process's
+   * memory). After one of them the checkpoint is saved before the next event is taken, so a crash
+   * never makes it act twice. Any other event the handler only looks at, so its position is saved
+   * lazily: within `lazyCheckpointMs`, with the next acting event, or at stop; a crash before that
+   * only makes it look at those events again. Most fax events concern no reactor: saving each one's
+   * position was a write per reactor per event. Absent: every event is saved before the next.
+   */
+  actsOn?: ReadonlySet<string>;
+  /** Longest time the position of an event not acted on waits before it is saved. Default 200 ms. */
+  lazyCheckpointMs?: number;
+}
+
 /**
  * A reactor subscription that keeps its own checkpoint under its name: it resumes after the saved
- * position and saves each event's position once the event is handled or parked.
+ * position and saves the positions of events it handled or parked (see `actsOn` for when).
  */
-export async function startCheckpointedReactor(options: Omit<ReactorSubscriptionOptions, 'after' | 'settled'>): Promise<Subscription> {
-  const { eventStore, name } = options;
-  return startReactorSubscription({
+export async function startCheckpointedReactor(options: CheckpointedReactorOptions): Promise<Subscription> {
+  const { eventStore, name, actsOn, lazyCheckpointMs = 200 } = options;
+  const logger = options.logger.child({ reactor: name });
+  /** Position of the last event settled without a save, while no save has covered it. */
+  let unsaved: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  /** The timer's save while it runs: stop waits for it, so nothing writes after the store may close. */
+  let saving: Promise<void> = Promise.resolve();
+
+  /** Saves the lazily kept position; positions only grow, since events are settled in order. */
+  function saveUnsaved(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    const position = unsaved;
+    unsaved = undefined;
+    if (position === undefined) return saving;
+    saving = eventStore.checkpoints.save(name, position).catch((error: unknown) => {
+      // Kept for the next save (a later event's, or stop's); lost only if the process dies first.
+      unsaved ??= position;
+      logger.warn({ err: error, position }, 'reactor could not record its progress; the next save will');
+    });
+    return saving;
+  }
+
+  const subscription = await startReactorSubscription({
     ...options,
     after: (await eventStore.checkpoints.load(name)) ?? 0,
-    settled: (event) => eventStore.checkpoints.save(name, event.position),
+    settled: (event) => {
+      if (!actsOn || actsOn.has(event.type)) {
+        clearTimeout(timer);
+        timer = undefined;
+        unsaved = undefined;
+        return eventStore.checkpoints.save(name, event.position);
+      }
+      unsaved = event.position;
+      timer ??= setTimeout(() => void saveUnsaved(), lazyCheckpointMs).unref();
+    },
   });
+  return {
+    get lastPosition() {
+      return subscription.lastPosition;
+    },
+    async stop() {
+      await subscription.stop();
+      await saveUnsaved();
+    },
+  };
 }

@@ -21,6 +21,8 @@ import { startCheckpointedReactor, type ReactorRetryPolicy } from './reactorSubs
 const CHECKPOINT = 'station-learning';
 /** Conflicts with another writer of a station stream (an admin, another instance) re-read and try again this often. */
 const CONFLICT_RETRIES = 20;
+/** What a station is learnt from: an outbound attempt's end, or a received fax's. */
+const lessonTriggers: ReadonlySet<string> = new Set(['FaxSendAttemptFailed', 'FaxSent', 'FaxReceived', 'FaxReceiveFailed']);
 type DataOf<T extends InboundFaxEvent['type']> = Extract<InboundFaxEvent, { type: T }>['data'];
 
 /** The fields of FaxSendAttemptFailed / FaxSent the station lessons read. */
@@ -76,6 +78,7 @@ export async function startStationKnowledge(deps: {
 
   /** The far station and what a finished inbound fax, or an outbound attempt, tells about it. */
   async function outcomeOf(event: RecordedEvent): Promise<{ station: string; outcome: FaxOutcomeForStation } | undefined> {
+    if (!lessonTriggers.has(event.type)) return undefined;
     if (event.type === 'FaxSendAttemptFailed' || event.type === 'FaxSent') {
       const data = event.data as OutboundAttemptData;
       const station = data.to && deps.toE164(data.to);
@@ -95,7 +98,6 @@ export async function startStationKnowledge(deps: {
         },
       };
     }
-    if (event.type !== 'FaxReceived' && event.type !== 'FaxReceiveFailed') return undefined;
     const history = await eventStore.readStream(event.stream);
     const offered = history.find((item) => item.type === 'FaxCallOffered')?.data as DataOf<'FaxCallOffered'> | undefined;
     const answered = history.find((item) => item.type === 'FaxCallAnswered')?.data as DataOf<'FaxCallAnswered'> | undefined;
@@ -148,6 +150,7 @@ export async function startStationKnowledge(deps: {
       eventStore,
       streamPrefixes: ['fax-'],
       handle: learn,
+      actsOn: lessonTriggers,
       parked,
       logger: deps.logger,
       ...retry,

@@ -11,14 +11,15 @@ const CHECKPOINT = 'store-nothing';
 /** Appends that lost a race with another writer of the stream (a notifier), decided again on the new history. */
 const appendRaces = 50;
 
-/**
- * The events after which a store-nothing fax may be due for purging (a delivery confirmed, the
- * call over) or found kept (a delivery failed for good): anything else changes nothing.
- */
 /** Faxes whose plan this process saw (bounded: one it forgot is read from its stream, as at start). */
 const rememberedFaxes = 50_000;
 
-const triggers = new Set(['FaxCallEnded', 'FaxRelayed', 'NotificationSent', 'NotificationDeadLettered', 'FaxSent', 'FaxFailed', 'FaxCancelled']);
+/**
+ * The events after which a store-nothing fax may be due for purging (a delivery confirmed, the
+ * call over) or found kept (a delivery failed for good): anything else changes nothing here but
+ * what this process remembers of plans.
+ */
+const triggers: ReadonlySet<string> = new Set(['FaxCallEnded', 'FaxRelayed', 'NotificationSent', 'NotificationDeadLettered', 'FaxSent', 'FaxFailed', 'FaxCancelled']);
 
 /**
  * The store-nothing privacy option: once every planned delivery of a received fax is confirmed
@@ -105,6 +106,7 @@ export function startStoreNothingPurge(deps: {
       eventStore,
       streamPrefixes: ['fax-'],
       handle,
+      actsOn: triggers,
       parked: deps.parked ?? createParkedEventLog(eventStore),
       logger: deps.logger,
       ...(deps.retry ? { retry: deps.retry } : {}),
