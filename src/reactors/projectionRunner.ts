@@ -16,6 +16,12 @@ export interface ProjectionRunnerDeps {
   /** Longest time live changes of in-memory collections wait before the read store gets them. Default 100 ms. */
   persistEveryMs?: number;
   /**
+   * Longest time live writes to history collections wait before they are committed, unless
+   * something waits for them first (`waitFor`, `page`, `stop`): on a busy server the events of many
+   * faxes then go in one commit, where each event was a commit of its own. Default 25 ms.
+   */
+  historyCommitMs?: number;
+  /**
    * Documents of each history collection the folds keep at hand (least recently used ones are
    * dropped and read back from the read store when needed). Default 5,000: more than the faxes in
    * flight on a busy server; larger costs a catch-up's peak RSS more than it saves in reads.
@@ -41,12 +47,16 @@ export interface ProjectionRunner {
   page(projection: string, collection: string, limit: number, after?: string, before?: string): StoredDocument[];
   /**
    * Resolves once every projection has applied the event at `position` (read-your-writes for
-   * commands): what it wrote to history collections is committed by then, so their queries see it.
+   * commands): what it wrote to history collections is committed by then, so their queries see it
+   * (a waiter has them committed at once rather than after `historyCommitMs`).
    */
   waitFor(position: number, timeoutMs?: number): Promise<void>;
   /** Lowest position every projection has applied. */
   readonly position: number;
-  /** Called after each applied batch with the projections it changed; answers an unsubscribe. */
+  /**
+   * Called after each applied batch with the projections it changed, once their changes can be
+   * read (for projections with history collections: once committed); answers an unsubscribe.
+   */
   onApplied(listener: (projections: ReadonlySet<string>) => void): () => void;
   /** Documents of a history collection held in the cache now (for tests and diagnostics). */
   cached(projection: string, collection: string): number;
@@ -81,6 +91,7 @@ const pageSize = 1000;
 export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
   const batchSize = deps.batchSize ?? 50_000;
   const persistEveryMs = deps.persistEveryMs ?? 100;
+  const historyCommitMs = deps.historyCommitMs ?? 25;
   const cacheEntries = deps.cacheEntries ?? 5_000;
   const states = new Map<string, Folding>();
   const waiters = new Set<{ position: number; resolve: () => void; reject: (error: unknown) => void }>();
@@ -88,6 +99,9 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   let failure: unknown;
   let loaded = false;
   const listeners = new Set<(projections: ReadonlySet<string>) => void>();
+  /** Projections with history collections changed by live events whose commit is still to come. */
+  const unannounced = new Set<string>();
+  const keepsHistory = new Set(deps.projections.filter((projection) => (projection.historyCollections ?? []).length > 0).map((projection) => projection.name));
 
   const lowestCheckpoint = () => Math.min(...deps.projections.map((projection) => states.get(projection.name)?.checkpoint ?? 0));
   const pendingHistory = () => [...states.values()].reduce((sum, state) => sum + state.documents.pendingHistory, 0);
@@ -144,14 +158,16 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   }
 
   // Live events are folded once per turn of the event loop (a page of them per subscription read).
-  // Writes to history collections are committed in the same turn, before waiters are told: their
-  // queries read the read store, and a command's read-your-writes must find what it caused. A
-  // commit of a few rows costs little. Changes to in-memory collections alone are served from
-  // memory at once and persisted at most every `persistEveryMs`, with the checkpoint they reach,
-  // so a crash before a persist only replays those events.
+  // Writes to history collections are read from the read store by queries, so they are committed
+  // before anyone is told: within `historyCommitMs`, or at once when a waiter (a command's
+  // read-your-writes) needs them; one commit then takes every fax's events of that time. Changes
+  // to in-memory collections alone are served from memory at once and persisted at most every
+  // `persistEveryMs`. Each commit carries the checkpoint it reaches, so a crash before one only
+  // replays the events after it.
   let live: RecordedEvent[] = [];
   let flushScheduled = false;
   let persistTimer: NodeJS.Timeout | undefined;
+  let historyTimer: NodeJS.Timeout | undefined;
   function flushLive(): void {
     flushScheduled = false;
     const events = live;
@@ -159,24 +175,44 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     if (events.length === 0 || failure !== undefined) return;
     try {
       const changed = fold(events);
-      if (pendingHistory() > 0) persist();
-      else persistTimer ??= setTimeout(persistLive, persistEveryMs).unref();
-      announce(changed);
+      const now = new Set<string>();
+      for (const name of changed) (keepsHistory.has(name) ? unannounced : now).add(name);
+      announce(now);
+      if (pendingHistory() === 0) {
+        persistTimer ??= setTimeout(persistLive, persistEveryMs).unref();
+        announceCommitted();
+      } else if (waiters.size > 0) persistLive();
+      else historyTimer ??= setTimeout(persistLive, historyCommitMs).unref();
       settleWaiters();
     } catch (error) {
       failLive(error);
     }
   }
 
+  /** Commits what is pending (history writes, in-memory changes, checkpoints) and tells who listens. */
   function persistLive(): void {
     clearTimeout(persistTimer);
-    persistTimer = undefined;
+    clearTimeout(historyTimer);
+    persistTimer = historyTimer = undefined;
     if (failure !== undefined) return;
     try {
       persist();
+      announceCommitted();
     } catch (error) {
       failLive(error);
     }
+  }
+
+  function announceCommitted(): void {
+    if (unannounced.size === 0) return;
+    const changed = new Set(unannounced);
+    unannounced.clear();
+    announce(changed);
+  }
+
+  /** Before a read of the read store that must see every event applied: commits what waits. */
+  function commitPendingHistory(): void {
+    if (pendingHistory() > 0) persistLive();
   }
 
   function failLive(error: unknown): void {
@@ -243,13 +279,17 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       });
       deps.logger.info({ position: lowestCheckpoint(), projections: deps.projections.map((p) => p.name) }, 'projections caught up');
     },
-    page: (projection, collection, limit, after, before) => deps.readStore.page(projection, collection, limit, after, before),
+    page(projection, collection, limit, after, before) {
+      commitPendingHistory();
+      return deps.readStore.page(projection, collection, limit, after, before);
+    },
     view(projection) {
       const state = states.get(projection);
       if (!state) throw new Error(`unknown projection ${projection} (or the runner has not started)`);
       return state.documents.view;
     },
     waitFor(position, timeoutMs = 5000) {
+      commitPendingHistory();
       if (failure !== undefined) return Promise.reject(failure);
       if (position <= lowestCheckpoint()) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
