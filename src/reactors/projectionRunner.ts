@@ -17,8 +17,9 @@ export interface ProjectionRunnerDeps {
   persistEveryMs?: number;
   /**
    * Longest time live writes to history collections wait before they are committed, unless
-   * something waits for them first (`waitFor`, `page`, `stop`): on a busy server the events of many
-   * faxes then go in one commit, where each event was a commit of its own. Default 25 ms.
+   * something reads or waits for them first (`commitPending`, `waitFor`, `page`, `stop`): on a busy
+   * server the events of many faxes then go in one commit, where each event was a commit of its
+   * own. Default 25 ms.
    */
   historyCommitMs?: number;
   /**
@@ -53,6 +54,12 @@ export interface ProjectionRunner {
   waitFor(position: number, timeoutMs?: number): Promise<void>;
   /** Lowest position every projection has applied. */
   readonly position: number;
+  /**
+   * Commits the history writes still waiting for `historyCommitMs`: called before every query of
+   * the read store's tables (readModels.ts), so a read sees every event applied, as it did when each
+   * event was committed at once; the commits are shared only while nobody reads.
+   */
+  commitPending(): void;
   /**
    * Called after each applied batch with the projections it changed, once their changes can be
    * read (for projections with history collections: once committed); answers an unsubscribe.
@@ -211,7 +218,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   }
 
   /** Before a read of the read store that must see every event applied: commits what waits. */
-  function commitPendingHistory(): void {
+  function commitPending(): void {
     if (pendingHistory() > 0) persistLive();
   }
 
@@ -280,7 +287,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       deps.logger.info({ position: lowestCheckpoint(), projections: deps.projections.map((p) => p.name) }, 'projections caught up');
     },
     page(projection, collection, limit, after, before) {
-      commitPendingHistory();
+      commitPending();
       return deps.readStore.page(projection, collection, limit, after, before);
     },
     view(projection) {
@@ -289,7 +296,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       return state.documents.view;
     },
     waitFor(position, timeoutMs = 5000) {
-      commitPendingHistory();
+      commitPending();
       if (failure !== undefined) return Promise.reject(failure);
       if (position <= lowestCheckpoint()) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
@@ -304,6 +311,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     get position() {
       return lowestCheckpoint();
     },
+    commitPending,
     onApplied(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -35,6 +35,8 @@ interface ReadModelOptions {
   defaultCountry?: string;
   /** Documents of each history collection the folds cache (see ProjectionRunnerDeps.cacheEntries). */
   cacheEntries?: number;
+  /** See ProjectionRunnerDeps.historyCommitMs. */
+  historyCommitMs?: number;
 }
 
 /** Opens `<dataDir>/readmodels.sqlite` and the runner of every read-model projection (tenancy and faxes; not started). */
@@ -49,9 +51,10 @@ export function openReadModels(options: ReadModelOptions): ReadModels {
     runner,
     routing,
     readStore,
-    faxes: readStore.faxes,
-    notifications: readStore.notifications,
-    access: readStore.access,
+    // Their queries read the tables: what the runner applied is committed first.
+    faxes: committedBeforeReads(readStore.faxes, runner),
+    notifications: committedBeforeReads(readStore.notifications, runner),
+    access: committedBeforeReads(readStore.access, runner),
     async close() {
       await runner.stop();
       readStore.close();
@@ -76,6 +79,19 @@ export async function rebuildReadModels(options: ReadModelOptions): Promise<numb
   return runner.position;
 }
 
-function runnerOf(readStore: ReadStore, { eventStore, logger, cacheEntries, defaultCountry }: ReadModelOptions): ProjectionRunner {
-  return createProjectionRunner({ eventStore, readStore, projections: readModelProjectionsFor({ defaultCountry }), streamPrefixes: readModelStreamPrefixes, logger, cacheEntries });
+function runnerOf(readStore: ReadStore, { eventStore, logger, cacheEntries, historyCommitMs, defaultCountry }: ReadModelOptions): ProjectionRunner {
+  return createProjectionRunner({ eventStore, readStore, projections: readModelProjectionsFor({ defaultCountry }), streamPrefixes: readModelStreamPrefixes, logger, cacheEntries, historyCommitMs });
+}
+
+/** `model` with each query preceded by the runner's pending commit (models of methods only). */
+function committedBeforeReads<T extends object>(model: T, runner: Pick<ProjectionRunner, 'commitPending'>): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, query] of Object.entries(model)) {
+    if (typeof query !== 'function') throw new Error(`read model member ${name} is not a query`);
+    wrapped[name] = (...args: unknown[]) => {
+      runner.commitPending();
+      return (query as (...args: unknown[]) => unknown).apply(model, args);
+    };
+  }
+  return wrapped as T;
 }

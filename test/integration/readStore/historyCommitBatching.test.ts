@@ -6,6 +6,7 @@ import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/
 import { createSqliteReadStore } from '../../../src/adapters/readStore/sqliteReadStore.js';
 import type { ReadStore } from '../../../src/ports/readStore.js';
 import { createProjectionRunner } from '../../../src/reactors/projectionRunner.js';
+import { openReadModels } from '../../../src/reactors/readModels.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 /** One document per stream in a history collection (read from the read store, like the fax list). */
@@ -78,5 +79,20 @@ describe('live writes to history collections: committed together, and before any
     for (const deadline = Date.now() + 10_000; runner.position < second.position && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(ticksOf(store, 'tick-2')).toBeUndefined();
     expect(runner.page('ticks', 'byStream', 10).map((document) => document.key)).toEqual(['tick-1', 'tick-2']);
+  });
+
+  it("commits what waits before the fax table is queried: a fax is found as soon as it is applied (POST then GET)", async () => {
+    const dir = makeTempDir('history-commits');
+    const eventStore = createSqliteEventStore({ path: join(dir.path, 'events.sqlite') });
+    const readModels = openReadModels({ dataDir: dir.path, eventStore, logger, historyCommitMs: 60_000 });
+    cleanups.push(dir.remove, () => eventStore.close(), () => readModels.close());
+    await readModels.runner.start();
+    const queued = { faxId: 'f-1', direction: 'outbound', tenantId: 't1', to: '+15551230000', from: '+15550001111', resolution: 'fine', pageSize: 'letter', files: [], submittedBy: { kind: 'admin' }, queuedAt: new Date().toISOString() };
+    const { position } = await eventStore.append('fax-f-1', [{ type: 'FaxQueued', data: queued }]);
+    for (const deadline = Date.now() + 10_000; readModels.runner.position < position && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Applied in memory, not yet in the table: the commit interval has a minute to go.
+    expect(readModels.readStore.get('faxes', 'faxes', 'f-1')).toBeUndefined();
+    expect(readModels.faxes.find('f-1')?.status).toBe('queued');
+    expect(readModels.readStore.get('faxes', 'faxes', 'f-1')).toBeDefined();
   });
 });
