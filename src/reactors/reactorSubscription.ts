@@ -149,6 +149,12 @@ export async function startCheckpointedReactor(options: CheckpointedReactorOptio
   let timer: NodeJS.Timeout | undefined;
   /** The timer's save while it runs: stop waits for it, so nothing writes after the store may close. */
   let saving: Promise<void> = Promise.resolve();
+  /** Position of the newest save asked for: a failed lazy save is retried only if none came after it. */
+  let newestSave = 0;
+  const save = (position: number) => {
+    newestSave = position;
+    return eventStore.checkpoints.save(name, position);
+  };
 
   /** Saves the lazily kept position; positions only grow, since events are settled in order. */
   function saveUnsaved(): Promise<void> {
@@ -157,9 +163,10 @@ export async function startCheckpointedReactor(options: CheckpointedReactorOptio
     const position = unsaved;
     unsaved = undefined;
     if (position === undefined) return saving;
-    saving = eventStore.checkpoints.save(name, position).catch((error: unknown) => {
-      // Kept for the next save (a later event's, or stop's); lost only if the process dies first.
-      unsaved ??= position;
+    saving = save(position).catch((error: unknown) => {
+      // Kept for the next save (a later event's, or stop's), unless a later position was saved
+      // since: saving this one then would move the checkpoint back before an acting event.
+      if (newestSave === position) unsaved ??= position;
       logger.warn({ err: error, position }, 'reactor could not record its progress; the next save will');
     });
     return saving;
@@ -173,7 +180,7 @@ export async function startCheckpointedReactor(options: CheckpointedReactorOptio
         clearTimeout(timer);
         timer = undefined;
         unsaved = undefined;
-        return eventStore.checkpoints.save(name, event.position);
+        return save(event.position);
       }
       unsaved = event.position;
       timer ??= setTimeout(() => void saveUnsaved(), lazyCheckpointMs).unref();

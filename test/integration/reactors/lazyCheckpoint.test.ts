@@ -98,4 +98,28 @@ describe('a checkpointed reactor saves at once only after events it acts on', ()
     await until(() => second.handled.length === 4);
     expect(second.handled.map((item) => item.event.type)).toEqual(['Look', 'Look', 'Look', 'Look']);
   });
+
+  it('never moves the checkpoint back: a lazy save that fails after a later save went through is not tried again', async () => {
+    const { store } = openStore();
+    let held: { position: number; reject: (error: Error) => void } | undefined;
+    const saveThrough = store.checkpoints.save.bind(store.checkpoints);
+    // The first save of a Look's position hangs until the test fails it.
+    const checkpoints = {
+      load: (checkpoint: string) => store.checkpoints.load(checkpoint),
+      save: (checkpoint: string, position: number) =>
+        checkpoint === name && !held ? new Promise<void>((_, reject) => (held = { position, reject })) : saveThrough(checkpoint, position),
+    };
+    const flaky = Object.assign(Object.create(store) as EventStore, { checkpoints });
+    const { reactor, handled } = await start(flaky, 20);
+    await store.append('fax-1', [{ type: 'Look', data: {} }]);
+    await until(() => held !== undefined);
+    await store.append('fax-1', [{ type: 'Act', data: {} }]);
+    await until(() => handled.length === 2);
+    const acted = handled[1]!.event.position;
+    for (const deadline = Date.now() + 10_000; (await store.checkpoints.load(name)) !== acted && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 5));
+    held!.reject(new Error('disk hiccup'));
+    await reactor.stop();
+    expect(held!.position).toBeLessThan(acted);
+    expect(await store.checkpoints.load(name)).toBe(acted);
+  });
 });
