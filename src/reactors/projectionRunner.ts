@@ -111,7 +111,12 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   const keepsHistory = new Set(deps.projections.filter((projection) => (projection.historyCollections ?? []).length > 0).map((projection) => projection.name));
 
   const lowestCheckpoint = () => Math.min(...deps.projections.map((projection) => states.get(projection.name)?.checkpoint ?? 0));
-  const pendingHistory = () => [...states.values()].reduce((sum, state) => sum + state.documents.pendingHistory, 0);
+  // Asked before every query of the read models' tables (commitPending): a loop, no array made.
+  const pendingHistory = () => {
+    let pending = 0;
+    for (const state of states.values()) pending += state.documents.pendingHistory;
+    return pending;
+  };
 
   function load(): void {
     if (loaded) return;

@@ -156,12 +156,18 @@ export async function startCheckpointedReactor(options: CheckpointedReactorOptio
     return eventStore.checkpoints.save(name, position);
   };
 
-  /** Saves the lazily kept position; positions only grow, since events are settled in order. */
-  function saveUnsaved(): Promise<void> {
+  /** The lazily kept position, taken: no timer is left to save it. */
+  function takeUnsaved(): number | undefined {
     clearTimeout(timer);
     timer = undefined;
     const position = unsaved;
     unsaved = undefined;
+    return position;
+  }
+
+  /** Saves the lazily kept position; positions only grow, since events are settled in order. */
+  function saveUnsaved(): Promise<void> {
+    const position = takeUnsaved();
     if (position === undefined) return saving;
     saving = save(position).catch((error: unknown) => {
       // Kept for the next save (a later event's, or stop's), unless a later position was saved
@@ -177,9 +183,8 @@ export async function startCheckpointedReactor(options: CheckpointedReactorOptio
     after: (await eventStore.checkpoints.load(name)) ?? 0,
     settled: (event) => {
       if (!actsOn || actsOn.has(event.type)) {
-        clearTimeout(timer);
-        timer = undefined;
-        unsaved = undefined;
+        // This save covers the position kept lazily too.
+        takeUnsaved();
         return save(event.position);
       }
       unsaved = event.position;
