@@ -14,6 +14,7 @@ import { notificationTable } from './notificationTable.js';
 import { createSqliteAccessReadModel } from './sqliteAccessReadModel.js';
 import { createSqliteFaxReadModel } from './sqliteFaxReadModel.js';
 import { createSqliteNotificationReadModel } from './sqliteNotificationReadModel.js';
+import { keepTemporaryDataInMemory } from '../sqlite/temporaryDataInMemory.js';
 
 /**
  * Bumped when the layout changes. A file of another layout is emptied on open: the read store is
@@ -72,6 +73,7 @@ export function createSqliteReadStore(options: SqliteReadStoreOptions): SqliteRe
   // A purge clears rows: what they held is overwritten with zeros, not left in free space (~free
   // with the rows' pages being written anyway; freed pages cost a write each).
   db.pragma('secure_delete = ON');
+  keepTemporaryDataInMemory(db);
   // 16 MB of pages: a page of a list touches a few index pages and its rows; more only weighs on RSS.
   db.pragma('cache_size = -16384');
   // Checkpoints run beside the event loop, not in commits.

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createWalSync } from '../sqlite/walSync.js';
 import type { StoredKey, SubjectKeyBackend } from './subjectKeys.js';
+import { keepTemporaryDataInMemory } from '../../sqlite/temporaryDataInMemory.js';
 
 type Row = { subject: string; wrapped: Buffer | null };
 
@@ -23,6 +24,7 @@ export function createSqliteSubjectKeyBackend(path: string): SubjectKeyBackend {
   db.pragma('synchronous = NORMAL');
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 10000');
+  keepTemporaryDataInMemory(db);
   const walSync = createWalSync(`${path}-wal`);
   const durable = () => new Promise<void>((resolve, reject) => walSync.afterCommit((error) => (error ? reject(error) : resolve())));
   db.exec('CREATE TABLE IF NOT EXISTS subject_keys (subject TEXT PRIMARY KEY, key_id TEXT, wrapped BLOB) WITHOUT ROWID');

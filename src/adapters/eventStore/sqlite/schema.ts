@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { keepTemporaryDataInMemory } from '../../sqlite/temporaryDataInMemory.js';
 
 export type SynchronousMode = 'full' | 'normal';
 
@@ -11,6 +12,7 @@ export function prepareDatabase(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
+  keepTemporaryDataInMemory(db);
   db.exec(`
     CREATE TABLE IF NOT EXISTS events (
       position INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Clock } from '../../../ports/clock.js';
 import type { Lease, LeaseStore } from '../../../ports/leaseStore.js';
+import { keepTemporaryDataInMemory } from '../../sqlite/temporaryDataInMemory.js';
 
 type LeaseRow = { name: string; owner: string; expires_at: number; token: number };
 
@@ -16,6 +17,7 @@ export function createSqliteLeases(path: string, clock: Clock): LeaseStore & { c
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
+  keepTemporaryDataInMemory(db);
   db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL, token INTEGER NOT NULL)');
   const statements = {
     acquire: db.prepare<[{ name: string; owner: string; expiresAt: number; now: number }], LeaseRow>(
