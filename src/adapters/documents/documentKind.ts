@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { readFileHead } from './readWholeFile.js';
 
 export type DocumentKind = 'pdf' | 'tiff' | 'png' | 'jpeg' | 'empty' | 'unknown';
 
@@ -7,14 +7,7 @@ const SNIFF_BYTES = 1024;
 
 /** What a file is, judged by its first bytes only: names and declared content types are not trusted. */
 export async function detectDocumentKind(path: string): Promise<DocumentKind> {
-  const file = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
-    return kindOf(head.subarray(0, bytesRead));
-  } finally {
-    await file.close();
-  }
+  return kindOf(await readFileHead(path, SNIFF_BYTES));
 }
 
 function kindOf(head: Buffer): DocumentKind {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DocumentConversionError } from './documentConversionError.js';
 import { detectDocumentKind } from './documentKind.js';
+import { readWholeFile } from './readWholeFile.js';
 import { isFaxPage, parseTiffinfo } from './faxTiffCheck.js';
 import { ghostscriptFaxArgs, ghostscriptSaysEncrypted, parseGhostscriptPageCount, withoutPageCount, type FaxPageGeometry } from './ghostscriptCommands.js';
 import { UnusableImageError, writeImagePdf } from './imagePdf.js';
@@ -58,7 +59,7 @@ export async function documentToFaxTiff(
   const rendered = await run('gs', ghostscriptFaxArgs(renderable.path, destination, job.geometry, renderable.ours, countPages));
   if (ghostscriptSaysEncrypted(rendered.stderr)) throw fail('encrypted', rendered.stderr.trim());
   // Ghostscript exits 0 on a PDF it cannot make sense of; it then writes no page, hence no file.
-  const written = await readFile(destination).catch(() => undefined);
+  const written = await readWholeFile(destination).catch(() => undefined);
   if (rendered.exitCode !== 0 || !written?.length) throw fail('corrupt', rendered.stderr.trim() || withoutPageCount(rendered.stdout).trim());
   const { pages } = tiffStructureOf(written);
   if (countPages) checkReadWhole(parseGhostscriptPageCount(rendered.stdout), pages);

@@ -10,10 +10,19 @@ import { closeSync, fstatSync, openSync, read } from 'node:fs';
  * pool.
  */
 export async function readWholeFile(path: string): Promise<Buffer> {
+  return readFromStart(path, Number.POSITIVE_INFINITY);
+}
+
+/** The first `bytes` bytes of a file (fewer if it is shorter), read the same way. */
+export async function readFileHead(path: string, bytes: number): Promise<Buffer> {
+  return readFromStart(path, bytes);
+}
+
+async function readFromStart(path: string, most: number): Promise<Buffer> {
   const fd = openSync(path, 'r');
   let size: number;
   try {
-    size = fstatSync(fd).size;
+    size = Math.min(most, fstatSync(fd).size);
   } catch (error) {
     closeSync(fd);
     throw error;
