@@ -1,5 +1,6 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AuthEnv } from '../auth/principal.js';
@@ -54,7 +55,9 @@ export const receiveUploads = (service: FaxSubmission) =>
     let parts: FormPart[] = [];
     try {
       try {
-        parts = await readMultipartUpload(c.req.raw.body, c.req.header('content-type')!, dir, limits);
+        // Node's request stream where the server gives it (not in `app.request()`): see readMultipartUpload.
+        const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+        parts = await readMultipartUpload(incoming ?? c.req.raw.body, c.req.header('content-type')!, dir, limits);
       } catch (error) {
         // Reading stopped before the body's end: nothing more of it is read (onError writes the problem).
         c.header('Connection', 'close');
