@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import { HTTPException } from 'hono/http-exception';
 import { TooLargeError } from '../domain/errors.js';
+import type { SpoolFiles } from './services/spoolFiles.js';
 import { displayName, fileTooLarge, filesTooLarge, tooManyFiles, type FileLimits } from './services/submissionFiles.js';
 
 /** A file part, spooled to disk under a name of our own, measured and hashed on its way there. */
@@ -38,7 +38,7 @@ const maxFields = 1000;
  * `maxTotalBytes` (413 naming the file), the body passes `maxBodyBytes` (413), or a file part past
  * `maxFiles` starts (422). A body that is not multipart is a 400, as Hono's own form parser answers.
  */
-export async function readMultipartUpload(body: ReadableStream<Uint8Array> | Readable | null, contentType: string, dir: string, limits: UploadLimits): Promise<FormPart[]> {
+export async function readMultipartUpload(body: ReadableStream<Uint8Array> | Readable | null, contentType: string, spool: Pick<SpoolFiles, 'path'>, limits: UploadLimits): Promise<FormPart[]> {
   let stop!: (error: unknown) => void;
   const failure = new Promise<never>((_, reject) => {
     let stopped = false;
@@ -73,7 +73,7 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | Rea
     const index = fileCount++;
     pipes.push(stream);
     if (index >= limits.maxFiles) return stop(tooManyFiles(`more than ${limits.maxFiles} files`, limits));
-    const file: SpooledPart = { name: displayName(fileName, index), contentType: mimeType, path: join(dir, `upload-${index}`), bytes: 0, sha256: '' };
+    const file: SpooledPart = { name: displayName(fileName, index), contentType: mimeType, path: spool.path(`upload-${index}`), bytes: 0, sha256: '' };
     parts.push({ field, file });
     stream.on('limit', () => stop(fileTooLarge(file.name, `more than ${limits.maxFileBytes} bytes`, limits)));
     // Hashed as it passes: reading the file back to hash it cost more file-system calls than writing it.

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
@@ -60,11 +59,11 @@ export function receiveSendForm(submission: FaxSubmission, refuse: UploadRefusal
       if (declared > drainLimit) c.header('Connection', 'close');
       return declared > drainLimit ? refuse(c, 413, tooLargeWords(limits)) : refused(413, tooLargeWords(limits));
     }
-    const dir = await submission.createUploadDir();
+    const spool = await submission.createUploadSpool();
     try {
       let parts: FormPart[];
       try {
-        parts = await readMultipartUpload(relay, c.req.header('content-type')!, dir, limits);
+        parts = await readMultipartUpload(relay, c.req.header('content-type')!, spool, limits);
       } catch (error) {
         if (error instanceof TooLargeError) return await refused(413, `${error.message.replace(/^[^:]+: /, '')}. ${limitsInWords(limits)}`);
         if (error instanceof ValidationError) return await refused(422, `${error.message.replace(/^[^:]+: /, '')}.`);
@@ -75,7 +74,7 @@ export function receiveSendForm(submission: FaxSubmission, refuse: UploadRefusal
       (c.req.bodyCache as { formData?: Promise<FormData> }).formData = formDataOf(parts);
       await next();
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await spool.remove();
     }
   });
 }

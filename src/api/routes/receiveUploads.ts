@@ -1,5 +1,4 @@
 import { openAsBlob } from 'node:fs';
-import { basename } from 'node:path';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -7,7 +6,6 @@ import type { AuthEnv } from '../auth/principal.js';
 import { readMultipartUpload, type FormPart, type SpooledPart } from '../multipartUpload.js';
 import { refuseTooLarge } from '../refuseTooLarge.js';
 import type { FaxSubmission, SubmissionFile } from '../services/faxSubmission.js';
-import { removeWorkFolder } from '../services/workFolders.js';
 
 /** Room for part headers and text fields on top of the files' limit. */
 const formAllowance = 1024 * 1024;
@@ -51,13 +49,13 @@ export const receiveUploads = (service: FaxSubmission) =>
     if (declared > limits.maxBodyBytes) {
       return refuseTooLarge(c, { field: 'file', detail: `the request is ${declared} bytes, more than the files' limit of ${limits.maxTotalBytes} bytes (submission.maxTotalBytes) and ${formAllowance} bytes for the form's other parts` });
     }
-    const dir = await service.createUploadDir();
+    const spool = await service.createUploadSpool();
     let parts: FormPart[] = [];
     try {
       try {
         // Node's request stream where the server gives it (not in `app.request()`): see readMultipartUpload.
         const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-        parts = await readMultipartUpload(incoming ?? c.req.raw.body, c.req.header('content-type')!, dir, limits);
+        parts = await readMultipartUpload(incoming ?? c.req.raw.body, c.req.header('content-type')!, spool, limits);
       } catch (error) {
         // Reading stopped before the body's end: nothing more of it is read (onError writes the problem).
         c.header('Connection', 'close');
@@ -67,8 +65,8 @@ export const receiveUploads = (service: FaxSubmission) =>
       (c.req.bodyCache as { formData?: Promise<FormData> }).formData = formDataOf(parts);
       await next();
     } finally {
-      // What is left after a body read only in part goes by the recursive removal.
-      await removeWorkFolder(dir, parts.flatMap((part) => ('file' in part ? [basename(part.file.path)] : [])));
+      // Every file begun, also those of a body read only in part.
+      await spool.remove();
     }
   });
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Route } from '../../../projections/routingQueries.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
@@ -12,8 +11,8 @@ import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import { createIdempotencyClaims } from './idempotencyClaims.js';
 import { prepareFields, type FieldContext, type PreparedFields, type SubmissionFields } from './submissionFields.js';
-import { stagedName, stageFiles, type FileLimits, type StagedFile, type SubmissionFile } from './submissionFiles.js';
-import { makeWorkFolder, removeWorkFolder } from './workFolders.js';
+import { stageFiles, type FileLimits, type StagedFile, type SubmissionFile } from './submissionFiles.js';
+import { spoolFilesIn, type SpoolFiles } from './spoolFiles.js';
 import { fingerprintOf } from './submissionFingerprint.js';
 
 export type { SubmissionFields } from './submissionFields.js';
@@ -72,7 +71,7 @@ export interface FaxSubmissionDeps {
   defaultCountry: string;
   defaultPageSize?: PageSize;
   limits: SubmissionLimits;
-  /** Uploads and conversions in progress; each submission gets its own folder, always removed. */
+  /** Uploads and conversions in progress: each request's and submission's files under a prefix of their own, always removed. */
   tempDir: string;
   logger: Logger;
   /** After this long without its fax stored, an `Idempotency-Key` claim counts as abandoned. Default: 2 × conversion timeout + 1 min. */
@@ -83,28 +82,27 @@ export interface FaxSubmissionDeps {
 export interface FaxSubmission {
   /** The documents' limits, for a caller that receives uploads: it stops reading at them. */
   readonly fileLimits: FileLimits;
-  /** A new folder in the submission temp dir for one request's uploads; the caller removes it. */
-  createUploadDir(): Promise<string>;
+  /** Files in the submission temp dir for one request's uploads; the caller removes them. */
+  createUploadSpool(): Promise<SpoolFiles>;
   /** Validates, converts and stores the documents, then queues the fax (403/413/422/409 as typed errors). */
   submit(request: FaxSubmissionRequest): Promise<FaxSubmissionResult>;
   /** Cancels an outbound fax; `tenantId` undefined = the admin (any tenant). Another tenant's fax is not found. */
   cancel(faxId: string, tenantId: string | undefined, by: Submitter): Promise<{ faxId: string; status: 'cancelled' }>;
 }
 
-/** The fax TIFF the documents are converted into, in the submission's work folder. */
-const convertedName = 'fax.tif';
 
 /** The submission service behind `POST /v1/faxes`, the original's `POST /fax/send` and `DELETE /v1/faxes/{id}`. */
 export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
   const { eventStore, limits } = deps;
+  const spoolIn = spoolFilesIn(deps.tempDir);
   const claims = createIdempotencyClaims({
     eventStore,
     clock: deps.clock,
     times: { retentionMs: defaultRetentionMs, staleAfterMs: deps.claimStaleAfterMs ?? 2 * limits.conversionTimeoutMs + 60_000 },
   });
 
-  async function createFax(faxId: string, fields: PreparedFields, files: StagedFile[], request: FaxSubmissionRequest, workDir: string, fence: () => Promise<void>): Promise<FaxSubmissionResult> {
-    const converted = await convert(files, join(workDir, convertedName), fields, workDir);
+  async function createFax(faxId: string, fields: PreparedFields, files: StagedFile[], request: FaxSubmissionRequest, spool: SpoolFiles, fence: () => Promise<void>): Promise<FaxSubmissionResult> {
+    const converted = await convert(files, spool.path('fax.tif'), fields);
     if (converted.pages > limits.maxPages) {
       throw new ValidationError('file', `the documents make ${converted.pages} pages; at most ${limits.maxPages} per fax (submission.maxPages)`, { pages: converted.pages });
     }
@@ -133,10 +131,10 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
     return resultOf(queued, prepared, false);
   }
 
-  async function convert(files: StagedFile[], output: string, fields: PreparedFields, workDir: string) {
+  async function convert(files: StagedFile[], output: string, fields: PreparedFields) {
     try {
       const inputs = files.map(({ path, name, contentType }) => ({ path, name, contentType }));
-      return await deps.converter.convert(inputs, output, { resolution: fields.resolution, pageSize: fields.pageSize, timeoutMs: limits.conversionTimeoutMs, workDir });
+      return await deps.converter.convert(inputs, output, { resolution: fields.resolution, pageSize: fields.pageSize, timeoutMs: limits.conversionTimeoutMs });
     } catch (error) {
       if (!isDocumentConversionFailure(error)) throw error;
       throw new ValidationError('file', error.message, { fileName: error.fileName, reason: error.reason });
@@ -152,7 +150,7 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
   return {
     fileLimits: { maxFiles: limits.maxFiles, maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes },
 
-    createUploadDir: () => makeWorkFolder(deps.tempDir, 'upload-'),
+    createUploadSpool: () => spoolIn('upload-'),
 
     async submit(request) {
       const fields = prepareFields(request, {
@@ -163,16 +161,16 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
         outboundWebhooks: deps.outboundWebhooks,
         tenantSettings: deps.tenantSettings,
       });
-      const workDir = await makeWorkFolder(deps.tempDir, 'submission-');
+      const spool = await spoolIn('submission-');
       try {
-        const files = await stageFiles(request.files, workDir, limits);
+        const files = await stageFiles(request.files, (index) => spool.path(`upload-${index}`), limits);
         const faxId = (deps.newFaxId ?? randomUUID)();
-        const create = (fence: () => Promise<void>) => createFax(faxId, fields, files, request, workDir, fence);
+        const create = (fence: () => Promise<void>) => createFax(faxId, fields, files, request, spool, fence);
         if (request.idempotencyKey === undefined) return await create(async () => undefined);
         const claim = { tenantId: fields.tenantId, key: request.idempotencyKey, fingerprint: fingerprintOf(fields.asked, files), faxId };
         return await claims.run(claim, create, replay);
       } finally {
-        await removeWorkFolder(workDir, [convertedName, ...request.files.flatMap((file, index) => (file.content instanceof Blob ? [stagedName(index)] : []))]);
+        await spool.remove();
       }
     },
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -35,10 +35,10 @@ export interface FileLimits {
 }
 
 /**
- * Checks the documents against the limits and puts uploads on disk in `workDir` (under names of
+ * Checks the documents against the limits and puts uploads on disk at `stagedPath(index)` (names of
  * our own: a sender's file name never becomes a path). Local files are only measured and hashed.
  */
-export async function stageFiles(files: readonly SubmissionFile[], workDir: string, limits: FileLimits): Promise<StagedFile[]> {
+export async function stageFiles(files: readonly SubmissionFile[], stagedPath: (index: number) => string, limits: FileLimits): Promise<StagedFile[]> {
   if (files.length === 0) throw new ValidationError('file', 'at least one document is required');
   if (files.length > limits.maxFiles) throw tooManyFiles(`${files.length} files`, limits);
   const named = files.map((file, index) => ({ ...file, name: displayName(file.name, index) }));
@@ -53,7 +53,7 @@ export async function stageFiles(files: readonly SubmissionFile[], workDir: stri
     named.map(async (file, index) => {
       const contentType = file.contentType || (file.content instanceof Blob ? file.content.type : '') || 'application/octet-stream';
       if (file.content instanceof Blob) {
-        const path = join(workDir, stagedName(index));
+        const path = stagedPath(index);
         return { name: file.name, contentType, path, bytes: sizes[index]!, sha256: await writeHashed(file.content, path) };
       }
       const { path, sha256 } = file.content;
@@ -62,8 +62,6 @@ export async function stageFiles(files: readonly SubmissionFile[], workDir: stri
   );
 }
 
-/** The name an uploaded document in memory is written under in the work folder. */
-export const stagedName = (index: number) => `upload-${index}`;
 
 async function sizeOf(file: SubmissionFile): Promise<number> {
   if (file.content instanceof Blob) return file.content.size;
