@@ -90,7 +90,6 @@ export interface FaxSubmission {
   cancel(faxId: string, tenantId: string | undefined, by: Submitter): Promise<{ faxId: string; status: 'cancelled' }>;
 }
 
-
 /** The submission service behind `POST /v1/faxes`, the original's `POST /fax/send` and `DELETE /v1/faxes/{id}`. */
 export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
   const { eventStore, limits } = deps;

@@ -62,7 +62,6 @@ export async function stageFiles(files: readonly SubmissionFile[], stagedPath: (
   );
 }
 
-
 async function sizeOf(file: SubmissionFile): Promise<number> {
   if (file.content instanceof Blob) return file.content.size;
   return file.content.bytes ?? (await stat(file.content.path)).size;
