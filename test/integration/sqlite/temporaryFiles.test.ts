@@ -1,32 +1,26 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FaxView } from '../../../projections/faxProjection.js';
 import { createSqliteReadStore } from '../../../src/adapters/readStore/sqliteReadStore.js';
 import { foldedFaxView, type FaxHistoryOptions } from '../../support/faxHistory.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
-/** Where SQLite puts its temporary files on Unix: the first of these that exists and is writable. */
-const sqliteTempDirs = [process.env.SQLITE_TMPDIR, process.env.TMPDIR, '/var/tmp', '/usr/tmp', '/tmp'].filter((dir): dir is string => Boolean(dir));
-
-/** Names SQLite creates in the temp directories while `work` runs (each is unlinked at once: only inotify sees it). */
-async function temporaryFilesDuring(work: () => unknown): Promise<string[]> {
+/**
+ * Names SQLite creates in `dir` while `work` runs (each is unlinked at once: only inotify sees it).
+ * The test points this process's SQLite at a folder of its own (`temp_store_directory`, a
+ * process-wide setting), so other processes' temporary files cannot be mistaken for ours.
+ */
+async function temporaryFilesDuring(dir: string, work: () => unknown): Promise<string[]> {
   const seen: string[] = [];
-  const watchers: FSWatcher[] = [];
-  for (const dir of sqliteTempDirs) {
-    try {
-      watchers.push(watch(dir, (_event, name) => name?.startsWith('etilqs_') && seen.push(name)));
-    } catch {
-      // Not on this machine: SQLite skips it too.
-    }
-  }
+  const watcher: FSWatcher = watch(dir, (_event, name) => name?.startsWith('etilqs_') && seen.push(name));
   try {
     work();
     // inotify's events arrive through the event loop.
     await new Promise((resolve) => setTimeout(resolve, 200));
   } finally {
-    for (const watcher of watchers) watcher.close();
+    watcher.close();
   }
   return seen;
 }
@@ -41,6 +35,13 @@ const history: FaxHistoryOptions = { faxes: 600, tenants: 4, years: 1, seed: 11 
  */
 describe('SQLite temporary files of the read store', () => {
   const dirs: Array<{ remove(): void }> = [];
+  const sqliteTemp = makeTempDir('sqlite-temp-files');
+  const setTempDirectory = (path: string) => new Database(':memory:').pragma(`temp_store_directory = '${path}'`);
+  beforeAll(() => setTempDirectory(sqliteTemp.path));
+  afterAll(() => {
+    setTempDirectory('');
+    sqliteTemp.remove();
+  });
   afterEach(() => {
     for (const dir of dirs.splice(0)) dir.remove();
   });
@@ -63,14 +64,14 @@ describe('SQLite temporary files of the read store', () => {
     store.close();
     const db = new Database(path);
     const update = db.prepare('UPDATE faxes SET search_text = ? WHERE fax_id = ?');
-    const seen = await temporaryFilesDuring(() => db.transaction(() => faxes.forEach((fax, index) => update.run(`changed ${index} ${fax.faxId}`, fax.faxId)))());
+    const seen = await temporaryFilesDuring(sqliteTemp.path, () => db.transaction(() => faxes.forEach((fax, index) => update.run(`changed ${index} ${fax.faxId}`, fax.faxId)))());
     db.close();
     expect(seen.length).toBeGreaterThan(0);
   });
 
   it('stay in memory for the read store: a commit rewriting hundreds of faxes creates no temp file', async () => {
     const { store, faxes } = storeWithFaxes();
-    const seen = await temporaryFilesDuring(() =>
+    const seen = await temporaryFilesDuring(sqliteTemp.path, () =>
       store.commit([{ projection: 'faxes', writes: faxes.map((fax) => ({ collection: 'faxes', key: fax.faxId, doc: rewritten(fax, 2) })), checkpoint: 2 }]),
     );
     expect(store.faxes.find(faxes[0]!.faxId)?.remoteIdent).toBe(rewritten(faxes[0]!, 2).remoteIdent);
