@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { Readable, Transform, type Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import { HTTPException } from 'hono/http-exception';
@@ -38,7 +38,7 @@ const maxFields = 1000;
  * `maxTotalBytes` (413 naming the file), the body passes `maxBodyBytes` (413), or a file part past
  * `maxFiles` starts (422). A body that is not multipart is a 400, as Hono's own form parser answers.
  */
-export async function readMultipartUpload(body: ReadableStream<Uint8Array> | Readable | null, contentType: string, spool: Pick<SpoolFiles, 'path'>, limits: UploadLimits): Promise<FormPart[]> {
+export async function readMultipartUpload(body: ReadableStream<Uint8Array> | null, contentType: string, spool: Pick<SpoolFiles, 'path'>, limits: UploadLimits): Promise<FormPart[]> {
   let stop!: (error: unknown) => void;
   const failure = new Promise<never>((_, reject) => {
     let stopped = false;
@@ -105,10 +105,10 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | Rea
   parsed.catch(() => undefined); // a parse error reaches `failure` through the 'error' listener
 
   try {
-    const chunks = chunksOf(body);
+    const reader = body?.getReader();
     let received = 0;
     for (;;) {
-      const chunk = chunks ? await Promise.race([chunks.next().catch(unreadable), failure]) : { done: true as const };
+      const chunk = reader ? await Promise.race([reader.read().catch(unreadable), failure]) : { done: true as const };
       if (chunk.done) break;
       received += chunk.value.byteLength;
       if (received > limits.maxBodyBytes) throw bodyTooLarge(limits);
@@ -122,22 +122,9 @@ export async function readMultipartUpload(body: ReadableStream<Uint8Array> | Rea
     // The reader is left as it is: cancelling it would reset the connection before the 413 is written.
     for (const stream of pipes) stream.destroy();
     parser.destroy();
-    await Promise.allSettled(writes); // every file closed before the caller removes `dir`
+    await Promise.allSettled(writes); // every file closed before the caller removes them
     throw error;
   }
-}
-
-/**
- * The body's chunks one at a time, never cancelled: left unread, the rest of the body stays where
- * it is (cancelling would reset the connection before a 413 is written). Node's own request stream
- * is read as it is: a web stream over it (what `c.req.raw.body` makes) costs an undici Request, an
- * AbortController and a stream adapter per request.
- */
-function chunksOf(body: ReadableStream<Uint8Array> | Readable | null): { next(): Promise<IteratorResult<Uint8Array, unknown>> } | undefined {
-  if (!body) return undefined;
-  if (body instanceof Readable) return body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-  const reader = body.getReader();
-  return { next: () => reader.read() as Promise<IteratorResult<Uint8Array, unknown>> };
 }
 
 function bodyTooLarge(limits: UploadLimits): TooLargeError {

@@ -1,5 +1,4 @@
 import { openAsBlob } from 'node:fs';
-import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AuthEnv } from '../auth/principal.js';
@@ -53,9 +52,7 @@ export const receiveUploads = (service: FaxSubmission) =>
     let parts: FormPart[] = [];
     try {
       try {
-        // Node's request stream where the server gives it (not in `app.request()`): see readMultipartUpload.
-        const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-        parts = await readMultipartUpload(incoming ?? c.req.raw.body, c.req.header('content-type')!, spool, limits);
+        parts = await readMultipartUpload(c.req.raw.body, c.req.header('content-type')!, spool, limits);
       } catch (error) {
         // Reading stopped before the body's end: nothing more of it is read (onError writes the problem).
         c.header('Connection', 'close');
