@@ -9,16 +9,12 @@ import { closeSync, fstatSync, openSync, read } from 'node:fs';
  * store's fsyncs do); only the read of the bytes, which may have to wait for the disk, goes to the
  * pool.
  */
-export async function readWholeFile(path: string): Promise<Buffer> {
-  return readFromStart(path, Number.POSITIVE_INFINITY);
+export function readWholeFile(path: string): Promise<Buffer> {
+  return readFileHead(path, Number.POSITIVE_INFINITY);
 }
 
-/** The first `bytes` bytes of a file (fewer if it is shorter), read the same way. */
-export async function readFileHead(path: string, bytes: number): Promise<Buffer> {
-  return readFromStart(path, bytes);
-}
-
-async function readFromStart(path: string, most: number): Promise<Buffer> {
+/** The first `most` bytes of a file (fewer if it is shorter), read the same way. */
+export async function readFileHead(path: string, most: number): Promise<Buffer> {
   const fd = openSync(path, 'r');
   let size: number;
   try {
