@@ -76,6 +76,12 @@ export interface Bus {
   publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
   /** Joins the group; resolves once this member takes part in it (has its share of partitions). */
   subscribe(options: SubscribeToTopic): Promise<BusSubscription>;
+  /**
+   * False when the bus knows that no consumer group reads `topic` now: the in-process bus, whose
+   * consumers can only be in this process (in `serve` there are none: without Kafka the notifiers
+   * follow the event store). Kafka leaves it out: its consumers are elsewhere, and read later.
+   */
+  hasConsumers?(topic: string): boolean;
   /** Stops every subscription and releases connections. */
   close(): Promise<void>;
 }

@@ -6,10 +6,13 @@ import { createParkedEventLog, type ParkedEventLog } from './parkedEvents.js';
 import { createPublishBatcher, type PublishBatcher } from './publishBatcher.js';
 import { startReactorSubscription, type ReactorRetryPolicy } from './reactorSubscription.js';
 
-/** An event with its bus message, encoded when it was read (so an event that cannot be encoded is found there). */
+/**
+ * An event with its bus message, encoded when it was read (so an event that cannot be encoded is
+ * found there); none when no consumer reads the topic.
+ */
 interface Outgoing {
   event: RecordedEvent;
-  message: EncodedFaxEvent;
+  message?: EncodedFaxEvent;
 }
 
 export interface EventPublisherDeps {
@@ -43,7 +46,8 @@ export interface EventPublisher {
 
 /**
  * The outbox reactor: a checkpointed subscription on the event store's `fax-` streams that
- * publishes every fax event to the bus (key = fax id, so one fax's events keep their order).
+ * publishes every fax event to the bus (key = fax id, so one fax's events keep their order), or
+ * only moves its checkpoint while the bus knows that no consumer reads the topic.
  * Events are collected into batches while the previous batch is in flight; the checkpoint moves
  * only after the bus acknowledged a batch, so a crash or outage re-publishes, never skips.
  */
@@ -53,6 +57,10 @@ export function createEventPublisher(deps: EventPublisherDeps): EventPublisher {
   let subscription: Subscription | undefined;
   let batcher: PublishBatcher<Outgoing> | undefined;
   const parked = deps.parked ?? createParkedEventLog(deps.eventStore);
+  // Messages no consumer would ever read (the in-process bus in `serve`) are neither encoded nor
+  // kept: a fax event cost a JSON encoding and a copy held in memory for nothing. The checkpoint
+  // still moves, so a consumer that joins, or Kafka configured later, starts from the events then.
+  const unread = () => deps.bus.hasConsumers?.(deps.topic) === false;
 
   return {
     async start() {
@@ -62,7 +70,10 @@ export function createEventPublisher(deps: EventPublisherDeps): EventPublisher {
         initialCheckpoint: after,
         maxBatch: deps.maxBatch ?? 2_000,
         positionOf: (item) => item.event.position,
-        publish: (items) => deps.bus.publish(deps.topic, items.map((item) => item.message)),
+        publish: (items) => {
+          const messages = items.flatMap((item) => (item.message ? [item.message] : []));
+          return messages.length === 0 ? Promise.resolve() : deps.bus.publish(deps.topic, messages);
+        },
         saveCheckpoint: (position) => deps.eventStore.checkpoints.save(checkpointName, position),
         logger,
         // A message the bus refuses for good is parked like an event the reactor cannot handle.
@@ -80,7 +91,7 @@ export function createEventPublisher(deps: EventPublisherDeps): EventPublisher {
         eventStore: deps.eventStore,
         after,
         streamPrefixes: ['fax-'],
-        handle: (event) => current.add({ event, message: encodeFaxEvent(event) }),
+        handle: (event) => current.add(unread() ? { event } : { event, message: encodeFaxEvent(event) }),
         parked,
         logger,
         ...(deps.retry ? { retry: deps.retry } : {}),

@@ -73,6 +73,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       return subscription;
     },
 
+    hasConsumers(topic) {
+      for (const key of groups.keys()) if (key.startsWith(`${topic}\u0000`)) return true;
+      return false;
+    },
+
     async close() {
       closed = true;
       await Promise.all([...subscriptions].map((subscription) => subscription.stop()));

@@ -27,13 +27,18 @@ describe('event publisher', () => {
     return store;
   }
 
-  /** The in-process bus, except that the first `failures` publishes reject (as during a broker outage). */
+  /**
+   * The in-process bus as a stand-in for Kafka (which cannot tell whether anyone reads a topic), except
+   * that the first `failures` publishes reject (as during a broker outage).
+   */
   function flakyBus(failures: number): { bus: Bus; published: BusMessage[][] } {
     const inner = createInProcessBus();
     const published: BusMessage[][] = [];
     let calls = 0;
     const bus: Bus = {
-      ...inner,
+      ensureTopic: (name, options) => inner.ensureTopic(name, options),
+      subscribe: (options) => inner.subscribe(options),
+      close: () => inner.close(),
       async publish(name, messages) {
         if (++calls <= failures) throw new Error('broker unavailable');
         published.push([...messages]);
@@ -60,6 +65,36 @@ describe('event publisher', () => {
     expect(received).toHaveLength(24);
     expect(published.every((batch) => batch.length <= 7)).toBe(true);
     expect(published.flat().map((message) => decodeFaxEventMessage(message.value).type)).not.toContain('TenantNoteAdded');
+  });
+
+  it('encodes and publishes nothing while no group reads the in-process topic, yet moves its checkpoint; a group that joins gets what follows', async () => {
+    const store = openStore();
+    const inner = createInProcessBus();
+    cleanups.push(() => inner.close());
+    const published: BusMessage[] = [];
+    const bus: Bus = {
+      ...inner,
+      async publish(name, messages) {
+        published.push(...messages);
+        await inner.publish(name, messages);
+      },
+    };
+    const publisher = createEventPublisher({ eventStore: store, bus, topic, logger });
+    cleanups.push(() => publisher.stop());
+    await publisher.start();
+    const unread = await appendFaxHistory(store, ['a', 'b'], 3);
+
+    await publisher.waitUntilPublished(unread);
+    expect(published).toEqual([]);
+    expect(await store.checkpoints.load(`bus-publisher:${topic}`)).toBe(unread);
+
+    const received: string[] = [];
+    await bus.subscribe({ topic, group: 'late-reader', fromBeginning: true, handler: async (message) => void received.push(`${message.key}:${decodeFaxEventMessage(message.value).revision}`) });
+    const last = await appendFaxHistory(store, ['a'], 2);
+    await publisher.waitUntilPublished(last);
+    await waitUntil(() => received.length >= 2, 5_000);
+    expect(received).toEqual(['a:3', 'a:4']);
+    expect(published.map((message) => message.key)).toEqual(['a', 'a']);
   });
 
   it('retries a rejected publish and moves the checkpoint only after the bus accepted', async () => {
