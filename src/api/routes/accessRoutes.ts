@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { credentialsCollections } from '../../../projections/credentialsProjection.js';
 import type { DocumentView, QueryView } from '../../../projections/documentProjection.js';
-import { canonicalJson } from '../../domain/access/accessChain.js';
+import { canonicalJson } from '../../domain/canonicalJson.js';
 import { accessStream } from '../../domain/access/accessEvents.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { AccessReadModel } from '../../ports/accessReadModel.js';

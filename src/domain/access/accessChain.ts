@@ -1,15 +1,6 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonicalJson.js';
 import { genesisHash, type AccessEntry } from './accessEvents.js';
-
-/** JSON with object keys sorted at every level: the same entry always hashes to the same bytes. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-}
 
 /** sha256 (hex) over the canonical JSON of the entry without its own `hash` (its `prev` included: the link to the one before). */
 export function entryHash(entry: Omit<AccessEntry, 'hash'>): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, createChainCheck, emptyChain, entryHash, linkEntries } from '../../../src/domain/access/accessChain.js';
+import { createChainCheck, emptyChain, entryHash, linkEntries } from '../../../src/domain/access/accessChain.js';
+import { canonicalJson } from '../../../src/domain/canonicalJson.js';
 import type { AccessEntry } from '../../../src/domain/access/accessEvents.js';
 
 const unlinked = (n: number) => ({
