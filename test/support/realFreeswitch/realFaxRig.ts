@@ -137,8 +137,14 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
     await call('POST', '/v1/endpoints', { target: { kind: 'gateway', gateway: 'carrier1', sourceIps: ['127.0.0.1'], role: 'upstream' } });
     // The remote's G.711 stations refuse T.38: tell faxengine so as an operator would, with the
     // original's mod_db per-destination override, so its calls do not re-INVITE to T.38 mid-fax.
-    for (const extension of [remoteExtensions.rxAudio, remoteExtensions.rxAfterRinging]) {
-      const reply = await faxengineFs.esl.api(`db insert/override-+1${remoteNumber(extension)}/fax_enable_t38/false`);
+    // And the one that takes T.38 gets faxengine's re-INVITE, which the setting above keeps from
+    // every other call (sending follows it since ec4ba50): the remote never asks for T.38 itself.
+    const overrides = [
+      ...[remoteExtensions.rxAudio, remoteExtensions.rxAfterRinging].map((extension) => `override-+1${remoteNumber(extension)}/fax_enable_t38/false`),
+      `override-+1${remoteNumber(remoteExtensions.rxT38)}/fax_enable_t38_request/true`,
+    ];
+    for (const override of overrides) {
+      const reply = await faxengineFs.esl.api(`db insert/${override}`);
       if (!reply.startsWith('+OK')) throw new Error(`mod_db override: ${reply}`);
     }
     return { user: `Basic ${Buffer.from('acme:acme password').toString('base64')}` };
