@@ -6,10 +6,11 @@ import { createSqliteEventStore } from '../../../src/adapters/eventStore/sqlite/
 import { createInProcessBus } from '../../../src/adapters/inProcessBus/inProcessBus.js';
 import { createKafkaBus } from '../../../src/adapters/kafka/kafkaBus.js';
 import { decodeFaxEventMessage } from '../../../src/domain/faxEventMessage.js';
-import { PublishRejectedError, type Bus, type BusMessage } from '../../../src/ports/bus.js';
+import { PublishRejectedError, type BusMessage } from '../../../src/ports/bus.js';
 import type { EventStore } from '../../../src/ports/eventStore.js';
 import { createEventPublisher } from '../../../src/reactors/eventPublisher.js';
 import { createParkedEventLog } from '../../../src/reactors/parkedEvents.js';
+import { brokerStandIn } from './brokerStandIn.js';
 import { testKafkaBrokers } from '../../support/kafkaBroker.js';
 import { readTopicWithKcat } from '../../support/kafkaTopicReader.js';
 import { makeTempDir } from '../../support/tempDir.js';
@@ -37,16 +38,11 @@ describe('event publisher and a fax event the bus refuses', () => {
     cleanups.push(() => inner.close());
     const published: BusMessage[] = [];
     // Like Kafka's MESSAGE_TOO_LARGE: any batch holding the poison fax's event is refused as a whole.
-    const bus: Bus = {
-      ensureTopic: (name, options) => inner.ensureTopic(name, options),
-      subscribe: (options) => inner.subscribe(options),
-      close: () => inner.close(),
-      async publish(name, messages) {
-        if (messages.some((message) => message.key === 'poison')) throw new PublishRejectedError('refused: MESSAGE_TOO_LARGE');
-        published.push(...messages);
-        await inner.publish(name, messages);
-      },
-    };
+    const bus = brokerStandIn(inner, async (name, messages) => {
+      if (messages.some((message) => message.key === 'poison')) throw new PublishRejectedError('refused: MESSAGE_TOO_LARGE');
+      published.push(...messages);
+      await inner.publish(name, messages);
+    });
     const topic = 'faxengine.fax-events';
     await appendFaxHistory(store, ['a', 'b'], 2);
     const { position: poisonAt } = await store.append('fax-poison', [{ type: 'FaxQueued', data: { huge: true } }]);

@@ -9,6 +9,7 @@ import type { EventStore } from '../../../src/ports/eventStore.js';
 import { createEventPublisher } from '../../../src/reactors/eventPublisher.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { appendFaxHistory } from '../../integration/bus/faxEvents.js';
+import { brokerStandIn } from '../../integration/bus/brokerStandIn.js';
 import { waitUntil } from '../../integration/bus/waitUntil.js';
 
 const logger = pino({ level: 'silent' });
@@ -27,24 +28,16 @@ describe('event publisher', () => {
     return store;
   }
 
-  /**
-   * The in-process bus as a stand-in for Kafka (which cannot tell whether anyone reads a topic), except
-   * that the first `failures` publishes reject (as during a broker outage).
-   */
+  /** A stand-in for a Kafka broker whose first `failures` publishes reject (as during an outage). */
   function flakyBus(failures: number): { bus: Bus; published: BusMessage[][] } {
     const inner = createInProcessBus();
     const published: BusMessage[][] = [];
     let calls = 0;
-    const bus: Bus = {
-      ensureTopic: (name, options) => inner.ensureTopic(name, options),
-      subscribe: (options) => inner.subscribe(options),
-      close: () => inner.close(),
-      async publish(name, messages) {
-        if (++calls <= failures) throw new Error('broker unavailable');
-        published.push([...messages]);
-        await inner.publish(name, messages);
-      },
-    };
+    const bus = brokerStandIn(inner, async (name, messages) => {
+      if (++calls <= failures) throw new Error('broker unavailable');
+      published.push([...messages]);
+      await inner.publish(name, messages);
+    });
     cleanups.push(() => inner.close());
     return { bus, published };
   }
