@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { closeAfterAnswer } from '../lingeringClose.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { readMultipartUpload, type FormPart, type SpooledPart } from '../multipartUpload.js';
 import { refuseTooLarge } from '../refuseTooLarge.js';
@@ -55,7 +56,7 @@ export const receiveUploads = (service: FaxSubmission) =>
         parts = await readMultipartUpload(c.req.raw.body, c.req.header('content-type')!, spool, limits);
       } catch (error) {
         // Reading stopped before the body's end: nothing more of it is read (onError writes the problem).
-        c.header('Connection', 'close');
+        closeAfterAnswer(c);
         throw error;
       }
       // Where Hono's form validator (and c.req.formData()) look first: a promise of the body as FormData.
