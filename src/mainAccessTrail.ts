@@ -21,7 +21,7 @@ export function createAccessTrail(
   const journal = createFileAccessJournal(join(config.dataDir, 'access-journal'));
   const recorder = createAccessRecorder({ ...deps, journal: { journal, stored: (entryId) => deps.trail.find(entryId) !== undefined } });
   return {
-    access: createAccessLog({ record: (read) => recorder.record(read), trustedProxies: config.auth.trustedProxies }),
+    access: createAccessLog({ record: (read) => recorder.record(read), begin: (read) => recorder.begin(read), trustedProxies: config.auth.trustedProxies }),
     close: () => recorder.close(),
   };
 }

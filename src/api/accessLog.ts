@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AccessOrigin, AccessRead, AccessReader, AccessWhat } from '../domain/access/accessEvents.js';
+import type { ReadUnderWay } from '../domain/access/pendingRead.js';
 import { clientAddress } from './auth/clientAddress.js';
 import type { Principal } from './auth/principal.js';
 
-/** Where read routes report reads (README: Access trail): one call per read, no I/O. */
+/** Where read routes report reads (README: Access trail): one call per read, one journal line. */
 export interface AccessLog {
   /** The caller (the authenticated principal, or `reader`) read `what` of `fax`. */
   read(c: Context, fax: { faxId: string; tenantId: string | null }, what: AccessWhat, reader?: AccessReader): void;
+  /** The same for a read that has started and may still fail (see `readDocumentRecorded`); undefined when there is no reader. */
+  begin(c: Context, fax: { faxId: string; tenantId: string | null }, what: AccessWhat, reader?: AccessReader): ReadUnderWay | undefined;
 }
 
 /**
@@ -16,19 +19,31 @@ export interface AccessLog {
  * link), the client address as the auth code sees it (X-Forwarded-For only from `auth.trustedProxies`)
  * and the user agent, then hands them to the recorder.
  */
-export function createAccessLog(options: { record: (read: AccessRead) => void; trustedProxies?: readonly string[] }): AccessLog {
+export function createAccessLog(options: {
+  record: (read: AccessRead) => void;
+  begin: (read: AccessRead) => ReadUnderWay;
+  trustedProxies?: readonly string[];
+}): AccessLog {
   const trustedProxies = new Set(options.trustedProxies ?? []);
+  function readOf(c: Context, fax: { faxId: string; tenantId: string | null }, what: AccessWhat, reader?: AccessReader): AccessRead | undefined {
+    const principal = c.get('principal') as Principal | undefined;
+    const who = reader ?? (principal ? readerOf(principal, 'api') : undefined);
+    if (!who) return undefined;
+    const from: AccessOrigin = {
+      address: clientAddress(peerAddress(c), c.req.header('x-forwarded-for'), trustedProxies),
+      userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
+      via: who.credential === 'session' ? 'console' : who.credential === 'signedLink' ? 'link' : 'api',
+    };
+    return { faxId: fax.faxId, tenantId: fax.tenantId, reader: who, from, what };
+  }
   return {
     read(c, fax, what, reader) {
-      const principal = c.get('principal') as Principal | undefined;
-      const who = reader ?? (principal ? readerOf(principal, 'api') : undefined);
-      if (!who) return;
-      const from: AccessOrigin = {
-        address: clientAddress(peerAddress(c), c.req.header('x-forwarded-for'), trustedProxies),
-        userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
-        via: who.credential === 'session' ? 'console' : who.credential === 'signedLink' ? 'link' : 'api',
-      };
-      options.record({ faxId: fax.faxId, tenantId: fax.tenantId, reader: who, from, what });
+      const read = readOf(c, fax, what, reader);
+      if (read) options.record(read);
+    },
+    begin(c, fax, what, reader) {
+      const read = readOf(c, fax, what, reader);
+      return read && options.begin(read);
     },
   };
 }

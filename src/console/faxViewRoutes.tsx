@@ -10,6 +10,7 @@ import { purgedInWords } from './format.js';
 import type { ConsoleSession } from './sessions.js';
 import { liveFaxes } from './liveFaxes.js';
 import { bodyBytes } from '../api/bodyBytes.js';
+import { readDocumentRecorded } from '../api/readDocumentRecorded.js';
 
 const pageSize = 50;
 
@@ -53,8 +54,8 @@ export function faxViewRoutes(): { feature: ConsoleFeature; close(): void } {
         const fax = visibleFax(c.req.param('id'), session);
         if (fax?.purged) return gone(c, session, fax);
         if (!fax?.documentId) return notFound(c, session);
-        const body = await deps.documents.read(fax.documentId, type);
-        deps.access?.read(c, fax, { kind: extension }, readerOf(session.principal, 'console'));
+        const access = deps.access;
+        const body = await readDocumentRecorded(deps.documents, fax.documentId, type, access && (() => access.begin(c, fax, { kind: extension }, readerOf(session.principal, 'console'))));
         return new Response(bodyBytes(body), {
           headers: { 'content-type': type, 'content-disposition': `attachment; filename="fax-${fax.faxId}.${extension}"`, 'cache-control': 'private, no-store' },
         });

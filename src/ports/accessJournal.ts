@@ -10,6 +10,8 @@ export type { PendingRead, UnlinkedAccessEntry } from '../domain/access/pendingR
 export interface AccessJournal {
   /** Keeps one read (a write to the OS, not a sync to disk: the read is not held up). */
   write(read: PendingRead): void;
+  /** A read written before failed: none of its lines (it may be in two parts) is among the leftovers. */
+  withdraw(read: PendingRead): void;
   /** Closes the current part: everything written so far is in the parts `settle` deletes. */
   seal(): void;
   /** Everything up to the last `seal` is stored in the event store: its parts go. */

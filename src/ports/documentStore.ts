@@ -18,6 +18,16 @@ export interface PlainFile {
   release(): Promise<void>;
 }
 
+export interface ReadOptions {
+  /**
+   * Called once, synchronously, when the stored bytes have been found and are being read (the file
+   * is open, its read under way on another thread), before they are opened: the access trail writes
+   * its journal line there, in time the request would otherwise spend waiting for the read. Not
+   * called when the document or its file is missing. A store that cannot tell may not call it.
+   */
+  whileReading?: () => void;
+}
+
 /**
  * Where received and submitted fax documents live. The filesystem adapter keeps them under the
  * data directory, sealed under the at-rest key ring (README: Encryption at rest); the port keeps an
@@ -33,7 +43,7 @@ export interface DocumentStore {
    * with UnreadableDocumentError when it is not stored, DocumentIntegrityError when its stored bytes
    * do not authenticate (changed on disk, or sealed under a key no longer in the ring).
    */
-  read(id: string, rendition: Rendition): Promise<Buffer>;
+  read(id: string, rendition: Rendition, options?: ReadOptions): Promise<Buffer>;
   /** A plain file of the document until `release()`: for a use that outlives one call (a fax call's txfax). */
   openPlainFile(id: string, rendition: Rendition): Promise<PlainFile>;
   /** Runs `use` with a plain file of the document, deleted as soon as `use` settles. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { emptyChain, linkEntries, type ChainHead } from '../domain/access/accessChain.js';
 import { accessStream, faxAccessedType, type AccessEntry, type AccessRead } from '../domain/access/accessEvents.js';
-import { entryOf, newIdBase } from '../domain/access/pendingRead.js';
+import { entryOf, newIdBase, type ReadUnderWay } from '../domain/access/pendingRead.js';
 import type { AccessJournal, PendingRead, UnlinkedAccessEntry } from '../ports/accessJournal.js';
 import type { Clock } from '../ports/clock.js';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/eventStore.js';
@@ -10,6 +10,12 @@ import { WrongExpectedRevisionError, type EventStore } from '../ports/eventStore
 export interface AccessRecorder {
   /** Queues one read; it is appended to its trail with the next batch. */
   record(read: AccessRead): void;
+  /**
+   * Journals a read that has started and may still fail, so that its journal line is written while
+   * the bytes are being read instead of after (README: Access trail). Until `done()` it is in no
+   * batch; `failed()` withdraws it.
+   */
+  begin(read: AccessRead): ReadUnderWay;
   /** Appends everything queued so far (resolves once stored, or once the store refused it and it is queued again). */
   flush(): Promise<void>;
   /** Entries queued and not yet stored. */
@@ -53,6 +59,8 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
   const heads = new Map<string, ChainHead>();
   /** Reads of this process wait as taken (their entries are made with their batch); a stopped process's as entries. */
   let queue: Array<PendingRead | UnlinkedAccessEntry> = [];
+  /** Reads begun and not yet done or failed: journaled, in no batch. */
+  const underWay = new Set<PendingRead>();
   const idBase = newIdBase();
   let serial = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -85,7 +93,11 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     const batch = queue.map((item) => ('read' in item ? entryOf(item) : item));
     queue = [];
     if (batch.length === 0) return;
-    journaled(() => journal?.seal());
+    journaled(() => {
+      journal?.seal();
+      // The sealed parts go once this batch is stored, which reads under way are not in: their lines go on in the next part.
+      for (const pending of underWay) journal?.write(pending);
+    });
     const byStream = new Map<string, typeof batch>();
     for (const entry of batch) {
       const stream = accessStream(entry.tenantId);
@@ -173,12 +185,31 @@ export function createAccessRecorder(options: AccessRecorderOptions): AccessReco
     });
   }
 
+  function journaledRead(read: AccessRead): PendingRead {
+    const pending: PendingRead = { idBase, serial: ++serial, atMs: clock.now().getTime(), read };
+    if (journal) journaled(() => journal.write(pending));
+    return pending;
+  }
+
   return {
     record(read) {
-      const pending: PendingRead = { idBase, serial: ++serial, atMs: clock.now().getTime(), read };
-      if (journal) journaled(() => journal.write(pending));
-      queue.push(pending);
+      queue.push(journaledRead(read));
       schedule();
+    },
+    begin(read) {
+      const pending = journaledRead(read);
+      underWay.add(pending);
+      return {
+        done() {
+          if (!underWay.delete(pending)) return;
+          queue.push(pending);
+          schedule();
+        },
+        failed() {
+          if (!underWay.delete(pending)) return;
+          if (journal) journaled(() => journal.withdraw(pending));
+        },
+      };
     },
     flush,
     get pending() {

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryOf } from '../../domain/access/pendingRead.js';
+import { entryIdOf, entryOf } from '../../domain/access/pendingRead.js';
 import type { AccessJournal, PendingRead, UnlinkedAccessEntry } from '../../ports/accessJournal.js';
 
 /**
@@ -8,8 +8,9 @@ import type { AccessJournal, PendingRead, UnlinkedAccessEntry } from '../../port
  * read is one `write(2)` to the page cache, no fsync: it survives the process being killed, not a
  * power cut. A part is deleted once every entry in it is in the event store, so the directory holds
  * about one batch (~200 ms of reads). A part starts with `{"idBase":…}` (the recorder's entry ids);
- * each read is `[serial, epoch ms, read]`. Lines that are whole entries (parts written before
- * reads were journaled this way) are read as they are.
+ * each read is `[serial, epoch ms, read]`, a read that failed after it was written `[serial]`. A
+ * read still under way when its part was sealed is written again in the next part. Lines that are
+ * whole entries (parts written before reads were journaled this way) are read as they are.
  */
 export function createFileAccessJournal(dir: string): AccessJournal {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -29,6 +30,14 @@ export function createFileAccessJournal(dir: string): AccessJournal {
     return { fd, path, written: false, idBase };
   }
 
+  function writeLine(idBase: string, line: string): void {
+    // One recorder per process writes here; a second one's reads go to a part of their own.
+    if (current && current.idBase !== idBase) seal();
+    current ??= open(idBase);
+    writeSync(current.fd, line);
+    current.written = true;
+  }
+
   function seal(): void {
     if (!current) return;
     closeSync(current.fd);
@@ -38,11 +47,10 @@ export function createFileAccessJournal(dir: string): AccessJournal {
 
   return {
     write(pending) {
-      // One recorder per process writes here; a second one's reads go to a part of their own.
-      if (current && current.idBase !== pending.idBase) seal();
-      current ??= open(pending.idBase);
-      writeSync(current.fd, `${JSON.stringify([pending.serial, pending.atMs, pending.read])}\n`);
-      current.written = true;
+      writeLine(pending.idBase, `${JSON.stringify([pending.serial, pending.atMs, pending.read])}\n`);
+    },
+    withdraw(pending) {
+      writeLine(pending.idBase, `[${pending.serial}]\n`);
     },
     seal,
     settle() {
@@ -50,7 +58,9 @@ export function createFileAccessJournal(dir: string): AccessJournal {
       sealed = [];
     },
     leftovers() {
-      const entries: UnlinkedAccessEntry[] = [];
+      // By entry id: a read under way at a seal is in two parts, and counts once.
+      const entries = new Map<string, UnlinkedAccessEntry>();
+      const withdrawn = new Set<string>();
       for (const name of existing) {
         let idBase: string | undefined;
         for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
@@ -63,13 +73,21 @@ export function createFileAccessJournal(dir: string): AccessJournal {
             continue;
           }
           if (Array.isArray(parsed)) {
-            const [serial, atMs, read] = parsed as [number, number, PendingRead['read']];
-            if (idBase !== undefined) entries.push(entryOf({ idBase, serial, atMs, read }));
+            if (idBase === undefined) continue;
+            const [serial, atMs, read] = parsed as [number, number?, PendingRead['read']?];
+            if (read === undefined) withdrawn.add(entryIdOf(idBase, serial));
+            else {
+              const entry = entryOf({ idBase, serial, atMs: atMs!, read });
+              if (!entries.has(entry.entryId)) entries.set(entry.entryId, entry);
+            }
           } else if (typeof (parsed as { idBase?: unknown }).idBase === 'string') idBase = (parsed as { idBase: string }).idBase;
-          else entries.push(parsed as UnlinkedAccessEntry);
+          else {
+            const entry = parsed as UnlinkedAccessEntry;
+            entries.set(entry.entryId, entry);
+          }
         }
       }
-      return entries;
+      return [...entries.values()].filter((entry) => !withdrawn.has(entry.entryId));
     },
     close() {
       if (!current) return;

@@ -105,9 +105,9 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
     return pdf;
   }
 
-  async function openRendition(document: StoredDocument, rendition: Rendition): Promise<Buffer> {
+  async function openRendition(document: StoredDocument, rendition: Rendition, whileReading?: () => void): Promise<Buffer> {
     const path = await storedFile(document, rendition);
-    return readOpened(ring, path, documentAad(document.sha256, rendition), `document ${document.id} (${rendition})`).catch((error: unknown) => {
+    return readOpened(ring, path, documentAad(document.sha256, rendition), `document ${document.id} (${rendition})`, whileReading).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnreadableDocumentError(`document ${document.id}: ${rendition} file missing`);
       throw error;
     });
@@ -179,8 +179,8 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
 
     get: readDescription,
 
-    async read(id, rendition) {
-      return openRendition(await described(id), rendition);
+    async read(id, rendition, options) {
+      return openRendition(await described(id), rendition, options?.whileReading);
     },
 
     async openPlainFile(id, rendition) {

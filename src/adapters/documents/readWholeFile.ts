@@ -9,12 +9,16 @@ import { closeSync, fstatSync, openSync, read } from 'node:fs';
  * store's fsyncs do); only the read of the bytes, which may have to wait for the disk, goes to the
  * pool.
  */
-export function readWholeFile(path: string): Promise<Buffer> {
-  return readFileHead(path, Number.POSITIVE_INFINITY);
+export function readWholeFile(path: string, whileReading?: () => void): Promise<Buffer> {
+  return readFileHead(path, Number.POSITIVE_INFINITY, whileReading);
 }
 
-/** The first `most` bytes of a file (fewer if it is shorter), read the same way. */
-export async function readFileHead(path: string, most: number): Promise<Buffer> {
+/**
+ * The first `most` bytes of a file (fewer if it is shorter), read the same way. `whileReading`
+ * runs on the event loop once the file is open and the pool thread has its read: work that need
+ * not wait for the bytes overlaps with reading them.
+ */
+export async function readFileHead(path: string, most: number, whileReading?: () => void): Promise<Buffer> {
   const fd = openSync(path, 'r');
   let size: number;
   try {
@@ -24,7 +28,7 @@ export async function readFileHead(path: string, most: number): Promise<Buffer> 
     throw error;
   }
   const buffer = Buffer.allocUnsafeSlow(size);
-  return await new Promise<Buffer>((resolve, reject) => {
+  const reading = new Promise<Buffer>((resolve, reject) => {
     const readFrom = (offset: number): void => {
       if (offset === size) return finish(undefined, buffer);
       read(fd, buffer, offset, size - offset, offset, (error, bytesRead) => {
@@ -45,4 +49,12 @@ export async function readFileHead(path: string, most: number): Promise<Buffer> 
     };
     readFrom(0);
   });
+  try {
+    whileReading?.();
+  } catch (error) {
+    // The read goes on and closes the file; its outcome is no longer wanted.
+    reading.catch(() => undefined);
+    throw error;
+  }
+  return await reading;
 }

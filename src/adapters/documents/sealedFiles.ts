@@ -31,8 +31,9 @@ export function openBytes(ring: KeyRing, stored: Buffer, aad: string, what: stri
   }
 }
 
-export async function readOpened(ring: KeyRing, path: string, aad: string, what: string): Promise<Buffer> {
-  return openBytes(ring, await readWholeFile(path), aad, what);
+/** A stored file's plain bytes; `whileReading` runs once the file is open and its bytes are being read (see ReadOptions). */
+export async function readOpened(ring: KeyRing, path: string, aad: string, what: string, whileReading?: () => void): Promise<Buffer> {
+  return openBytes(ring, await readWholeFile(path, whileReading), aad, what);
 }
 
 /** The id of the key a stored file is sealed under, or `plain`. Reads only its header. */

@@ -9,6 +9,7 @@ import type { AuthEnv } from '../auth/principal.js';
 import { problemResponses as P, routeModule } from './openapiHelpers.js';
 import { refusePurged } from './purgedFax.js';
 import { bodyBytes } from '../bodyBytes.js';
+import { readDocumentRecorded } from '../readDocumentRecorded.js';
 
 export interface DocumentLinkRouteDeps {
   /** Whether the signature signs this fax and expiry, and the link has not expired. */
@@ -42,8 +43,8 @@ export function documentLinkRoutes(deps: DocumentLinkRouteDeps): OpenAPIHono<Aut
     const fax = deps.faxes.find(faxId);
     if (fax) refusePurged(fax);
     if (!fax?.documentId) throw new NotFoundError(`fax ${faxId} has no document`);
-    const body = await deps.documents.read(fax.documentId, 'application/pdf');
-    deps.access?.read(c, fax, { kind: 'pdf' }, linkReader(faxId, expires, signature));
+    const access = deps.access;
+    const body = await readDocumentRecorded(deps.documents, fax.documentId, 'application/pdf', access && (() => access.begin(c, fax, { kind: 'pdf' }, linkReader(faxId, expires, signature))));
     return new Response(bodyBytes(body), { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.pdf"` } }) as never;
   });
   return routes;

@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { DocumentStore } from '../../ports/documentStore.js';
 import type { EventStore } from '../../ports/eventStore.js';
 import type { AccessLog } from '../accessLog.js';
+import { readDocumentRecorded } from '../readDocumentRecorded.js';
 import type { Auth } from '../auth/authenticate.js';
 import type { AuthEnv } from '../auth/principal.js';
 import { faxEventBody } from './faxEventSchemas.js';
@@ -121,8 +122,8 @@ export function faxRoutes(deps: FaxRouteDeps): OpenAPIHono<AuthEnv> {
     if (!fax.documentId) throw new NotFoundError(`fax ${fax.faxId} has no document`);
     const tiff = (c.req.header('accept') ?? '').includes('image/tiff');
     // Read whole and opened (authenticated) before the first byte goes out: never unchecked plaintext.
-    const body = await deps.documents.read(fax.documentId, tiff ? 'image/tiff' : 'application/pdf');
-    deps.access?.read(c, fax, { kind: tiff ? 'tiff' : 'pdf' });
+    const access = deps.access;
+    const body = await readDocumentRecorded(deps.documents, fax.documentId, tiff ? 'image/tiff' : 'application/pdf', access && (() => access.begin(c, fax, { kind: tiff ? 'tiff' : 'pdf' })));
     return new Response(bodyBytes(body), {
       headers: { 'content-type': tiff ? 'image/tiff' : 'application/pdf', 'content-disposition': `inline; filename="fax-${fax.faxId}.${tiff ? 'tif' : 'pdf'}"` },
     }) as never;

@@ -17,6 +17,14 @@ export interface PendingRead {
   read: AccessRead;
 }
 
+/** A read under way (`AccessRecorder.begin`): journaled already, in a batch only once it is done. */
+export interface ReadUnderWay {
+  /** The read succeeded: its entry joins the next batch. */
+  done(): void;
+  /** The read failed (nothing was served): it leaves no entry, also after a kill. */
+  failed(): void;
+}
+
 /** 48 bits: the part of an entry id a recorder counts in. */
 const serialSpace = 2 ** 48;
 

@@ -42,6 +42,30 @@ describe('file document store', () => {
     expect(isSealed(await readFile(stored_(dir, stored.sha256, 'pdf')))).toBe(true);
   });
 
+  it('says once per read when the bytes are being read, also when the PDF is rendered first, and never for a missing document', async () => {
+    const { dir, store } = setup();
+    const spool = join(dir, 'rx.tif');
+    await makeFaxTiff(spool, 2);
+    const stored = await store.putTiff(spool);
+    for (const rendition of ['application/pdf', 'application/pdf', 'image/tiff'] as const) {
+      let answered = false;
+      let calls = 0;
+      const reading = store.read(stored.id, rendition, {
+        whileReading: () => {
+          calls += 1;
+          expect(answered).toBe(false);
+        },
+      });
+      void reading.then(() => (answered = true));
+      expect((await reading).length).toBeGreaterThan(0);
+      // The first PDF read also reads the TIFF to render it: that inner read says nothing.
+      expect(calls).toBe(1);
+    }
+    let missing = 0;
+    await expect(store.read(`sha256-${'0'.repeat(64)}`, 'image/tiff', { whileReading: () => (missing += 1) })).rejects.toThrow(UnreadableDocumentError);
+    expect(missing).toBe(0);
+  });
+
   it('answers a stored document only once its files and their directory are synced to disk (also to a second caller with the same bytes), and syncs nothing for one it has', async () => {
     const dir = makeTempDir('documents');
     dirs.push(dir);

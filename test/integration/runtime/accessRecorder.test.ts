@@ -133,6 +133,42 @@ describe.each(['sqlite', 'postgresql'] as const)('access recorder (%s event stor
     expect(await checkAccessChain(events, 'access-t1')).toMatchObject({ ok: true, entries: 4 });
   });
 
+  it('journals a read under way at once, stores it only when done, and keeps it across a seal and a kill; a failed one leaves nothing', async () => {
+    const events = await store();
+    const dir = makeTempDir('access-journal-under-way');
+    cleanups.push(() => dir.remove());
+    const faxIds = async () => (await events.readStream('access-t1')).map((event) => (event.data as { faxId: string }).faxId);
+    const killed = createAccessRecorder({ eventStore: events, clock: systemClock, logger, flushEveryMs: 60_000, journal: { journal: createFileAccessJournal(dir.path), stored: () => false } });
+    const slow = killed.begin(readOf('t1', 0));
+    const failing = killed.begin(readOf('t1', 1));
+    killed.record(readOf('t1', 2));
+    // This batch seals the journal part that holds the two reads under way, and settles it once stored.
+    await killed.flush();
+    expect(await faxIds()).toEqual(['fax-2']);
+    expect(readdirSync(dir.path)).toEqual(['000000000002.jsonl']);
+    const done = killed.begin(readOf('t1', 3));
+    done.done();
+    // Calling twice (or the other one after) changes nothing.
+    done.failed();
+    done.done();
+    await killed.flush();
+    expect(await faxIds()).toEqual(['fax-2', 'fax-3']);
+    expect(readdirSync(dir.path)).toEqual(['000000000003.jsonl']);
+    // Its line is in the journal: only the withdrawal keeps it out after a kill.
+    failing.failed();
+    failing.done();
+    // Killed here, with fax-0 still under way: never done, flushed or closed.
+
+    const known = new Set((await events.readStream('access-t1')).map((event) => (event.data as { entryId: string }).entryId));
+    const next = createAccessRecorder({ eventStore: events, clock: systemClock, logger, flushEveryMs: 60_000, journal: { journal: createFileAccessJournal(dir.path), stored: (id) => known.has(id) } });
+    // The slow read, journaled again in each new part, comes back; the failed one does not.
+    expect(next.pending).toBe(1);
+    await next.close();
+    expect(await faxIds()).toEqual(['fax-2', 'fax-3', 'fax-0']);
+    expect(await checkAccessChain(events, 'access-t1')).toMatchObject({ ok: true, entries: 3 });
+    slow.done();
+  });
+
   it('appends a full batch at once, without waiting for the timer', async () => {
     const events = await store();
     const recorder = createAccessRecorder({ eventStore: events, clock: systemClock, logger, flushEveryMs: 60_000, maxBatch: 10 });
