@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { boxPage, makePdf } from '../support/documentFixtures.js';
 import { makeFaxTiff } from '../support/faxFixtures.js';
@@ -198,5 +199,70 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     await remoteEvent('the remote\'s call ended', 'CHANNEL_HANGUP_COMPLETE', call, 60_000);
     expect(rig.remoteEvents('CHANNEL_ANSWER', call)).toHaveLength(0);
     expect(await rig.finalFax(faxId)).toMatchObject({ status: 'cancelled' });
+  }, SCENARIO_MS);
+
+  it('(11) faxengine stopped (SIGTERM) mid-send: the drain lets the call finish and records it sent, exits 0; a restart sends nothing again', async () => {
+    const earlier = new Set(rig.remoteCallsTo(ext.rxAudio).map((event) => event['Unique-ID']));
+    const faxId = await rig.submit(user, remoteNumber(ext.rxAudio), pdf);
+    // The first page is at the remote: the call is answered and the transfer under way.
+    const page = await rig.remote.esl.waitFor(
+      'the first page at the remote',
+      (event) => ['spandsp::rxfaxpageresult', 'spandsp::rxfaxresult'].includes(eventName(event)) && rig.remoteCallsTo(ext.rxAudio).some((call) => call['Unique-ID'] === event['Unique-ID'] && !earlier.has(call['Unique-ID'])),
+      180_000,
+    );
+    expect(eventName(page), `the fax ended before its first page: ${page['fax-result-text']}`).toBe('spandsp::rxfaxpageresult');
+    const stopping = rig.process();
+    const exited = rig.stop();
+    const shutdownAt = (JSON.parse(await stopping.waitForLine((line) => line.includes('"msg":"shutting down"'))) as { time: number }).time;
+    expect(await exited).toBe(0);
+
+    // What faxengine itself recorded before it exited, read from its event store: the whole call, ended during the drain.
+    const events = new Database(join(rig.dataDir, 'events.sqlite'), { readonly: true });
+    const recorded = events.prepare<[string], { type: string; created: string }>('SELECT type, created FROM events WHERE stream = ? ORDER BY revision').all(`fax-${faxId}`);
+    events.close();
+    expect(recorded.map((event) => event.type)).toContain('FaxSent');
+    expect(recorded.map((event) => event.type)).not.toContain('FaxSendAttemptInterrupted');
+    expect(Date.parse(recorded.find((event) => event.type === 'FaxSent')!.created)).toBeGreaterThan(shutdownAt);
+    const call = String(page['Unique-ID']);
+    expect(rig.remoteEvents('spandsp::rxfaxresult', call)).toMatchObject([{ 'fax-success': '1', 'fax-document-transferred-pages': '2' }]);
+
+    await rig.restart();
+    expect(await rig.finalFax(faxId)).toMatchObject({ status: 'sent', pages: 2, outbound: { attempts: 1, maybeSent: false } });
+    // Give a wrong retry time to show itself: no second call reaches the remote.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(rig.remoteCallsTo(ext.rxAudio).filter((event) => !earlier.has(event['Unique-ID']))).toHaveLength(1);
+  }, SCENARIO_MS);
+
+  it('(12) faxengine stopped (SIGTERM) while the call rings, past its drain limit: hung up unanswered, recorded as no answer, sent once after the restart', async () => {
+    // A drain limit shorter than the remote's ringing.
+    expect(await rig.stop()).toBe(0);
+    await rig.restart({ FAXENGINE_FAX_DRAIN_TIMEOUT_MS: '2000' });
+    const earlier = new Set(rig.remoteCallsTo(ext.rxAfterRinging).map((event) => event['Unique-ID']));
+    const faxId = await rig.submit(user, remoteNumber(ext.rxAfterRinging), pdf, { policy: JSON.stringify({ noAnswerRetryDelayMs: 1000 }) });
+    const newCalls = () => rig.remoteCallsTo(ext.rxAfterRinging).filter((event) => !earlier.has(event['Unique-ID']));
+    await until('the remote ringing', () => newCalls().length === 1, 120_000);
+    const ringing = newCalls()[0]!['Unique-ID']!;
+    const stopping = rig.process();
+    expect(await rig.stop()).toBe(0);
+    expect(stopping.stdout()).toContain('drain limit reached');
+
+    // The remote's call ended without an answer, and faxengine recorded the attempt as the unanswered one it was.
+    await remoteEvent('the remote\'s call ended', 'CHANNEL_HANGUP_COMPLETE', ringing, 60_000);
+    expect(rig.remoteEvents('CHANNEL_ANSWER', ringing)).toHaveLength(0);
+    await faxengineFsIdle();
+    const events = new Database(join(rig.dataDir, 'events.sqlite'), { readonly: true });
+    const recorded = events
+      .prepare<[string], { type: string; data: string }>('SELECT type, data FROM events WHERE stream = ? ORDER BY revision')
+      .all(`fax-${faxId}`)
+      .map((event) => ({ type: event.type, data: JSON.parse(event.data) as Record<string, unknown> }));
+    events.close();
+    expect(recorded.map((event) => event.type).slice(-2)).toEqual(['FaxSendAttemptFailed', 'FaxRetryScheduled']);
+    expect(recorded.at(-2)!.data).toMatchObject({ answered: false, outcomeClass: 'noAnswer', hangupCause: 'NO_ANSWER', pagesSent: 0 });
+
+    await rig.restart();
+    expect(await rig.finalFax(faxId)).toMatchObject({ status: 'sent', pages: 2, outbound: { attempts: 2, maybeSent: false } });
+    expect(newCalls()).toHaveLength(2);
+    const received = rig.remoteRxResults(ext.rxAfterRinging).filter((event) => event['fax-success'] === '1' && !earlier.has(event['Unique-ID']));
+    expect(received).toHaveLength(1);
   }, SCENARIO_MS);
 });

@@ -96,12 +96,12 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
   }
   const [faxengineFs, remote] = processes as [FreeswitchProcess, FreeswitchProcess];
   await faxengineFs.esl.subscribe('CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM spandsp::rxfaxpageresult spandsp::rxfaxresult spandsp::txfaxresult');
-  await remote.esl.subscribe('CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM spandsp::txfaxpageresult spandsp::txfaxresult spandsp::rxfaxresult');
+  await remote.esl.subscribe('CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM spandsp::txfaxpageresult spandsp::txfaxresult spandsp::rxfaxpageresult spandsp::rxfaxresult');
 
   const adminKey = 'realfs-admin-key-0123456789abcdef';
   const admin = `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}`;
 
-  async function serve(): Promise<{ cli: CliProcess; http: number }> {
+  async function serve(extraEnv: Record<string, string> = {}): Promise<{ cli: CliProcess; http: number }> {
     const cli = startCli(['serve'], {
       cwd: dataDir,
       env: {
@@ -118,6 +118,7 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
         FAXENGINE_FAX_T38_UPSTREAM_REQUEST: 'false',
         // A G.711 attempt that spandsp loses to a starved CPU is retried in seconds, not minutes.
         FAXENGINE_SEND_FAILURE_RETRY_DELAY_MS: '5000',
+        ...extraEnv,
       },
     });
     cleanups.push(() => cli.child.kill('SIGKILL'));
@@ -226,9 +227,14 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
       if (server.cli.child.exitCode === null && server.cli.child.signalCode === null) return;
       server = await serve();
     },
-    /** Starts faxengine again on the same data directory and ports (the FreeSWITCH dialplan's socket). */
-    async restart(): Promise<void> {
-      server = await serve();
+    /** SIGTERM, as a service manager stops it: answers its exit code once it has drained and exited. */
+    async stop(): Promise<number | null> {
+      server.cli.child.kill('SIGTERM');
+      return server.cli.exited;
+    },
+    /** Starts faxengine again on the same data directory and ports (the FreeSWITCH dialplan's socket), `env` added to its settings. */
+    async restart(env: Record<string, string> = {}): Promise<void> {
+      server = await serve(env);
     },
     remoteExtensions,
     async close(): Promise<void> {
