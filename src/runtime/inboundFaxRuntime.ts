@@ -167,15 +167,18 @@ export function createInboundFaxRuntime(deps: InboundFaxRuntimeDeps): InboundFax
         answered = { recipient, ...(purpose ? { purpose } : {}), ...(sender ? { sender } : {}) };
       }
       record(event.type, event.data);
-      // Every kept document gets its delivery plan, partial ones too, right after the outcome.
-      const kept = (event.type === 'FaxReceived' || event.type === 'FaxReceiveFailed') && data.documentId !== undefined;
+      // Every kept document gets its delivery plan, partial ones too, right after the outcome: also
+      // one whose call was cut off with FreeSWITCH (no outcome anywhere), as a restart's
+      // reconciliation does for the same fax, or the pages that did arrive would reach nobody.
+      const outcome = event.type === 'FaxReceived' || event.type === 'FaxReceiveFailed' || event.type === 'FaxReceiveInterrupted';
+      const kept = outcome && data.documentId !== undefined;
       if (kept && tenantId && answered) {
-        record('FaxRouted', deps.planDelivery({ faxId, tenantId, ...answered, documentId: data.documentId!, partial: event.type === 'FaxReceiveFailed' }));
+        record('FaxRouted', deps.planDelivery({ faxId, tenantId, ...answered, documentId: data.documentId!, partial: event.type !== 'FaxReceived' }));
       }
       // The spool file is a second copy once the document is stored and the event naming it is
       // durable. Not after an interruption: FreeSWITCH may still be running rxfax into that file.
       const spoolPath = actor.getSnapshot().context.call?.spoolPath;
-      if (kept && spoolPath) {
+      if (kept && event.type !== 'FaxReceiveInterrupted' && spoolPath) {
         void appender.flushed().then(
           () => rm(spoolPath, { force: true }).catch((error: unknown) => log.warn({ err: error, spoolPath }, 'could not remove the spool file')),
           () => undefined,

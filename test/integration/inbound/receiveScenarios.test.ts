@@ -83,7 +83,7 @@ describe('receive scenarios against the simulator', () => {
     expect(lessons).toEqual(['StationT38Trouble', 'StationT38Trouble', 'StationFallbackEnabled', 'StationCleanAudioFax']);
   });
 
-  it('ends the fax as interrupted, keeping its pages, when the socket drops mid-fax', async () => {
+  it('ends the fax as interrupted, keeping its pages and routing them as partial, when the socket drops mid-fax', async () => {
     harness = await startInboundHarness({
       screen: carrierScreen,
       scenario: { gateways: { carrier1: { ip: '10.0.0.1' } }, stations: { '5550006666': { pages: 3 } } },
@@ -99,6 +99,9 @@ describe('receive scenarios against the simulator', () => {
     const interrupted = events.find((event) => event.type === 'FaxReceiveInterrupted')?.data as Record<string, unknown>;
     expect(interrupted).toMatchObject({ reason: 'connection_lost' });
     expect(interrupted.pagesReceived).toBeGreaterThanOrEqual(1);
+    // The pages that arrived go where the fax's number delivers, marked partial, like a failed receive's.
+    expect(events.map((event) => event.type).slice(-3)).toEqual(['FaxReceiveInterrupted', 'FaxRouted', 'FaxCallEnded']);
+    expect(events.find((event) => event.type === 'FaxRouted')?.data).toMatchObject({ documentId: interrupted.documentId, partial: true });
     expect(events.at(-1)).toMatchObject({ type: 'FaxCallEnded', data: { hangupCause: 'CONNECTION_LOST' } });
   });
 
