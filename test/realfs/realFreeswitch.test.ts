@@ -201,16 +201,24 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     expect(await rig.finalFax(faxId)).toMatchObject({ status: 'cancelled' });
   }, SCENARIO_MS);
 
-  it('(11) faxengine stopped (SIGTERM) mid-send: the drain lets the call finish and records it sent, exits 0; a restart sends nothing again', async () => {
-    const earlier = new Set(rig.remoteCallsTo(ext.rxAudio).map((event) => event['Unique-ID']));
-    const faxId = await rig.submit(user, remoteNumber(ext.rxAudio), pdf);
-    // The first page is at the remote: the call is answered and the transfer under way.
+  /** The calls to the remote's `extension` that are not in `earlier`, as the remote saw them arrive. */
+  const callsSince = (extension: string, earlier: Set<string | undefined>) => rig.remoteCallsTo(extension).filter((call) => !earlier.has(call['Unique-ID']));
+
+  /** The first page of a new call to `extension` is at the remote: the call is answered and the transfer under way. Answers that page's event. */
+  async function firstPageAtRemote(extension: string, earlier: Set<string | undefined>): Promise<FsEvent> {
     const page = await rig.remote.esl.waitFor(
       'the first page at the remote',
-      (event) => ['spandsp::rxfaxpageresult', 'spandsp::rxfaxresult'].includes(eventName(event)) && rig.remoteCallsTo(ext.rxAudio).some((call) => call['Unique-ID'] === event['Unique-ID'] && !earlier.has(call['Unique-ID'])),
+      (event) => ['spandsp::rxfaxpageresult', 'spandsp::rxfaxresult'].includes(eventName(event)) && callsSince(extension, earlier).some((call) => call['Unique-ID'] === event['Unique-ID']),
       180_000,
     );
     expect(eventName(page), `the fax ended before its first page: ${page['fax-result-text']}`).toBe('spandsp::rxfaxpageresult');
+    return page;
+  }
+
+  it('(11) faxengine stopped (SIGTERM) mid-send: the drain lets the call finish and records it sent, exits 0; a restart sends nothing again', async () => {
+    const earlier = new Set(rig.remoteCallsTo(ext.rxAudio).map((event) => event['Unique-ID']));
+    const faxId = await rig.submit(user, remoteNumber(ext.rxAudio), pdf);
+    const page = await firstPageAtRemote(ext.rxAudio, earlier);
     const stopping = rig.process();
     const exited = rig.stop();
     const shutdownAt = (JSON.parse(await stopping.waitForLine((line) => line.includes('"msg":"shutting down"'))) as { time: number }).time;
@@ -230,7 +238,7 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     expect(await rig.finalFax(faxId)).toMatchObject({ status: 'sent', pages: 2, outbound: { attempts: 1, maybeSent: false } });
     // Give a wrong retry time to show itself: no second call reaches the remote.
     await new Promise((resolve) => setTimeout(resolve, 5000));
-    expect(rig.remoteCallsTo(ext.rxAudio).filter((event) => !earlier.has(event['Unique-ID']))).toHaveLength(1);
+    expect(callsSince(ext.rxAudio, earlier)).toHaveLength(1);
   }, SCENARIO_MS);
 
   it('(12) faxengine stopped (SIGTERM) while the call rings, past its drain limit: hung up unanswered, recorded as no answer, sent once after the restart', async () => {
@@ -239,7 +247,7 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     await rig.restart({ FAXENGINE_FAX_DRAIN_TIMEOUT_MS: '2000' });
     const earlier = new Set(rig.remoteCallsTo(ext.rxAfterRinging).map((event) => event['Unique-ID']));
     const faxId = await rig.submit(user, remoteNumber(ext.rxAfterRinging), pdf, { policy: JSON.stringify({ noAnswerRetryDelayMs: 1000 }) });
-    const newCalls = () => rig.remoteCallsTo(ext.rxAfterRinging).filter((event) => !earlier.has(event['Unique-ID']));
+    const newCalls = () => callsSince(ext.rxAfterRinging, earlier);
     await until('the remote ringing', () => newCalls().length === 1, 120_000);
     const ringing = newCalls()[0]!['Unique-ID']!;
     const stopping = rig.process();
@@ -264,5 +272,46 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     expect(newCalls()).toHaveLength(2);
     const received = rig.remoteRxResults(ext.rxAfterRinging).filter((event) => event['fax-success'] === '1' && !earlier.has(event['Unique-ID']));
     expect(received).toHaveLength(1);
+  }, SCENARIO_MS);
+
+  it('(13) faxengine\'s FreeSWITCH killed mid-send and started again: with no outcome anywhere the fax ends "maybe sent", never dialled again', async () => {
+    const earlier = new Set(rig.remoteCallsTo(ext.rxAudio).map((event) => event['Unique-ID']));
+    const faxId = await rig.submit(user, remoteNumber(ext.rxAudio), pdf);
+    await firstPageAtRemote(ext.rxAudio, earlier);
+    // The call dies with FreeSWITCH: no hang-up event, no api_hangup_hook, so no outcome in mod_db.
+    await rig.crashFaxengineFs();
+
+    const view = await rig.finalFax(faxId);
+    expect(view).toMatchObject({ status: 'failed', outbound: { attempts: 1, maybeSent: true } });
+    const types = ((await rig.call('GET', `/v1/faxes/${faxId}/events`)).items as Array<{ type: string }>).map((event) => event.type);
+    expect(types.slice(-2)).toEqual(['FaxSendAttemptInterrupted', 'FaxFailed']);
+    expect(types).not.toContain('FaxSent');
+    // Give a wrong retry time to show itself: no second call reaches the remote.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(callsSince(ext.rxAudio, earlier)).toHaveLength(1);
+    // faxengine is connected to the new FreeSWITCH and sends again.
+    await until('faxengine ready again', async () => (await fetch(`http://127.0.0.1:${rig.httpPort()}/readyz`)).status === 200, 60_000);
+    const next = await rig.submit(user, remoteNumber(ext.rxAudio), pdf);
+    expect(await rig.finalFax(next)).toMatchObject({ status: 'sent', pages: 2 });
+  }, SCENARIO_MS);
+
+  it('(14) faxengine\'s FreeSWITCH killed mid-receive and started again: interrupted, the pages that arrived kept and routed as partial', async () => {
+    const call = await rig.remoteSendsFax(tiff, '15557770014');
+    const faxId = await inboundFaxFrom('5557770014');
+    const first = await rig.remote.esl.waitFor(
+      'the first page sent',
+      (event) => ['spandsp::txfaxpageresult', 'spandsp::txfaxresult'].includes(eventName(event)) && event['Unique-ID'] === call,
+      180_000,
+    );
+    expect(eventName(first), `the fax ended before its first page: ${first['fax-result-text']}`).toBe('spandsp::txfaxpageresult');
+    await rig.crashFaxengineFs();
+
+    const view = await rig.finalFax(faxId);
+    expect(view).toMatchObject({ status: 'interrupted', partial: true, hangupCause: 'CONNECTION_LOST' });
+    expect(view.pages).toBeGreaterThanOrEqual(1);
+    expect(await documentPages(faxId)).toBe(view.pages);
+    const events = (await rig.call('GET', `/v1/faxes/${faxId}/events`)).items as Array<{ type: string; data: Record<string, unknown> }>;
+    expect(events.map((event) => event.type).slice(-3)).toEqual(['FaxReceiveInterrupted', 'FaxRouted', 'FaxCallEnded']);
+    expect(events.find((event) => event.type === 'FaxRouted')!.data).toMatchObject({ partial: true, documentId: view.documentId });
   }, SCENARIO_MS);
 });

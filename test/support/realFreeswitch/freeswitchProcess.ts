@@ -13,6 +13,8 @@ export interface FreeswitchProcess {
   /** The last lines of its freeswitch.log, for failure messages. */
   logTail(lines?: number): string;
   stop(): Promise<void>;
+  /** SIGKILL: no orderly shutdown, no hang-up of its calls (a crash, or the machine losing power). */
+  kill(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,6 +99,12 @@ export async function startFreeswitch(options: {
           if (exited) break;
         }
       }
+      connected.close();
+      process.off('exit', killOnExit);
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exit;
       connected.close();
       process.off('exit', killOnExit);
     },

@@ -74,19 +74,17 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
   cleanups.push(async () => {
     await Promise.all(processes.map((fs) => fs.stop()));
   });
-  const started = await Promise.allSettled(
-    (['fs-faxengine', 'fs-remote'] as const).map((name) =>
-      startFreeswitch({
-        name,
-        binary: options.binary,
-        modDir: options.modDir,
-        confDir: join(dir, name, 'conf'),
-        baseDir: join(dir, name),
-        eslPort: name === 'fs-faxengine' ? faxengineEsl! : remoteEsl!,
-        password,
-      }),
-    ),
-  );
+  const startOne = (name: 'fs-faxengine' | 'fs-remote') =>
+    startFreeswitch({
+      name,
+      binary: options.binary,
+      modDir: options.modDir,
+      confDir: join(dir, name, 'conf'),
+      baseDir: join(dir, name),
+      eslPort: name === 'fs-faxengine' ? faxengineEsl! : remoteEsl!,
+      password,
+    });
+  const started = await Promise.allSettled((['fs-faxengine', 'fs-remote'] as const).map(startOne));
   for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) {
@@ -94,8 +92,10 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
     temp.remove();
     throw (failed as PromiseRejectedResult).reason;
   }
-  const [faxengineFs, remote] = processes as [FreeswitchProcess, FreeswitchProcess];
-  await faxengineFs.esl.subscribe('CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM spandsp::rxfaxpageresult spandsp::rxfaxresult spandsp::txfaxresult');
+  let faxengineFs = processes[0]!;
+  const remote = processes[1]!;
+  const faxengineFsEventNames = 'CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM spandsp::rxfaxpageresult spandsp::rxfaxresult spandsp::txfaxresult';
+  await faxengineFs.esl.subscribe(faxengineFsEventNames);
   await remote.esl.subscribe('CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_HANGUP_COMPLETE CUSTOM spandsp::txfaxpageresult spandsp::txfaxresult spandsp::rxfaxpageresult spandsp::rxfaxresult');
 
   const adminKey = 'realfs-admin-key-0123456789abcdef';
@@ -195,7 +195,18 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
     dataDir,
     spoolDir,
     remoteRxDir,
-    faxengineFs,
+    /** faxengine's FreeSWITCH (another process after `crashFaxengineFs`). */
+    get faxengineFs(): FreeswitchProcess {
+      return faxengineFs;
+    },
+    /** SIGKILLs faxengine's FreeSWITCH, its calls dying with it (no hang-up, no hook), and starts it again on the same configuration, database and ports. */
+    async crashFaxengineFs(): Promise<void> {
+      await faxengineFs.kill();
+      const again = await startOne('fs-faxengine');
+      processes[processes.indexOf(faxengineFs)] = again;
+      faxengineFs = again;
+      await faxengineFs.esl.subscribe(faxengineFsEventNames);
+    },
     remote,
     call,
     provision,
