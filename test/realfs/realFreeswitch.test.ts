@@ -274,7 +274,45 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     expect(received).toHaveLength(1);
   }, SCENARIO_MS);
 
-  it('(13) faxengine\'s FreeSWITCH killed mid-send and started again: with no outcome anywhere the fax ends "maybe sent", never dialled again', async () => {
+  it('(13) faxengine\'s event-socket connections cut mid-send, both processes up: the call goes on, followed to its end and recorded sent once', async () => {
+    const earlier = new Set(rig.remoteCallsTo(ext.rxAudio).map((event) => event['Unique-ID']));
+    const faxId = await rig.submit(user, remoteNumber(ext.rxAudio), pdf);
+    const page = await firstPageAtRemote(ext.rxAudio, earlier);
+    const logged = rig.process().stdout().length;
+    expect(rig.cutFaxengineEsl()).toBeGreaterThan(0);
+    await until('faxengine to see its event sockets fail', () => rig.process().stdout().slice(logged).includes('FreeSWITCH event socket unavailable; reconnecting'), 30_000);
+
+    const received = await remoteEvent('the remote\'s rxfax result', 'spandsp::rxfaxresult', String(page['Unique-ID']));
+    expect(received).toMatchObject({ 'fax-success': '1', 'fax-document-transferred-pages': '2' });
+    expect(await rig.finalFax(faxId)).toMatchObject({ status: 'sent', pages: 2, outbound: { attempts: 1, maybeSent: false } });
+    // Give a wrong retry time to show itself: no second call reaches the remote.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(callsSince(ext.rxAudio, earlier)).toHaveLength(1);
+  }, SCENARIO_MS);
+
+  it('(14) the outbound socket of a call being received cut mid-fax, both processes up: FreeSWITCH finishes rxfax, and the fax is received whole', async () => {
+    const call = await rig.remoteSendsFax(tiff, '15557770014');
+    const faxId = await inboundFaxFrom('5557770014');
+    const first = await rig.remote.esl.waitFor(
+      'the first page sent',
+      (event) => ['spandsp::txfaxpageresult', 'spandsp::txfaxresult'].includes(eventName(event)) && event['Unique-ID'] === call,
+      180_000,
+    );
+    expect(eventName(first), `the fax ended before its first page: ${first['fax-result-text']}`).toBe('spandsp::txfaxpageresult');
+    const logged = rig.process().stdout().length;
+    expect(rig.cutCallSockets()).toBeGreaterThan(0);
+    await until('faxengine to see the call\'s socket fail', () => rig.process().stdout().slice(logged).includes('outbound socket error'), 30_000);
+
+    const sent = await remoteEvent('the remote\'s txfax result', 'spandsp::txfaxresult', call);
+    expect(sent).toMatchObject({ 'fax-success': '1', 'fax-document-transferred-pages': '2' });
+    const view = await rig.finalFax(faxId);
+    expect(view).toMatchObject({ status: 'received', pages: 2, partial: false });
+    expect(await documentPages(faxId)).toBe(2);
+    const types = ((await rig.call('GET', `/v1/faxes/${faxId}/events`)).items as Array<{ type: string }>).map((event) => event.type);
+    expect(types).not.toContain('FaxReceiveInterrupted');
+  }, SCENARIO_MS);
+
+  it('(15) faxengine\'s FreeSWITCH killed mid-send and started again: with no outcome anywhere the fax ends "maybe sent", never dialled again', async () => {
     const earlier = new Set(rig.remoteCallsTo(ext.rxAudio).map((event) => event['Unique-ID']));
     const faxId = await rig.submit(user, remoteNumber(ext.rxAudio), pdf);
     await firstPageAtRemote(ext.rxAudio, earlier);
@@ -295,9 +333,9 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     expect(await rig.finalFax(next)).toMatchObject({ status: 'sent', pages: 2 });
   }, SCENARIO_MS);
 
-  it('(14) faxengine\'s FreeSWITCH killed mid-receive and started again: interrupted, the pages that arrived kept and routed as partial', async () => {
-    const call = await rig.remoteSendsFax(tiff, '15557770014');
-    const faxId = await inboundFaxFrom('5557770014');
+  it('(16) faxengine\'s FreeSWITCH killed mid-receive and started again: interrupted, the pages that arrived kept and routed as partial', async () => {
+    const call = await rig.remoteSendsFax(tiff, '15557770016');
+    const faxId = await inboundFaxFrom('5557770016');
     const first = await rig.remote.esl.waitFor(
       'the first page sent',
       (event) => ['spandsp::txfaxpageresult', 'spandsp::txfaxresult'].includes(eventName(event)) && event['Unique-ID'] === call,

@@ -33,6 +33,11 @@ export class EslConnection {
     socket.on('error', () => undefined);
   }
 
+  /** This end's TCP port (to tell the test's own connection from faxengine's). */
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
   static async open(port: number, password: string, timeoutMs = 5000): Promise<EslConnection> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const attempt = connect(port, '127.0.0.1', () => resolve(attempt));

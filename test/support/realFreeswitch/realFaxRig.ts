@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -208,6 +209,13 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
       await faxengineFs.esl.subscribe(faxengineFsEventNames);
     },
     remote,
+    /**
+     * Aborts faxengine's event-socket connections to its FreeSWITCH (`ss -K`: both processes stay
+     * up, as when a network between them fails); the test's own connection stays. Answers how many were cut.
+     */
+    cutFaxengineEsl: (): number => abortConnections(`dport = :${faxengineEsl} and sport != :${faxengineFs.esl.localPort}`),
+    /** Aborts the outbound-socket connections FreeSWITCH opened to faxengine for calls (the listener stays). Answers how many were cut. */
+    cutCallSockets: (): number => abortConnections(`sport = :${socketPort}`),
     call,
     provision,
     submit,
@@ -254,6 +262,12 @@ export async function startRealFaxRig(options: { binary: string; modDir?: string
       else temp.remove();
     },
   };
+}
+
+/** `ss -K` on the established loopback TCP sockets that `filter` selects (needs CAP_NET_ADMIN and a kernel with INET_DIAG_DESTROY). */
+function abortConnections(filter: string): number {
+  const output = execFileSync('ss', ['-K', '-H', '-t', 'state', 'established', ...filter.split(' ')], { encoding: 'utf8' });
+  return output.split('\n').filter((line) => line.trim() !== '').length;
 }
 
 export type RealFaxRig = Awaited<ReturnType<typeof startRealFaxRig>>;
