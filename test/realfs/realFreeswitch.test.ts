@@ -56,6 +56,31 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     return id;
   }
 
+  /**
+   * The remote sends the 2-page TIFF from `callerNumber` and its first page is out: faxengine is
+   * receiving (the fax over before its first page fails the scenario with the reason, instead of
+   * waiting out its deadline). Answers the remote's call uuid and faxengine's fax id.
+   */
+  async function remoteFaxUnderWay(callerNumber: string): Promise<{ call: string; faxId: string }> {
+    const call = await rig.remoteSendsFax(tiff, callerNumber);
+    const faxId = await inboundFaxFrom(callerNumber.slice(1));
+    const first = await rig.remote.esl.waitFor(
+      'the first page sent',
+      (event) => ['spandsp::txfaxpageresult', 'spandsp::txfaxresult'].includes(eventName(event)) && event['Unique-ID'] === call,
+      180_000,
+    );
+    expect(eventName(first), `the fax ended before its first page: ${first['fax-result-text']}`).toBe('spandsp::txfaxpageresult');
+    return { call, faxId };
+  }
+
+  /** The fax ends received with both pages, its document holds them, and nothing says it was interrupted. */
+  async function expectReceivedWhole(faxId: string): Promise<void> {
+    expect(await rig.finalFax(faxId)).toMatchObject({ status: 'received', pages: 2, partial: false });
+    expect(await documentPages(faxId)).toBe(2);
+    const types = ((await rig.call('GET', `/v1/faxes/${faxId}/events`)).items as Array<{ type: string }>).map((event) => event.type);
+    expect(types).not.toContain('FaxReceiveInterrupted');
+  }
+
   /** Pages of the fax's stored document, fetched as TIFF through the API. */
   async function documentPages(faxId: string): Promise<number> {
     const res = await fetch(`http://127.0.0.1:${rig.httpPort()}/v1/faxes/${faxId}/document`, {
@@ -112,15 +137,7 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
   }, SCENARIO_MS);
 
   it('(3) faxengine SIGKILLed mid-receive, restarted after the call ended: received with all pages (#15 defect 1)', async () => {
-    const call = await rig.remoteSendsFax(tiff, '15557770003');
-    const faxId = await inboundFaxFrom('5557770003');
-    // The first page sent, or the fax over before it (then say why instead of waiting out the deadline).
-    const first = await rig.remote.esl.waitFor(
-      'the first page sent',
-      (event) => ['spandsp::txfaxpageresult', 'spandsp::txfaxresult'].includes(eventName(event)) && event['Unique-ID'] === call,
-      180_000,
-    );
-    expect(eventName(first), `the fax ended before its first page: ${first['fax-result-text']}`).toBe('spandsp::txfaxpageresult');
+    const { call, faxId } = await remoteFaxUnderWay('15557770003');
     await rig.kill();
 
     // FreeSWITCH finishes the fax without faxengine: the sender is told success.
@@ -130,11 +147,7 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     await faxengineFsIdle();
 
     await rig.restart();
-    const view = await rig.finalFax(faxId);
-    expect(view).toMatchObject({ status: 'received', pages: 2, partial: false });
-    expect(await documentPages(faxId)).toBe(2);
-    const types = ((await rig.call('GET', `/v1/faxes/${faxId}/events`)).items as Array<{ type: string }>).map((event) => event.type);
-    expect(types).not.toContain('FaxReceiveInterrupted');
+    await expectReceivedWhole(faxId);
   }, SCENARIO_MS);
 
   it('(4) faxengine SIGKILLed while the call rings, restarted after the remote took the fax: sent, delivered exactly once (#15 defect 2)', async () => {
@@ -291,25 +304,14 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
   }, SCENARIO_MS);
 
   it('(14) the outbound socket of a call being received cut mid-fax, both processes up: FreeSWITCH finishes rxfax, and the fax is received whole', async () => {
-    const call = await rig.remoteSendsFax(tiff, '15557770014');
-    const faxId = await inboundFaxFrom('5557770014');
-    const first = await rig.remote.esl.waitFor(
-      'the first page sent',
-      (event) => ['spandsp::txfaxpageresult', 'spandsp::txfaxresult'].includes(eventName(event)) && event['Unique-ID'] === call,
-      180_000,
-    );
-    expect(eventName(first), `the fax ended before its first page: ${first['fax-result-text']}`).toBe('spandsp::txfaxpageresult');
+    const { call, faxId } = await remoteFaxUnderWay('15557770014');
     const logged = rig.process().stdout().length;
     expect(rig.cutCallSockets()).toBeGreaterThan(0);
     await until('faxengine to see the call\'s socket fail', () => rig.process().stdout().slice(logged).includes('outbound socket error'), 30_000);
 
     const sent = await remoteEvent('the remote\'s txfax result', 'spandsp::txfaxresult', call);
     expect(sent).toMatchObject({ 'fax-success': '1', 'fax-document-transferred-pages': '2' });
-    const view = await rig.finalFax(faxId);
-    expect(view).toMatchObject({ status: 'received', pages: 2, partial: false });
-    expect(await documentPages(faxId)).toBe(2);
-    const types = ((await rig.call('GET', `/v1/faxes/${faxId}/events`)).items as Array<{ type: string }>).map((event) => event.type);
-    expect(types).not.toContain('FaxReceiveInterrupted');
+    await expectReceivedWhole(faxId);
   }, SCENARIO_MS);
 
   it('(15) faxengine\'s FreeSWITCH killed mid-send and started again: with no outcome anywhere the fax ends "maybe sent", never dialled again', async () => {
@@ -334,14 +336,7 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
   }, SCENARIO_MS);
 
   it('(16) faxengine\'s FreeSWITCH killed mid-receive and started again: interrupted, the pages that arrived kept and routed as partial', async () => {
-    const call = await rig.remoteSendsFax(tiff, '15557770016');
-    const faxId = await inboundFaxFrom('5557770016');
-    const first = await rig.remote.esl.waitFor(
-      'the first page sent',
-      (event) => ['spandsp::txfaxpageresult', 'spandsp::txfaxresult'].includes(eventName(event)) && event['Unique-ID'] === call,
-      180_000,
-    );
-    expect(eventName(first), `the fax ended before its first page: ${first['fax-result-text']}`).toBe('spandsp::txfaxpageresult');
+    const { faxId } = await remoteFaxUnderWay('15557770016');
     await rig.crashFaxengineFs();
 
     const view = await rig.finalFax(faxId);
