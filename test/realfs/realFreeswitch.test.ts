@@ -347,4 +347,21 @@ describe.skipIf(!binary)('faxengine between two real FreeSWITCH processes (carri
     expect(events.map((event) => event.type).slice(-3)).toEqual(['FaxReceiveInterrupted', 'FaxRouted', 'FaxCallEnded']);
     expect(events.find((event) => event.type === 'FaxRouted')!.data).toMatchObject({ partial: true, documentId: view.documentId });
   }, SCENARIO_MS);
+
+  it('(17) faxengine SIGKILLed mid-send and restarted while the call is still up: followed to its end, sent once', async () => {
+    const earlier = new Set(rig.remoteCallsTo(ext.rxAudio).map((event) => event['Unique-ID']));
+    const faxId = await rig.submit(user, remoteNumber(ext.rxAudio), pdf);
+    const page = await firstPageAtRemote(ext.rxAudio, earlier);
+    await rig.kill();
+    await rig.restart();
+    // The restart came before the end of the call, so the restarted faxengine followed a live call.
+    expect(rig.remoteEvents('spandsp::rxfaxresult', String(page['Unique-ID'])), 'the call ended before faxengine was back: this run did not test a live call').toHaveLength(0);
+
+    expect(await rig.finalFax(faxId)).toMatchObject({ status: 'sent', pages: 2, outbound: { attempts: 1, maybeSent: false } });
+    const received = await remoteEvent('the remote\'s rxfax result', 'spandsp::rxfaxresult', String(page['Unique-ID']));
+    expect(received).toMatchObject({ 'fax-success': '1', 'fax-document-transferred-pages': '2' });
+    // Give a wrong retry time to show itself: no second call reaches the remote.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(callsSince(ext.rxAudio, earlier)).toHaveLength(1);
+  }, SCENARIO_MS);
 });
