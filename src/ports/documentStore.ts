@@ -28,6 +28,16 @@ export interface ReadOptions {
   whileReading?: () => void;
 }
 
+export interface PutOptions {
+  /**
+   * The caller is done with the file: the store may take it (move it away) and hand it out as the
+   * next plain copy of this document (`openPlainFile`'s TIFF), for a fax sent right after it is
+   * stored. That saves reading, opening and writing a copy of what the caller just had. A copy not
+   * asked for in a while is deleted. The caller still removes the file if it is left in place.
+   */
+  handOver?: boolean;
+}
+
 /**
  * Where received and submitted fax documents live. The filesystem adapter keeps them under the
  * data directory, sealed under the at-rest key ring (README: Encryption at rest); the port keeps an
@@ -35,8 +45,8 @@ export interface ReadOptions {
  * the plain bytes, or a plain file of their own for the time they use it.
  */
 export interface DocumentStore {
-  /** Stores a TIFF from a local file (the file itself is left in place). Storing the same bytes twice is a no-op. */
-  putTiff(path: string): Promise<StoredDocument>;
+  /** Stores a TIFF from a local file (the file itself is left in place unless `options.handOver`). Storing the same bytes twice is a no-op. */
+  putTiff(path: string, options?: PutOptions): Promise<StoredDocument>;
   get(id: string): Promise<StoredDocument | undefined>;
   /**
    * The document's plain bytes in the asked-for form, creating the rendition on first use. Rejects

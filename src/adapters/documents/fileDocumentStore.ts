@@ -9,6 +9,7 @@ import { UnreadableDocumentError, type DocumentStore, type Rendition, type Store
 import { tiffStructureOf } from './tiffStructure.js';
 import { createSingleFlight } from './singleFlight.js';
 import { tiffToPdf } from './tiffTools.js';
+import { createHandedOverCopies } from './handedOverCopies.js';
 import { createPlainFiles, type PlainFiles } from './plainFiles.js';
 import { readOpened, sealBytes, type Sealing } from './sealedFiles.js';
 import { sealedFileSet } from './sealedFileSet.js';
@@ -28,6 +29,8 @@ export interface FileDocumentStoreOptions {
   instanceTag?: string;
   /** Where the page image cache keeps its images, removed with the document. */
   pageImagesDir?: string;
+  /** How long a file handed over by `putTiff` waits to be taken as a plain copy (default 10 minutes). */
+  handedOverKeepMs?: number;
   logger?: Logger;
 }
 
@@ -57,6 +60,7 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
   const encrypt = options.encrypt ?? (() => options.keyRing !== undefined);
   const sealing: Sealing = { ring, seal: () => options.keyRing !== undefined && encrypt() };
   const plainFiles = createPlainFiles(options.plainDir ?? join(root, 'plain'), options.instanceTag ?? 'local');
+  const handedOver = createHandedOverCopies(plainFiles, options.handedOverKeepMs);
   const base = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
   /** Documents placed whose fsyncs are still running, by sha256. */
   const syncing = new Map<string, Promise<void>>();
@@ -128,53 +132,10 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
     reencryptable,
     plainFiles,
     sealing,
-    async putTiff(path) {
-      // Synchronous on purpose: fax TIFFs are small (~50 KB a page) and this sits between a fax's
-      // last page and its FaxReceived event. Under load every asynchronous file step waits a
-      // whole event-loop turn behind other calls' traffic; a dozen of them added seconds.
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(path);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new UnreadableDocumentError(`${path}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
-      }
-      if (bytes.length === 0) throw new UnreadableDocumentError(`${path}: file is empty`);
-      let pages: number;
-      try {
-        pages = tiffStructureOf(bytes).pages;
-      } catch (error) {
-        throw new UnreadableDocumentError(`${path}: not a readable TIFF (${(error as Error).message})`);
-      }
-      if (pages === 0) throw new UnreadableDocumentError(`${path}: the TIFF has no pages`);
-
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const document: StoredDocument = { id: `sha256-${sha256}`, sha256, bytes: bytes.length, contentType: 'image/tiff', pages };
-      const target = base(sha256);
-      // The same bytes put a moment ago (two identical faxes at once): their files exist but may
-      // not be on disk yet, so this caller waits for the same fsyncs.
-      const settling = syncing.get(sha256);
-      if (settling) await settling;
-      // Remembered once stored: the fax's call reads the document next (a sidecar read saved per fax sent).
-      if (settling || existsSync(`${target}.json`)) return remember(document);
-      mkdirSync(dirname(target), { recursive: true });
-      const placed = [placeOnceSync(`${target}.tif`, sealBytes(sealing, bytes, documentAad(sha256, 'image/tiff'))), placeOnceSync(`${target}.json`, JSON.stringify(document))];
-      if (!placed.some(Boolean)) return document;
-      // On disk before the caller records it: the event naming this document is made durable by the
-      // event store's fsync, so the files and their directory entries must be too, or a power loss
-      // could leave a FaxReceived whose TIFF is empty. The fsyncs run on the thread pool, side by side.
-      const durable = Promise.all([`${target}.tif`, `${target}.json`, dirname(target)].map((path) => syncToDisk(path))).then(() => undefined);
-      syncing.set(sha256, durable);
-      try {
-        await durable;
-      } catch (error) {
-        // Not known to be on disk: without its sidecar the next put of these bytes places and syncs it again.
-        rmSync(`${target}.json`, { force: true });
-        throw error;
-      } finally {
-        syncing.delete(sha256);
-      }
-      return remember(document);
+    async putTiff(path, putOptions) {
+      const document = await storeTiff(path);
+      if (putOptions?.handOver) handedOver.keep(document.id, path);
+      return document;
     },
 
     get: readDescription,
@@ -184,11 +145,12 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
     },
 
     async openPlainFile(id, rendition) {
-      return plainFiles.write(await store.read(id, rendition), rendition === 'image/tiff' ? '.tif' : '.pdf');
+      return (rendition === 'image/tiff' ? handedOver.take(id) : undefined) ?? writePlainCopy(id, rendition);
     },
 
     async withPlainFile(id, rendition, use) {
-      const file = await store.openPlainFile(id, rendition);
+      // A copy of its own: a handed-over copy is kept for the call that sends the document.
+      const file = await writePlainCopy(id, rendition);
       try {
         return await use(file.path);
       } finally {
@@ -200,6 +162,7 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
       const sha256 = shaOf(id);
       if (!sha256) return;
       descriptions.delete(id);
+      await handedOver.drop(id);
       // The sidecar last: a document is stored as long as its sidecar is there.
       await Promise.all([rm(`${base(sha256)}.tif`, { force: true }), rm(`${base(sha256)}.pdf`, { force: true })]);
       await rm(`${base(sha256)}.json`, { force: true });
@@ -211,6 +174,59 @@ export function createFileDocumentStore(root: string, options: FileDocumentStore
     },
   };
   return store;
+
+  async function writePlainCopy(id: string, rendition: Rendition) {
+    return plainFiles.write(await store.read(id, rendition), rendition === 'image/tiff' ? '.tif' : '.pdf');
+  }
+
+  async function storeTiff(path: string): Promise<StoredDocument> {
+    // Synchronous on purpose: fax TIFFs are small (~50 KB a page) and this sits between a fax's
+    // last page and its FaxReceived event. Under load every asynchronous file step waits a
+    // whole event-loop turn behind other calls' traffic; a dozen of them added seconds.
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UnreadableDocumentError(`${path}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+    }
+    if (bytes.length === 0) throw new UnreadableDocumentError(`${path}: file is empty`);
+    let pages: number;
+    try {
+      pages = tiffStructureOf(bytes).pages;
+    } catch (error) {
+      throw new UnreadableDocumentError(`${path}: not a readable TIFF (${(error as Error).message})`);
+    }
+    if (pages === 0) throw new UnreadableDocumentError(`${path}: the TIFF has no pages`);
+
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const document: StoredDocument = { id: `sha256-${sha256}`, sha256, bytes: bytes.length, contentType: 'image/tiff', pages };
+    const target = base(sha256);
+    // The same bytes put a moment ago (two identical faxes at once): their files exist but may
+    // not be on disk yet, so this caller waits for the same fsyncs.
+    const settling = syncing.get(sha256);
+    if (settling) await settling;
+    // Remembered once stored: the fax's call reads the document next (a sidecar read saved per fax sent).
+    if (settling || existsSync(`${target}.json`)) return remember(document);
+    mkdirSync(dirname(target), { recursive: true });
+    const placed = [placeOnceSync(`${target}.tif`, sealBytes(sealing, bytes, documentAad(sha256, 'image/tiff'))), placeOnceSync(`${target}.json`, JSON.stringify(document))];
+    if (!placed.some(Boolean)) return document;
+    // On disk before the caller records it: the event naming this document is made durable by the
+    // event store's fsync, so the files and their directory entries must be too, or a power loss
+    // could leave a FaxReceived whose TIFF is empty. The fsyncs run on the thread pool, side by side.
+    const durable = Promise.all([`${target}.tif`, `${target}.json`, dirname(target)].map((path) => syncToDisk(path))).then(() => undefined);
+    syncing.set(sha256, durable);
+    try {
+      await durable;
+    } catch (error) {
+      // Not known to be on disk: without its sidecar the next put of these bytes places and syncs it again.
+      rmSync(`${target}.json`, { force: true });
+      throw error;
+    } finally {
+      syncing.delete(sha256);
+    }
+    return remember(document);
+  }
 }
 
 /** Reads nothing sealed: a store without a ring writes plain files and reports sealed ones as unreadable. */

@@ -54,15 +54,20 @@ export function createPlainFiles(dir: string, tag: string, now: () => number = D
         await rm(path, { force: true });
         throw error;
       }
-      let released = false;
-      return {
-        path,
-        async release() {
-          if (released) return;
-          released = true;
-          await rm(path, { force: true });
-        },
-      };
+      return plainFileAt(path);
+    },
+  };
+}
+
+/** A plain file at `path`, deleted by its first `release()`. */
+export function plainFileAt(path: string): PlainFile {
+  let released = false;
+  return {
+    path,
+    async release() {
+      if (released) return;
+      released = true;
+      await rm(path, { force: true });
     },
   };
 }

@@ -105,7 +105,8 @@ export function createFaxSubmission(deps: FaxSubmissionDeps): FaxSubmission {
     if (converted.pages > limits.maxPages) {
       throw new ValidationError('file', `the documents make ${converted.pages} pages; at most ${limits.maxPages} per fax (submission.maxPages)`, { pages: converted.pages });
     }
-    const document = await deps.documents.putTiff(converted.path);
+    // The converted file is what the call sends next: the store keeps it as the plain copy for txfax.
+    const document = await deps.documents.putTiff(converted.path, { handOver: true });
     await fence();
     const { asked: _asked, ...settings } = fields;
     const queued: FaxQueuedData = {

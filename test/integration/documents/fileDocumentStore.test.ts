@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { basename, dirname, join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createKeyRing, isSealed } from '../../../src/adapters/crypto/keyRing.js';
 import { createFileDocumentStore } from '../../../src/adapters/documents/fileDocumentStore.js';
@@ -130,6 +130,63 @@ describe('file document store', () => {
     expect(other.id).not.toBe(first.id);
     expect(await store.get('sha256-' + '0'.repeat(64))).toBeUndefined();
     expect(await store.get('../../etc/passwd')).toBeUndefined();
+  });
+
+  it('keeps a handed-over file as the next plain TIFF of its document, once, without reading the stored file', async () => {
+    const { dir, store } = setup();
+    const converted = join(dir, 'fax.tif');
+    await makeFaxTiff(converted, 2);
+    const bytes = await readFile(converted);
+    const stored = await store.putTiff(converted, { handOver: true });
+    expect(existsSync(converted)).toBe(false);
+    // The stored file gone: only the handed-over copy can answer the first open.
+    rmSync(stored_(dir, stored.sha256, 'tif'));
+    const copy = await store.openPlainFile(stored.id, 'image/tiff');
+    expect(dirname(copy.path)).toBe(join(dir, 'documents', 'plain'));
+    expect(await readFile(copy.path)).toEqual(bytes);
+    expect(statSync(copy.path).mode & 0o777).toBe(0o640);
+    await copy.release();
+    expect(existsSync(copy.path)).toBe(false);
+    await expect(store.openPlainFile(stored.id, 'image/tiff')).rejects.toThrow(/tiff file missing/);
+  });
+
+  it('leaves a file in place without a hand-over, keeps one copy per document, and never hands one to withPlainFile', async () => {
+    const { dir, store } = setup();
+    await makeFaxTiff(join(dir, 'a.tif'), 1);
+    copyFileSync(join(dir, 'a.tif'), join(dir, 'b.tif'));
+    const stored = await store.putTiff(join(dir, 'a.tif'));
+    expect(existsSync(join(dir, 'a.tif'))).toBe(true);
+    await store.putTiff(join(dir, 'a.tif'), { handOver: true });
+    // The same bytes handed over again (a second identical fax): the first copy is kept, this file stays for its caller.
+    await store.putTiff(join(dir, 'b.tif'), { handOver: true });
+    expect(existsSync(join(dir, 'a.tif'))).toBe(false);
+    expect(existsSync(join(dir, 'b.tif'))).toBe(true);
+    const kept = readdirSync(join(dir, 'documents', 'plain'));
+    expect(kept).toHaveLength(1);
+    await store.withPlainFile(stored.id, 'image/tiff', async (path) => expect(basename(path)).not.toBe(kept[0]));
+    expect(readdirSync(join(dir, 'documents', 'plain'))).toEqual(kept);
+  });
+
+  it('deletes a handed-over copy nobody took in time, and one whose document is removed', async () => {
+    const dir = makeTempDir('documents');
+    dirs.push(dir);
+    const store = createFileDocumentStore(join(dir.path, 'documents'), { keyRing, handedOverKeepMs: 50 });
+    const plain = join(dir.path, 'documents', 'plain');
+    await makeFaxTiff(join(dir.path, 'a.tif'), 1);
+    await makeFaxTiff(join(dir.path, 'b.tif'), 2);
+    const late = await store.putTiff(join(dir.path, 'a.tif'), { handOver: true });
+    await vi.waitFor(() => expect(readdirSync(plain)).toHaveLength(0), { timeout: 2000 });
+    // Too late for the kept copy: the call gets a copy written from the stored file.
+    const written = await store.openPlainFile(late.id, 'image/tiff');
+    expect(await readFile(written.path)).toEqual(await store.read(late.id, 'image/tiff'));
+    await written.release();
+
+    const slow = createFileDocumentStore(join(dir.path, 'documents'), { keyRing });
+    const purged = await slow.putTiff(join(dir.path, 'b.tif'), { handOver: true });
+    expect(readdirSync(plain)).toHaveLength(1);
+    await slow.remove(purged.id);
+    expect(readdirSync(plain)).toHaveLength(0);
+    await expect(slow.openPlainFile(purged.id, 'image/tiff')).rejects.toBeInstanceOf(UnreadableDocumentError);
   });
 
   it('refuses missing, empty and non-TIFF files with a clear error', async () => {
