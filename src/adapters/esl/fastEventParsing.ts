@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
-import esl from 'modesl';
 import Parser from 'modesl/lib/esl/Parser.js';
+import { jsonBackedEvent } from './jsonBackedEvent.js';
+import { plainBackedEvent } from './plainBackedEvent.js';
 
 type Headers = Record<string, string | number>;
 
@@ -19,11 +20,6 @@ interface ParserState {
   _endsWithNewline?: boolean;
   /** Past a cap: the connection is being closed and nothing more is read. */
   _refused?: boolean;
-}
-
-interface JsonBackedEvent {
-  _data: Record<string, unknown>;
-  _headerList?: Array<{ name: string; value: unknown }>;
 }
 
 /**
@@ -127,6 +123,15 @@ export function installFastEventParsing(): void {
   };
 
   proto._parseEvent = function parseEvent(this: ParserState, headers: Headers, body?: string) {
+    if (headers['Content-Type'] === 'text/event-plain' && body !== undefined) {
+      const event = plainBackedEvent(body, (text) => this._parseHeaderText(text)) as { getHeader(name: string): unknown; addHeader(name: string, value: unknown): unknown };
+      // The same reply massaging modesl applies to every event.
+      const reply = event.getHeader('Reply-Text');
+      if (typeof reply === 'string' && reply.startsWith('-ERR')) event.addHeader('Modesl-Reply-ERR', reply.slice(5));
+      else if (typeof reply === 'string' && reply.startsWith('+OK')) event.addHeader('Modesl-Reply-OK', reply.slice(4));
+      this.emit('esl::event', event, headers, body);
+      return;
+    }
     if (headers['Content-Type'] !== 'text/event-json' || body === undefined) return originalParseEvent.call(this, headers, body);
     let data: Record<string, unknown>;
     try {
@@ -143,48 +148,4 @@ export function installFastEventParsing(): void {
     else if (typeof reply === 'string' && reply.startsWith('+OK')) data['Modesl-Reply-OK'] = reply.slice(4);
     this.emit('esl::event', event, headers, body);
   };
-}
-
-const jsonEventPrototype: object = Object.create(esl.Event.prototype, {
-  headers: {
-    get(this: JsonBackedEvent) {
-      this._headerList ??= Object.keys(this._data)
-        .filter((name) => name !== '_body')
-        .map((name) => ({ name, value: this._data[name] }));
-      return this._headerList;
-    },
-  },
-  getHeader: {
-    value(this: JsonBackedEvent, name: string) {
-      const value = this._data[name];
-      return value === undefined || name === '_body' ? null : value;
-    },
-  },
-  addHeader: {
-    value(this: JsonBackedEvent, name: string, value: unknown) {
-      this._data[name] = value;
-      this._headerList = undefined;
-      return value;
-    },
-  },
-  delHeader: {
-    value(this: JsonBackedEvent, name: string) {
-      if (!(name in this._data)) return null;
-      const value = this._data[name];
-      delete this._data[name];
-      this._headerList = undefined;
-      return [{ name, value }];
-    },
-  },
-});
-
-/** An esl.Event whose header table is the parsed JSON object itself. */
-function jsonBackedEvent(data: Record<string, unknown>): unknown {
-  const event = Object.create(jsonEventPrototype) as JsonBackedEvent & Record<string, unknown>;
-  event._data = data;
-  event.type = data['Event-Name'];
-  event.subclass = data['Event-Subclass'];
-  event.body = typeof data._body === 'string' ? data._body : '';
-  event.hPtr = null;
-  return event;
 }

@@ -57,7 +57,7 @@ export function createFaxDialerPool(options: {
       async onConnected(connected) {
         await Promise.all([
           connected.command(`filter Unique-ID ${matchNothing}`),
-          connected.command(`event json ${outboundCallEvents.join(' ')}`),
+          connected.command(`event plain ${outboundCallEvents.join(' ')}`),
           connected.command('nixevent CHANNEL_EXECUTE_COMPLETE'),
         ]);
       },

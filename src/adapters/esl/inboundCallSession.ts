@@ -28,8 +28,9 @@ export type CallNodeOf = (header: (name: string) => string | undefined, remoteAd
 
 /**
  * Prepares a freshly connected outbound socket (modesl already sent `connect`): `linger`, so the
- * spandsp result that follows a hang-up still reaches us; a `Unique-ID` filter; and one JSON
- * subscription with CUSTOM and its subclasses last. Every command goes through `sendRecv`, so
+ * spandsp result that follows a hang-up still reaches us; a `Unique-ID` filter; and one plain
+ * subscription with CUSTOM and its subclasses last (plain events are read a header at a time:
+ * plainBackedEvent.ts). Every command goes through `sendRecv`, so
  * modesl's FIFO reply matching never shifts (its `execute()` sends without queueing a callback).
  */
 export async function openInboundCallSession(connection: Connection, nodeOf?: CallNodeOf): Promise<InboundCallSession> {
@@ -74,7 +75,7 @@ export async function openInboundCallSession(connection: Connection, nodeOf?: Ca
   await Promise.all([
     command('linger'),
     command(`filter Unique-ID ${uuid}`),
-    command(`event json ${inboundCallEvents.join(' ')}`),
+    command(`event plain ${inboundCallEvents.join(' ')}`),
     // modesl subscribed CHANNEL_EXECUTE_COMPLETE for its execute() callbacks, which we never use:
     // one per dialplan app, it would double the events each call parses.
     command('nixevent CHANNEL_EXECUTE_COMPLETE'),
