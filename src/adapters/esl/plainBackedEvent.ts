@@ -8,6 +8,8 @@ interface PlainBackedEvent {
   /** The event's header lines (`Name: url-encoded value`), without the blank line and body. */
   _head: string;
   _parseHeaderText: HeaderText;
+  /** The still-encoded values, split out on the first lookup. */
+  _raw?: Map<string, string>;
   _materialized?: Record<string, unknown>;
 }
 
@@ -15,9 +17,10 @@ interface PlainBackedEvent {
  * A text/event-plain event read lazily. FreeSWITCH sends every channel event with all of the
  * channel's variables (~150 headers, 5–10 KB); faxengine reads a dozen of them. Decoding them all
  * into a table (modesl) or parsing the JSON form was the largest cost of handling a call's events;
- * here a header is found in the text when asked for (the last line of its name wins, as in modesl's
- * table) and decoded alone. The whole table (`headers`, `addHeader`, `delHeader`) is built on first
- * use with the parser's own header parsing, so it is what modesl would have built.
+ * here the lines are split into still-encoded values once (the last line of a name wins, as in
+ * modesl's table), and a value is decoded only when asked for. The whole table (`headers`,
+ * `addHeader`, `delHeader`) is built on first use with the parser's own header parsing, so it is
+ * what modesl would have built.
  */
 const plainEventPrototype: object = Object.create(jsonEventPrototype, {
   _data: {
@@ -34,23 +37,21 @@ const plainEventPrototype: object = Object.create(jsonEventPrototype, {
   getHeader: {
     value(this: PlainBackedEvent & JsonBackedEvent, name: string) {
       if (this._materialized) return (jsonEventPrototype as { getHeader(name: string): unknown }).getHeader.call(this, name);
-      const raw = rawHeader(this._head, name);
+      const raw = (this._raw ??= rawHeaders(this._head)).get(name);
       if (raw === undefined) return null;
       return name === 'Content-Length' ? Number.parseInt(raw, 10) : lenientDecode(raw);
     },
   },
 });
 
-/** The still-encoded value of the last `name` line in `head`, undefined when there is none. */
-function rawHeader(head: string, name: string): string | undefined {
-  const needle = `\n${name}: `;
-  const at = head.lastIndexOf(needle);
-  let start: number;
-  if (at !== -1) start = at + needle.length;
-  else if (head.startsWith(`${name}: `)) start = name.length + 2;
-  else return undefined;
-  const end = head.indexOf('\n', start);
-  return head.slice(start, end === -1 ? head.length : end);
+/** Each header's still-encoded value by name, the last line of a name winning (as in modesl's table). */
+function rawHeaders(head: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of head.split('\n')) {
+    const colon = line.indexOf(': ');
+    values.set(colon === -1 ? line : line.slice(0, colon), colon === -1 ? '' : line.slice(colon + 2));
+  }
+  return values;
 }
 
 /** An esl.Event over a text/event-plain body (headers, a blank line, then a body of `Content-Length` bytes). */
