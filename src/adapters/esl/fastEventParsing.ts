@@ -47,7 +47,8 @@ export class EslFrameTooLargeError extends Error {
  * adding its ~150 channel headers one at a time. Here chunks are joined once per complete frame and
  * only the new chunk is searched for the end of the headers (Buffer.indexOf), so parsing is linear
  * in the bytes received; a JSON event keeps its parsed object as the header table (lookups read it
- * directly; the header list modesl exposes is built only if something asks).
+ * directly; the header list modesl exposes is built only if something asks). A plain event (what
+ * faxengine subscribes to) is read a header at a time (plainBackedEvent.ts).
  * modesl also buffered without bound: a header block that never ends (or a huge Content-Length)
  * grew the buffer until memory ran out. A frame past `maxHeaderBlockBytes` of headers or
  * `maxBodyBytes` of body ends the connection and drops what was buffered.
