@@ -4,6 +4,7 @@ import { jsonBackedEvent } from './jsonBackedEvent.js';
 import { plainBackedEvent } from './plainBackedEvent.js';
 
 type Headers = Record<string, string | number>;
+type EventHeaders = { getHeader(name: string): unknown; addHeader(name: string, value: unknown): unknown };
 
 interface ParserState {
   buffer: Buffer;
@@ -124,29 +125,25 @@ export function installFastEventParsing(): void {
   };
 
   proto._parseEvent = function parseEvent(this: ParserState, headers: Headers, body?: string) {
+    let event: EventHeaders;
     if (headers['Content-Type'] === 'text/event-plain' && body !== undefined) {
-      const event = plainBackedEvent(body, (text) => this._parseHeaderText(text)) as { getHeader(name: string): unknown; addHeader(name: string, value: unknown): unknown };
-      // The same reply massaging modesl applies to every event.
-      const reply = event.getHeader('Reply-Text');
-      if (typeof reply === 'string' && reply.startsWith('-ERR')) event.addHeader('Modesl-Reply-ERR', reply.slice(5));
-      else if (typeof reply === 'string' && reply.startsWith('+OK')) event.addHeader('Modesl-Reply-OK', reply.slice(4));
-      this.emit('esl::event', event, headers, body);
-      return;
+      event = plainBackedEvent(body, (text) => this._parseHeaderText(text)) as EventHeaders;
+    } else {
+      if (headers['Content-Type'] !== 'text/event-json' || body === undefined) return originalParseEvent.call(this, headers, body);
+      let data: Record<string, unknown>;
+      try {
+        data = JSON.parse(body) as Record<string, unknown>;
+      } catch (error) {
+        this.emit('error', error);
+        return originalParseEvent.call(this, { ...headers, 'Content-Type': 'text/plain' }, body);
+      }
+      if (data['Content-Length']) data['Content-Length'] = Number.parseInt(String(data['Content-Length']), 10);
+      event = jsonBackedEvent(data) as EventHeaders;
     }
-    if (headers['Content-Type'] !== 'text/event-json' || body === undefined) return originalParseEvent.call(this, headers, body);
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(body) as Record<string, unknown>;
-    } catch (error) {
-      this.emit('error', error);
-      return originalParseEvent.call(this, { ...headers, 'Content-Type': 'text/plain' }, body);
-    }
-    if (data['Content-Length']) data['Content-Length'] = Number.parseInt(String(data['Content-Length']), 10);
-    const event = jsonBackedEvent(data);
     // The same reply massaging modesl applies to every event.
-    const reply = data['Reply-Text'];
-    if (typeof reply === 'string' && reply.startsWith('-ERR')) data['Modesl-Reply-ERR'] = reply.slice(5);
-    else if (typeof reply === 'string' && reply.startsWith('+OK')) data['Modesl-Reply-OK'] = reply.slice(4);
+    const reply = event.getHeader('Reply-Text');
+    if (typeof reply === 'string' && reply.startsWith('-ERR')) event.addHeader('Modesl-Reply-ERR', reply.slice(5));
+    else if (typeof reply === 'string' && reply.startsWith('+OK')) event.addHeader('Modesl-Reply-OK', reply.slice(4));
     this.emit('esl::event', event, headers, body);
   };
 }

@@ -5,6 +5,7 @@ import { lenientDecode } from './safeUrlDecoding.js';
 type HeaderText = (text: string) => Record<string, unknown>;
 
 interface PlainBackedEvent {
+  body: string;
   /** The event's header lines (`Name: url-encoded value`), without the blank line and body. */
   _head: string;
   _parseHeaderText: HeaderText;
@@ -28,7 +29,7 @@ const plainEventPrototype: object = Object.create(jsonEventPrototype, {
       if (!this._materialized) {
         const data = this._parseHeaderText(this._head);
         // modesl's table of a plain event also holds its body (the Event's own `body` field reads it).
-        if ((this as unknown as { body: string }).body !== '') data._body = (this as unknown as { body: string }).body;
+        if (this.body !== '') data._body = this.body;
         this._materialized = data;
       }
       return this._materialized;
